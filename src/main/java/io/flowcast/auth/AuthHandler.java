@@ -1,0 +1,105 @@
+package io.flowcast.auth;
+
+import io.flowcast.bus.ApiException;
+import io.flowcast.workflow.Ids;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * Authenticates a request by its bearer JWT and puts the {@link Caller} on the context. The token comes
+ * from the {@code Authorization} header, or, where allowed (the SSE feed, for EventSource), from the
+ * {@code access_token} query parameter.
+ */
+public final class AuthHandler implements Handler<RoutingContext> {
+  public static final String CALLER = "flowcast.caller";
+  private static final String BEARER = "bearer ";
+
+  private final JWTAuth jwt;
+  private final boolean queryTokenAllowed;
+
+  public AuthHandler(JWTAuth jwt, boolean queryTokenAllowed) {
+    this.jwt = jwt;
+    this.queryTokenAllowed = queryTokenAllowed;
+  }
+
+  public static Caller caller(RoutingContext ctx) {
+    return ctx.get(CALLER);
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String token = token(ctx);
+    if (token == null) {
+      ctx.fail(new ApiException(401, "a bearer token is required (Authorization: Bearer <JWT>)"));
+      return;
+    }
+    jwt.authenticate(new TokenCredentials(token))
+        .onFailure(err -> ctx.fail(new ApiException(401, "the token is not valid: " + reason(err))))
+        .onSuccess(user -> {
+          try {
+            ctx.put(CALLER, caller(user));
+            ctx.next();
+          } catch (ApiException e) {
+            ctx.fail(e);
+          }
+        });
+  }
+
+  private String token(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header != null) {
+      return header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+          ? header.substring(BEARER.length()).trim() : null;
+    }
+    return queryTokenAllowed ? ctx.request().getParam("access_token") : null;
+  }
+
+  private static Caller caller(User user) {
+    JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
+    Object sub = claims.getValue("sub");
+    if (!(sub instanceof String subject) || subject.isBlank() || subject.length() > 256) {
+      throw new ApiException(401, "the token has no usable 'sub' claim");
+    }
+    Object tenantClaim = claims.getValue("tenant", "default");
+    if (!(tenantClaim instanceof String tenant) || !Ids.valid(tenant)) {
+      throw new ApiException(401, "the token's 'tenant' claim must be " + Ids.rule());
+    }
+    if (!(claims.getValue("exp") instanceof Number exp)) {
+      throw new ApiException(401, "the token has no 'exp' claim");
+    }
+    Object scopeClaim = claims.getValue("scope", "");
+    if (!(scopeClaim instanceof String scope)) {
+      throw new ApiException(401, "the token's 'scope' claim must be a space-separated string");
+    }
+    Set<String> scopes = new LinkedHashSet<>(Arrays.asList(scope.trim().split("\\s+")));
+    scopes.remove("");
+    return new Caller(subject, tenant, Set.copyOf(scopes), exp.longValue());
+  }
+
+  /** A short, token-free reason for the client. */
+  private static String reason(Throwable err) {
+    String message = err.getMessage() == null ? "" : err.getMessage();
+    String lower = message.toLowerCase(java.util.Locale.ROOT);
+    if (lower.contains("expired")) {
+      return "expired";
+    }
+    if (lower.contains("issuer") || lower.contains("iss")) {
+      return "wrong issuer";
+    }
+    if (lower.contains("audience") || lower.contains("aud")) {
+      return "wrong audience";
+    }
+    if (lower.contains("nbf") || lower.contains("not before") || lower.contains("before")) {
+      return "not valid yet";
+    }
+    return "signature, algorithm or format rejected";
+  }
+}

@@ -1,0 +1,23 @@
+package io.flowcast.auth;
+
+import io.flowcast.bus.ApiException;
+
+import java.util.Set;
+
+/** The authenticated client of a request, from its token's claims. */
+public record Caller(String subject, String tenant, Set<String> scopes, long expiresAtEpochSecond) {
+  public static final String READ = "workflows:read";
+  public static final String WRITE = "workflows:write";
+  public static final String ADMIN = "admin";
+
+  public boolean may(String scope) {
+    return scopes.contains(scope) || scopes.contains(ADMIN);
+  }
+
+  /** Fails with 403 unless the token carries {@code scope} (or {@code admin}). */
+  public void require(String scope) {
+    if (!may(scope)) {
+      throw new ApiException(403, "this token lacks the '" + scope + "' scope");
+    }
+  }
+}

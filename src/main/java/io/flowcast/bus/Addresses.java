@@ -1,0 +1,32 @@
+package io.flowcast.bus;
+
+/**
+ * Every event-bus address Flowcast uses, in one place. Message bodies are JSON objects; they are
+ * described in docs/EVENTBUS.md. Commands are sent with {@code request} and fail with an HTTP-like
+ * status code (see {@link ApiException}); fan-out deliveries are published.
+ */
+public final class Addresses {
+  private Addresses() {
+  }
+
+  /** Workflow commands, answered by the workflow verticle. */
+  public static final String WORKFLOW_CREATE = "flowcast.workflow.create";
+  public static final String WORKFLOW_GET = "flowcast.workflow.get";
+  public static final String WORKFLOW_LIST = "flowcast.workflow.list";
+  public static final String WORKFLOW_PATCH = "flowcast.workflow.patch";
+  public static final String WORKFLOW_DELETE = "flowcast.workflow.delete";
+  public static final String EVENT_APPEND = "flowcast.workflow.event.append";
+  public static final String EVENTS_READ = "flowcast.workflow.events.read";
+
+  /** Committed events on their way to every instance, sent by the workflow verticle to the fan-out verticle. */
+  public static final String FANOUT_PUBLISH = "flowcast.fanout.publish";
+  /** Interest of this instance's SSE streams in a workflow (reference-counted by the fan-out verticle). */
+  public static final String FANOUT_SUBSCRIBE = "flowcast.fanout.subscribe";
+  public static final String FANOUT_UNSUBSCRIBE = "flowcast.fanout.unsubscribe";
+
+  /** Events for local SSE streams, published by the fan-out verticle to every HTTP verticle instance. */
+  public static final String SSE_DELIVER = "flowcast.sse.deliver";
+
+  /** Graceful shutdown: the main verticle stops the HTTP side first (streams end), then the rest. */
+  public static final String LIFECYCLE_DRAIN = "flowcast.lifecycle.drain";
+}

@@ -1,0 +1,98 @@
+package io.flowcast.config;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Builds the effective flat configuration: the defaults of {@code conf/config.json} (shipped in the jar),
+ * then an optional file named by {@code FLOWCAST_CONFIG}, then the deployment config, then
+ * {@code FLOWCAST_*} environment variables. Only keys present in the defaults exist; an override's
+ * value is converted to the type of the default, so a bad value fails here, naming the key.
+ */
+public final class ConfigLoader {
+  static final String DEFAULTS_RESOURCE = "conf/config.json";
+  private static final String ENV_PREFIX = "FLOWCAST_";
+
+  private ConfigLoader() {
+  }
+
+  public static String envName(String key) {
+    return ENV_PREFIX + key.replace('.', '_').toUpperCase(Locale.ROOT);
+  }
+
+  public static JsonObject defaults() {
+    try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(DEFAULTS_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(DEFAULTS_RESOURCE + " is missing from the classpath");
+      }
+      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + DEFAULTS_RESOURCE, e);
+    }
+  }
+
+  /** Merges defaults, the optional config file, {@code overrides} and the environment, in that order. */
+  public static JsonObject load(JsonObject overrides, Map<String, String> env) {
+    JsonObject defaults = defaults();
+    JsonObject merged = defaults.copy();
+    String file = env.get("FLOWCAST_CONFIG");
+    if (file != null && !file.isBlank()) {
+      applyOverrides(defaults, merged, readFile(Path.of(file)), "file " + file);
+    }
+    if (overrides != null) {
+      applyOverrides(defaults, merged, overrides, "deployment config");
+    }
+    for (String key : defaults.fieldNames()) {
+      String value = env.get(envName(key));
+      if (value != null) {
+        merged.put(key, convert(key, defaults.getValue(key), value));
+      }
+    }
+    return merged;
+  }
+
+  private static JsonObject readFile(Path path) {
+    try {
+      return new JsonObject(Files.readString(path));
+    } catch (IOException | DecodeException e) {
+      throw new ConfigException("FLOWCAST_CONFIG", "cannot read " + path + ": " + e.getMessage());
+    }
+  }
+
+  private static void applyOverrides(JsonObject defaults, JsonObject merged, JsonObject overrides, String source) {
+    for (Map.Entry<String, Object> entry : overrides) {
+      String key = entry.getKey();
+      if (!defaults.containsKey(key)) {
+        throw new ConfigException(key, "unknown setting in " + source);
+      }
+      Object value = entry.getValue();
+      merged.put(key, value instanceof String s ? convert(key, defaults.getValue(key), s) : value);
+    }
+  }
+
+  private static Object convert(String key, Object defaultValue, String raw) {
+    String text = raw.trim();
+    try {
+      if (defaultValue instanceof Boolean) {
+        if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
+          throw new ConfigException(key, "expected true or false, got '" + raw + "'");
+        }
+        return Boolean.parseBoolean(text);
+      }
+      if (defaultValue instanceof Integer || defaultValue instanceof Long) {
+        return Long.parseLong(text);
+      }
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key, "expected an integer, got '" + raw + "'");
+    }
+    return raw;
+  }
+}

@@ -1,0 +1,112 @@
+package io.flowcast.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.UUID;
+
+/**
+ * The typed, validated configuration. Built once at start from the flat keys of
+ * {@code conf/config.json}; every bad value fails the start with a message naming the key.
+ */
+public record FlowcastConfig(
+    String httpHost,
+    int httpPort,
+    int httpInstances,
+    long bodyLimitBytes,
+    long shutdownTimeoutMs,
+    long busTimeoutMs,
+    String instanceId,
+    String jwtSecret,
+    String jwtIssuer,
+    String jwtAudience,
+    int jwtLeewaySeconds,
+    int devTokenTtlSeconds,
+    long heartbeatMs,
+    long retryMs,
+    int maxBacklogBytes,
+    int replayBatch,
+    boolean queryTokenEnabled,
+    int defaultTtlSeconds,
+    int maxTtlSeconds,
+    long expirySweepMs,
+    int eventsRetentionMax,
+    int listDefaultLimit,
+    int listMaxLimit,
+    int eventsMaxLimit) {
+
+  /** HS256 keys shorter than the hash output weaken the signature (RFC 7518, section 3.2). */
+  static final int MIN_SECRET_BYTES = 32;
+
+  public static FlowcastConfig from(JsonObject c) {
+    String instance = string(c, "instance.id", true);
+    FlowcastConfig config = new FlowcastConfig(
+        string(c, "http.host", false),
+        (int) range(c, "http.port", 0, 65535),
+        (int) range(c, "http.instances", 0, 256),
+        range(c, "http.body_limit_bytes", 1024, 1L << 30),
+        range(c, "http.shutdown_timeout_ms", 0, 600_000),
+        range(c, "bus.timeout_ms", 100, 600_000),
+        instance.isEmpty() ? "fc-" + UUID.randomUUID().toString().substring(0, 8) : instance,
+        string(c, "jwt.secret", false),
+        string(c, "jwt.issuer", true),
+        string(c, "jwt.audience", true),
+        (int) range(c, "jwt.leeway_seconds", 0, 3600),
+        (int) range(c, "jwt.dev_token_ttl_seconds", 1, 31_536_000),
+        range(c, "sse.heartbeat_ms", 100, 3_600_000),
+        range(c, "sse.retry_ms", 0, 3_600_000),
+        (int) range(c, "sse.max_backlog_bytes", 4096, 1L << 30),
+        (int) range(c, "sse.replay_batch", 1, 100_000),
+        bool(c, "sse.query_token_enabled"),
+        (int) range(c, "workflow.default_ttl_seconds", 1, Integer.MAX_VALUE),
+        (int) range(c, "workflow.max_ttl_seconds", 1, Integer.MAX_VALUE),
+        range(c, "workflow.expiry_sweep_ms", 10, 3_600_000),
+        (int) range(c, "events.retention_max", 1, Integer.MAX_VALUE),
+        (int) range(c, "api.list_default_limit", 1, 10_000),
+        (int) range(c, "api.list_max_limit", 1, 10_000),
+        (int) range(c, "api.events_max_limit", 1, 100_000));
+    if (config.jwtSecret().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+      throw new ConfigException("jwt.secret", "must be at least " + MIN_SECRET_BYTES
+          + " bytes; Flowcast refuses to start without a usable signing key");
+    }
+    if (config.defaultTtlSeconds() > config.maxTtlSeconds()) {
+      throw new ConfigException("workflow.default_ttl_seconds", "exceeds workflow.max_ttl_seconds");
+    }
+    if (config.listDefaultLimit() > config.listMaxLimit()) {
+      throw new ConfigException("api.list_default_limit", "exceeds api.list_max_limit");
+    }
+    if (!instance.isEmpty() && !instance.matches("[A-Za-z0-9._-]{1,64}")) {
+      throw new ConfigException("instance.id", "must match [A-Za-z0-9._-]{1,64}");
+    }
+    return config;
+  }
+
+  private static String string(JsonObject c, String key, boolean mayBeEmpty) {
+    Object v = c.getValue(key);
+    if (!(v instanceof String s)) {
+      throw new ConfigException(key, "expected a string");
+    }
+    if (!mayBeEmpty && s.isBlank()) {
+      throw new ConfigException(key, "must not be empty");
+    }
+    return s;
+  }
+
+  private static long range(JsonObject c, String key, long min, long max) {
+    Object v = c.getValue(key);
+    if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+      throw new ConfigException(key, "expected an integer, got " + v);
+    }
+    long value = n.longValue();
+    if (value < min || value > max) {
+      throw new ConfigException(key, "must be between " + min + " and " + max + ", got " + value);
+    }
+    return value;
+  }
+
+  private static boolean bool(JsonObject c, String key) {
+    if (!(c.getValue(key) instanceof Boolean b)) {
+      throw new ConfigException(key, "expected true or false");
+    }
+    return b;
+  }
+}

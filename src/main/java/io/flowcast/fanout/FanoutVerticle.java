@@ -1,0 +1,82 @@
+package io.flowcast.fanout;
+
+import io.flowcast.bus.Addresses;
+import io.flowcast.bus.EventDelivery;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The instance's one link to the event transport: publishes committed events to every instance, keeps
+ * one reference-counted subscription per workflow that local streams watch, and publishes what arrives
+ * to the local HTTP verticles.
+ */
+public final class FanoutVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(FanoutVerticle.class);
+
+  private final EventTransport transport;
+  private final Map<String, Watch> watches = new HashMap<>();
+
+  /** How many local streams watch a workflow, and when the transport subscription is in place. */
+  private static final class Watch {
+    int count;
+    Future<Void> ready;
+  }
+
+  public FanoutVerticle(EventTransport transport) {
+    this.transport = transport;
+  }
+
+  @Override
+  public Future<?> start() {
+    var bus = vertx.eventBus();
+    bus.<JsonObject>consumer(Addresses.FANOUT_PUBLISH, this::publish);
+    bus.<JsonObject>consumer(Addresses.FANOUT_SUBSCRIBE, this::subscribe);
+    bus.<JsonObject>consumer(Addresses.FANOUT_UNSUBSCRIBE, this::unsubscribe);
+    return transport.start(event -> bus.publish(Addresses.SSE_DELIVER, event.toJson()))
+        .onSuccess(v -> log.info("fan-out transport: {}", transport.name()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return transport.close();
+  }
+
+  private void publish(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    transport.publish(EventDelivery.of(body.getString("workflow"), body.getJsonObject("event")))
+        .onFailure(err -> log.warn("publishing an event failed; streams catch up from the log: {}", err.toString()));
+  }
+
+  private void subscribe(Message<JsonObject> message) {
+    String workflow = message.body().getString("workflow");
+    Watch watch = watches.computeIfAbsent(workflow, w -> new Watch());
+    if (watch.count++ == 0) {
+      watch.ready = transport.subscribe(workflow);
+    }
+    watch.ready.onSuccess(v -> message.reply(new JsonObject()))
+        .onFailure(err -> {
+          release(workflow);
+          message.fail(503, "cannot subscribe to workflow events: " + err.getMessage());
+        });
+  }
+
+  private void unsubscribe(Message<JsonObject> message) {
+    release(message.body().getString("workflow"));
+  }
+
+  private void release(String workflow) {
+    Watch watch = watches.get(workflow);
+    if (watch != null && --watch.count == 0) {
+      watches.remove(workflow);
+      transport.unsubscribe(workflow)
+          .onFailure(err -> log.warn("unsubscribe from {} failed: {}", workflow, err.toString()));
+    }
+  }
+}

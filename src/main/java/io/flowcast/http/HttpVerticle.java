@@ -1,0 +1,82 @@
+package io.flowcast.http;
+
+import io.flowcast.auth.AuthHandler;
+import io.flowcast.auth.JwtSupport;
+import io.flowcast.config.FlowcastConfig;
+import io.flowcast.sse.SseStream;
+import io.flowcast.sse.StreamEndpoint;
+import io.flowcast.sse.StreamRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The HTTP edge, one instance per event loop: routing, authentication, validation, the static dashboard
+ * and SSE streams. It reaches the rest of Flowcast only through the event bus.
+ */
+public final class HttpVerticle extends VerticleBase {
+  private final FlowcastConfig config;
+  private final Supplier<JsonObject> readiness;
+  private HttpServer server;
+  private StreamRegistry registry;
+
+  /** @param readiness what {@code /ready} reports about the backends (shared, read-only) */
+  public HttpVerticle(FlowcastConfig config, Supplier<JsonObject> readiness) {
+    this.config = config;
+    this.readiness = readiness;
+  }
+
+  @Override
+  public Future<?> start() {
+    JWTAuth jwt = JwtSupport.provider(vertx, config);
+    BusClient bus = new BusClient(vertx, config.busTimeoutMs());
+    registry = new StreamRegistry(vertx, bus);
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes());
+    AuthHandler auth = new AuthHandler(jwt, false);
+
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestIds());
+    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "up")));
+    router.get("/ready").handler(ctx -> {
+      JsonObject report = readiness.get().copy().put("streams_on_this_verticle", registry.size());
+      ctx.response().setStatusCode(report.getBoolean("ready") ? 200 : 503);
+      ctx.json(report);
+    });
+    new WorkflowApi(bus).mount(router, body, auth);
+    router.get(WorkflowApi.BASE + "/:id/stream")
+        .handler(new AuthHandler(jwt, config.queryTokenEnabled()))
+        .handler(new StreamEndpoint(vertx, registry, bus,
+            new SseStream.Settings(config.retryMs(), config.maxBacklogBytes(), config.replayBatch())));
+    router.route("/api/*").handler(ctx -> ctx.fail(404));
+    router.route().handler(StaticHandler.create("webroot"));
+    Problems problems = new Problems();
+    router.route().failureHandler(problems);
+    for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
+      router.errorHandler(status, problems);
+    }
+
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(config.httpHost())
+        .setPort(config.httpPort())
+        .setCompressionSupported(false)
+        .setTcpNoDelay(true));
+    return registry.start(config.heartbeatMs())
+        .compose(v -> server.requestHandler(router).listen());
+  }
+
+  @Override
+  public Future<?> stop() {
+    registry.closeAll();
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(config.shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
+  }
+}

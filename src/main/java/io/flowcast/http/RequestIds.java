@@ -1,0 +1,27 @@
+package io.flowcast.http;
+
+import io.flowcast.workflow.Ids;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.UUID;
+
+/** Gives every request an id (the client's {@code X-Request-Id} when it is well-formed) and echoes it. */
+public final class RequestIds implements Handler<RoutingContext> {
+  public static final String HEADER = "X-Request-Id";
+  private static final String KEY = "flowcast.request_id";
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String given = ctx.request().getHeader(HEADER);
+    String id = Ids.valid(given) ? given : UUID.randomUUID().toString();
+    ctx.put(KEY, id);
+    ctx.response().putHeader(HEADER, id);
+    ctx.next();
+  }
+
+  public static String of(RoutingContext ctx) {
+    String id = ctx.get(KEY);
+    return id == null ? "-" : id;
+  }
+}

@@ -1,0 +1,141 @@
+package io.flowcast.http;
+
+import io.flowcast.auth.AuthHandler;
+import io.flowcast.auth.Caller;
+import io.flowcast.bus.Addresses;
+import io.flowcast.bus.ApiException;
+import io.flowcast.workflow.Ids;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.util.function.Function;
+
+/**
+ * The workflow and event endpoints of DESIGN.md: validates and authorizes at the edge, then sends one
+ * command to the workflow verticle and renders its reply.
+ */
+final class WorkflowApi {
+  static final String BASE = "/api/v1/workflows";
+  private static final String JSON = "application/json";
+
+  private final BusClient bus;
+
+  WorkflowApi(BusClient bus) {
+    this.bus = bus;
+  }
+
+  void mount(Router router, BodyHandler body, Handler<RoutingContext> auth) {
+    router.post(BASE).handler(body).handler(auth).handler(handle(this::create));
+    router.get(BASE).handler(auth).handler(handle(this::list));
+    router.get(BASE + "/:id").handler(auth).handler(handle(this::get));
+    router.patch(BASE + "/:id").handler(body).handler(auth).handler(handle(this::patch));
+    router.delete(BASE + "/:id").handler(auth).handler(handle(this::delete));
+    router.post(BASE + "/:id/events").handler(body).handler(auth).handler(handle(this::publish));
+    router.get(BASE + "/:id/events").handler(auth).handler(handle(this::history));
+  }
+
+  private Future<Void> create(RoutingContext ctx) {
+    Caller caller = caller(ctx, Caller.WRITE);
+    JsonObject body = Bodies.object(ctx);
+    JsonObject command = new JsonObject().put("tenant", caller.tenant()).put("actor", caller.subject())
+        .put("body", body == null ? new JsonObject() : body);
+    return bus.request(Addresses.WORKFLOW_CREATE, command).compose(reply -> {
+      JsonObject workflow = reply.getJsonObject("workflow");
+      ctx.response().putHeader("Location", BASE + "/" + workflow.getString("id"));
+      return sendWorkflow(ctx, 201, workflow);
+    });
+  }
+
+  private Future<Void> get(RoutingContext ctx) {
+    Caller caller = caller(ctx, Caller.READ);
+    return bus.request(Addresses.WORKFLOW_GET, target(ctx, caller))
+        .compose(reply -> sendWorkflow(ctx, 200, reply.getJsonObject("workflow")));
+  }
+
+  private Future<Void> list(RoutingContext ctx) {
+    Caller caller = caller(ctx, Caller.READ);
+    JsonObject command = new JsonObject().put("tenant", caller.tenant())
+        .put("status", ctx.request().getParam("status"))
+        .put("limit", QueryParams.integer(ctx, "limit"))
+        .put("cursor", ctx.request().getParam("cursor"));
+    return bus.request(Addresses.WORKFLOW_LIST, command).compose(reply -> send(ctx, 200, reply));
+  }
+
+  private Future<Void> patch(RoutingContext ctx) {
+    Caller caller = caller(ctx, Caller.WRITE);
+    JsonObject patch = Bodies.requiredObject(ctx, "a JSON merge patch of {status, state, metadata}");
+    JsonObject command = target(ctx, caller).put("actor", caller.subject()).put("patch", patch)
+        .put("if_match", IfMatch.version(ctx.request().getHeader("If-Match")));
+    return bus.request(Addresses.WORKFLOW_PATCH, command)
+        .compose(reply -> sendWorkflow(ctx, 200, reply.getJsonObject("workflow")));
+  }
+
+  private Future<Void> delete(RoutingContext ctx) {
+    Caller caller = caller(ctx, Caller.WRITE);
+    return bus.request(Addresses.WORKFLOW_DELETE, target(ctx, caller).put("actor", caller.subject()))
+        .compose(reply -> ctx.response().setStatusCode(204).end());
+  }
+
+  private Future<Void> publish(RoutingContext ctx) {
+    Caller caller = caller(ctx, Caller.WRITE);
+    JsonObject event = Bodies.requiredObject(ctx, "an event {type, data, parent_id?, metadata?}");
+    return bus.request(Addresses.EVENT_APPEND, target(ctx, caller).put("actor", caller.subject())
+        .put("event", event)).compose(reply -> send(ctx, 201, reply.getJsonObject("event")));
+  }
+
+  private Future<Void> history(RoutingContext ctx) {
+    Caller caller = caller(ctx, Caller.READ);
+    JsonObject command = target(ctx, caller)
+        .put("after", ctx.request().getParam("after"))
+        .put("limit", QueryParams.integer(ctx, "limit"));
+    return bus.request(Addresses.EVENTS_READ, command).compose(reply -> {
+      var events = reply.getJsonArray("events");
+      String last = events.isEmpty() ? null : events.getJsonObject(events.size() - 1).getString("id");
+      return send(ctx, 200, new JsonObject().put("events", events).put("has_more", reply.getBoolean("has_more"))
+          .put("next_after", reply.getBoolean("has_more") ? last : null));
+    });
+  }
+
+  static Caller caller(RoutingContext ctx, String scope) {
+    Caller caller = AuthHandler.caller(ctx);
+    caller.require(scope);
+    return caller;
+  }
+
+  /** The command body naming the workflow of the path, in the caller's tenant. */
+  static JsonObject target(RoutingContext ctx, Caller caller) {
+    return new JsonObject().put("tenant", caller.tenant()).put("id", pathId(ctx));
+  }
+
+  static String pathId(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (!Ids.valid(id)) {
+      throw ApiException.badRequest("workflow id must be " + Ids.rule());
+    }
+    return id;
+  }
+
+  private static Future<Void> sendWorkflow(RoutingContext ctx, int status, JsonObject workflow) {
+    ctx.response().putHeader("ETag", "\"" + workflow.getLong("version") + "\"");
+    return send(ctx, status, workflow);
+  }
+
+  private static Future<Void> send(RoutingContext ctx, int status, JsonObject body) {
+    return ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(body.encode());
+  }
+
+  /** Runs an endpoint: synchronous throws and failed futures both reach the failure handler. */
+  static Handler<RoutingContext> handle(Function<RoutingContext, Future<Void>> endpoint) {
+    return ctx -> {
+      try {
+        endpoint.apply(ctx).onFailure(ctx::fail);
+      } catch (RuntimeException e) {
+        ctx.fail(e);
+      }
+    };
+  }
+}

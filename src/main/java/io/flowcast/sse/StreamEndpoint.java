@@ -1,0 +1,46 @@
+package io.flowcast.sse;
+
+import io.flowcast.auth.AuthHandler;
+import io.flowcast.auth.Caller;
+import io.flowcast.bus.ApiException;
+import io.flowcast.http.BusClient;
+import io.flowcast.workflow.Ids;
+import io.flowcast.workflow.WorkflowKey;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+
+/** {@code GET /api/v1/workflows/{id}/stream}: opens an {@link SseStream} for the caller. */
+public final class StreamEndpoint implements Handler<RoutingContext> {
+  private final Vertx vertx;
+  private final StreamRegistry registry;
+  private final BusClient bus;
+  private final SseStream.Settings settings;
+
+  public StreamEndpoint(Vertx vertx, StreamRegistry registry, BusClient bus, SseStream.Settings settings) {
+    this.vertx = vertx;
+    this.registry = registry;
+    this.bus = bus;
+    this.settings = settings;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Caller caller = AuthHandler.caller(ctx);
+    caller.require(Caller.READ);
+    String id = ctx.pathParam("id");
+    if (!Ids.valid(id)) {
+      throw ApiException.badRequest("workflow id must be " + Ids.rule());
+    }
+    String lastEventId = ctx.request().getHeader("Last-Event-ID");
+    if (lastEventId == null || lastEventId.isBlank()) {
+      lastEventId = ctx.request().getParam("last_event_id");
+    }
+    if (lastEventId != null && lastEventId.isBlank()) {
+      lastEventId = null;
+    }
+    SseStream stream = new SseStream(vertx, ctx.request(), new WorkflowKey(caller.tenant(), id), registry, bus,
+        settings);
+    stream.open(lastEventId, caller.expiresAtEpochSecond()).onFailure(ctx::fail);
+  }
+}

@@ -1,0 +1,96 @@
+package io.flowcast.sse;
+
+import io.flowcast.bus.Addresses;
+import io.flowcast.bus.EventDelivery;
+import io.flowcast.http.BusClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The SSE streams of one HTTP verticle, by workflow. Holds this verticle's interest in each workflow at
+ * the fan-out verticle, encodes each delivered event once and hands the same buffer to every stream,
+ * and sends the heartbeat. Lives on the verticle's event loop: no locks.
+ */
+public final class StreamRegistry {
+  private final Vertx vertx;
+  private final BusClient bus;
+  private final Map<String, Set<SseStream>> streams = new HashMap<>();
+  private final Map<String, Future<JsonObject>> subscriptions = new HashMap<>();
+  private MessageConsumer<JsonObject> consumer;
+  private long heartbeatTimer = -1;
+
+  public StreamRegistry(Vertx vertx, BusClient bus) {
+    this.vertx = vertx;
+    this.bus = bus;
+  }
+
+  public Future<Void> start(long heartbeatMs) {
+    consumer = vertx.eventBus().consumer(Addresses.SSE_DELIVER, m -> deliver(EventDelivery.fromJson(m.body())));
+    heartbeatTimer = vertx.setPeriodic(heartbeatMs, id -> heartbeat());
+    return consumer.completion();
+  }
+
+  /** Registers a stream; the future completes once events of its workflow reach this instance. */
+  Future<Void> add(SseStream stream) {
+    String workflow = stream.workflow();
+    streams.computeIfAbsent(workflow, w -> new LinkedHashSet<>()).add(stream);
+    Future<JsonObject> subscribed = subscriptions.computeIfAbsent(workflow,
+        w -> bus.request(Addresses.FANOUT_SUBSCRIBE, new JsonObject().put("workflow", w)));
+    return subscribed.<Void>mapEmpty().onFailure(err -> subscriptions.remove(workflow, subscribed));
+  }
+
+  void remove(SseStream stream) {
+    String workflow = stream.workflow();
+    Set<SseStream> set = streams.get(workflow);
+    if (set == null || !set.remove(stream) || !set.isEmpty()) {
+      return;
+    }
+    streams.remove(workflow);
+    Future<JsonObject> subscribed = subscriptions.remove(workflow);
+    if (subscribed != null) {
+      subscribed.onSuccess(v -> bus.send(Addresses.FANOUT_UNSUBSCRIBE, new JsonObject().put("workflow", workflow)));
+    }
+  }
+
+  public int size() {
+    return streams.values().stream().mapToInt(Set::size).sum();
+  }
+
+  /** Ends every stream cleanly (graceful shutdown); clients resume elsewhere with Last-Event-ID. */
+  public void closeAll() {
+    vertx.cancelTimer(heartbeatTimer);
+    List<SseStream> all = new ArrayList<>();
+    streams.values().forEach(all::addAll);
+    all.forEach(SseStream::end);
+    if (consumer != null) {
+      consumer.unregister();
+    }
+  }
+
+  private void deliver(EventDelivery event) {
+    Set<SseStream> watching = streams.get(event.workflow());
+    if (watching == null || watching.isEmpty()) {
+      return;
+    }
+    Buffer frame = SseFrames.event(event.id(), event.type(), event.json());
+    for (SseStream stream : List.copyOf(watching)) {
+      stream.deliver(event, frame);
+    }
+  }
+
+  private void heartbeat() {
+    List<SseStream> all = new ArrayList<>();
+    streams.values().forEach(all::addAll);
+    all.forEach(SseStream::heartbeat);
+  }
+}

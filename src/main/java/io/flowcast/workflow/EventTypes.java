@@ -1,0 +1,28 @@
+package io.flowcast.workflow;
+
+import java.util.Set;
+
+/** Built-in event types, and the names clients may not use for custom events. */
+public final class EventTypes {
+  public static final String CREATED = "workflow.created";
+  public static final String STATE_UPDATED = "state.updated";
+  public static final String STATUS_CHANGED = "status.changed";
+  public static final String DELETED = "workflow.deleted";
+  public static final String EXPIRED = "workflow.expired";
+
+  /** Event types that end a workflow's stream. */
+  public static final Set<String> TERMINAL = Set.of(DELETED, EXPIRED);
+
+  private static final Set<String> RESERVED = Set.of(CREATED, STATE_UPDATED, STATUS_CHANGED, DELETED, EXPIRED,
+      "snapshot.created", "state.rolled_back", "draft.updated", "draft.committed", "draft.discarded",
+      "action.queued", "action.claimed", "action.completed", "action.failed",
+      // SSE control events
+      "snapshot", "reset", "auth.expired");
+
+  private EventTypes() {
+  }
+
+  public static boolean reserved(String type) {
+    return RESERVED.contains(type);
+  }
+}

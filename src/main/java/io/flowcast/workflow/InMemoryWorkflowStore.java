@@ -1,0 +1,279 @@
+package io.flowcast.workflow;
+
+import io.flowcast.bus.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeSet;
+
+/**
+ * The embedded backend: everything in this JVM, for a single instance. Methods are synchronized so the
+ * store is safe whoever calls it; in the server only the workflow verticle does.
+ */
+public final class InMemoryWorkflowStore implements WorkflowStore {
+  private static final Comparator<Workflow> NEWEST_FIRST = Comparator
+      .comparing(Workflow::createdAt).reversed()
+      .thenComparing(w -> w.key().id());
+
+  private final int retentionMax;
+  private final Map<WorkflowKey, Entry> entries = new HashMap<>();
+  private final Map<String, NavigableSet<Workflow>> byTenant = new HashMap<>();
+
+  /** A workflow and its retained events; {@code trimmedLastId} is the newest event dropped by retention. */
+  private static final class Entry {
+    Workflow workflow;
+    final ArrayDeque<JsonObject> events = new ArrayDeque<>();
+    EventId lastId;
+
+    Entry(Workflow workflow) {
+      this.workflow = workflow;
+    }
+  }
+
+  public InMemoryWorkflowStore(int retentionMax) {
+    this.retentionMax = retentionMax;
+  }
+
+  @Override
+  public String name() {
+    return "memory";
+  }
+
+  @Override
+  public synchronized Future<Mutation> create(WorkflowKey key, NewWorkflow spec, String actor) {
+    Instant now = Times.now();
+    if (live(key, now) != null) {
+      return Future.failedFuture(ApiException.conflict("workflow '" + key.id() + "' already exists"));
+    }
+    Workflow workflow = new Workflow(key, spec.status(), spec.state().copy(), spec.metadata().copy(), 1, now, now,
+        now.plusSeconds(spec.ttlSeconds()), spec.ttlSeconds(), null, 0);
+    Entry entry = new Entry(workflow);
+    Entry previous = entries.put(key, entry);
+    if (previous != null) {
+      index(previous.workflow, false);
+      entry.lastId = previous.lastId;
+    }
+    JsonObject data = new JsonObject().put("status", spec.status()).put("state", spec.state().copy())
+        .put("metadata", spec.metadata().copy());
+    return Future.succeededFuture(append(entry, EventTypes.CREATED, 1, data, null, null, actor, now));
+  }
+
+  @Override
+  public synchronized Future<Workflow> get(WorkflowKey key) {
+    Instant now = Times.now();
+    Entry entry = live(key, now);
+    if (entry == null) {
+      return Future.failedFuture(notFound(key));
+    }
+    touch(entry, now);
+    return Future.succeededFuture(entry.workflow);
+  }
+
+  @Override
+  public synchronized Future<WorkflowPage> list(String tenant, String status, int limit, String cursor) {
+    Instant now = Times.now();
+    NavigableSet<Workflow> all = byTenant.getOrDefault(tenant, Collections.emptyNavigableSet());
+    Iterable<Workflow> from = all;
+    if (cursor != null) {
+      try {
+        from = all.tailSet(decodeCursor(tenant, cursor), false);
+      } catch (ApiException e) {
+        return Future.failedFuture(e);
+      }
+    }
+    List<Workflow> items = new ArrayList<>(Math.min(limit, 64));
+    String next = null;
+    for (Workflow w : from) {
+      if (!w.expiresAt().isAfter(now) || (status != null && !status.equals(w.status()))) {
+        continue;
+      }
+      if (items.size() == limit) {
+        next = encodeCursor(items.get(items.size() - 1));
+        break;
+      }
+      items.add(w);
+    }
+    return Future.succeededFuture(new WorkflowPage(items, next));
+  }
+
+  @Override
+  public synchronized Future<Mutation> patch(WorkflowKey key, JsonObject patch, Long expectedVersion, String actor) {
+    Instant now = Times.now();
+    Entry entry = live(key, now);
+    if (entry == null) {
+      return Future.failedFuture(notFound(key));
+    }
+    Workflow current = entry.workflow;
+    if (expectedVersion != null && expectedVersion != current.version()) {
+      return Future.failedFuture(ApiException.preconditionFailed(
+          "workflow is at version " + current.version() + ", not " + expectedVersion));
+    }
+    PatchPlan plan = PatchPlan.of(current, patch);
+    if (!plan.changed()) {
+      touch(entry, now);
+      return Future.succeededFuture(new Mutation(entry.workflow, null));
+    }
+    replace(entry, new Workflow(key, plan.status(), plan.state(), plan.metadata(), current.version() + 1,
+        current.createdAt(), now, current.expiresAt(), current.ttlSeconds(), current.lastEventId(),
+        current.lastSeq()));
+    return Future.succeededFuture(append(entry, plan.eventType(), current.version() + 1, patch.copy(), null, null,
+        actor, now));
+  }
+
+  @Override
+  public synchronized Future<Mutation> delete(WorkflowKey key, String actor) {
+    Instant now = Times.now();
+    Entry entry = live(key, now);
+    if (entry == null) {
+      return Future.failedFuture(notFound(key));
+    }
+    Mutation mutation = append(entry, EventTypes.DELETED, entry.workflow.version(), null, null, null, actor, now);
+    remove(key, entry);
+    return Future.succeededFuture(mutation);
+  }
+
+  @Override
+  public synchronized Future<Mutation> appendEvent(WorkflowKey key, CustomEvent event, String actor) {
+    Instant now = Times.now();
+    Entry entry = live(key, now);
+    if (entry == null) {
+      return Future.failedFuture(notFound(key));
+    }
+    return Future.succeededFuture(append(entry, event.type(), entry.workflow.version(), event.data(),
+        event.parentId(), event.metadata(), actor, now));
+  }
+
+  @Override
+  public synchronized Future<EventSlice> events(WorkflowKey key, String afterId, int limit) {
+    Instant now = Times.now();
+    Entry entry = live(key, now);
+    if (entry == null) {
+      return Future.failedFuture(notFound(key));
+    }
+    touch(entry, now);
+    EventId after = afterId == null ? null : EventId.parse(afterId);
+    boolean known = afterId == null || (after != null && retained(entry, after));
+    List<JsonObject> out = new ArrayList<>();
+    boolean hasMore = false;
+    for (JsonObject event : entry.events) {
+      if (after != null && EventId.parse(event.getString("id")).compareTo(after) <= 0) {
+        continue;
+      }
+      if (out.size() == limit) {
+        hasMore = true;
+        break;
+      }
+      out.add(event.copy());
+    }
+    return Future.succeededFuture(new EventSlice(out, known, hasMore));
+  }
+
+  @Override
+  public synchronized Future<List<Mutation>> expire(Instant now) {
+    List<Mutation> expired = new ArrayList<>();
+    for (Iterator<Map.Entry<WorkflowKey, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
+      Entry entry = it.next().getValue();
+      if (!entry.workflow.expiresAt().isAfter(now)) {
+        expired.add(append(entry, EventTypes.EXPIRED, entry.workflow.version(), null, null, null, "system", now));
+        index(entry.workflow, false);
+        it.remove();
+      }
+    }
+    return Future.succeededFuture(expired);
+  }
+
+  private Entry live(WorkflowKey key, Instant now) {
+    Entry entry = entries.get(key);
+    return entry == null || !entry.workflow.expiresAt().isAfter(now) ? null : entry;
+  }
+
+  private Mutation append(Entry entry, String type, long version, Object data, String parentId, JsonObject metadata,
+      String actor, Instant now) {
+    EventId id = entry.lastId == null ? new EventId(now.toEpochMilli(), 0) : entry.lastId.next(now.toEpochMilli());
+    Workflow w = entry.workflow;
+    long seq = w.lastSeq() + 1;
+    JsonObject event = WorkflowEvents.event(id.toString(), w.key(), seq, type, version, data, parentId, metadata,
+        actor, now);
+    entry.lastId = id;
+    entry.events.addLast(event);
+    while (entry.events.size() > retentionMax) {
+      entry.events.removeFirst();
+    }
+    replace(entry, new Workflow(w.key(), w.status(), w.state(), w.metadata(), w.version(), w.createdAt(),
+        w.updatedAt(), now.plusSeconds(w.ttlSeconds()), w.ttlSeconds(), id.toString(), seq));
+    return new Mutation(entry.workflow, event.copy());
+  }
+
+  private static boolean retained(Entry entry, EventId id) {
+    for (JsonObject event : entry.events) {
+      int c = EventId.parse(event.getString("id")).compareTo(id);
+      if (c == 0) {
+        return true;
+      }
+      if (c > 0) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private void touch(Entry entry, Instant now) {
+    replace(entry, entry.workflow.touched(now));
+  }
+
+  private void replace(Entry entry, Workflow next) {
+    index(entry.workflow, false);
+    entry.workflow = next;
+    index(next, true);
+  }
+
+  private void remove(WorkflowKey key, Entry entry) {
+    index(entry.workflow, false);
+    entries.remove(key);
+  }
+
+  private void index(Workflow w, boolean add) {
+    NavigableSet<Workflow> set = byTenant.computeIfAbsent(w.key().tenant(), t -> new TreeSet<>(NEWEST_FIRST));
+    if (add) {
+      set.add(w);
+    } else {
+      set.remove(w);
+    }
+  }
+
+  private static ApiException notFound(WorkflowKey key) {
+    return ApiException.notFound("workflow '" + key.id() + "' does not exist");
+  }
+
+  static String encodeCursor(Workflow last) {
+    String raw = last.createdAt().toEpochMilli() + "/" + last.key().id();
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A probe that sorts exactly where the cursor's workflow did. */
+  static Workflow decodeCursor(String tenant, String cursor) {
+    try {
+      String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      int slash = raw.indexOf('/');
+      long millis = Long.parseLong(raw.substring(0, slash));
+      WorkflowKey key = new WorkflowKey(tenant, raw.substring(slash + 1));
+      Instant created = Instant.ofEpochMilli(millis);
+      return new Workflow(key, WorkflowStatus.PENDING, new JsonObject(), new JsonObject(), 0, created, created,
+          created, 0, null, 0);
+    } catch (RuntimeException e) {
+      throw ApiException.badRequest("cursor is not one this server issued");
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package io.flowcast.workflow;
+
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+
+/** Builds event JSON in the one format of DESIGN.md, so every backend emits the same shape. */
+public final class WorkflowEvents {
+  private WorkflowEvents() {
+  }
+
+  public static JsonObject event(String id, WorkflowKey key, long seq, String type, long version, Object data,
+      String parentId, JsonObject metadata, String actor, Instant createdAt) {
+    return new JsonObject()
+        .put("id", id)
+        .put("workflow_id", key.id())
+        .put("seq", seq)
+        .put("type", type)
+        .put("version", version)
+        .put("data", data == null ? new JsonObject() : data)
+        .put("parent_id", parentId)
+        .put("metadata", metadata == null ? new JsonObject() : metadata)
+        .put("actor", actor)
+        .put("created_at", Times.format(createdAt));
+  }
+}

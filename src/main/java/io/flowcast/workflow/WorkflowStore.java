@@ -1,0 +1,41 @@
+package io.flowcast.workflow;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The state of workflows and their event logs. Every mutation changes the workflow and appends its
+ * one event atomically: no reader sees one without the other. Every operation on a workflow refreshes
+ * its TTL. Failures are {@link io.flowcast.bus.ApiException}s (404 unknown workflow, 409 id taken,
+ * 412 version mismatch, 503 backend down).
+ */
+public interface WorkflowStore {
+
+  /** Which backend this is, for logs and {@code /ready}. */
+  String name();
+
+  Future<Mutation> create(WorkflowKey key, NewWorkflow spec, String actor);
+
+  Future<Workflow> get(WorkflowKey key);
+
+  Future<WorkflowPage> list(String tenant, String status, int limit, String cursor);
+
+  /**
+   * Applies a JSON Merge Patch of {@code {status, state, metadata}}. {@code expectedVersion} null means
+   * unconditional. A patch that changes nothing appends no event and returns a null event.
+   */
+  Future<Mutation> patch(WorkflowKey key, JsonObject patch, Long expectedVersion, String actor);
+
+  Future<Mutation> delete(WorkflowKey key, String actor);
+
+  Future<Mutation> appendEvent(WorkflowKey key, CustomEvent event, String actor);
+
+  /** Up to {@code limit} events with ids after {@code afterId} (from the start when null). */
+  Future<EventSlice> events(WorkflowKey key, String afterId, int limit);
+
+  /** Removes workflows whose TTL ran out and returns their {@code workflow.expired} mutations. */
+  Future<List<Mutation>> expire(Instant now);
+}

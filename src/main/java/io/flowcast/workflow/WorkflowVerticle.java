@@ -1,0 +1,164 @@
+package io.flowcast.workflow;
+
+import io.flowcast.bus.Addresses;
+import io.flowcast.bus.ApiException;
+import io.flowcast.config.FlowcastConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.Function;
+
+/**
+ * Owns every mutation of workflows and their events. Answers the workflow commands of {@link Addresses},
+ * and hands each committed event to the fan-out verticle, which carries it to every instance.
+ */
+public final class WorkflowVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(WorkflowVerticle.class);
+
+  private final FlowcastConfig config;
+  private final WorkflowStore store;
+  private WorkflowRules rules;
+  private long sweepTimer = -1;
+
+  public WorkflowVerticle(FlowcastConfig config, WorkflowStore store) {
+    this.config = config;
+    this.store = store;
+  }
+
+  @Override
+  public Future<?> start() {
+    rules = new WorkflowRules(config.defaultTtlSeconds(), config.maxTtlSeconds());
+    handle(Addresses.WORKFLOW_CREATE, this::create);
+    handle(Addresses.WORKFLOW_GET, b -> store.get(key(b)).map(Workflow::toBusJson));
+    handle(Addresses.WORKFLOW_LIST, this::list);
+    handle(Addresses.WORKFLOW_PATCH, this::patch);
+    handle(Addresses.WORKFLOW_DELETE, b -> store.delete(key(b), actor(b)).map(this::published)
+        .map(m -> new JsonObject()));
+    handle(Addresses.EVENT_APPEND, b -> store.appendEvent(key(b), rules.customEvent(b.getJsonObject("event")),
+        actor(b)).map(this::published).map(m -> new JsonObject().put("event", m.event())));
+    handle(Addresses.EVENTS_READ, this::readEvents);
+    sweepTimer = vertx.setPeriodic(config.expirySweepMs(), id -> sweepExpired());
+    log.info("workflow store: {}", store.name());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(sweepTimer);
+    return Future.succeededFuture();
+  }
+
+  private Future<JsonObject> create(JsonObject body) {
+    JsonObject spec = body.getJsonObject("body", new JsonObject());
+    WorkflowKey key = new WorkflowKey(tenant(body), rules.idForCreate(spec));
+    return store.create(key, rules.newWorkflow(spec), actor(body))
+        .map(this::published)
+        .map(m -> m.workflow().toBusJson());
+  }
+
+  private Future<JsonObject> list(JsonObject body) {
+    String status = body.getString("status");
+    if (status != null && !WorkflowStatus.valid(status)) {
+      throw ApiException.badRequest("status must be " + WorkflowStatus.describe());
+    }
+    int limit = limit(body, config.listDefaultLimit(), config.listMaxLimit());
+    return store.list(tenant(body), status, limit, body.getString("cursor")).map(page -> new JsonObject()
+        .put("items", new JsonArray(page.items().stream().map(Workflow::toJson).toList()))
+        .put("next_cursor", page.nextCursor()));
+  }
+
+  private Future<JsonObject> patch(JsonObject body) {
+    JsonObject patch = rules.patch(body.getJsonObject("patch"));
+    Long ifMatch = body.getLong("if_match");
+    return store.patch(key(body), patch, ifMatch, actor(body))
+        .map(this::published)
+        .map(m -> m.workflow().toBusJson());
+  }
+
+  private Future<JsonObject> readEvents(JsonObject body) {
+    int limit = limit(body, config.eventsMaxLimit(), config.eventsMaxLimit());
+    String after = body.getString("after");
+    if (after != null && EventId.parse(after) == null) {
+      throw ApiException.badRequest("after must be an event id such as 1700000000000-0");
+    }
+    return store.events(key(body), after, limit).map(slice -> new JsonObject()
+        .put("events", new JsonArray(slice.events()))
+        .put("after_known", slice.afterKnown())
+        .put("has_more", slice.hasMore()));
+  }
+
+  private void sweepExpired() {
+    store.expire(Times.now()).onSuccess(expired -> expired.forEach(this::published))
+        .onFailure(err -> log.warn("expiry sweep failed: {}", err.toString()));
+  }
+
+  private Mutation published(Mutation mutation) {
+    if (mutation.event() != null) {
+      vertx.eventBus().send(Addresses.FANOUT_PUBLISH,
+          new JsonObject().put("workflow", mutation.workflow().key().tag()).put("event", mutation.event()));
+    }
+    return mutation;
+  }
+
+  /** Registers a command handler: failures become {@code fail(status, detail)} replies. */
+  private void handle(String address, Function<JsonObject, Future<JsonObject>> handler) {
+    vertx.eventBus().<JsonObject>consumer(address, message -> reply(message, handler));
+  }
+
+  private static void reply(Message<JsonObject> message, Function<JsonObject, Future<JsonObject>> handler) {
+    Future<JsonObject> result;
+    try {
+      JsonObject body = message.body();
+      if (body == null) {
+        throw ApiException.badRequest("a command body is required");
+      }
+      result = handler.apply(body);
+    } catch (ApiException | IllegalArgumentException | ClassCastException e) {
+      result = Future.failedFuture(e);
+    }
+    result.onSuccess(message::reply).onFailure(err -> {
+      ApiException api = err instanceof IllegalArgumentException || err instanceof ClassCastException
+          ? ApiException.badRequest(err.getMessage()) : ApiException.from(err);
+      if (api.status() >= 500) {
+        log.error("command on {} failed", message.address(), err);
+      }
+      message.fail(api.status(), api.getMessage());
+    });
+  }
+
+  private static WorkflowKey key(JsonObject body) {
+    String id = body.getString("id");
+    if (!Ids.valid(id)) {
+      throw ApiException.badRequest("workflow id must be " + Ids.rule());
+    }
+    return new WorkflowKey(tenant(body), id);
+  }
+
+  private static String tenant(JsonObject body) {
+    String tenant = body.getString("tenant");
+    if (!Ids.valid(tenant)) {
+      throw ApiException.badRequest("tenant must be " + Ids.rule());
+    }
+    return tenant;
+  }
+
+  private static String actor(JsonObject body) {
+    return body.getString("actor");
+  }
+
+  private static int limit(JsonObject body, int defaultLimit, int max) {
+    Integer limit = body.getInteger("limit");
+    if (limit == null) {
+      return defaultLimit;
+    }
+    if (limit < 1 || limit > max) {
+      throw ApiException.badRequest("limit must be from 1 to " + max);
+    }
+    return limit;
+  }
+}
