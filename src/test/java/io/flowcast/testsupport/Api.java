@@ -1,0 +1,65 @@
+package io.flowcast.testsupport;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+
+/** A blocking HTTP client for tests (real HTTP through Vert.x WebClient, awaited on the test thread). */
+public final class Api {
+  private final WebClient client;
+
+  Api(Vertx vertx, int port) {
+    this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+  }
+
+  public HttpResponse<Buffer> get(String path, String token) {
+    return send(HttpMethod.GET, path, token, null, null);
+  }
+
+  public HttpResponse<Buffer> post(String path, String token, JsonObject body) {
+    return send(HttpMethod.POST, path, token, body == null ? null : body.toBuffer(), "application/json");
+  }
+
+  public HttpResponse<Buffer> patch(String path, String token, JsonObject body, String ifMatch) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    if (ifMatch != null) {
+      headers.add("If-Match", ifMatch);
+    }
+    return send(HttpMethod.PATCH, path, token, body.toBuffer(), "application/merge-patch+json", headers);
+  }
+
+  public HttpResponse<Buffer> delete(String path, String token) {
+    return send(HttpMethod.DELETE, path, token, null, null);
+  }
+
+  public HttpResponse<Buffer> send(HttpMethod method, String path, String token, Buffer body, String contentType) {
+    return send(method, path, token, body, contentType, MultiMap.caseInsensitiveMultiMap());
+  }
+
+  public HttpResponse<Buffer> send(HttpMethod method, String path, String token, Buffer body, String contentType,
+      MultiMap headers) {
+    HttpRequest<Buffer> request = client.request(method, path).putHeaders(headers);
+    if (token != null) {
+      request.putHeader("Authorization", "Bearer " + token);
+    }
+    if (contentType != null) {
+      request.putHeader("Content-Type", contentType);
+    }
+    return (body == null ? request.send() : request.sendBuffer(body)).await();
+  }
+
+  /** Creates a workflow and returns its representation; fails the test unless the answer is 201. */
+  public JsonObject create(String token, JsonObject body) {
+    HttpResponse<Buffer> response = post("/api/v1/workflows", token, body);
+    if (response.statusCode() != 201) {
+      throw new AssertionError("create answered " + response.statusCode() + ": " + response.bodyAsString());
+    }
+    return response.bodyAsJsonObject();
+  }
+}
