@@ -6,57 +6,115 @@ import io.flowcast.config.FlowcastConfig;
 import io.flowcast.fanout.EventTransport;
 import io.flowcast.fanout.FanoutVerticle;
 import io.flowcast.fanout.LocalEventTransport;
+import io.flowcast.fanout.RedisEventTransport;
+import io.flowcast.health.Readiness;
 import io.flowcast.http.HttpVerticle;
+import io.flowcast.redis.RedisClients;
 import io.flowcast.workflow.InMemoryWorkflowStore;
+import io.flowcast.workflow.RedisWorkflowStore;
 import io.flowcast.workflow.WorkflowStore;
 import io.flowcast.workflow.WorkflowVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.TimeUnit;
+
 /**
- * Loads and validates the configuration, then deploys the verticles in order: workflow (owns state),
- * fan-out (carries events), HTTP (the edge, one per event loop). On shutdown the HTTP side goes first,
- * see {@link FlowcastHooks}.
+ * Loads and validates the configuration, chooses the backend, then deploys the verticles in order:
+ * workflow (owns state), fan-out (carries events), HTTP (the edge, one per event loop). On shutdown the
+ * HTTP side goes first, see {@link FlowcastHooks}.
  */
 public final class MainVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MainVerticle.class);
+  private static final long HEALTH_PROBE_MS = 2000;
 
   private FlowcastConfig config;
+  private final Readiness readiness = new Readiness();
   private String httpDeployment;
   private MessageConsumer<Object> drainConsumer;
+  private Redis redis;
+  private long healthTimer = -1;
+
+  /** The chosen storage and transport. */
+  private record Backend(WorkflowStore store, EventTransport transport) {
+  }
 
   @Override
   public Future<?> start() {
     config = FlowcastConfig.from(ConfigLoader.load(config(), System.getenv()));
-    WorkflowStore store = new InMemoryWorkflowStore(config.eventsRetentionMax());
-    EventTransport transport = new LocalEventTransport();
-    JsonObject readiness = new JsonObject()
-        .put("ready", true)
-        .put("instance", config.instanceId())
-        .put("backend", store.name())
-        .put("transport", transport.name())
-        .put("persistence", "off")
-        .put("degraded", new JsonArray().add("in-memory backend: single instance, state is lost on restart"));
+    readiness.fact("instance", config.instanceId()).fact("persistence", "off");
     int httpInstances = config.httpInstances() == 0
         ? Math.max(1, Runtime.getRuntime().availableProcessors()) : config.httpInstances();
-    drainConsumer = vertx.eventBus().consumer(Addresses.LIFECYCLE_DRAIN, m -> stopHttp().onComplete(ar -> m.reply(null)));
+    drainConsumer = vertx.eventBus().consumer(Addresses.LIFECYCLE_DRAIN,
+        m -> stopHttp().onComplete(ar -> m.reply(null)));
 
-    return vertx.deployVerticle(new WorkflowVerticle(config, store))
-        .compose(id -> vertx.deployVerticle(new FanoutVerticle(transport)))
-        .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(config, () -> readiness),
-            new DeploymentOptions().setInstances(httpInstances)))
-        .onSuccess(id -> {
-          httpDeployment = id;
-          log.info("Flowcast {} listening on {}:{} ({} HTTP verticles), backend {}: in-memory, single instance; "
-                  + "persistence off", config.instanceId(), config.httpHost(), config.httpPort(), httpInstances,
-              store.name());
+    return chooseBackend()
+        .compose(backend -> vertx.deployVerticle(new WorkflowVerticle(config, backend.store()))
+            .compose(id -> vertx.deployVerticle(new FanoutVerticle(backend.transport())))
+            .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(config, readiness::toJson),
+                new DeploymentOptions().setInstances(httpInstances)))
+            .onSuccess(id -> {
+              httpDeployment = id;
+              log.info("Flowcast {} listening on {}:{} ({} HTTP verticles); backend {}, transport {}, "
+                      + "persistence off", config.instanceId(), config.httpHost(), config.httpPort(),
+                  httpInstances, backend.store().name(), backend.transport().name());
+            }));
+  }
+
+  private Future<Backend> chooseBackend() {
+    if (config.redisUrl().isEmpty()) {
+      return Future.succeededFuture(memory("no Redis configured: in-memory backend, a single instance; "
+          + "state is lost on restart"));
+    }
+    String where = redacted(config.redisUrl());
+    redis = RedisClients.pooled(vertx, config.redisUrl(), config.redisPoolSize(), (int) config.redisTimeoutMs());
+    return redis.send(Request.cmd(Command.PING)).timeout(config.redisTimeoutMs(), TimeUnit.MILLISECONDS)
+        .map(pong -> redisBackend(where))
+        .recover(err -> {
+          if (config.redisFallback().equals("memory")) {
+            log.warn("Redis at {} is unreachable ({}); redis.fallback=memory, so this instance runs on the "
+                + "in-memory backend", where, err.getMessage());
+            redis.close();
+            redis = null;
+            return Future.succeededFuture(memory("Redis at " + where + " was unreachable at start "
+                + "(redis.fallback=memory): in-memory backend, a single instance"));
+          }
+          log.error("Redis at {} is unreachable ({}); redis.fallback=none, so this instance is not ready until "
+              + "Redis answers", where, err.getMessage());
+          return Future.succeededFuture(redisBackend(where));
         });
+  }
+
+  private Backend memory(String why) {
+    readiness.fact("backend", "memory").fact("transport", "local");
+    readiness.degraded("backend", why);
+    return new Backend(new InMemoryWorkflowStore(config.eventsRetentionMax()), new LocalEventTransport());
+  }
+
+  private Backend redisBackend(String where) {
+    readiness.fact("backend", "redis").fact("transport", "redis").fact("redis", where);
+    RedisWorkflowStore store = new RedisWorkflowStore(redis, new RedisWorkflowStore.Settings(
+        config.eventsRetentionMax(), config.redisStreamGraceSeconds(), config.redisTimeoutMs(),
+        config.redisIndexTtlSeconds()));
+    readiness.down("redis", "not checked yet");
+    probeRedis(store);
+    healthTimer = vertx.setPeriodic(HEALTH_PROBE_MS, id -> probeRedis(store));
+    RedisEventTransport transport = new RedisEventTransport(vertx,
+        RedisClients.subscriber(vertx, config.redisUrl(), (int) config.redisTimeoutMs()),
+        RedisClients.database(config.redisUrl()), config.redisTimeoutMs(), readiness);
+    return new Backend(store, transport);
+  }
+
+  private void probeRedis(RedisWorkflowStore store) {
+    store.ping().onSuccess(v -> readiness.up("redis", "PING answered"))
+        .onFailure(err -> readiness.down("redis", err.getMessage()));
   }
 
   /** Stops taking requests and ends every SSE stream cleanly; idempotent. */
@@ -72,9 +130,15 @@ public final class MainVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(healthTimer);
     if (drainConsumer != null) {
       drainConsumer.unregister();
     }
-    return stopHttp();
+    return stopHttp().eventually(() -> redis == null ? Future.succeededFuture() : redis.close());
+  }
+
+  /** The URL without its password, for logs and {@code /ready}. */
+  static String redacted(String url) {
+    return url.replaceFirst("//[^@/]*@", "//***@");
   }
 }

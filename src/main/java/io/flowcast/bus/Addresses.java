@@ -17,6 +17,8 @@ public final class Addresses {
   public static final String WORKFLOW_DELETE = "flowcast.workflow.delete";
   public static final String EVENT_APPEND = "flowcast.workflow.event.append";
   public static final String EVENTS_READ = "flowcast.workflow.events.read";
+  /** The backend expired a workflow's state (sent by the fan-out on a Redis keyspace notification). */
+  public static final String WORKFLOW_EXPIRED = "flowcast.workflow.expired";
 
   /** Committed events on their way to every instance, sent by the workflow verticle to the fan-out verticle. */
   public static final String FANOUT_PUBLISH = "flowcast.fanout.publish";
@@ -26,6 +28,11 @@ public final class Addresses {
 
   /** Events for local SSE streams, published by the fan-out verticle to every HTTP verticle instance. */
   public static final String SSE_DELIVER = "flowcast.sse.deliver";
+  /**
+   * Events of these workflows may have been missed (the transport reconnected): local streams catch up
+   * from the event log. Published by the fan-out verticle.
+   */
+  public static final String SSE_RESYNC = "flowcast.sse.resync";
 
   /** Graceful shutdown: the main verticle stops the HTTP side first (streams end), then the rest. */
   public static final String LIFECYCLE_DRAIN = "flowcast.lifecycle.drain";

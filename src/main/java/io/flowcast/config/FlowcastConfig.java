@@ -16,6 +16,12 @@ public record FlowcastConfig(
     long shutdownTimeoutMs,
     long busTimeoutMs,
     String instanceId,
+    String redisUrl,
+    String redisFallback,
+    int redisPoolSize,
+    long redisTimeoutMs,
+    int redisStreamGraceSeconds,
+    int redisIndexTtlSeconds,
     String jwtSecret,
     String jwtIssuer,
     String jwtAudience,
@@ -47,6 +53,12 @@ public record FlowcastConfig(
         range(c, "http.shutdown_timeout_ms", 0, 600_000),
         range(c, "bus.timeout_ms", 100, 600_000),
         instance.isEmpty() ? "fc-" + UUID.randomUUID().toString().substring(0, 8) : instance,
+        redisUrl(c),
+        oneOf(c, "redis.fallback", "memory", "none"),
+        (int) range(c, "redis.pool_size", 1, 1024),
+        range(c, "redis.timeout_ms", 50, 600_000),
+        (int) range(c, "redis.stream_grace_seconds", 1, 86_400),
+        (int) range(c, "redis.index_ttl_seconds", 60, Integer.MAX_VALUE),
         string(c, "jwt.secret", false),
         string(c, "jwt.issuer", true),
         string(c, "jwt.audience", true),
@@ -99,6 +111,34 @@ public record FlowcastConfig(
     long value = n.longValue();
     if (value < min || value > max) {
       throw new ConfigException(key, "must be between " + min + " and " + max + ", got " + value);
+    }
+    return value;
+  }
+
+  private static String redisUrl(JsonObject c) {
+    String url = string(c, "redis.url", true).trim();
+    if (url.isEmpty()) {
+      return url;
+    }
+    try {
+      java.net.URI uri = java.net.URI.create(url);
+      if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null) {
+        throw new IllegalArgumentException();
+      }
+      String path = uri.getPath();
+      if (path != null && path.length() > 1) {
+        Integer.parseInt(path.substring(1));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("redis.url", "expected redis://host:port[/db], got '" + url + "'");
+    }
+    return url;
+  }
+
+  private static String oneOf(JsonObject c, String key, String... allowed) {
+    String value = string(c, key, false);
+    if (!java.util.List.of(allowed).contains(value)) {
+      throw new ConfigException(key, "must be one of " + String.join(", ", allowed) + ", got '" + value + "'");
     }
     return value;
   }

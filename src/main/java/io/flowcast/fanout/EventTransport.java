@@ -3,18 +3,32 @@ package io.flowcast.fanout;
 import io.flowcast.bus.EventDelivery;
 import io.vertx.core.Future;
 
-import java.util.function.Consumer;
+import java.util.Set;
 
 /**
  * Carries committed events between instances. Only events of subscribed workflows are delivered.
- * Delivery is at most once; SSE streams detect gaps by {@code seq} and catch up from the event log.
+ * Delivery is at most once; SSE streams detect gaps by {@code seq} and catch up from the event log,
+ * and after a reconnect the transport asks them to catch up ({@link Listener#resync}).
  */
 public interface EventTransport {
 
+  /** What the transport reports to the fan-out verticle. */
+  interface Listener {
+    void event(EventDelivery event);
+
+    /** Events of these workflows may have been lost (the transport was disconnected). */
+    void resync(Set<String> workflows);
+
+    /** The backend expired this workflow's state. */
+    default void expired(String workflow) {
+    }
+  }
+
   String name();
 
-  Future<Void> start(Consumer<EventDelivery> deliveries);
+  Future<Void> start(Listener listener);
 
+  /** Publishes an event to every instance (a no-op where the store publishes atomically itself). */
   Future<Void> publish(EventDelivery event);
 
   Future<Void> subscribe(String workflow);

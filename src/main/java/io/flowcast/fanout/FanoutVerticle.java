@@ -9,7 +9,12 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.flowcast.workflow.WorkflowKey;
+import io.vertx.core.json.JsonArray;
+
 import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -39,7 +44,24 @@ public final class FanoutVerticle extends VerticleBase {
     bus.<JsonObject>consumer(Addresses.FANOUT_PUBLISH, this::publish);
     bus.<JsonObject>consumer(Addresses.FANOUT_SUBSCRIBE, this::subscribe);
     bus.<JsonObject>consumer(Addresses.FANOUT_UNSUBSCRIBE, this::unsubscribe);
-    return transport.start(event -> bus.publish(Addresses.SSE_DELIVER, event.toJson()))
+    return transport.start(new EventTransport.Listener() {
+      @Override
+      public void event(EventDelivery event) {
+        bus.publish(Addresses.SSE_DELIVER, event.toJson());
+      }
+
+      @Override
+      public void resync(Set<String> workflows) {
+        bus.publish(Addresses.SSE_RESYNC, new JsonObject().put("workflows", new JsonArray(List.copyOf(workflows))));
+      }
+
+      @Override
+      public void expired(String workflow) {
+        WorkflowKey key = WorkflowKey.parseTag(workflow);
+        bus.request(Addresses.WORKFLOW_EXPIRED, new JsonObject().put("tenant", key.tenant()).put("id", key.id()))
+            .onFailure(err -> log.warn("announcing the expiry of {} failed: {}", workflow, err.toString()));
+      }
+    })
         .onSuccess(v -> log.info("fan-out transport: {}", transport.name()));
   }
 

@@ -5,12 +5,11 @@ import io.vertx.core.Future;
 
 import java.util.HashSet;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /** The single-instance transport of the in-memory backend: a publish is delivered straight back. */
 public final class LocalEventTransport implements EventTransport {
   private final Set<String> subscribed = new HashSet<>();
-  private Consumer<EventDelivery> deliveries = e -> { };
+  private Listener listener;
 
   @Override
   public String name() {
@@ -18,15 +17,15 @@ public final class LocalEventTransport implements EventTransport {
   }
 
   @Override
-  public Future<Void> start(Consumer<EventDelivery> deliveries) {
-    this.deliveries = deliveries;
+  public Future<Void> start(Listener listener) {
+    this.listener = listener;
     return Future.succeededFuture();
   }
 
   @Override
   public Future<Void> publish(EventDelivery event) {
     if (subscribed.contains(event.workflow())) {
-      deliveries.accept(event);
+      listener.event(event);
     }
     return Future.succeededFuture();
   }

@@ -47,7 +47,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(new RequestIds());
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "up")));
     router.get("/ready").handler(ctx -> {
-      JsonObject report = readiness.get().copy().put("streams_on_this_verticle", registry.size());
+      JsonObject report = readiness.get();
       ctx.response().setStatusCode(report.getBoolean("ready") ? 200 : 503);
       ctx.json(report);
     });

@@ -118,8 +118,16 @@ public final class SseStream {
     catchUp();
   }
 
-  void heartbeat() {
+  /** Events may have been lost on the way (the transport reconnected): catch up from the log. */
+  void resync() {
     if (!closed && !syncing) {
+      syncing = true;
+      catchUp();
+    }
+  }
+
+  void heartbeat() {
+    if (!closed) {
       write(SseFrames.HEARTBEAT);
     }
   }
@@ -186,8 +194,21 @@ public final class SseStream {
     }
   }
 
+  /**
+   * A workflow that is gone ends the stream. While the backend is unavailable the stream stays open
+   * (heartbeats continue) and tries again, so it resumes by itself when the backend returns.
+   */
   private void onCatchUpFailure(Throwable err) {
     ApiException api = ApiException.from(err);
+    if (api.status() == 503) {
+      log.debug("stream of {} waits for the backend: {}", key, api.getMessage());
+      vertx.setTimer(settings.retryMs() > 0 ? Math.min(settings.retryMs(), 1000) : 1000, id -> {
+        if (!closed) {
+          catchUp();
+        }
+      });
+      return;
+    }
     if (api.status() != 404) {
       log.warn("stream of {} could not catch up ({}); closing it for the client to resume", key, api.getMessage());
     }

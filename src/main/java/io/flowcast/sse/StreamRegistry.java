@@ -27,6 +27,7 @@ public final class StreamRegistry {
   private final Map<String, Set<SseStream>> streams = new HashMap<>();
   private final Map<String, Future<JsonObject>> subscriptions = new HashMap<>();
   private MessageConsumer<JsonObject> consumer;
+  private MessageConsumer<JsonObject> resyncConsumer;
   private long heartbeatTimer = -1;
 
   public StreamRegistry(Vertx vertx, BusClient bus) {
@@ -36,8 +37,10 @@ public final class StreamRegistry {
 
   public Future<Void> start(long heartbeatMs) {
     consumer = vertx.eventBus().consumer(Addresses.SSE_DELIVER, m -> deliver(EventDelivery.fromJson(m.body())));
+    resyncConsumer = vertx.eventBus().consumer(Addresses.SSE_RESYNC, m -> m.body().getJsonArray("workflows")
+        .forEach(w -> streamsOf((String) w).forEach(SseStream::resync)));
     heartbeatTimer = vertx.setPeriodic(heartbeatMs, id -> heartbeat());
-    return consumer.completion();
+    return consumer.completion().compose(v -> resyncConsumer.completion());
   }
 
   /** Registers a stream; the future completes once events of its workflow reach this instance. */
@@ -74,18 +77,24 @@ public final class StreamRegistry {
     all.forEach(SseStream::end);
     if (consumer != null) {
       consumer.unregister();
+      resyncConsumer.unregister();
     }
   }
 
   private void deliver(EventDelivery event) {
-    Set<SseStream> watching = streams.get(event.workflow());
-    if (watching == null || watching.isEmpty()) {
+    List<SseStream> watching = streamsOf(event.workflow());
+    if (watching.isEmpty()) {
       return;
     }
     Buffer frame = SseFrames.event(event.id(), event.type(), event.json());
-    for (SseStream stream : List.copyOf(watching)) {
+    for (SseStream stream : watching) {
       stream.deliver(event, frame);
     }
+  }
+
+  private List<SseStream> streamsOf(String workflow) {
+    Set<SseStream> set = streams.get(workflow);
+    return set == null ? List.of() : List.copyOf(set);
   }
 
   private void heartbeat() {

@@ -4,11 +4,9 @@ import io.flowcast.bus.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -24,8 +22,9 @@ import java.util.TreeSet;
  */
 public final class InMemoryWorkflowStore implements WorkflowStore {
   private static final Comparator<Workflow> NEWEST_FIRST = Comparator
-      .comparing(Workflow::createdAt).reversed()
-      .thenComparing(w -> w.key().id());
+      .comparing((Workflow w) -> w.createdAt().toEpochMilli())
+      .thenComparing(w -> w.key().id())
+      .reversed();
 
   private final int retentionMax;
   private final Map<WorkflowKey, Entry> entries = new HashMap<>();
@@ -88,7 +87,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
     Iterable<Workflow> from = all;
     if (cursor != null) {
       try {
-        from = all.tailSet(decodeCursor(tenant, cursor), false);
+        from = all.tailSet(probe(tenant, ListCursor.decode(cursor)), false);
       } catch (ApiException e) {
         return Future.failedFuture(e);
       }
@@ -100,7 +99,8 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
         continue;
       }
       if (items.size() == limit) {
-        next = encodeCursor(items.get(items.size() - 1));
+        Workflow last = items.get(items.size() - 1);
+        next = new ListCursor(last.createdAt().toEpochMilli(), last.key().id()).encode();
         break;
       }
       items.add(w);
@@ -257,23 +257,10 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
     return ApiException.notFound("workflow '" + key.id() + "' does not exist");
   }
 
-  static String encodeCursor(Workflow last) {
-    String raw = last.createdAt().toEpochMilli() + "/" + last.key().id();
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** A probe that sorts exactly where the cursor's workflow did. */
-  static Workflow decodeCursor(String tenant, String cursor) {
-    try {
-      String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      int slash = raw.indexOf('/');
-      long millis = Long.parseLong(raw.substring(0, slash));
-      WorkflowKey key = new WorkflowKey(tenant, raw.substring(slash + 1));
-      Instant created = Instant.ofEpochMilli(millis);
-      return new Workflow(key, WorkflowStatus.PENDING, new JsonObject(), new JsonObject(), 0, created, created,
-          created, 0, null, 0);
-    } catch (RuntimeException e) {
-      throw ApiException.badRequest("cursor is not one this server issued");
-    }
+  /** A workflow that sorts exactly where the cursor's workflow did. */
+  private static Workflow probe(String tenant, ListCursor cursor) {
+    Instant created = Instant.ofEpochMilli(cursor.createdMillis());
+    return new Workflow(new WorkflowKey(tenant, cursor.id()), WorkflowStatus.PENDING, new JsonObject(),
+        new JsonObject(), 0, created, created, created, 0, null, 0);
   }
 }

@@ -13,10 +13,20 @@ public final class WorkflowEvents {
       String parentId, JsonObject metadata, String actor, Instant createdAt) {
     return new JsonObject()
         .put("id", id)
-        .put("workflow_id", key.id())
         .put("seq", seq)
-        .put("type", type)
         .put("version", version)
+        .mergeIn(rest(key, type, data, parentId, metadata, actor, createdAt));
+  }
+
+  /**
+   * The fields of an event that the caller knows before the store assigns id, seq and version (which the
+   * Redis scripts add in front of these).
+   */
+  public static JsonObject rest(WorkflowKey key, String type, Object data, String parentId, JsonObject metadata,
+      String actor, Instant createdAt) {
+    return new JsonObject()
+        .put("workflow_id", key.id())
+        .put("type", type)
         .put("data", data == null ? new JsonObject() : data)
         .put("parent_id", parentId)
         .put("metadata", metadata == null ? new JsonObject() : metadata)

@@ -36,6 +36,25 @@ public interface WorkflowStore {
   /** Up to {@code limit} events with ids after {@code afterId} (from the start when null). */
   Future<EventSlice> events(WorkflowKey key, String afterId, int limit);
 
-  /** Removes workflows whose TTL ran out and returns their {@code workflow.expired} mutations. */
+  /**
+   * Removes workflows whose TTL ran out and returns their {@code workflow.expired} mutations (a backend
+   * that expires keys by itself returns none and reports expiry through {@link #expired}).
+   */
   Future<List<Mutation>> expire(Instant now);
+
+  /**
+   * Told that the backend expired a workflow's state: announces {@code workflow.expired} once, however
+   * many instances are told.
+   */
+  default Future<Void> expired(WorkflowKey key) {
+    return Future.succeededFuture();
+  }
+
+  /**
+   * True when the backend publishes each event to every instance itself, atomically with the change;
+   * otherwise the workflow verticle hands events to the fan-out.
+   */
+  default boolean publishesEvents() {
+    return false;
+  }
 }

@@ -37,10 +37,16 @@ public final class WorkflowVerticle extends VerticleBase {
     handle(Addresses.WORKFLOW_GET, b -> store.get(key(b)).map(Workflow::toBusJson));
     handle(Addresses.WORKFLOW_LIST, this::list);
     handle(Addresses.WORKFLOW_PATCH, this::patch);
-    handle(Addresses.WORKFLOW_DELETE, b -> store.delete(key(b), actor(b)).map(this::published)
-        .map(m -> new JsonObject()));
-    handle(Addresses.EVENT_APPEND, b -> store.appendEvent(key(b), rules.customEvent(b.getJsonObject("event")),
-        actor(b)).map(this::published).map(m -> new JsonObject().put("event", m.event())));
+    handle(Addresses.WORKFLOW_DELETE, b -> {
+      WorkflowKey key = key(b);
+      return store.delete(key, actor(b)).map(m -> published(key, m)).map(m -> new JsonObject());
+    });
+    handle(Addresses.EVENT_APPEND, b -> {
+      WorkflowKey key = key(b);
+      return store.appendEvent(key, rules.customEvent(b.getJsonObject("event")), actor(b))
+          .map(m -> published(key, m)).map(m -> new JsonObject().put("event", m.event()));
+    });
+    handle(Addresses.WORKFLOW_EXPIRED, b -> store.expired(key(b)).map(v -> new JsonObject()));
     handle(Addresses.EVENTS_READ, this::readEvents);
     sweepTimer = vertx.setPeriodic(config.expirySweepMs(), id -> sweepExpired());
     log.info("workflow store: {}", store.name());
@@ -57,7 +63,7 @@ public final class WorkflowVerticle extends VerticleBase {
     JsonObject spec = body.getJsonObject("body", new JsonObject());
     WorkflowKey key = new WorkflowKey(tenant(body), rules.idForCreate(spec));
     return store.create(key, rules.newWorkflow(spec), actor(body))
-        .map(this::published)
+        .map(m -> published(key, m))
         .map(m -> m.workflow().toBusJson());
   }
 
@@ -75,8 +81,9 @@ public final class WorkflowVerticle extends VerticleBase {
   private Future<JsonObject> patch(JsonObject body) {
     JsonObject patch = rules.patch(body.getJsonObject("patch"));
     Long ifMatch = body.getLong("if_match");
-    return store.patch(key(body), patch, ifMatch, actor(body))
-        .map(this::published)
+    WorkflowKey key = key(body);
+    return store.patch(key, patch, ifMatch, actor(body))
+        .map(m -> published(key, m))
         .map(m -> m.workflow().toBusJson());
   }
 
@@ -93,14 +100,15 @@ public final class WorkflowVerticle extends VerticleBase {
   }
 
   private void sweepExpired() {
-    store.expire(Times.now()).onSuccess(expired -> expired.forEach(this::published))
+    store.expire(Times.now()).onSuccess(expired -> expired.forEach(m -> published(m.workflow().key(), m)))
         .onFailure(err -> log.warn("expiry sweep failed: {}", err.toString()));
   }
 
-  private Mutation published(Mutation mutation) {
-    if (mutation.event() != null) {
+  /** Hands a committed event to the fan-out, unless the store published it itself. */
+  private Mutation published(WorkflowKey key, Mutation mutation) {
+    if (mutation.event() != null && !store.publishesEvents()) {
       vertx.eventBus().send(Addresses.FANOUT_PUBLISH,
-          new JsonObject().put("workflow", mutation.workflow().key().tag()).put("event", mutation.event()));
+          new JsonObject().put("workflow", key.tag()).put("event", mutation.event()));
     }
     return mutation;
   }

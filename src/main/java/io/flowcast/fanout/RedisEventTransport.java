@@ -1,0 +1,219 @@
+package io.flowcast.fanout;
+
+import io.flowcast.bus.ApiException;
+import io.flowcast.bus.EventDelivery;
+import io.flowcast.health.Readiness;
+import io.flowcast.redis.RedisKeys;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Redis pub/sub between instances, on one dedicated connection per instance. The store's scripts
+ * PUBLISH each event atomically with the change, so {@link #publish} has nothing to do. The connection
+ * subscribes to the workflows local streams watch and to expiry notifications; it is probed with PING,
+ * and when it drops it is re-established with back-off, every subscription restored, and local streams
+ * told to catch up from the event log (pub/sub is at most once).
+ */
+public final class RedisEventTransport implements EventTransport {
+  private static final Logger log = LoggerFactory.getLogger(RedisEventTransport.class);
+  private static final long MIN_BACKOFF_MS = 100;
+  private static final long MAX_BACKOFF_MS = 5000;
+  private static final long PROBE_MS = 5000;
+  static final String CHECK = "redis-pubsub";
+
+  private final Vertx vertx;
+  private final Redis client;
+  private final String expiredChannel;
+  private final long timeoutMs;
+  private final Readiness readiness;
+  private final Set<String> subscribed = new HashSet<>();
+  private Listener listener;
+  private RedisConnection connection;
+  private long backoffMs = MIN_BACKOFF_MS;
+  private long probeTimer = -1;
+  private boolean closed;
+  private boolean everConnected;
+
+  public RedisEventTransport(Vertx vertx, Redis client, int database, long timeoutMs, Readiness readiness) {
+    this.vertx = vertx;
+    this.client = client;
+    this.expiredChannel = "__keyevent@" + database + "__:expired";
+    this.timeoutMs = timeoutMs;
+    this.readiness = readiness;
+  }
+
+  @Override
+  public String name() {
+    return "redis";
+  }
+
+  @Override
+  public Future<Void> start(Listener listener) {
+    this.listener = listener;
+    readiness.down(CHECK, "connecting");
+    probeTimer = vertx.setPeriodic(PROBE_MS, id -> probe());
+    return connect().recover(err -> {
+      reconnectLater();
+      return Future.succeededFuture();
+    });
+  }
+
+  @Override
+  public Future<Void> publish(EventDelivery event) {
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> subscribe(String workflow) {
+    if (!subscribed.add(workflow)) {
+      return Future.succeededFuture();
+    }
+    if (connection == null) {
+      subscribed.remove(workflow);
+      return Future.failedFuture(ApiException.unavailable("Redis pub/sub is reconnecting"));
+    }
+    return command(Request.cmd(Command.SUBSCRIBE).arg(RedisKeys.channel(workflow)))
+        .onFailure(err -> subscribed.remove(workflow)).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> unsubscribe(String workflow) {
+    if (!subscribed.remove(workflow) || connection == null) {
+      return Future.succeededFuture();
+    }
+    return command(Request.cmd(Command.UNSUBSCRIBE).arg(RedisKeys.channel(workflow))).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> close() {
+    closed = true;
+    vertx.cancelTimer(probeTimer);
+    RedisConnection current = connection;
+    connection = null;
+    return (current == null ? Future.<Void>succeededFuture() : current.close()).eventually(client::close);
+  }
+
+  private Future<Void> connect() {
+    return client.connect().timeout(timeoutMs, TimeUnit.MILLISECONDS).compose(conn -> {
+      conn.handler(this::onMessage);
+      conn.exceptionHandler(err -> lost(conn, err.toString()));
+      conn.endHandler(v -> lost(conn, "connection closed"));
+      Request subscribe = Request.cmd(Command.SUBSCRIBE).arg(expiredChannel);
+      subscribed.forEach(w -> subscribe.arg(RedisKeys.channel(w)));
+      return enableExpiryNotifications(conn)
+          .compose(v -> conn.send(subscribe).timeout(timeoutMs, TimeUnit.MILLISECONDS)).map(ok -> {
+        boolean reconnected = everConnected;
+        everConnected = true;
+        connection = conn;
+        backoffMs = MIN_BACKOFF_MS;
+        readiness.up(CHECK, "subscribed to " + subscribed.size() + " workflows and expiry notifications");
+        if (reconnected) {
+          log.info("Redis pub/sub connected; {} workflow subscriptions restored", subscribed.size());
+          listener.resync(Set.copyOf(subscribed));
+        }
+        return null;
+      });
+    });
+  }
+
+  private void lost(RedisConnection conn, String reason) {
+    if (conn != connection && connection != null) {
+      return;
+    }
+    if (connection != null) {
+      log.warn("Redis pub/sub connection lost ({}); reconnecting", reason);
+    }
+    connection = null;
+    conn.close();
+    if (!closed) {
+      readiness.down(CHECK, "reconnecting: " + reason);
+      reconnectLater();
+    }
+  }
+
+  private void reconnectLater() {
+    long delay = backoffMs;
+    backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+    vertx.setTimer(delay, id -> {
+      if (!closed && connection == null) {
+        connect().onFailure(err -> {
+          readiness.down(CHECK, "reconnecting: " + err.getMessage());
+          reconnectLater();
+        });
+      }
+    });
+  }
+
+  /** A subscribed connection that stopped answering is replaced, so the instance never listens to nothing. */
+  private void probe() {
+    RedisConnection conn = connection;
+    if (conn != null) {
+      conn.send(Request.cmd(Command.PING)).timeout(timeoutMs, TimeUnit.MILLISECONDS)
+          .onFailure(err -> lost(conn, "PING failed: " + err.getMessage()));
+    }
+  }
+
+  /** Expiry announcements need keyspace notifications for expired keys; best effort (managed Redis may refuse). */
+  private Future<Void> enableExpiryNotifications(RedisConnection conn) {
+    return conn.send(Request.cmd(Command.CONFIG).arg("GET").arg("notify-keyspace-events"))
+        .compose(r -> {
+          String flags = r.size() > 1 ? r.get(1).toString() : "";
+          boolean enabled = flags.contains("E") && (flags.contains("x") || flags.contains("A"));
+          return enabled ? Future.<Void>succeededFuture() : conn.send(Request.cmd(Command.CONFIG).arg("SET")
+              .arg("notify-keyspace-events").arg(flags + (flags.contains("E") ? "" : "E") + "x")).<Void>mapEmpty();
+        })
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .onSuccess(v -> readiness.recovered("expiry"))
+        .recover(err -> {
+          readiness.degraded("expiry", "Redis keyspace notifications are off and cannot be enabled ("
+              + err.getMessage() + "): open streams are not told when a workflow expires");
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<Response> command(Request request) {
+    RedisConnection conn = connection;
+    if (conn == null) {
+      return Future.failedFuture(ApiException.unavailable("Redis pub/sub is reconnecting"));
+    }
+    return conn.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS);
+  }
+
+  private void onMessage(Response message) {
+    if (message.type() != ResponseType.MULTI && message.type() != ResponseType.PUSH || message.size() < 3
+        || !"message".equals(message.get(0).toString())) {
+      return;
+    }
+    String channel = message.get(1).toString();
+    String payload = message.get(2).toString();
+    if (channel.equals(expiredChannel)) {
+      String tag = payload.startsWith(RedisKeys.STATE_PREFIX) ? RedisKeys.tagOf(payload) : null;
+      if (tag != null && tag.indexOf(':') > 0) {
+        listener.expired(tag);
+      }
+      return;
+    }
+    String workflow = RedisKeys.tagOf(channel);
+    int a = payload.indexOf('\n');
+    int b = payload.indexOf('\n', a + 1);
+    int c = payload.indexOf('\n', b + 1);
+    if (workflow == null || a < 0 || b < 0 || c < 0) {
+      log.warn("ignoring a malformed message on {}", channel);
+      return;
+    }
+    listener.event(new EventDelivery(workflow, payload.substring(0, a), Long.parseLong(payload.substring(a + 1, b)),
+        payload.substring(b + 1, c), payload.substring(c + 1)));
+  }
+}

@@ -1,0 +1,42 @@
+package io.flowcast.redis;
+
+import io.flowcast.workflow.WorkflowKey;
+
+/**
+ * Redis key and channel names. Every key of one workflow carries the hash tag {@code {<tenant>:<id>}},
+ * so one Lua script may touch them together and the layout runs unchanged on Redis Cluster.
+ */
+public final class RedisKeys {
+  public static final String CHANNEL_PREFIX = "workflow:channel:";
+  public static final String STATE_PREFIX = "workflow:state:";
+
+  private RedisKeys() {
+  }
+
+  /** The state hash: status, state, metadata, version, timestamps, ttl, schema, last event. */
+  public static String state(WorkflowKey key) {
+    return STATE_PREFIX + "{" + key.tag() + "}";
+  }
+
+  /** The event log, a Redis Stream. */
+  public static String events(WorkflowKey key) {
+    return "workflow:events:{" + key.tag() + "}";
+  }
+
+  /** The pub/sub channel that carries the workflow's events to every instance. */
+  public static String channel(String workflowTag) {
+    return CHANNEL_PREFIX + "{" + workflowTag + "}";
+  }
+
+  /** A tenant's workflows by creation time (a sorted set; its own hash tag, updated beside the scripts). */
+  public static String tenantIndex(String tenant) {
+    return "workflow:index:{" + tenant + "}";
+  }
+
+  /** The workflow tag inside a channel or key name with a {@code {tag}} part, or null. */
+  public static String tagOf(String name) {
+    int open = name.indexOf('{');
+    int close = name.lastIndexOf('}');
+    return open < 0 || close <= open ? null : name.substring(open + 1, close);
+  }
+}

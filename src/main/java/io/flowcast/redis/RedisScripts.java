@@ -1,0 +1,82 @@
+package io.flowcast.redis;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Lua scripts under {@code src/main/resources/lua/}, each with the shared {@code _lib.lua} prepended.
+ * Called by SHA; a Redis that lost its script cache (restart, failover) answers NOSCRIPT and the script
+ * is loaded again.
+ */
+public final class RedisScripts {
+  private static final String LIB = "_lib";
+  private final Map<String, String> sources = new HashMap<>();
+  private final Map<String, String> shas = new HashMap<>();
+
+  public RedisScripts(List<String> names) {
+    String lib = read(LIB);
+    for (String name : names) {
+      String source = lib + "\n" + read(name);
+      sources.put(name, source);
+      shas.put(name, sha1(source));
+    }
+  }
+
+  /** Runs a script with the workflow's keys and arguments. */
+  public Future<Response> run(Redis redis, String name, List<String> keys, List<String> args) {
+    String sha = shas.get(name);
+    if (sha == null) {
+      throw new IllegalArgumentException("unknown script " + name);
+    }
+    return redis.send(call(Command.EVALSHA, sha, keys, args)).recover(err -> {
+      if (err.getMessage() != null && err.getMessage().startsWith("NOSCRIPT")) {
+        return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(sources.get(name)))
+            .compose(loaded -> redis.send(call(Command.EVALSHA, sha, keys, args)));
+      }
+      return Future.failedFuture(err);
+    });
+  }
+
+  private static Request call(Command command, String sha, List<String> keys, List<String> args) {
+    Request request = Request.cmd(command).arg(sha).arg(keys.size());
+    keys.forEach(request::arg);
+    args.forEach(request::arg);
+    return request;
+  }
+
+  private static String read(String name) {
+    String path = "lua/" + name + ".lua";
+    try (InputStream in = RedisScripts.class.getClassLoader().getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException(path + " is missing from the classpath");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + path, e);
+    }
+  }
+
+  private static String sha1(String source) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-1")
+          .digest(source.getBytes(StandardCharsets.UTF_8));
+      StringBuilder hex = new StringBuilder();
+      for (byte b : digest) {
+        hex.append(String.format("%02x", b));
+      }
+      return hex.toString();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

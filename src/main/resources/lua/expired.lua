@@ -1,0 +1,20 @@
+-- Called by every instance when the state hash expires: the first call announces workflow.expired
+-- to open streams and removes the event stream; later calls find nothing to do.
+-- ARGV[4] event rest
+if redis.call('EXISTS', STATE) == 1 then
+  return {'alive'}
+end
+local last = redis.call('XREVRANGE', EVENTS, '+', '-', 'COUNT', 1)
+if #last == 0 then
+  return {'gone'}
+end
+local fields = last[1][2]
+local seq, body
+for i = 1, #fields, 2 do
+  if fields[i] == 'seq' then seq = tonumber(fields[i + 1]) end
+  if fields[i] == 'b' then body = fields[i + 1] end
+end
+local version = cjson.decode('{' .. body).version
+local id, json = append_event(seq + 1, version, 'workflow.expired', ARGV[4])
+redis.call('DEL', EVENTS)
+return {'ok', id, json, seq + 1}
