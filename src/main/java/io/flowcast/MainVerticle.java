@@ -100,7 +100,7 @@ public final class MainVerticle extends VerticleBase {
 
   private Backend redisBackend(String where) {
     readiness.fact("backend", "redis").fact("transport", "redis").fact("redis", where);
-    RedisWorkflowStore store = new RedisWorkflowStore(redis, new RedisWorkflowStore.Settings(
+    RedisWorkflowStore store = new RedisWorkflowStore(vertx, redis, new RedisWorkflowStore.Settings(
         config.eventsRetentionMax(), config.redisStreamGraceSeconds(), config.redisTimeoutMs(),
         config.redisIndexTtlSeconds()));
     readiness.down("redis", "not checked yet");

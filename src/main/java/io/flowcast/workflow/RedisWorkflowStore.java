@@ -4,6 +4,7 @@ import io.flowcast.bus.ApiException;
 import io.flowcast.redis.RedisKeys;
 import io.flowcast.redis.RedisScripts;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -29,12 +30,14 @@ public final class RedisWorkflowStore implements WorkflowStore {
   public record Settings(int retentionMax, int streamGraceSeconds, long timeoutMs, int indexTtlSeconds) {
   }
 
+  private final Vertx vertx;
   private final Redis redis;
   private final RedisScripts scripts = new RedisScripts(
       List.of("create", "patch", "append", "delete", "expired", "read", "events"));
   private final Settings settings;
 
-  public RedisWorkflowStore(Redis redis, Settings settings) {
+  public RedisWorkflowStore(Vertx vertx, Redis redis, Settings settings) {
+    this.vertx = vertx;
     this.redis = redis;
     this.settings = settings;
   }
@@ -180,11 +183,17 @@ public final class RedisWorkflowStore implements WorkflowStore {
               if (expectedVersion != null) {
                 yield Future.failedFuture(versionMismatch(actual, expectedVersion));
               }
-              yield attempt < MAX_ATTEMPTS ? attemptPatch(key, patch, null, actor, attempt + 1)
-                  : Future.failedFuture(ApiException.conflict("too many concurrent changes; retry"));
+              yield attempt < MAX_ATTEMPTS ? later(attempt).compose(v -> attemptPatch(key, patch, null, actor,
+                  attempt + 1)) : Future.failedFuture(ApiException.conflict("too many concurrent changes; retry"));
             }
           });
     });
+  }
+
+  /** A short random pause before retrying a lost compare-and-set, growing with the attempts. */
+  private Future<Void> later(int attempt) {
+    long delay = 1 + java.util.concurrent.ThreadLocalRandom.current().nextLong(Math.min(attempt, 8) * 2L);
+    return vertx.timer(delay, TimeUnit.MILLISECONDS).mapEmpty();
   }
 
   @Override

@@ -24,6 +24,7 @@ public final class WorkflowVerticle extends VerticleBase {
   private final WorkflowStore store;
   private WorkflowRules rules;
   private long sweepTimer = -1;
+  private final KeyedSerializer<WorkflowKey> writers = new KeyedSerializer<>();
 
   public WorkflowVerticle(FlowcastConfig config, WorkflowStore store) {
     this.config = config;
@@ -82,7 +83,7 @@ public final class WorkflowVerticle extends VerticleBase {
     JsonObject patch = rules.patch(body.getJsonObject("patch"));
     Long ifMatch = body.getLong("if_match");
     WorkflowKey key = key(body);
-    return store.patch(key, patch, ifMatch, actor(body))
+    return writers.run(key, () -> store.patch(key, patch, ifMatch, actor(body)))
         .map(m -> published(key, m))
         .map(m -> m.workflow().toBusJson());
   }

@@ -82,6 +82,17 @@ public final class TestServer implements AutoCloseable {
     vertx.close().await();
   }
 
+  /** The Redis the test script provides ({@code FLOWCAST_TEST_REDIS_URL}). */
+  public static String redisUrl() {
+    String url = System.getenv("FLOWCAST_TEST_REDIS_URL");
+    return url == null || url.isBlank() ? "redis://127.0.0.1:6379" : url;
+  }
+
+  /** Config overrides that put a server on the test Redis. */
+  public static JsonObject onRedis() {
+    return new JsonObject().put("redis.url", redisUrl()).put("redis.fallback", "none");
+  }
+
   public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       socket.setReuseAddress(true);
