@@ -29,7 +29,10 @@ public final class Problems implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     ApiException problem = toProblem(ctx);
-    if (problem.status() >= 500) {
+    if (problem.status() == 503) {
+      log.warn("request {} {} {} answered 503: {}", RequestIds.of(ctx), ctx.request().method(),
+          ctx.request().path(), problem.getMessage());
+    } else if (problem.status() >= 500) {
       log.error("request {} {} {} failed", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(),
           ctx.failure());
     }

@@ -133,7 +133,9 @@ public final class WorkflowVerticle extends VerticleBase {
     result.onSuccess(message::reply).onFailure(err -> {
       ApiException api = err instanceof IllegalArgumentException || err instanceof ClassCastException
           ? ApiException.badRequest(err.getMessage()) : ApiException.from(err);
-      if (api.status() >= 500) {
+      if (api.status() == 503) {
+        log.warn("command on {} failed: {}", message.address(), api.getMessage());
+      } else if (api.status() >= 500) {
         log.error("command on {} failed", message.address(), err);
       }
       message.fail(api.status(), api.getMessage());
