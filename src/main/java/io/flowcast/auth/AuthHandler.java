@@ -2,6 +2,7 @@ package io.flowcast.auth;
 
 import io.flowcast.bus.ApiException;
 import io.flowcast.workflow.Ids;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
@@ -41,7 +42,15 @@ public final class AuthHandler implements Handler<RoutingContext> {
       ctx.fail(new ApiException(401, "a bearer token is required (Authorization: Bearer <JWT>)"));
       return;
     }
-    jwt.authenticate(new TokenCredentials(token))
+    Future<User> authenticated;
+    try {
+      authenticated = jwt.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException e) {
+      // vertx-auth-jwt throws, rather than fails, on some malformed claims (a string exp, a numeric aud)
+      ctx.fail(new ApiException(401, "the token is not valid: malformed claims"));
+      return;
+    }
+    authenticated
         .onFailure(err -> ctx.fail(new ApiException(401, "the token is not valid: " + reason(err))))
         .onSuccess(user -> {
           try {

@@ -63,7 +63,8 @@ public final class ConfigLoader {
     try {
       return new JsonObject(Files.readString(path));
     } catch (IOException | DecodeException e) {
-      throw new ConfigException("FLOWCAST_CONFIG", "cannot read " + path + ": " + e.getMessage());
+      throw new ConfigException("invalid configuration file (FLOWCAST_CONFIG): cannot read " + path + ": "
+          + e.getMessage());
     }
   }
 

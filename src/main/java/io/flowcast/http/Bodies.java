@@ -1,6 +1,7 @@
 package io.flowcast.http;
 
 import io.flowcast.bus.ApiException;
+import io.flowcast.workflow.JsonDepth;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -17,13 +18,17 @@ final class Bodies {
   /** The body as a JSON object, or null when there is none. */
   static JsonObject object(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
-    if (body == null || body.length() == 0) {
+    String type = ctx.request().getHeader("Content-Type");
+    boolean empty = body == null || body.length() == 0;
+    if (empty && type == null) {
       return null;
     }
-    String type = ctx.request().getHeader("Content-Type");
     if (!isJson(type)) {
       throw new ApiException(415, "Content-Type must be application/json (or application/merge-patch+json), got "
           + (type == null ? "none" : "'" + type.replaceAll("[\\p{Cntrl}]", "?") + "'"));
+    }
+    if (empty) {
+      return null;
     }
     Object value;
     try {
@@ -33,6 +38,9 @@ final class Bodies {
     }
     if (!(value instanceof JsonObject object)) {
       throw ApiException.badRequest("the body must be a JSON object");
+    }
+    if (JsonDepth.of(object) > JsonDepth.MAX) {
+      throw ApiException.badRequest("the body is nested deeper than " + JsonDepth.MAX + " levels");
     }
     return object;
   }

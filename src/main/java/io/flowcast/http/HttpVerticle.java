@@ -61,7 +61,7 @@ public final class HttpVerticle extends VerticleBase {
     Problems problems = new Problems();
     router.route().failureHandler(problems);
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
-      router.errorHandler(status, problems);
+      router.errorHandler(status, problems.forStatus(status));
     }
 
     server = vertx.createHttpServer(new HttpServerOptions()

@@ -43,6 +43,24 @@ public final class Problems implements Handler<RoutingContext> {
     send(ctx, problem);
   }
 
+  /**
+   * For {@code router.errorHandler(status, ...)}: Vert.x calls it without {@code fail()} for requests it
+   * rejects itself (a malformed URI, no route), so the status comes from the registration.
+   */
+  public Handler<RoutingContext> forStatus(int status) {
+    return ctx -> {
+      if (ctx.failure() == null && (ctx.statusCode() < 400 || ctx.statusCode() > 599)) {
+        if (ctx.response().headWritten()) {
+          ctx.request().connection().close();
+          return;
+        }
+        send(ctx, new ApiException(status, status == 400 ? "the request URI is malformed" : detail(status)));
+        return;
+      }
+      handle(ctx);
+    };
+  }
+
   static void send(RoutingContext ctx, ApiException problem) {
     int status = problem.status();
     JsonObject body = new JsonObject()

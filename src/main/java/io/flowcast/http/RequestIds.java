@@ -1,5 +1,6 @@
 package io.flowcast.http;
 
+import io.flowcast.bus.ApiException;
 import io.flowcast.workflow.Ids;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -17,6 +18,12 @@ public final class RequestIds implements Handler<RoutingContext> {
     String id = Ids.valid(given) ? given : UUID.randomUUID().toString();
     ctx.put(KEY, id);
     ctx.response().putHeader(HEADER, id);
+    try {
+      ctx.queryParams();
+    } catch (IllegalArgumentException e) {
+      ctx.fail(ApiException.badRequest("the query string is not valid percent-encoding"));
+      return;
+    }
     ctx.next();
   }
 

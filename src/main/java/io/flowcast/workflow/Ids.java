@@ -10,11 +10,12 @@ public final class Ids {
   }
 
   public static boolean valid(String value) {
-    return value != null && ID.matcher(value).matches();
+    // "." and ".." match the pattern but cannot be addressed in a URL path
+    return value != null && ID.matcher(value).matches() && !value.equals(".") && !value.equals("..");
   }
 
   /** A short description of the rule, for error details. */
   public static String rule() {
-    return "1 to 128 characters of A-Z, a-z, 0-9, '.', '_' or '-'";
+    return "1 to 128 characters of A-Z, a-z, 0-9, '.', '_' or '-' (not '.' or '..')";
   }
 }

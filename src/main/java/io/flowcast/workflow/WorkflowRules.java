@@ -102,7 +102,15 @@ public final class WorkflowRules {
     return (JsonObject) value;
   }
 
+  /** Bodies arriving over the bus get the same depth limit as those arriving over HTTP. */
+  private static void shallow(JsonObject body) {
+    if (JsonDepth.of(body) > JsonDepth.MAX) {
+      throw ApiException.badRequest("the body is nested deeper than " + JsonDepth.MAX + " levels");
+    }
+  }
+
   private static void onlyFields(JsonObject body, Set<String> allowed, String what) {
+    shallow(body);
     for (String name : body.fieldNames()) {
       if (!allowed.contains(name)) {
         throw ApiException.badRequest("unknown field '" + clip(name) + "' in " + what + "; allowed: "

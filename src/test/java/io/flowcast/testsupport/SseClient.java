@@ -1,5 +1,6 @@
 package io.flowcast.testsupport;
 
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -48,13 +49,18 @@ public final class SseClient implements AutoCloseable {
     if (lastEventId != null) {
       options.addHeader("Last-Event-ID", lastEventId);
     }
-    // handlers are attached on the event loop as the response arrives, so no chunk can be missed
-    sse.response = client.request(options).compose(req -> req.send()).map(response -> {
-      response.handler(sse::onData);
-      response.endHandler(v -> sse.ended.set(true));
-      response.exceptionHandler(e -> sse.ended.set(true));
-      return response;
-    }).await();
+    // The request is made from an event loop, so the response callback runs on that loop as the head
+    // arrives and the handlers are attached before any chunk (or the end) is processed.
+    Promise<HttpClientResponse> opened = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> client.request(options).compose(req -> req.send())
+        .onFailure(opened::fail)
+        .onSuccess(response -> {
+          response.handler(sse::onData);
+          response.endHandler(end -> sse.ended.set(true));
+          response.exceptionHandler(e -> sse.ended.set(true));
+          opened.complete(response);
+        }));
+    sse.response = opened.future().await();
     return sse;
   }
 
