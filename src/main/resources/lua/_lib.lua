@@ -1,25 +1,52 @@
 -- Prepended to every workflow script when it is loaded (see RedisScripts).
 -- KEYS[1] = workflow:state:{<tenant>:<id>}  (hash)
 -- KEYS[2] = workflow:events:{<tenant>:<id>} (stream)
+-- KEYS[3] = the flush outbox stream, when persistence is on (write buffer for PostgreSQL)
 -- ARGV[1] = event retention (approximate MAXLEN), ARGV[2] = pub/sub channel,
--- ARGV[3] = seconds the event stream outlives the state hash (to announce expiry)
-local STATE, EVENTS = KEYS[1], KEYS[2]
+-- ARGV[3] = seconds the event stream outlives the state hash (to announce expiry),
+-- ARGV[4] = request id (audit), ARGV[5] = outbox capacity (0 = persistence off);
+-- a script's own arguments start at ARGV[6].
+local STATE, EVENTS, OUTBOX = KEYS[1], KEYS[2], KEYS[3]
 local RETENTION, CHANNEL, GRACE = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local REQUEST, CAPACITY = ARGV[4], tonumber(ARGV[5])
+local TAG = string.match(STATE, '{(.*)}')
 
--- Appends one event to the stream and publishes it to every instance. `rest` is the event's JSON
--- after its id, seq and version: ',"workflow_id":...}'. Returns the event id and its JSON.
-local function append_event(seq, version, etype, rest)
+-- A full write buffer refuses new changes rather than dropping anything.
+local function outbox_full()
+  return CAPACITY > 0 and redis.call('XLEN', OUTBOX) >= CAPACITY
+end
+
+-- The workflow as the flusher writes it to PostgreSQL, from the state hash.
+local function snapshot()
+  local h = redis.call('HMGET', STATE, 'status', 'state', 'metadata', 'version', 'created_at', 'updated_at', 'ttl')
+  return '{"status":"' .. h[1] .. '","state":' .. h[2] .. ',"metadata":' .. h[3] .. ',"version":' .. h[4]
+    .. ',"created_at":"' .. h[5] .. '","updated_at":"' .. h[6] .. '","ttl":' .. h[7] .. '}'
+end
+
+-- Appends one event to the stream, publishes it to every instance and hands it to the flusher.
+-- `rest` is the event's JSON after its id, seq and version: ',"workflow_id":...}'.
+-- `workflow` is the snapshot to store with it ('' when the event does not change the workflow).
+local function append_event(generation, seq, version, etype, rest, workflow)
   local body = '"seq":' .. seq .. ',"version":' .. version .. rest
-  local id = redis.call('XADD', EVENTS, 'MAXLEN', '~', RETENTION, '*', 'seq', seq, 'b', body)
+  local id = redis.call('XADD', EVENTS, 'MAXLEN', '~', RETENTION, '*', 'seq', seq, 'g', generation, 'b', body)
   local json = '{"id":"' .. id .. '",' .. body
   redis.call('PUBLISH', CHANNEL, id .. '\n' .. seq .. '\n' .. etype .. '\n' .. json)
+  if CAPACITY > 0 then
+    redis.call('XADD', OUTBOX, '*', 'w', TAG, 'g', generation, 'e', json, 'r', REQUEST, 's', workflow)
+  end
   return id, json
 end
 
 -- The next event of a live workflow: its seq comes from the state hash, which remembers the newest id.
-local function next_event(version, etype, rest)
+-- With `with_snapshot`, the flusher also gets the workflow as it is after the event.
+local function next_event(version, etype, rest, with_snapshot)
   local seq = redis.call('HINCRBY', STATE, 'last_seq', 1)
-  local id, json = append_event(seq, version, etype, rest)
+  local generation = redis.call('HGET', STATE, 'generation')
+  local workflow = ''
+  if with_snapshot and CAPACITY > 0 then
+    workflow = snapshot()
+  end
+  local id, json = append_event(generation, seq, version, etype, rest, workflow)
   redis.call('HSET', STATE, 'last_id', id)
   return id, json, seq
 end

@@ -1,9 +1,12 @@
 -- Appends a client's event; the workflow's version is unchanged.
--- ARGV[4] event type, [5] event rest
+-- ARGV[6] event type, [7] event rest
 local version = redis.call('HGET', STATE, 'version')
 if not version then
   return {'missing'}
 end
-local id, json, seq = next_event(version, ARGV[4], ARGV[5])
+if outbox_full() then
+  return {'backlog'}
+end
+local id, json, seq = next_event(version, ARGV[6], ARGV[7], false)
 refresh()
-return {'ok', id, json, seq}
+return {'ok', id, json, seq, redis.call('HGET', STATE, 'generation')}

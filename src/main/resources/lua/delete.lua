@@ -1,9 +1,13 @@
 -- Appends workflow.deleted (published to open streams), then removes the workflow's keys.
--- ARGV[4] event rest
+-- ARGV[6] event rest
 local version = redis.call('HGET', STATE, 'version')
 if not version then
   return {'missing'}
 end
-local id, json, seq = next_event(version, 'workflow.deleted', ARGV[4])
+if outbox_full() then
+  return {'backlog'}
+end
+local generation = redis.call('HGET', STATE, 'generation')
+local id, json, seq = next_event(version, 'workflow.deleted', ARGV[6], false)
 redis.call('DEL', STATE, EVENTS)
-return {'ok', id, json, seq}
+return {'ok', id, json, seq, generation}

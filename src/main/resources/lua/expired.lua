@@ -1,6 +1,6 @@
 -- Called by every instance when the state hash expires: the first call announces workflow.expired
 -- to open streams and removes the event stream; later calls find nothing to do.
--- ARGV[4] event rest
+-- ARGV[6] event rest
 if redis.call('EXISTS', STATE) == 1 then
   return {'alive'}
 end
@@ -9,12 +9,13 @@ if #last == 0 then
   return {'gone'}
 end
 local fields = last[1][2]
-local seq, body
+local seq, generation, body
 for i = 1, #fields, 2 do
   if fields[i] == 'seq' then seq = tonumber(fields[i + 1]) end
+  if fields[i] == 'g' then generation = fields[i + 1] end
   if fields[i] == 'b' then body = fields[i + 1] end
 end
 local version = cjson.decode('{' .. body).version
-local id, json = append_event(seq + 1, version, 'workflow.expired', ARGV[4])
+local id, json = append_event(generation, seq + 1, version, 'workflow.expired', ARGV[6], '')
 redis.call('DEL', EVENTS)
 return {'ok', id, json, seq + 1}

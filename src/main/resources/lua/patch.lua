@@ -1,15 +1,18 @@
--- Writes a change computed from version ARGV[4] (compare-and-set) and appends its event.
--- ARGV[5] status, [6] state JSON, [7] metadata JSON, [8] updated_at, [9] event type, [10] event rest
+-- Writes a change computed from version ARGV[6] (compare-and-set) and appends its event.
+-- ARGV[7] status, [8] state JSON, [9] metadata JSON, [10] updated_at, [11] event type, [12] event rest
 local current = redis.call('HGET', STATE, 'version')
 if not current then
   return {'missing'}
 end
-if current ~= ARGV[4] then
+if current ~= ARGV[6] then
   return {'stale', current}
 end
+if outbox_full() then
+  return {'backlog'}
+end
 local version = tonumber(current) + 1
-redis.call('HSET', STATE, 'status', ARGV[5], 'state', ARGV[6], 'metadata', ARGV[7], 'version', version,
-  'updated_at', ARGV[8])
-local id, json, seq = next_event(version, ARGV[9], ARGV[10])
+redis.call('HSET', STATE, 'status', ARGV[7], 'state', ARGV[8], 'metadata', ARGV[9], 'version', version,
+  'updated_at', ARGV[10])
+local id, json, seq = next_event(version, ARGV[11], ARGV[12], true)
 refresh()
-return {'ok', id, json, seq}
+return {'ok', id, json, seq, redis.call('HGET', STATE, 'generation')}

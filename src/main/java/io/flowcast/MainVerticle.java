@@ -4,6 +4,10 @@ import io.flowcast.bus.Addresses;
 import io.flowcast.config.ConfigLoader;
 import io.flowcast.config.FlowcastConfig;
 import io.flowcast.fanout.EventTransport;
+import io.flowcast.flush.FlushVerticle;
+import io.flowcast.flush.PgArchive;
+import io.flowcast.flush.PgSupport;
+import io.flowcast.flush.PgWriter;
 import io.flowcast.fanout.FanoutVerticle;
 import io.flowcast.fanout.LocalEventTransport;
 import io.flowcast.fanout.RedisEventTransport;
@@ -21,6 +25,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,31 +45,42 @@ public final class MainVerticle extends VerticleBase {
   private String httpDeployment;
   private MessageConsumer<Object> drainConsumer;
   private Redis redis;
+  private Pool pg;
   private long healthTimer = -1;
+  private long pgTimer = -1;
 
-  /** The chosen storage and transport. */
-  private record Backend(WorkflowStore store, EventTransport transport) {
+  /** The chosen storage and transport, and whether changes are flushed to PostgreSQL. */
+  private record Backend(WorkflowStore store, EventTransport transport, boolean persistence) {
   }
 
   @Override
   public Future<?> start() {
     config = FlowcastConfig.from(ConfigLoader.load(config(), System.getenv()));
     readiness.fact("instance", config.instanceId()).fact("persistence", "off");
+    if (config.persistence() && config.redisUrl().isEmpty()) {
+      readiness.degraded("persistence", "pg.url is set but persistence needs the Redis backend (redis.url): "
+          + "PostgreSQL is not used");
+    }
     int httpInstances = config.httpInstances() == 0
         ? Math.max(1, Runtime.getRuntime().availableProcessors()) : config.httpInstances();
     drainConsumer = vertx.eventBus().consumer(Addresses.LIFECYCLE_DRAIN,
         m -> stopHttp().onComplete(ar -> m.reply(null)));
 
     return chooseBackend()
-        .compose(backend -> vertx.deployVerticle(new WorkflowVerticle(config, backend.store()))
+        .compose(backend -> vertx.deployVerticle(new WorkflowVerticle(config, backend.store(), backend.persistence()))
             .compose(id -> vertx.deployVerticle(new FanoutVerticle(backend.transport())))
+            .compose(id -> backend.persistence() ? vertx.deployVerticle(new FlushVerticle(
+                new FlushVerticle.Settings(config.instanceId(), config.flushIntervalMs(), config.flushBatchSize(),
+                    config.flushClaimIdleMs(), config.flushDrainTimeoutMs(), config.redisTimeoutMs()),
+                redis, new PgWriter(pg, config.pgTimeoutMs()), readiness)) : Future.succeededFuture(id))
             .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(config, readiness::toJson),
                 new DeploymentOptions().setInstances(httpInstances)))
             .onSuccess(id -> {
               httpDeployment = id;
               log.info("Flowcast {} listening on {}:{} ({} HTTP verticles); backend {}, transport {}, "
-                      + "persistence off", config.instanceId(), config.httpHost(), config.httpPort(),
-                  httpInstances, backend.store().name(), backend.transport().name());
+                      + "persistence {}", config.instanceId(), config.httpHost(), config.httpPort(),
+                  httpInstances, backend.store().name(), backend.transport().name(),
+                  backend.persistence() ? config.persistenceMode() : "off");
             }));
   }
 
@@ -76,7 +92,7 @@ public final class MainVerticle extends VerticleBase {
     String where = redacted(config.redisUrl());
     redis = RedisClients.pooled(vertx, config.redisUrl(), config.redisPoolSize(), (int) config.redisTimeoutMs());
     return redis.send(Request.cmd(Command.PING)).timeout(config.redisTimeoutMs(), TimeUnit.MILLISECONDS)
-        .map(pong -> redisBackend(where))
+        .compose(pong -> redisBackend(where))
         .recover(err -> {
           if (config.redisFallback().equals("memory")) {
             log.warn("Redis at {} is unreachable ({}); redis.fallback=memory, so this instance runs on the "
@@ -88,28 +104,75 @@ public final class MainVerticle extends VerticleBase {
           }
           log.error("Redis at {} is unreachable ({}); redis.fallback=none, so this instance is not ready until "
               + "Redis answers", where, err.getMessage());
-          return Future.succeededFuture(redisBackend(where));
+          return redisBackend(where);
         });
   }
 
   private Backend memory(String why) {
     readiness.fact("backend", "memory").fact("transport", "local");
     readiness.degraded("backend", why);
-    return new Backend(new InMemoryWorkflowStore(config.eventsRetentionMax()), new LocalEventTransport());
+    return new Backend(new InMemoryWorkflowStore(config.eventsRetentionMax()), new LocalEventTransport(), false);
   }
 
-  private Backend redisBackend(String where) {
+  private Future<Backend> redisBackend(String where) {
     readiness.fact("backend", "redis").fact("transport", "redis").fact("redis", where);
+    boolean persistence = config.persistence();
+    PgArchive archive = null;
+    if (persistence) {
+      pg = PgSupport.pool(vertx, config.pgUrl(), config.pgPoolSize());
+      archive = new PgArchive(pg, config.pgTimeoutMs());
+      readiness.fact("persistence", config.persistenceMode()).fact("postgresql", redacted(config.pgUrl()));
+    }
     RedisWorkflowStore store = new RedisWorkflowStore(vertx, redis, new RedisWorkflowStore.Settings(
         config.eventsRetentionMax(), config.redisStreamGraceSeconds(), config.redisTimeoutMs(),
-        config.redisIndexTtlSeconds()));
+        config.redisIndexTtlSeconds(), persistence ? config.flushBacklogMax() : 0), archive);
     readiness.down("redis", "not checked yet");
     probeRedis(store);
     healthTimer = vertx.setPeriodic(HEALTH_PROBE_MS, id -> probeRedis(store));
     RedisEventTransport transport = new RedisEventTransport(vertx,
         RedisClients.subscriber(vertx, config.redisUrl(), (int) config.redisTimeoutMs()),
         RedisClients.database(config.redisUrl()), config.redisTimeoutMs(), readiness);
-    return new Backend(store, transport);
+    Backend backend = new Backend(store, transport, persistence);
+    return persistence ? migrate().map(backend) : Future.succeededFuture(backend);
+  }
+
+  /**
+   * Brings the schema up to date. PostgreSQL down at start: write-behind starts anyway (changes wait in
+   * the write buffer) and keeps trying; write-through is not ready until it succeeds.
+   */
+  private Future<Void> migrate() {
+    boolean required = config.persistenceMode().equals("write-through");
+    readiness.down("postgresql", "schema not migrated yet");
+    return PgSupport.migrate(vertx, config.pgUrl())
+        .onSuccess(v -> {
+          readiness.up("postgresql", "schema migrated");
+          pgTimer = vertx.setPeriodic(HEALTH_PROBE_MS, id -> probePg(required));
+        })
+        .recover(err -> {
+          log.error("PostgreSQL migration failed ({}); retrying every {} ms", err.getMessage(), HEALTH_PROBE_MS);
+          markPg(required, false, "migration failed: " + err.getMessage());
+          vertx.setTimer(HEALTH_PROBE_MS, id -> migrate());
+          return Future.succeededFuture();
+        });
+  }
+
+  private void probePg(boolean required) {
+    pg.query("SELECT 1").execute().timeout(config.pgTimeoutMs(), TimeUnit.MILLISECONDS)
+        .onSuccess(r -> markPg(required, true, "SELECT 1 answered"))
+        .onFailure(err -> markPg(required, false, err.getMessage()));
+  }
+
+  /** PostgreSQL down stops readiness only in write-through; in write-behind it is a degraded mode. */
+  private void markPg(boolean required, boolean up, String detail) {
+    if (up) {
+      readiness.up("postgresql", detail);
+      readiness.recovered("postgresql");
+    } else if (required) {
+      readiness.down("postgresql", detail);
+    } else {
+      readiness.up("postgresql", "unreachable; changes wait in the write buffer: " + detail);
+      readiness.degraded("postgresql", "PostgreSQL is unreachable; changes wait in the write buffer (see flush)");
+    }
   }
 
   private void probeRedis(RedisWorkflowStore store) {
@@ -131,15 +194,17 @@ public final class MainVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(healthTimer);
+    vertx.cancelTimer(pgTimer);
     if (drainConsumer != null) {
       drainConsumer.unregister();
     }
     // child verticles are already undeployed by now (see FlowcastHooks for the orderly path)
-    return redis == null ? Future.succeededFuture() : redis.close();
+    return (pg == null ? Future.<Void>succeededFuture() : pg.close())
+        .eventually(() -> redis == null ? Future.succeededFuture() : redis.close());
   }
 
   /** The URL without its password, for logs and {@code /ready}. */
   static String redacted(String url) {
-    return url.replaceFirst("//[^@/]*@", "//***@");
+    return url.replaceFirst("//([^:@/]*):[^@/]*@", "//$1:***@");
   }
 }

@@ -34,6 +34,11 @@ public final class Addresses {
    */
   public static final String SSE_RESYNC = "flowcast.sse.resync";
 
+  /** Flush the write buffer to PostgreSQL now (a workflow completed, or the backlog grew); no reply. */
+  public static final String FLUSH_NOW = "flowcast.flush.now";
+  /** Write-through: write these records to PostgreSQL and answer once committed. */
+  public static final String FLUSH_WRITE = "flowcast.flush.write";
+
   /** Graceful shutdown: the main verticle stops the HTTP side first (streams end), then the rest. */
   public static final String LIFECYCLE_DRAIN = "flowcast.lifecycle.drain";
 }

@@ -22,6 +22,16 @@ public record FlowcastConfig(
     long redisTimeoutMs,
     int redisStreamGraceSeconds,
     int redisIndexTtlSeconds,
+    String pgUrl,
+    int pgPoolSize,
+    long pgTimeoutMs,
+    String persistenceMode,
+    long flushIntervalMs,
+    int flushBatchSize,
+    int flushThreshold,
+    int flushBacklogMax,
+    long flushClaimIdleMs,
+    long flushDrainTimeoutMs,
     String jwtSecret,
     String jwtIssuer,
     String jwtAudience,
@@ -59,6 +69,16 @@ public record FlowcastConfig(
         range(c, "redis.timeout_ms", 50, 600_000),
         (int) range(c, "redis.stream_grace_seconds", 1, 86_400),
         (int) range(c, "redis.index_ttl_seconds", 60, Integer.MAX_VALUE),
+        pgUrl(c),
+        (int) range(c, "pg.pool_size", 1, 256),
+        range(c, "pg.timeout_ms", 100, 600_000),
+        oneOf(c, "persistence.mode", "write-behind", "write-through"),
+        range(c, "flush.interval_ms", 10, 600_000),
+        (int) range(c, "flush.batch_size", 1, 100_000),
+        (int) range(c, "flush.threshold", 1, Integer.MAX_VALUE),
+        (int) range(c, "flush.backlog_max", 1, Integer.MAX_VALUE),
+        range(c, "flush.claim_idle_ms", 100, 3_600_000),
+        range(c, "flush.drain_timeout_ms", 0, 3_600_000),
         string(c, "jwt.secret", false),
         string(c, "jwt.issuer", true),
         string(c, "jwt.audience", true),
@@ -133,6 +153,29 @@ public record FlowcastConfig(
       throw new ConfigException("redis.url", "expected redis://host:port[/db], got '" + url + "'");
     }
     return url;
+  }
+
+  private static String pgUrl(JsonObject c) {
+    String url = string(c, "pg.url", true).trim();
+    if (url.isEmpty()) {
+      return url;
+    }
+    try {
+      java.net.URI uri = java.net.URI.create(url);
+      if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme()) || uri.getHost() == null
+          || uri.getPath() == null || uri.getPath().length() <= 1) {
+        throw new IllegalArgumentException();
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("pg.url", "expected postgresql://user[:password]@host:port/database, got a value "
+          + "that is not one");
+    }
+    return url;
+  }
+
+  /** True when a PostgreSQL durable record is configured. */
+  public boolean persistence() {
+    return !pgUrl.isEmpty();
   }
 
   private static String oneOf(JsonObject c, String key, String... allowed) {

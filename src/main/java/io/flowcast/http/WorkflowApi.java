@@ -42,7 +42,7 @@ final class WorkflowApi {
     Caller caller = caller(ctx, Caller.WRITE);
     JsonObject body = Bodies.object(ctx);
     JsonObject command = new JsonObject().put("tenant", caller.tenant()).put("actor", caller.subject())
-        .put("body", body == null ? new JsonObject() : body);
+        .put("request_id", RequestIds.of(ctx)).put("body", body == null ? new JsonObject() : body);
     return bus.request(Addresses.WORKFLOW_CREATE, command).compose(reply -> {
       JsonObject workflow = reply.getJsonObject("workflow");
       ctx.response().putHeader("Location", BASE + "/" + workflow.getString("id"));
@@ -68,7 +68,8 @@ final class WorkflowApi {
   private Future<Void> patch(RoutingContext ctx) {
     Caller caller = caller(ctx, Caller.WRITE);
     JsonObject patch = Bodies.requiredObject(ctx, "a JSON merge patch of {status, state, metadata}");
-    JsonObject command = target(ctx, caller).put("actor", caller.subject()).put("patch", patch)
+    JsonObject command = target(ctx, caller).put("actor", caller.subject()).put("request_id", RequestIds.of(ctx))
+        .put("patch", patch)
         .put("if_match", IfMatch.version(ctx.request().getHeader("If-Match")));
     return bus.request(Addresses.WORKFLOW_PATCH, command)
         .compose(reply -> sendWorkflow(ctx, 200, reply.getJsonObject("workflow")));
@@ -76,7 +77,8 @@ final class WorkflowApi {
 
   private Future<Void> delete(RoutingContext ctx) {
     Caller caller = caller(ctx, Caller.WRITE);
-    return bus.request(Addresses.WORKFLOW_DELETE, target(ctx, caller).put("actor", caller.subject()))
+    return bus.request(Addresses.WORKFLOW_DELETE, target(ctx, caller).put("actor", caller.subject())
+            .put("request_id", RequestIds.of(ctx)))
         .compose(reply -> ctx.response().setStatusCode(204).end());
   }
 
@@ -84,7 +86,7 @@ final class WorkflowApi {
     Caller caller = caller(ctx, Caller.WRITE);
     JsonObject event = Bodies.requiredObject(ctx, "an event {type, data, parent_id?, metadata?}");
     return bus.request(Addresses.EVENT_APPEND, target(ctx, caller).put("actor", caller.subject())
-        .put("event", event)).compose(reply -> send(ctx, 201, reply.getJsonObject("event")));
+        .put("request_id", RequestIds.of(ctx)).put("event", event)).compose(reply -> send(ctx, 201, reply.getJsonObject("event")));
   }
 
   private Future<Void> history(RoutingContext ctx) {

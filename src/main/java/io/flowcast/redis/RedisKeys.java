@@ -10,6 +10,14 @@ public final class RedisKeys {
   public static final String CHANNEL_PREFIX = "workflow:channel:";
   public static final String STATE_PREFIX = "workflow:state:";
 
+  /**
+   * The write buffer between Redis and PostgreSQL: one entry per event, read by the flushers of every
+   * instance through one consumer group. (A key of its own: on Redis Cluster it would need sharding by
+   * hash slot, see docs/REDIS.md.)
+   */
+  public static final String OUTBOX = "flowcast:outbox";
+  public static final String OUTBOX_GROUP = "flushers";
+
   private RedisKeys() {
   }
 

@@ -51,7 +51,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
   }
 
   @Override
-  public synchronized Future<Mutation> create(WorkflowKey key, NewWorkflow spec, String actor) {
+  public synchronized Future<Mutation> create(WorkflowKey key, NewWorkflow spec, Actor actor) {
     Instant now = Times.now();
     if (live(key, now) != null) {
       return Future.failedFuture(ApiException.conflict("workflow '" + key.id() + "' already exists"));
@@ -66,7 +66,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
     }
     JsonObject data = new JsonObject().put("status", spec.status()).put("state", spec.state().copy())
         .put("metadata", spec.metadata().copy());
-    return Future.succeededFuture(append(entry, EventTypes.CREATED, 1, data, null, null, actor, now));
+    return Future.succeededFuture(append(entry, EventTypes.CREATED, 1, data, null, null, actor.subject(), now));
   }
 
   @Override
@@ -109,7 +109,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
   }
 
   @Override
-  public synchronized Future<Mutation> patch(WorkflowKey key, JsonObject patch, Long expectedVersion, String actor) {
+  public synchronized Future<Mutation> patch(WorkflowKey key, JsonObject patch, Long expectedVersion, Actor actor) {
     Instant now = Times.now();
     Entry entry = live(key, now);
     if (entry == null) {
@@ -129,30 +129,31 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
         current.createdAt(), now, current.expiresAt(), current.ttlSeconds(), current.lastEventId(),
         current.lastSeq()));
     return Future.succeededFuture(append(entry, plan.eventType(), current.version() + 1, patch.copy(), null, null,
-        actor, now));
+        actor.subject(), now));
   }
 
   @Override
-  public synchronized Future<Mutation> delete(WorkflowKey key, String actor) {
+  public synchronized Future<Mutation> delete(WorkflowKey key, Actor actor) {
     Instant now = Times.now();
     Entry entry = live(key, now);
     if (entry == null) {
       return Future.failedFuture(notFound(key));
     }
-    Mutation mutation = append(entry, EventTypes.DELETED, entry.workflow.version(), null, null, null, actor, now);
+    Mutation mutation = append(entry, EventTypes.DELETED, entry.workflow.version(), null, null, null,
+        actor.subject(), now);
     remove(key, entry);
     return Future.succeededFuture(mutation);
   }
 
   @Override
-  public synchronized Future<Mutation> appendEvent(WorkflowKey key, CustomEvent event, String actor) {
+  public synchronized Future<Mutation> appendEvent(WorkflowKey key, CustomEvent event, Actor actor) {
     Instant now = Times.now();
     Entry entry = live(key, now);
     if (entry == null) {
       return Future.failedFuture(notFound(key));
     }
     return Future.succeededFuture(append(entry, event.type(), entry.workflow.version(), event.data(),
-        event.parentId(), event.metadata(), actor, now));
+        event.parentId(), event.metadata(), actor.subject(), now));
   }
 
   @Override

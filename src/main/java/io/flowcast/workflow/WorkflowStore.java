@@ -17,7 +17,7 @@ public interface WorkflowStore {
   /** Which backend this is, for logs and {@code /ready}. */
   String name();
 
-  Future<Mutation> create(WorkflowKey key, NewWorkflow spec, String actor);
+  Future<Mutation> create(WorkflowKey key, NewWorkflow spec, Actor actor);
 
   Future<Workflow> get(WorkflowKey key);
 
@@ -27,11 +27,11 @@ public interface WorkflowStore {
    * Applies a JSON Merge Patch of {@code {status, state, metadata}}. {@code expectedVersion} null means
    * unconditional. A patch that changes nothing appends no event and returns a null event.
    */
-  Future<Mutation> patch(WorkflowKey key, JsonObject patch, Long expectedVersion, String actor);
+  Future<Mutation> patch(WorkflowKey key, JsonObject patch, Long expectedVersion, Actor actor);
 
-  Future<Mutation> delete(WorkflowKey key, String actor);
+  Future<Mutation> delete(WorkflowKey key, Actor actor);
 
-  Future<Mutation> appendEvent(WorkflowKey key, CustomEvent event, String actor);
+  Future<Mutation> appendEvent(WorkflowKey key, CustomEvent event, Actor actor);
 
   /** Up to {@code limit} events with ids after {@code afterId} (from the start when null). */
   Future<EventSlice> events(WorkflowKey key, String afterId, int limit);

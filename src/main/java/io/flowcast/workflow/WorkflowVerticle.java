@@ -22,13 +22,17 @@ public final class WorkflowVerticle extends VerticleBase {
 
   private final FlowcastConfig config;
   private final WorkflowStore store;
+  private final boolean persistence;
+  private int sinceFlush;
   private WorkflowRules rules;
   private long sweepTimer = -1;
   private final KeyedSerializer<WorkflowKey> writers = new KeyedSerializer<>();
 
-  public WorkflowVerticle(FlowcastConfig config, WorkflowStore store) {
+  /** @param persistence whether changes also go to PostgreSQL (write-behind or write-through, per config) */
+  public WorkflowVerticle(FlowcastConfig config, WorkflowStore store, boolean persistence) {
     this.config = config;
     this.store = store;
+    this.persistence = persistence;
   }
 
   @Override
@@ -40,12 +44,14 @@ public final class WorkflowVerticle extends VerticleBase {
     handle(Addresses.WORKFLOW_PATCH, this::patch);
     handle(Addresses.WORKFLOW_DELETE, b -> {
       WorkflowKey key = key(b);
-      return store.delete(key, actor(b)).map(m -> published(key, m)).map(m -> new JsonObject());
+      return store.delete(key, actor(b)).map(m -> published(key, m)).compose(m -> durable(key, m, b))
+          .map(m -> new JsonObject());
     });
     handle(Addresses.EVENT_APPEND, b -> {
       WorkflowKey key = key(b);
       return store.appendEvent(key, rules.customEvent(b.getJsonObject("event")), actor(b))
-          .map(m -> published(key, m)).map(m -> new JsonObject().put("event", m.event()));
+          .map(m -> published(key, m)).compose(m -> durable(key, m, b))
+          .map(m -> new JsonObject().put("event", m.event()));
     });
     handle(Addresses.WORKFLOW_EXPIRED, b -> store.expired(key(b)).map(v -> new JsonObject()));
     handle(Addresses.EVENTS_READ, this::readEvents);
@@ -65,6 +71,7 @@ public final class WorkflowVerticle extends VerticleBase {
     WorkflowKey key = new WorkflowKey(tenant(body), rules.idForCreate(spec));
     return store.create(key, rules.newWorkflow(spec), actor(body))
         .map(m -> published(key, m))
+        .compose(m -> durable(key, m, body))
         .map(m -> m.workflow().toBusJson());
   }
 
@@ -85,6 +92,7 @@ public final class WorkflowVerticle extends VerticleBase {
     WorkflowKey key = key(body);
     return writers.run(key, () -> store.patch(key, patch, ifMatch, actor(body)))
         .map(m -> published(key, m))
+        .compose(m -> durable(key, m, body))
         .map(m -> m.workflow().toBusJson());
   }
 
@@ -112,6 +120,46 @@ public final class WorkflowVerticle extends VerticleBase {
           new JsonObject().put("workflow", key.tag()).put("event", mutation.event()));
     }
     return mutation;
+  }
+
+  /**
+   * Write-through: answers only once PostgreSQL has the change. Write-behind: the change is already in
+   * the write buffer; the flusher is nudged when a workflow finishes or many changes accumulated.
+   */
+  private Future<Mutation> durable(WorkflowKey key, Mutation mutation, JsonObject command) {
+    if (!persistence || mutation.event() == null) {
+      return Future.succeededFuture(mutation);
+    }
+    if (config.persistenceMode().equals("write-through")) {
+      JsonObject records = new JsonObject().put("records", new JsonArray()
+          .add(flushRecord(key, mutation, command.getString("request_id"))));
+      return vertx.eventBus().request(Addresses.FLUSH_WRITE, records,
+              new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(config.pgTimeoutMs() + 1000))
+          .map(reply -> mutation)
+          .recover(err -> Future.failedFuture(ApiException.unavailable("the change is in Redis but PostgreSQL did "
+              + "not confirm it (write-through): " + err.getMessage())));
+    }
+    Workflow w = mutation.workflow();
+    boolean finished = w != null && (w.status().equals("completed") || w.status().equals("failed")
+        || w.status().equals("cancelled"));
+    if (finished || ++sinceFlush >= config.flushThreshold()) {
+      sinceFlush = 0;
+      vertx.eventBus().send(Addresses.FLUSH_NOW, null);
+    }
+    return Future.succeededFuture(mutation);
+  }
+
+  /** A change as {@link Addresses#FLUSH_WRITE} carries it (docs/EVENTBUS.md). */
+  private static JsonObject flushRecord(WorkflowKey key, Mutation mutation, String requestId) {
+    Workflow w = mutation.workflow();
+    String type = mutation.event().getString("type");
+    boolean changesWorkflow = w != null && (type.equals(EventTypes.CREATED) || type.equals(EventTypes.STATE_UPDATED)
+        || type.equals(EventTypes.STATUS_CHANGED));
+    JsonObject snapshot = !changesWorkflow ? null : new JsonObject().put("status", w.status()).put("state", w.state())
+        .put("metadata", w.metadata()).put("version", w.version()).put("created_at", Times.format(w.createdAt()))
+        .put("updated_at", Times.format(w.updatedAt())).put("ttl", w.ttlSeconds());
+    return new JsonObject().put("workflow", key.tag()).put("generation", mutation.generation())
+        .put("event", mutation.event()).put("request_id", requestId).put("snapshot", snapshot);
   }
 
   /** Registers a command handler: failures become {@code fail(status, detail)} replies. */
@@ -158,8 +206,8 @@ public final class WorkflowVerticle extends VerticleBase {
     return tenant;
   }
 
-  private static String actor(JsonObject body) {
-    return body.getString("actor");
+  private static Actor actor(JsonObject body) {
+    return new Actor(body.getString("actor"), body.getString("request_id"));
   }
 
   private static int limit(JsonObject body, int defaultLimit, int max) {

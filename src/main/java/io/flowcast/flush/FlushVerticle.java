@@ -1,0 +1,196 @@
+package io.flowcast.flush;
+
+import io.flowcast.bus.Addresses;
+import io.flowcast.health.Readiness;
+import io.flowcast.redis.RedisKeys;
+import io.flowcast.workflow.RedisWorkflowStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Drains the write buffer (the Redis outbox stream) into PostgreSQL. Every instance runs one, all in one
+ * consumer group, so each entry goes to one flusher; entries a flusher read but did not acknowledge (it
+ * was killed) are claimed by another once idle. A batch is acknowledged and removed only after
+ * PostgreSQL committed it; writing it again changes nothing.
+ */
+public final class FlushVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(FlushVerticle.class);
+
+  /** Tuning, from config. */
+  public record Settings(String consumer, long intervalMs, int batchSize, long claimIdleMs, long drainTimeoutMs,
+      long redisTimeoutMs) {
+  }
+
+  private final Settings settings;
+  private final Redis redis;
+  private final PgWriter writer;
+  private final Readiness readiness;
+  private final FlushStats stats = new FlushStats();
+  private boolean running;
+  private boolean again;
+  private long timer = -1;
+  private long lastClaim;
+
+  public FlushVerticle(Settings settings, Redis redis, PgWriter writer, Readiness readiness) {
+    this.settings = settings;
+    this.redis = redis;
+    this.writer = writer;
+    this.readiness = readiness;
+  }
+
+  @Override
+  public Future<?> start() {
+    vertx.eventBus().consumer(Addresses.FLUSH_NOW, m -> flush());
+    vertx.eventBus().<JsonObject>consumer(Addresses.FLUSH_WRITE, m -> {
+      List<OutboxRecord> records = new ArrayList<>();
+      m.body().getJsonArray("records").forEach(r -> records.add(OutboxRecord.fromJson((JsonObject) r)));
+      writer.write(records).onSuccess(v -> m.reply(new JsonObject()))
+          .onFailure(err -> m.fail(503, "PostgreSQL did not confirm the write: " + err.getMessage()));
+    });
+    timer = vertx.setPeriodic(settings.intervalMs(), id -> flush());
+    readiness.fact("flush", stats.toJson());
+    return call(Request.cmd(Command.XGROUP).arg("CREATE").arg(RedisKeys.OUTBOX).arg(RedisKeys.OUTBOX_GROUP)
+        .arg("0").arg("MKSTREAM"))
+        .recover(err -> err.getMessage() != null && err.getMessage().startsWith("BUSYGROUP")
+            ? Future.succeededFuture() : Future.failedFuture(err))
+        .onSuccess(v -> log.info("flusher {} joined consumer group {} on {}", settings.consumer(),
+            RedisKeys.OUTBOX_GROUP, RedisKeys.OUTBOX))
+        .recover(err -> {
+          log.warn("cannot create the flush consumer group yet ({}); retrying on each cycle", err.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  /** Drains what is buffered before the instance stops, within the configured time. */
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    long deadline = System.currentTimeMillis() + settings.drainTimeoutMs();
+    return drain(deadline).onComplete(ar -> log.info("flusher {} stopped; {} entries left in the buffer",
+        settings.consumer(), stats.backlog()));
+  }
+
+  private Future<Void> drain(long deadline) {
+    if (System.currentTimeMillis() > deadline) {
+      return Future.succeededFuture();
+    }
+    return cycle().compose(n -> n > 0 ? drain(deadline) : Future.succeededFuture(), err -> Future.succeededFuture());
+  }
+
+  /** Runs flush cycles until the buffer is empty; a request while one runs makes it go round again. */
+  private void flush() {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    again = false;
+    cycle().onComplete(ar -> {
+      running = false;
+      if (ar.failed()) {
+        stats.failed(ar.cause());
+        readiness.degraded("flush", "flushing to PostgreSQL fails: " + ar.cause().getMessage());
+        log.warn("flush failed, entries stay buffered and are retried: {}", ar.cause().getMessage());
+      } else {
+        readiness.recovered("flush");
+      }
+      refreshStats();
+      if (ar.succeeded() && (ar.result() >= settings.batchSize() || again)) {
+        vertx.runOnContext(v -> flush());
+      }
+    });
+  }
+
+  /** One batch: this flusher's unacknowledged entries first, then new ones, then idle ones of others. */
+  private Future<Integer> cycle() {
+    return read("0").compose(pending -> pending.isEmpty() ? read(">") : Future.succeededFuture(pending))
+        .compose(records -> records.isEmpty() ? claimIdle() : Future.succeededFuture(records))
+        .compose(records -> {
+          if (records.isEmpty()) {
+            return Future.succeededFuture(0);
+          }
+          List<OutboxRecord> real = records.stream().filter(r -> r.key() != null).toList();
+          long started = System.nanoTime();
+          return writer.write(real).compose(v -> acknowledge(records)).map(v -> {
+            stats.flushed(real.size(), System.nanoTime() - started);
+            return records.size();
+          });
+        });
+  }
+
+  private Future<List<OutboxRecord>> read(String from) {
+    return call(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(RedisKeys.OUTBOX_GROUP).arg(settings.consumer())
+        .arg("COUNT").arg(settings.batchSize()).arg("STREAMS").arg(RedisKeys.OUTBOX).arg(from))
+        .map(r -> r == null || r.size() == 0 ? List.of() : records(r.get(0).get(1)));
+  }
+
+  /** Takes over entries another flusher read but did not acknowledge for a while (it died). */
+  private Future<List<OutboxRecord>> claimIdle() {
+    long now = System.currentTimeMillis();
+    if (now - lastClaim < settings.claimIdleMs() / 2) {
+      return Future.succeededFuture(List.of());
+    }
+    lastClaim = now;
+    return call(Request.cmd(Command.XAUTOCLAIM).arg(RedisKeys.OUTBOX).arg(RedisKeys.OUTBOX_GROUP)
+        .arg(settings.consumer()).arg(settings.claimIdleMs()).arg("0-0").arg("COUNT").arg(settings.batchSize()))
+        .map(r -> {
+          List<OutboxRecord> claimed = records(r.get(1));
+          if (!claimed.isEmpty()) {
+            log.info("flusher {} took over {} buffered entries of a flusher that stopped answering",
+                settings.consumer(), claimed.size());
+          }
+          return claimed;
+        });
+  }
+
+  private Future<Void> acknowledge(List<OutboxRecord> records) {
+    Request ack = Request.cmd(Command.XACK).arg(RedisKeys.OUTBOX).arg(RedisKeys.OUTBOX_GROUP);
+    Request del = Request.cmd(Command.XDEL).arg(RedisKeys.OUTBOX);
+    records.forEach(r -> {
+      ack.arg(r.entryId());
+      del.arg(r.entryId());
+    });
+    return redis.batch(List.of(ack, del)).timeout(settings.redisTimeoutMs(), TimeUnit.MILLISECONDS).mapEmpty();
+  }
+
+  private void refreshStats() {
+    redis.batch(List.of(Request.cmd(Command.XLEN).arg(RedisKeys.OUTBOX),
+            Request.cmd(Command.XRANGE).arg(RedisKeys.OUTBOX).arg("-").arg("+").arg("COUNT").arg(1)))
+        .timeout(settings.redisTimeoutMs(), TimeUnit.MILLISECONDS)
+        .onSuccess(r -> {
+          long oldest = r.get(1).size() == 0 ? 0 : Long.parseLong(r.get(1).get(0).get(0).toString().split("-")[0]);
+          stats.backlog(r.get(0).toLong(), oldest == 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest));
+          readiness.fact("flush", stats.toJson());
+        });
+  }
+
+  /** Entries of an XREADGROUP/XAUTOCLAIM answer; an entry deleted meanwhile has no fields. */
+  private static List<OutboxRecord> records(Response entries) {
+    List<OutboxRecord> records = new ArrayList<>();
+    if (entries == null) {
+      return records;
+    }
+    for (Response entry : entries) {
+      String id = entry.get(0).toString();
+      Response fields = entry.size() > 1 ? entry.get(1) : null;
+      OutboxRecord record = fields == null ? null : OutboxRecord.fromEntry(id, RedisWorkflowStore.fieldsOf(fields));
+      records.add(record != null ? record : new OutboxRecord(id, null, 0, null, null, null));
+    }
+    return records;
+  }
+
+  private Future<Response> call(Request request) {
+    return redis.send(request).timeout(settings.redisTimeoutMs(), TimeUnit.MILLISECONDS);
+  }
+}

@@ -1,0 +1,98 @@
+package io.flowcast.flush;
+
+import io.flowcast.bus.ApiException;
+import io.flowcast.workflow.ListCursor;
+import io.flowcast.workflow.Workflow;
+import io.flowcast.workflow.WorkflowArchive;
+import io.flowcast.workflow.WorkflowKey;
+import io.flowcast.workflow.WorkflowPage;
+import io.flowcast.workflow.Times;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Reads of the durable record: cache-aside loads, old history and listings. */
+public final class PgArchive implements WorkflowArchive {
+  private static final String COLUMNS = "tenant, id, status, state::text AS state, metadata::text AS metadata, "
+      + "version, ttl_seconds, created_at, updated_at, last_event_id, last_seq";
+  private static final String LOAD = "SELECT " + COLUMNS + " FROM workflows "
+      + "WHERE tenant = $1 AND id = $2 AND deleted_at IS NULL";
+  private static final String SEQ_OF = "SELECT seq FROM workflow_events "
+      + "WHERE tenant = $1 AND workflow_id = $2 AND generation = $3 AND event_id = $4";
+  private static final String EVENTS_AFTER = "SELECT body FROM workflow_events "
+      + "WHERE tenant = $1 AND workflow_id = $2 AND generation = $3 AND seq > $4 ORDER BY seq LIMIT $5";
+  private static final String LIST = "SELECT " + COLUMNS + " FROM workflows "
+      + "WHERE tenant = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR status = $2) "
+      + "AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4)) "
+      + "ORDER BY created_at DESC, id DESC LIMIT $5";
+
+  private final Pool pool;
+  private final long timeoutMs;
+
+  public PgArchive(Pool pool, long timeoutMs) {
+    this.pool = pool;
+    this.timeoutMs = timeoutMs;
+  }
+
+  @Override
+  public Future<Workflow> load(WorkflowKey key) {
+    return query(LOAD, Tuple.of(key.tenant(), key.id()))
+        .map(rows -> rows.isEmpty() ? null : workflow(rows.get(0)));
+  }
+
+  @Override
+  public Future<Long> seqOf(WorkflowKey key, long generation, String eventId) {
+    return query(SEQ_OF, Tuple.of(key.tenant(), key.id(), generation, eventId))
+        .map(rows -> rows.isEmpty() ? null : rows.get(0).getLong("seq"));
+  }
+
+  @Override
+  public Future<List<JsonObject>> eventsAfter(WorkflowKey key, long generation, long afterSeq, int limit) {
+    return query(EVENTS_AFTER, Tuple.of(key.tenant(), key.id(), generation, afterSeq, limit))
+        .map(rows -> rows.stream().map(r -> new JsonObject(r.getString("body"))).toList());
+  }
+
+  @Override
+  public Future<WorkflowPage> list(String tenant, String status, int limit, ListCursor after) {
+    OffsetDateTime createdBefore = after == null ? null
+        : OffsetDateTime.ofInstant(Instant.ofEpochMilli(after.createdMillis()), ZoneOffset.UTC);
+    return query(LIST, Tuple.of(tenant, status, createdBefore, after == null ? null : after.id(), limit + 1))
+        .map(rows -> {
+          List<Workflow> items = new ArrayList<>();
+          for (int i = 0; i < rows.size() && i < limit; i++) {
+            items.add(workflow(rows.get(i)));
+          }
+          Workflow last = items.isEmpty() ? null : items.get(items.size() - 1);
+          return new WorkflowPage(items, rows.size() > limit
+              ? new ListCursor(last.createdAt().toEpochMilli(), last.key().id()).encode() : null);
+        });
+  }
+
+  private Future<List<Row>> query(String sql, Tuple args) {
+    return pool.preparedQuery(sql).execute(args).timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .<List<Row>>map(rows -> {
+          List<Row> list = new ArrayList<>();
+          rows.forEach(list::add);
+          return list;
+        })
+        .recover(err -> Future.failedFuture(ApiException.unavailable("PostgreSQL is unavailable: "
+            + err.getMessage())));
+  }
+
+  private static Workflow workflow(Row row) {
+    int ttl = row.getInteger("ttl_seconds");
+    return new Workflow(new WorkflowKey(row.getString("tenant"), row.getString("id")), row.getString("status"),
+        new JsonObject(row.getString("state")), new JsonObject(row.getString("metadata")), row.getLong("version"),
+        row.getOffsetDateTime("created_at").toInstant(), row.getOffsetDateTime("updated_at").toInstant(),
+        Times.now().plusSeconds(ttl), ttl, row.getString("last_event_id"), row.getLong("last_seq"));
+  }
+}

@@ -1,0 +1,57 @@
+package io.flowcast.workflow;
+
+import io.flowcast.bus.ApiException;
+import io.flowcast.redis.RedisKeys;
+import io.flowcast.redis.RedisScripts;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Redis calls of the workflow store, each bounded by the configured timeout (an unreachable Redis is a
+ * 503 for the client), and the script arguments every workflow script shares (see {@code _lib.lua}).
+ */
+final class RedisCalls {
+  private final Redis redis;
+  private final RedisScripts scripts = new RedisScripts(
+      List.of("create", "patch", "append", "delete", "expired", "read", "events", "restore"));
+  private final RedisWorkflowStore.Settings settings;
+
+  RedisCalls(Redis redis, RedisWorkflowStore.Settings settings) {
+    this.redis = redis;
+    this.settings = settings;
+  }
+
+  Future<Response> script(String name, WorkflowKey key, Actor actor, String... args) {
+    List<String> keys = new ArrayList<>(List.of(RedisKeys.state(key), RedisKeys.events(key)));
+    if (settings.outboxCapacity() > 0) {
+      keys.add(RedisKeys.OUTBOX);
+    }
+    List<String> argv = new ArrayList<>(5 + args.length);
+    argv.add(String.valueOf(settings.retentionMax()));
+    argv.add(RedisKeys.channel(key.tag()));
+    argv.add(String.valueOf(settings.streamGraceSeconds()));
+    argv.add(actor == null || actor.requestId() == null ? "" : actor.requestId());
+    argv.add(String.valueOf(settings.outboxCapacity()));
+    argv.addAll(List.of(args));
+    return guard(scripts.run(redis, name, keys, argv));
+  }
+
+  Future<Response> send(Request request) {
+    return guard(redis.send(request));
+  }
+
+  Future<List<Response>> send(List<Request> requests) {
+    return guard(redis.batch(requests));
+  }
+
+  private <T> Future<T> guard(Future<T> call) {
+    return call.timeout(settings.timeoutMs(), TimeUnit.MILLISECONDS).recover(err -> Future.failedFuture(
+        err instanceof ApiException ? err : ApiException.unavailable("Redis is unavailable: " + err.getMessage())));
+  }
+}

@@ -1,0 +1,24 @@
+package io.flowcast.workflow;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+
+/**
+ * The durable record (PostgreSQL) as the Redis store reads it: workflows that left Redis (cache-aside),
+ * history older than the Redis retention, and listings.
+ */
+public interface WorkflowArchive {
+
+  /** The workflow as last written, or null when there is none (or it was deleted). */
+  Future<Workflow> load(WorkflowKey key);
+
+  /** The seq of an event of the given generation, or null when the archive does not have it. */
+  Future<Long> seqOf(WorkflowKey key, long generation, String eventId);
+
+  /** Events of the given generation with seq above {@code afterSeq}, oldest first, at most {@code limit}. */
+  Future<List<JsonObject>> eventsAfter(WorkflowKey key, long generation, long afterSeq, int limit);
+
+  Future<WorkflowPage> list(String tenant, String status, int limit, ListCursor after);
+}
