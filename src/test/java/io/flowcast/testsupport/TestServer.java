@@ -93,6 +93,22 @@ public final class TestServer implements AutoCloseable {
     return new JsonObject().put("redis.url", redisUrl()).put("redis.fallback", "none");
   }
 
+  /** The PostgreSQL the test script provides ({@code FLOWCAST_TEST_PG_URL}). */
+  public static String pgUrl() {
+    String url = System.getenv("FLOWCAST_TEST_PG_URL");
+    return url == null || url.isBlank() ? "postgresql://postgres@127.0.0.1:5432/test" : url;
+  }
+
+  /**
+   * Config overrides for a server with persistence on a Redis database of the test's own (the write
+   * buffer is one stream per database, so tests that flush must not share one).
+   */
+  public static JsonObject onRedisWithPg(int database) {
+    return new JsonObject().put("redis.url", redisUrl().replaceFirst("/\\d+$", "") + "/" + database)
+        .put("redis.fallback", "none").put("pg.url", pgUrl()).put("flush.interval_ms", 200)
+        .put("flush.claim_idle_ms", 1000);
+  }
+
   public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       socket.setReuseAddress(true);

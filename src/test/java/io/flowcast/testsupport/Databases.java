@@ -1,0 +1,57 @@
+package io.flowcast.testsupport;
+
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.ProtocolVersion;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Direct access to the test Redis and PostgreSQL, to check what Flowcast left there. */
+public final class Databases implements AutoCloseable {
+  private final Redis redis;
+  private final Pool pg;
+
+  public Databases(Vertx vertx, int redisDatabase) {
+    this.redis = Redis.createClient(vertx, new RedisOptions()
+        .setConnectionString(TestServer.redisUrl().replaceFirst("/\\d+$", "") + "/" + redisDatabase)
+        .setPreferredProtocolVersion(ProtocolVersion.RESP2));
+    this.pg = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(TestServer.pgUrl())).using(vertx).build();
+  }
+
+  public Response redis(Request request) {
+    return redis.send(request).await();
+  }
+
+  /** Empties this test's Redis database (never another's). */
+  public void flushRedis() {
+    redis(Request.cmd(Command.FLUSHDB));
+  }
+
+  public List<Row> sql(String query, Object... args) {
+    List<Row> rows = new ArrayList<>();
+    pg.preparedQuery(query).execute(Tuple.from(args)).await().forEach(rows::add);
+    return rows;
+  }
+
+  /** The seqs PostgreSQL holds for a workflow, in seq order (duplicates would show twice). */
+  public List<Long> flushedSeqs(String tenant, String workflow) {
+    return sql("SELECT seq FROM workflow_events WHERE tenant = $1 AND workflow_id = $2 ORDER BY seq", tenant,
+        workflow).stream().map(r -> r.getLong("seq")).toList();
+  }
+
+  @Override
+  public void close() {
+    redis.close();
+    pg.close();
+  }
+}
