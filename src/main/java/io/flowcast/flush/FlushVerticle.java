@@ -112,10 +112,13 @@ public final class FlushVerticle extends VerticleBase {
     });
   }
 
-  /** One batch: this flusher's unacknowledged entries first, then new ones, then idle ones of others. */
+  /**
+   * One batch: this flusher's unacknowledged entries first, then (every half claim period, so it is not
+   * starved by a steady load) idle ones of a flusher that died, then new ones.
+   */
   private Future<Integer> cycle() {
-    return read("0").compose(pending -> pending.isEmpty() ? read(">") : Future.succeededFuture(pending))
-        .compose(records -> records.isEmpty() ? claimIdle() : Future.succeededFuture(records))
+    return read("0").compose(pending -> pending.isEmpty() ? claimIdle() : Future.succeededFuture(pending))
+        .compose(records -> records.isEmpty() ? read(">") : Future.succeededFuture(records))
         .compose(records -> {
           if (records.isEmpty()) {
             return Future.succeededFuture(0);

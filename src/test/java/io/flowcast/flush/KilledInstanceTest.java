@@ -1,0 +1,137 @@
+package io.flowcast.flush;
+
+import io.flowcast.Main;
+import io.flowcast.testsupport.Databases;
+import io.flowcast.testsupport.TestServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An instance's JVM is killed (SIGKILL) in the middle of a write run: the other instance flushes
+ * everything the killed one had acknowledged, and nothing is written twice.
+ */
+class KilledInstanceTest {
+  private static final int REDIS_DB = 11;
+
+  @Test
+  void survivorFlushesEverythingTheKilledInstanceAcknowledged() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    Process doomed = null;
+    try (Databases db = new Databases(vertx, REDIS_DB)) {
+      db.flushRedis();
+      JsonObject config = TestServer.onRedisWithPg(REDIS_DB);
+      int port = TestServer.freePort();
+      Path log = Files.createTempFile("flowcast-doomed", ".log");
+      ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"), Main.class.getName())
+          .redirectErrorStream(true).redirectOutput(log.toFile());
+      builder.environment().put("FLOWCAST_HTTP_PORT", String.valueOf(port));
+      builder.environment().put("FLOWCAST_REDIS_URL", config.getString("redis.url"));
+      builder.environment().put("FLOWCAST_REDIS_FALLBACK", "none");
+      // The doomed instance cannot reach PostgreSQL: its flusher reads entries from the write buffer and
+      // holds them unacknowledged, so when it dies the survivor must take them over, not just read new ones.
+      builder.environment().put("FLOWCAST_PG_URL", "postgresql://postgres@127.0.0.1:" + TestServer.freePort() + "/test");
+      builder.environment().put("FLOWCAST_FLUSH_INTERVAL_MS", "100");
+      builder.environment().put("FLOWCAST_FLUSH_BATCH_SIZE", "200");
+      doomed = builder.start();
+      WebClient client = WebClient.create(vertx);
+      awaitHealthy(client, port, log);
+
+      try (TestServer survivor = TestServer.start(config)) {
+        String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        String token = survivor.token("writer", tenant, TestServer.RW);
+        survivor.api().create(token, new JsonObject().put("id", "victim"));
+        List<Long> acknowledged = new ArrayList<>();
+        AtomicBoolean killed = new AtomicBoolean();
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        Future<?> run = writer.submit(() -> {
+          for (int i = 0; i < 100_000 && !killed.get(); i++) {
+            try {
+              var response = client.post(port, "127.0.0.1", "/api/v1/workflows/victim/events")
+                  .putHeader("Authorization", "Bearer " + token)
+                  .sendJsonObject(new JsonObject().put("type", "step").put("data", i)).await();
+              if (response.statusCode() == 201) {
+                synchronized (acknowledged) {
+                  acknowledged.add(response.bodyAsJsonObject().getLong("seq"));
+                }
+              }
+            } catch (Exception connectionLost) {
+              return;
+            }
+          }
+        });
+        while (true) {
+          synchronized (acknowledged) {
+            if (acknowledged.size() >= 1500) {
+              break;
+            }
+          }
+          Thread.sleep(20);
+        }
+        Response pending = db.redis(Request.cmd(Command.XPENDING).arg("flowcast:outbox").arg("flushers"));
+        assertThat(pending.get(0).toLong()).as("the doomed flusher holds unacknowledged entries").isPositive();
+        doomed.destroyForcibly(); // SIGKILL
+        killed.set(true);
+        assertThat(doomed.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        run.get(30, TimeUnit.SECONDS);
+        writer.shutdown();
+
+        List<Long> expected;
+        synchronized (acknowledged) {
+          expected = new ArrayList<>(acknowledged);
+        }
+        long deadline = System.currentTimeMillis() + 30_000;
+        List<Long> flushed = List.of();
+        while (System.currentTimeMillis() < deadline) {
+          flushed = db.flushedSeqs(tenant, "victim");
+          if (flushed.containsAll(expected)) {
+            break;
+          }
+          Thread.sleep(250);
+        }
+        assertThat(flushed).as("nothing acknowledged is lost").containsAll(expected);
+        assertThat(flushed).as("nothing is written twice").doesNotHaveDuplicates();
+        assertThat(flushed.get(0)).isEqualTo(1L);
+        assertThat(flushed.get(flushed.size() - 1)).isEqualTo((long) flushed.size());
+      }
+    } finally {
+      if (doomed != null && doomed.isAlive()) {
+        doomed.destroyForcibly();
+      }
+      vertx.close().await();
+    }
+  }
+
+  private static void awaitHealthy(WebClient client, int port, Path log) throws Exception {
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (System.currentTimeMillis() < deadline) {
+      try {
+        if (client.get(port, "127.0.0.1", "/ready").send().await().statusCode() == 200) {
+          return;
+        }
+      } catch (Exception notYet) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("the instance did not become ready: " + Files.readString(log));
+  }
+}
