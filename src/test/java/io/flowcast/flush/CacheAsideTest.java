@@ -1,0 +1,157 @@
+package io.flowcast.flush;
+
+import io.flowcast.testsupport.Databases;
+import io.flowcast.testsupport.SseClient;
+import io.flowcast.testsupport.SseEvent;
+import io.flowcast.testsupport.TestServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** PostgreSQL behind Redis: what left Redis is read back from PostgreSQL, and old history is served from it. */
+class CacheAsideTest {
+  private static final int REDIS_DB = 9;
+  private static Vertx vertx;
+  private static Databases db;
+  private static TestServer server;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    db = new Databases(vertx, REDIS_DB);
+    db.flushRedis();
+    server = TestServer.start(TestServer.onRedisWithPg(REDIS_DB).put("events.retention_max", 10));
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    db.close();
+    vertx.close().await();
+  }
+
+  private static String tenant() {
+    return "t-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private static void awaitFlushed(String tenant, String id, long lastSeq) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (System.currentTimeMillis() < deadline) {
+      List<Long> seqs = db.flushedSeqs(tenant, id);
+      if (!seqs.isEmpty() && seqs.get(seqs.size() - 1) >= lastSeq) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("not flushed up to seq " + lastSeq);
+  }
+
+  @Test
+  void workflowThatExpiredFromRedisIsReadBackFromPostgresAndLivesOn() throws Exception {
+    String tenant = tenant();
+    String token = server.token("reader", tenant, TestServer.RW);
+    server.api().create(token, new JsonObject().put("id", "sleeper").put("ttl_seconds", 1)
+        .put("state", new JsonObject().put("step", 1)));
+    server.api().patch("/api/v1/workflows/sleeper", token,
+        new JsonObject().put("state", new JsonObject().put("step", 2)), null);
+    awaitFlushed(tenant, "sleeper", 2);
+    String stateKey = "workflow:state:{" + tenant + ":sleeper}";
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (db.redis(Request.cmd(Command.EXISTS).arg(stateKey)).toInteger() == 1
+        && System.currentTimeMillis() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(db.redis(Request.cmd(Command.EXISTS).arg(stateKey)).toInteger()).as("expired from Redis").isZero();
+    awaitFlushed(tenant, "sleeper", 3); // workflow.expired is part of the record
+
+    var read = server.api().get("/api/v1/workflows/sleeper", token);
+    assertThat(read.statusCode()).isEqualTo(200);
+    assertThat(read.bodyAsJsonObject().getJsonObject("state")).isEqualTo(new JsonObject().put("step", 2));
+    assertThat(read.bodyAsJsonObject().getLong("version")).isEqualTo(2);
+    assertThat(db.redis(Request.cmd(Command.EXISTS).arg(stateKey)).toInteger()).as("put back into Redis").isOne();
+
+    var patched = server.api().patch("/api/v1/workflows/sleeper", token,
+        new JsonObject().put("state", new JsonObject().put("step", 3)), "\"2\"");
+    assertThat(patched.statusCode()).isEqualTo(200);
+    assertThat(patched.bodyAsJsonObject().getLong("version")).isEqualTo(3);
+    awaitFlushed(tenant, "sleeper", 4);
+    assertThat(db.flushedSeqs(tenant, "sleeper")).containsExactly(1L, 2L, 3L, 4L);
+    var history = server.api().get("/api/v1/workflows/sleeper/events", token).bodyAsJsonObject();
+    assertThat(history.getJsonArray("events").getJsonObject(0).getString("type"))
+        .as("history from Redis only holds what came after the reload").isEqualTo("state.updated");
+
+    assertThat(server.api().post("/api/v1/workflows", token, new JsonObject().put("id", "sleeper")).statusCode())
+        .as("an id that lives on in PostgreSQL is taken").isEqualTo(409);
+  }
+
+  @Test
+  void resumeFromAnEventOlderThanTheRedisRetentionReplaysFromPostgres() throws Exception {
+    String tenant = tenant();
+    String token = server.token("reader", tenant, TestServer.RW);
+    server.api().create(token, new JsonObject().put("id", "long"));
+    String firstId = server.api().get("/api/v1/workflows/long/events?limit=1", token).bodyAsJsonObject()
+        .getJsonArray("events").getJsonObject(0).getString("id");
+    int events = 300;
+    for (int i = 0; i < events; i++) {
+      assertThat(server.api().post("/api/v1/workflows/long/events", token,
+          new JsonObject().put("type", "tick").put("data", i)).statusCode()).isEqualTo(201);
+    }
+    long last = events + 1;
+    awaitFlushed(tenant, "long", last);
+    long retained = db.redis(Request.cmd(Command.XLEN).arg("workflow:events:{" + tenant + ":long}")).toLong();
+    assertThat(retained).as("Redis trimmed the stream").isLessThan(last);
+
+    try (SseClient sse = server.stream("/api/v1/workflows/long/stream", token, firstId)) {
+      for (long expected = 2; expected <= last; expected++) {
+        SseEvent event = sse.next(10);
+        assertThat(event.event()).isNotEqualTo("reset");
+        assertThat(event.seq()).isEqualTo(expected);
+      }
+      server.api().post("/api/v1/workflows/long/events", token, new JsonObject().put("type", "after"));
+      SseEvent live = sse.next(5);
+      assertThat(live.seq()).isEqualTo(last + 1);
+      assertThat(live.event()).isEqualTo("after");
+    }
+
+    var page = server.api().get("/api/v1/workflows/long/events?after=" + firstId + "&limit=50", token)
+        .bodyAsJsonObject();
+    assertThat(page.getJsonArray("events")).hasSize(50);
+    assertThat(page.getJsonArray("events").getJsonObject(0).getLong("seq")).isEqualTo(2);
+    assertThat(page.getBoolean("has_more")).isTrue();
+  }
+
+  @Test
+  void listingIsServedFromPostgres() throws Exception {
+    String tenant = tenant();
+    String token = server.token("lister", tenant, TestServer.RW);
+    for (int i = 0; i < 5; i++) {
+      server.api().create(token, new JsonObject().put("id", "item-" + i)
+          .put("status", i % 2 == 0 ? "running" : "pending"));
+    }
+    for (int i = 0; i < 5; i++) {
+      awaitFlushed(tenant, "item-" + i, 1);
+    }
+    db.redis(Request.cmd(Command.DEL).arg("workflow:index:{" + tenant + "}"));
+    var running = server.api().get("/api/v1/workflows?status=running&limit=2", token).bodyAsJsonObject();
+    assertThat(running.getJsonArray("items")).hasSize(2);
+    assertThat(running.getString("next_cursor")).isNotNull();
+    var rest = server.api().get("/api/v1/workflows?status=running&limit=2&cursor=" + running.getString("next_cursor"),
+        token).bodyAsJsonObject();
+    assertThat(rest.getJsonArray("items")).hasSize(1);
+    assertThat(rest.getString("next_cursor")).isNull();
+    assertThat(server.api().delete("/api/v1/workflows/item-0", token).statusCode()).isEqualTo(204);
+    awaitFlushed(tenant, "item-0", 2);
+    var all = server.api().get("/api/v1/workflows?limit=10", token).bodyAsJsonObject();
+    assertThat(all.getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("id")))
+        .containsExactly("item-4", "item-3", "item-2", "item-1");
+  }
+}
