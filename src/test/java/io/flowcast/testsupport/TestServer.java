@@ -73,6 +73,12 @@ public final class TestServer implements AutoCloseable {
     return JwtSupport.mint(jwt, config, subject, tenant, scope, ttlSeconds);
   }
 
+  /** A read-write token signed with the default configuration's secret (for servers started as processes). */
+  public static String defaultToken(Vertx vertx, String subject, String tenant) {
+    FlowcastConfig defaults = FlowcastConfig.from(ConfigLoader.load(new JsonObject(), Map.of()));
+    return JwtSupport.mint(JwtSupport.provider(vertx, defaults), defaults, subject, tenant, RW, 3600);
+  }
+
   public SseClient stream(String path, String token, String lastEventId) {
     return SseClient.open(vertx, port, path, token, lastEventId);
   }
