@@ -1,7 +1,10 @@
 package io.flowcast;
 
 import io.flowcast.bus.Addresses;
+import io.flowcast.health.Metrics;
 import io.vertx.core.Deployable;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -25,6 +28,11 @@ final class FlowcastHooks implements VertxApplicationHooks {
   @Override
   public Supplier<? extends Deployable> verticleSupplier() {
     return MainVerticle::new;
+  }
+
+  @Override
+  public VertxBuilder createVertxBuilder(VertxOptions options) {
+    return Metrics.builder(options);
   }
 
   @Override

@@ -11,6 +11,8 @@ import io.flowcast.flush.PgWriter;
 import io.flowcast.fanout.FanoutVerticle;
 import io.flowcast.fanout.LocalEventTransport;
 import io.flowcast.fanout.RedisEventTransport;
+import io.flowcast.health.FlowcastMeters;
+import io.flowcast.health.Metrics;
 import io.flowcast.health.Readiness;
 import io.flowcast.http.HttpVerticle;
 import io.flowcast.redis.RedisClients;
@@ -42,6 +44,7 @@ public final class MainVerticle extends VerticleBase {
 
   private FlowcastConfig config;
   private final Readiness readiness = new Readiness();
+  private FlowcastMeters meters;
   private String httpDeployment;
   private MessageConsumer<Object> drainConsumer;
   private Redis redis;
@@ -56,6 +59,7 @@ public final class MainVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     config = FlowcastConfig.from(ConfigLoader.load(config(), System.getenv()));
+    meters = new FlowcastMeters(Metrics.registry());
     readiness.fact("instance", config.instanceId()).fact("persistence", "off");
     if (config.persistence() && config.redisUrl().isEmpty()) {
       readiness.degraded("persistence", "pg.url is set but persistence needs the Redis backend (redis.url): "
@@ -67,13 +71,13 @@ public final class MainVerticle extends VerticleBase {
         m -> stopHttp().onComplete(ar -> m.reply(null)));
 
     return chooseBackend()
-        .compose(backend -> vertx.deployVerticle(new WorkflowVerticle(config, backend.store(), backend.persistence()))
+        .compose(backend -> vertx.deployVerticle(new WorkflowVerticle(config, backend.store(), backend.persistence(), meters))
             .compose(id -> vertx.deployVerticle(new FanoutVerticle(backend.transport())))
             .compose(id -> backend.persistence() ? vertx.deployVerticle(new FlushVerticle(
                 new FlushVerticle.Settings(config.instanceId(), config.flushIntervalMs(), config.flushBatchSize(),
                     config.flushClaimIdleMs(), config.flushDrainTimeoutMs(), config.redisTimeoutMs()),
-                redis, new PgWriter(pg, config.pgTimeoutMs()), readiness)) : Future.succeededFuture(id))
-            .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(config, readiness::toJson),
+                redis, new PgWriter(pg, config.pgTimeoutMs()), readiness, meters)) : Future.succeededFuture(id))
+            .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(config, readiness::toJson, meters),
                 new DeploymentOptions().setInstances(httpInstances)))
             .onSuccess(id -> {
               httpDeployment = id;
@@ -125,7 +129,7 @@ public final class MainVerticle extends VerticleBase {
     }
     RedisWorkflowStore store = new RedisWorkflowStore(vertx, redis, new RedisWorkflowStore.Settings(
         config.eventsRetentionMax(), config.redisStreamGraceSeconds(), config.redisTimeoutMs(),
-        config.redisIndexTtlSeconds(), persistence ? config.flushBacklogMax() : 0), archive);
+        config.redisIndexTtlSeconds(), persistence ? config.flushBacklogMax() : 0), archive, meters);
     readiness.down("redis", "not checked yet");
     probeRedis(store);
     healthTimer = vertx.setPeriodic(HEALTH_PROBE_MS, id -> probeRedis(store));

@@ -1,6 +1,7 @@
 package io.flowcast.flush;
 
 import io.flowcast.bus.Addresses;
+import io.flowcast.health.FlowcastMeters;
 import io.flowcast.health.Readiness;
 import io.flowcast.redis.RedisKeys;
 import io.flowcast.workflow.RedisWorkflowStore;
@@ -36,17 +37,19 @@ public final class FlushVerticle extends VerticleBase {
   private final Redis redis;
   private final PgWriter writer;
   private final Readiness readiness;
+  private final FlowcastMeters meters;
   private final FlushStats stats = new FlushStats();
   private boolean running;
   private boolean again;
   private long timer = -1;
   private long lastClaim;
 
-  public FlushVerticle(Settings settings, Redis redis, PgWriter writer, Readiness readiness) {
+  public FlushVerticle(Settings settings, Redis redis, PgWriter writer, Readiness readiness, FlowcastMeters meters) {
     this.settings = settings;
     this.redis = redis;
     this.writer = writer;
     this.readiness = readiness;
+    this.meters = meters;
   }
 
   @Override
@@ -100,6 +103,7 @@ public final class FlushVerticle extends VerticleBase {
       running = false;
       if (ar.failed()) {
         stats.failed(ar.cause());
+        meters.flushFailed();
         readiness.degraded("flush", "flushing to PostgreSQL fails: " + ar.cause().getMessage());
         log.warn("flush failed, entries stay buffered and are retried: {}", ar.cause().getMessage());
       } else {
@@ -127,6 +131,7 @@ public final class FlushVerticle extends VerticleBase {
           long started = System.nanoTime();
           return writer.write(real).compose(v -> acknowledge(records)).map(v -> {
             stats.flushed(real.size(), System.nanoTime() - started);
+            meters.flushed(real.size());
             return records.size();
           });
         });
@@ -173,7 +178,9 @@ public final class FlushVerticle extends VerticleBase {
         .timeout(settings.redisTimeoutMs(), TimeUnit.MILLISECONDS)
         .onSuccess(r -> {
           long oldest = r.get(1).size() == 0 ? 0 : Long.parseLong(r.get(1).get(0).get(0).toString().split("-")[0]);
-          stats.backlog(r.get(0).toLong(), oldest == 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest));
+          long lag = oldest == 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest);
+          stats.backlog(r.get(0).toLong(), lag);
+          meters.flushBacklog(r.get(0).toLong(), lag);
           readiness.fact("flush", stats.toJson());
         });
   }

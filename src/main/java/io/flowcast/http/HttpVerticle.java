@@ -3,6 +3,9 @@ package io.flowcast.http;
 import io.flowcast.auth.AuthHandler;
 import io.flowcast.auth.JwtSupport;
 import io.flowcast.config.FlowcastConfig;
+import io.flowcast.health.FlowcastMeters;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.flowcast.sse.SseStream;
 import io.flowcast.sse.StreamEndpoint;
 import io.flowcast.sse.StreamRegistry;
@@ -26,20 +29,22 @@ import java.util.function.Supplier;
 public final class HttpVerticle extends VerticleBase {
   private final FlowcastConfig config;
   private final Supplier<JsonObject> readiness;
+  private final FlowcastMeters meters;
   private HttpServer server;
   private StreamRegistry registry;
 
   /** @param readiness what {@code /ready} reports about the backends (shared, read-only) */
-  public HttpVerticle(FlowcastConfig config, Supplier<JsonObject> readiness) {
+  public HttpVerticle(FlowcastConfig config, Supplier<JsonObject> readiness, FlowcastMeters meters) {
     this.config = config;
     this.readiness = readiness;
+    this.meters = meters;
   }
 
   @Override
   public Future<?> start() {
     JWTAuth jwt = JwtSupport.provider(vertx, config);
     BusClient bus = new BusClient(vertx, config.busTimeoutMs());
-    registry = new StreamRegistry(vertx, bus);
+    registry = new StreamRegistry(vertx, bus, meters);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes());
     AuthHandler auth = new AuthHandler(jwt, false);
 
@@ -51,6 +56,7 @@ public final class HttpVerticle extends VerticleBase {
       ctx.response().setStatusCode(report.getBoolean("ready") ? 200 : 503);
       ctx.json(report);
     });
+    router.get("/metrics").handler(PrometheusScrapingHandler.create((PrometheusMeterRegistry) meters.registry()));
     new WorkflowApi(bus).mount(router, body, auth);
     router.get(WorkflowApi.BASE + "/:id/stream")
         .handler(new AuthHandler(jwt, config.queryTokenEnabled()))

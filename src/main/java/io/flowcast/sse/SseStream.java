@@ -217,6 +217,7 @@ public final class SseStream {
 
   private void sent(long seq, String id, String type, Buffer frame) {
     write(frame);
+    registry.meters().delivered();
     lastSeq = seq;
     lastId = id;
     if (EventTypes.TERMINAL.contains(type)) {
@@ -230,6 +231,7 @@ public final class SseStream {
     }
     if (response.writeQueueFull()) {
       log.info("closing a stream of {}: the client does not keep up", key);
+      registry.meters().slowConsumerClosed();
       dispose();
       request.connection().close();
       return;

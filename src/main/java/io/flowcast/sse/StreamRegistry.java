@@ -2,6 +2,7 @@ package io.flowcast.sse;
 
 import io.flowcast.bus.Addresses;
 import io.flowcast.bus.EventDelivery;
+import io.flowcast.health.FlowcastMeters;
 import io.flowcast.http.BusClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,15 +25,21 @@ import java.util.Set;
 public final class StreamRegistry {
   private final Vertx vertx;
   private final BusClient bus;
+  private final FlowcastMeters meters;
   private final Map<String, Set<SseStream>> streams = new HashMap<>();
   private final Map<String, Future<JsonObject>> subscriptions = new HashMap<>();
   private MessageConsumer<JsonObject> consumer;
   private MessageConsumer<JsonObject> resyncConsumer;
   private long heartbeatTimer = -1;
 
-  public StreamRegistry(Vertx vertx, BusClient bus) {
+  public StreamRegistry(Vertx vertx, BusClient bus, FlowcastMeters meters) {
     this.vertx = vertx;
     this.bus = bus;
+    this.meters = meters;
+  }
+
+  FlowcastMeters meters() {
+    return meters;
   }
 
   public Future<Void> start(long heartbeatMs) {
@@ -46,7 +53,9 @@ public final class StreamRegistry {
   /** Registers a stream; the future completes once events of its workflow reach this instance. */
   Future<Void> add(SseStream stream) {
     String workflow = stream.workflow();
-    streams.computeIfAbsent(workflow, w -> new LinkedHashSet<>()).add(stream);
+    if (streams.computeIfAbsent(workflow, w -> new LinkedHashSet<>()).add(stream)) {
+      meters.streamOpened();
+    }
     Future<JsonObject> subscribed = subscriptions.computeIfAbsent(workflow,
         w -> bus.request(Addresses.FANOUT_SUBSCRIBE, new JsonObject().put("workflow", w)));
     return subscribed.<Void>mapEmpty().onFailure(err -> subscriptions.remove(workflow, subscribed));
@@ -55,7 +64,11 @@ public final class StreamRegistry {
   void remove(SseStream stream) {
     String workflow = stream.workflow();
     Set<SseStream> set = streams.get(workflow);
-    if (set == null || !set.remove(stream) || !set.isEmpty()) {
+    if (set == null || !set.remove(stream)) {
+      return;
+    }
+    meters.streamClosed();
+    if (!set.isEmpty()) {
       return;
     }
     streams.remove(workflow);

@@ -1,6 +1,8 @@
 package io.flowcast.workflow;
 
 import io.flowcast.bus.ApiException;
+import io.flowcast.health.FlowcastMeters;
+import io.micrometer.core.instrument.Timer;
 import io.flowcast.redis.RedisKeys;
 import io.flowcast.redis.RedisScripts;
 import io.vertx.core.Future;
@@ -10,6 +12,8 @@ import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,10 +25,13 @@ final class RedisCalls {
   private final RedisScripts scripts = new RedisScripts(
       List.of("create", "patch", "append", "delete", "expired", "read", "events", "restore"));
   private final RedisWorkflowStore.Settings settings;
+  private final FlowcastMeters meters;
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
-  RedisCalls(Redis redis, RedisWorkflowStore.Settings settings) {
+  RedisCalls(Redis redis, RedisWorkflowStore.Settings settings, FlowcastMeters meters) {
     this.redis = redis;
     this.settings = settings;
+    this.meters = meters;
   }
 
   Future<Response> script(String name, WorkflowKey key, Actor actor, String... args) {
@@ -39,19 +46,21 @@ final class RedisCalls {
     argv.add(actor == null || actor.requestId() == null ? "" : actor.requestId());
     argv.add(String.valueOf(settings.outboxCapacity()));
     argv.addAll(List.of(args));
-    return guard(scripts.run(redis, name, keys, argv));
+    return guard(name, scripts.run(redis, name, keys, argv));
   }
 
   Future<Response> send(Request request) {
-    return guard(redis.send(request));
+    return guard(request.command().toString().toLowerCase(java.util.Locale.ROOT), redis.send(request));
   }
 
   Future<List<Response>> send(List<Request> requests) {
-    return guard(redis.batch(requests));
+    return guard("pipeline", redis.batch(requests));
   }
 
-  private <T> Future<T> guard(Future<T> call) {
-    return call.timeout(settings.timeoutMs(), TimeUnit.MILLISECONDS).recover(err -> Future.failedFuture(
+  private <T> Future<T> guard(String operation, Future<T> call) {
+    long started = System.nanoTime();
+    Timer timer = timers.computeIfAbsent(operation, meters::redis);
+    return call.onComplete(ar -> timer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS)).timeout(settings.timeoutMs(), TimeUnit.MILLISECONDS).recover(err -> Future.failedFuture(
         err instanceof ApiException ? err : ApiException.unavailable("Redis is unavailable: " + err.getMessage())));
   }
 }

@@ -1,6 +1,7 @@
 package io.flowcast.workflow;
 
 import io.flowcast.bus.ApiException;
+import io.flowcast.health.FlowcastMeters;
 import io.flowcast.redis.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -41,9 +42,10 @@ public final class RedisWorkflowStore implements WorkflowStore {
   private final WorkflowArchive archive;
 
   /** @param archive the durable record, or null without persistence */
-  public RedisWorkflowStore(Vertx vertx, Redis redis, Settings settings, WorkflowArchive archive) {
+  public RedisWorkflowStore(Vertx vertx, Redis redis, Settings settings, WorkflowArchive archive,
+      FlowcastMeters meters) {
     this.vertx = vertx;
-    this.calls = new RedisCalls(redis, settings);
+    this.calls = new RedisCalls(redis, settings, meters);
     this.listing = new RedisListing(calls);
     this.settings = settings;
     this.archive = archive;

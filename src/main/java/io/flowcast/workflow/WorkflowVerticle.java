@@ -3,6 +3,7 @@ package io.flowcast.workflow;
 import io.flowcast.bus.Addresses;
 import io.flowcast.bus.ApiException;
 import io.flowcast.config.FlowcastConfig;
+import io.flowcast.health.FlowcastMeters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -23,16 +24,18 @@ public final class WorkflowVerticle extends VerticleBase {
   private final FlowcastConfig config;
   private final WorkflowStore store;
   private final boolean persistence;
+  private final FlowcastMeters meters;
   private int sinceFlush;
   private WorkflowRules rules;
   private long sweepTimer = -1;
   private final KeyedSerializer<WorkflowKey> writers = new KeyedSerializer<>();
 
   /** @param persistence whether changes also go to PostgreSQL (write-behind or write-through, per config) */
-  public WorkflowVerticle(FlowcastConfig config, WorkflowStore store, boolean persistence) {
+  public WorkflowVerticle(FlowcastConfig config, WorkflowStore store, boolean persistence, FlowcastMeters meters) {
     this.config = config;
     this.store = store;
     this.persistence = persistence;
+    this.meters = meters;
   }
 
   @Override
@@ -115,6 +118,9 @@ public final class WorkflowVerticle extends VerticleBase {
 
   /** Hands a committed event to the fan-out, unless the store published it itself. */
   private Mutation published(WorkflowKey key, Mutation mutation) {
+    if (mutation.event() != null) {
+      meters.published();
+    }
     if (mutation.event() != null && !store.publishesEvents()) {
       vertx.eventBus().send(Addresses.FANOUT_PUBLISH,
           new JsonObject().put("workflow", key.tag()).put("event", mutation.event()));

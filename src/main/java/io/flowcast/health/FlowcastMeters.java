@@ -1,0 +1,88 @@
+package io.flowcast.health;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Flowcast's own meters, exported at {@code /metrics} beside the Vert.x HTTP and JVM ones. One instance
+ * per server, shared by its verticles (meters are thread-safe).
+ */
+public final class FlowcastMeters {
+  private final MeterRegistry registry;
+  private final AtomicLong openStreams = new AtomicLong();
+  private final AtomicLong flushBacklog = new AtomicLong();
+  private final AtomicLong flushLagMs = new AtomicLong();
+  private final Counter eventsPublished;
+  private final Counter eventsDelivered;
+  private final Counter slowConsumers;
+  private final DistributionSummary flushBatchRows;
+  private final Counter flushFailures;
+
+  public FlowcastMeters(MeterRegistry registry) {
+    this.registry = registry;
+    Gauge.builder("flowcast.sse.streams.open", openStreams, AtomicLong::get)
+        .description("SSE streams open on this instance").register(registry);
+    Gauge.builder("flowcast.flush.backlog", flushBacklog, AtomicLong::get)
+        .description("entries in the write buffer to PostgreSQL").register(registry);
+    Gauge.builder("flowcast.flush.lag.seconds", flushLagMs, v -> v.get() / 1000.0)
+        .description("age of the oldest entry in the write buffer").register(registry);
+    eventsPublished = Counter.builder("flowcast.events.published")
+        .description("events committed by this instance").register(registry);
+    eventsDelivered = Counter.builder("flowcast.events.delivered")
+        .description("events written to SSE streams of this instance").register(registry);
+    slowConsumers = Counter.builder("flowcast.sse.slow.consumers.closed")
+        .description("streams closed because the client did not keep up").register(registry);
+    flushBatchRows = DistributionSummary.builder("flowcast.flush.batch.rows")
+        .description("events per flush transaction").register(registry);
+    flushFailures = Counter.builder("flowcast.flush.failures")
+        .description("flush transactions that failed and will be retried").register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public void streamOpened() {
+    openStreams.incrementAndGet();
+  }
+
+  public void streamClosed() {
+    openStreams.decrementAndGet();
+  }
+
+  public void published() {
+    eventsPublished.increment();
+  }
+
+  public void delivered() {
+    eventsDelivered.increment();
+  }
+
+  public void slowConsumerClosed() {
+    slowConsumers.increment();
+  }
+
+  public void flushed(int rows) {
+    flushBatchRows.record(rows);
+  }
+
+  public void flushFailed() {
+    flushFailures.increment();
+  }
+
+  public void flushBacklog(long entries, long lagMs) {
+    flushBacklog.set(entries);
+    flushLagMs.set(lagMs);
+  }
+
+  /** Latency of Redis calls, by operation (a script name or a command). */
+  public Timer redis(String operation) {
+    return Timer.builder("flowcast.redis.command").tag("operation", operation)
+        .description("Redis call latency").publishPercentileHistogram(false).register(registry);
+  }
+}

@@ -1,0 +1,51 @@
+package io.flowcast.health;
+
+import io.flowcast.testsupport.SseClient;
+import io.flowcast.testsupport.TestServer;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** /metrics exports Flowcast's meters in the Prometheus text format. */
+class MetricsTest {
+
+  private static double value(String scrape, String name) {
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(scrape);
+    assertThat(m.find()).as(name + " in\n" + scrape).isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+
+  @Test
+  void metricsCountStreamsAndEventsPublishedAndDelivered() {
+    try (TestServer server = TestServer.start()) {
+      String token = server.token("m", "acme", TestServer.RW);
+      server.api().create(token, new JsonObject().put("id", "metered"));
+      try (SseClient sse = server.stream("/api/v1/workflows/metered/stream", token, null)) {
+        sse.next("snapshot", 5);
+        for (int i = 0; i < 3; i++) {
+          server.api().post("/api/v1/workflows/metered/events", token, new JsonObject().put("type", "tick"));
+          sse.next(5);
+        }
+        var response = server.api().get("/metrics", null);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.getHeader("Content-Type")).startsWith("text/plain");
+        String scrape = response.bodyAsString();
+        assertThat(value(scrape, "flowcast_sse_streams_open")).isEqualTo(1.0);
+        assertThat(value(scrape, "flowcast_events_published_total")).isEqualTo(4.0);
+        assertThat(value(scrape, "flowcast_events_delivered_total")).isEqualTo(3.0);
+        assertThat(value(scrape, "flowcast_sse_slow_consumers_closed_total")).isZero();
+        assertThat(scrape).contains("jvm_memory_used_bytes");
+      }
+      long deadline = System.currentTimeMillis() + 5000;
+      double open = 1;
+      while (open != 0 && System.currentTimeMillis() < deadline) {
+        open = value(server.api().get("/metrics", null).bodyAsString(), "flowcast_sse_streams_open");
+      }
+      assertThat(open).as("the closed stream is no longer counted").isZero();
+    }
+  }
+}
