@@ -90,7 +90,8 @@ public final class AuthHandler implements Handler<RoutingContext> {
     }
     Set<String> scopes = new LinkedHashSet<>(Arrays.asList(scope.trim().split("\\s+")));
     scopes.remove("");
-    return new Caller(subject, tenant, Set.copyOf(scopes), exp.longValue());
+    Object sid = claims.getValue("sid");
+    return new Caller(subject, tenant, Set.copyOf(scopes), exp.longValue(), sid instanceof String s ? s : null);
   }
 
   /** A short, token-free reason for the client. */

@@ -4,8 +4,11 @@ import io.flowcast.bus.ApiException;
 
 import java.util.Set;
 
-/** The authenticated client of a request, from its token's claims. */
-public record Caller(String subject, String tenant, Set<String> scopes, long expiresAtEpochSecond) {
+/**
+ * The authenticated client of a request, from its token's claims; {@code sessionId} is the {@code sid}
+ * claim (null when the token has none), by which a logout or a refresh-token reuse revokes it.
+ */
+public record Caller(String subject, String tenant, Set<String> scopes, long expiresAtEpochSecond, String sessionId) {
   public static final String READ = "workflows:read";
   public static final String WRITE = "workflows:write";
   public static final String ADMIN = "admin";

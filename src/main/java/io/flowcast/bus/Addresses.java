@@ -39,6 +39,12 @@ public final class Addresses {
   /** Write-through: write these records to PostgreSQL and answer once committed. */
   public static final String FLUSH_WRITE = "flowcast.flush.write";
 
+  /**
+   * A session ({@code sid}) was revoked: {@code {sid, until}} (epoch seconds the entry is kept). Published
+   * on every instance (relayed from Redis); HTTP verticles refuse its tokens and end its streams.
+   */
+  public static final String SESSION_REVOKED = "flowcast.auth.session.revoked";
+
   /** Graceful shutdown: the main verticle stops the HTTP side first (streams end), then the rest. */
   public static final String LIFECYCLE_DRAIN = "flowcast.lifecycle.drain";
 }

@@ -91,8 +91,17 @@ public final class ConfigLoader {
       if (defaultValue instanceof Integer || defaultValue instanceof Long) {
         return Long.parseLong(text);
       }
+      if (defaultValue instanceof JsonObject) {
+        return new JsonObject(text);
+      }
+      if (defaultValue instanceof io.vertx.core.json.JsonArray) {
+        return new io.vertx.core.json.JsonArray(text);
+      }
     } catch (NumberFormatException e) {
       throw new ConfigException(key, "expected an integer, got '" + raw + "'");
+    } catch (DecodeException e) {
+      throw new ConfigException(key, "expected JSON (" + (defaultValue instanceof JsonObject ? "an object"
+          : "an array") + "), got something that does not parse");
     }
     return raw;
   }

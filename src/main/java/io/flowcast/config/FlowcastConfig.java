@@ -37,6 +37,14 @@ public record FlowcastConfig(
     String jwtAudience,
     int jwtLeewaySeconds,
     int devTokenTtlSeconds,
+    JsonObject jwtPublicKeys,
+    String jwksUrl,
+    int jwksCacheSeconds,
+    int accessTtlSeconds,
+    int refreshTtlSeconds,
+    io.vertx.core.json.JsonArray accounts,
+    io.vertx.core.json.JsonArray clients,
+    RateLimits rateLimits,
     long heartbeatMs,
     long retryMs,
     int maxBacklogBytes,
@@ -49,6 +57,12 @@ public record FlowcastConfig(
     int listDefaultLimit,
     int listMaxLimit,
     int eventsMaxLimit) {
+
+  /** Rate limits (GCRA: a sustained rate per minute and a burst) per subject, and per client address on the token endpoint. */
+  public record RateLimits(boolean enabled, String failMode, int readPerMinute, int readBurst, int writePerMinute,
+      int writeBurst, int streamPerMinute, int streamBurst, int tokenPerMinute, int tokenBurst,
+      int maxStreamsPerSubject) {
+  }
 
   /** HS256 keys shorter than the hash output weaken the signature (RFC 7518, section 3.2). */
   static final int MIN_SECRET_BYTES = 32;
@@ -84,6 +98,19 @@ public record FlowcastConfig(
         string(c, "jwt.audience", true),
         (int) range(c, "jwt.leeway_seconds", 0, 3600),
         (int) range(c, "jwt.dev_token_ttl_seconds", 1, 31_536_000),
+        object(c, "jwt.public_keys"),
+        string(c, "jwt.jwks_url", true).trim(),
+        (int) range(c, "jwt.jwks_cache_seconds", 1, 86_400),
+        (int) range(c, "auth.access_ttl_seconds", 10, 86_400),
+        (int) range(c, "auth.refresh_ttl_seconds", 60, 31_536_000),
+        array(c, "auth.accounts"),
+        array(c, "auth.clients"),
+        new RateLimits(bool(c, "ratelimit.enabled"), oneOf(c, "ratelimit.fail_mode", "open", "closed"),
+            (int) range(c, "ratelimit.read_per_minute", 1, 10_000_000), (int) range(c, "ratelimit.read_burst", 1, 1_000_000),
+            (int) range(c, "ratelimit.write_per_minute", 1, 10_000_000), (int) range(c, "ratelimit.write_burst", 1, 1_000_000),
+            (int) range(c, "ratelimit.stream_per_minute", 1, 10_000_000), (int) range(c, "ratelimit.stream_burst", 1, 1_000_000),
+            (int) range(c, "ratelimit.token_per_minute", 1, 10_000_000), (int) range(c, "ratelimit.token_burst", 1, 1_000_000),
+            (int) range(c, "ratelimit.max_streams_per_subject", 1, 1_000_000)),
         range(c, "sse.heartbeat_ms", 100, 3_600_000),
         range(c, "sse.retry_ms", 0, 3_600_000),
         (int) range(c, "sse.max_backlog_bytes", 4096, 1L << 30),
@@ -184,6 +211,20 @@ public record FlowcastConfig(
       throw new ConfigException(key, "must be one of " + String.join(", ", allowed) + ", got '" + value + "'");
     }
     return value;
+  }
+
+  private static JsonObject object(JsonObject c, String key) {
+    if (!(c.getValue(key) instanceof JsonObject o)) {
+      throw new ConfigException(key, "expected a JSON object");
+    }
+    return o;
+  }
+
+  private static io.vertx.core.json.JsonArray array(JsonObject c, String key) {
+    if (!(c.getValue(key) instanceof io.vertx.core.json.JsonArray a)) {
+      throw new ConfigException(key, "expected a JSON array");
+    }
+    return a;
   }
 
   private static boolean bool(JsonObject c, String key) {

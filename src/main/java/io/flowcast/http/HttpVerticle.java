@@ -57,6 +57,7 @@ public final class HttpVerticle extends VerticleBase {
       ctx.json(report);
     });
     router.get("/metrics").handler(PrometheusScrapingHandler.create((PrometheusMeterRegistry) meters.registry()));
+    new AuthApi(bus).mount(router, body);
     new WorkflowApi(bus).mount(router, body, auth);
     router.get(WorkflowApi.BASE + "/:id/stream")
         .handler(new AuthHandler(jwt, config.queryTokenEnabled()))

@@ -1,5 +1,6 @@
 package io.flowcast.sse;
 
+import io.flowcast.auth.Caller;
 import io.flowcast.bus.Addresses;
 import io.flowcast.bus.ApiException;
 import io.flowcast.bus.EventDelivery;
@@ -49,6 +50,7 @@ public final class SseStream {
   private long highWater;
   private boolean closed;
   private long expiryTimer = -1;
+  private String sessionId;
 
   SseStream(Vertx vertx, HttpServerRequest request, WorkflowKey key, StreamRegistry registry, BusClient bus,
       Settings settings) {
@@ -69,7 +71,8 @@ public final class SseStream {
    * Subscribes, checks the workflow exists, then starts the feed. Fails (before any byte is sent, so the
    * client gets a problem+json answer) when the workflow is unknown or events cannot be received.
    */
-  Future<Void> open(String lastEventId, long tokenExpiresAtEpochSecond) {
+  Future<Void> open(String lastEventId, Caller caller) {
+    this.sessionId = caller.sessionId();
     response.closeHandler(v -> dispose());
     return registry.add(this)
         .compose(v -> bus.request(Addresses.WORKFLOW_GET, target()))
@@ -84,7 +87,7 @@ public final class SseStream {
               .putHeader("Cache-Control", "no-cache")
               .putHeader("X-Accel-Buffering", "no");
           write(SseFrames.retry(settings.retryMs()));
-          scheduleExpiry(tokenExpiresAtEpochSecond);
+          scheduleExpiry(caller.expiresAtEpochSecond());
           if (lastEventId == null) {
             sendWorkflow("snapshot", current);
           } else if (EventId.parse(lastEventId) == null) {
@@ -241,10 +244,18 @@ public final class SseStream {
 
   private void scheduleExpiry(long expiresAtEpochSecond) {
     long delay = expiresAtEpochSecond * 1000 - System.currentTimeMillis();
-    expiryTimer = vertx.setTimer(Math.max(1, delay), id -> {
-      write(SseFrames.event(null, "auth.expired", "{\"reason\":\"the access token expired\"}"));
-      end();
-    });
+    expiryTimer = vertx.setTimer(Math.max(1, delay), id -> authEnded("the access token expired"));
+  }
+
+  /** The session this stream's token belongs to (its {@code sid}), or null. */
+  String sessionId() {
+    return sessionId;
+  }
+
+  /** Access ended (token expired or session revoked): tell the client, then close. */
+  void authEnded(String reason) {
+    write(SseFrames.event(null, "auth.expired", new JsonObject().put("reason", reason).encode()));
+    end();
   }
 
   private JsonObject target() {

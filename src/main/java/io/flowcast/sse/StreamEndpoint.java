@@ -41,6 +41,6 @@ public final class StreamEndpoint implements Handler<RoutingContext> {
     }
     SseStream stream = new SseStream(vertx, ctx.request(), new WorkflowKey(caller.tenant(), id), registry, bus,
         settings);
-    stream.open(lastEventId, caller.expiresAtEpochSecond()).onFailure(ctx::fail);
+    stream.open(lastEventId, caller).onFailure(ctx::fail);
   }
 }

@@ -30,6 +30,7 @@ public final class StreamRegistry {
   private final Map<String, Future<JsonObject>> subscriptions = new HashMap<>();
   private MessageConsumer<JsonObject> consumer;
   private MessageConsumer<JsonObject> resyncConsumer;
+  private MessageConsumer<JsonObject> revokedConsumer;
   private long heartbeatTimer = -1;
 
   public StreamRegistry(Vertx vertx, BusClient bus, FlowcastMeters meters) {
@@ -46,6 +47,7 @@ public final class StreamRegistry {
     consumer = vertx.eventBus().consumer(Addresses.SSE_DELIVER, m -> deliver(EventDelivery.fromJson(m.body())));
     resyncConsumer = vertx.eventBus().consumer(Addresses.SSE_RESYNC, m -> m.body().getJsonArray("workflows")
         .forEach(w -> streamsOf((String) w).forEach(SseStream::resync)));
+    revokedConsumer = vertx.eventBus().consumer(Addresses.SESSION_REVOKED, m -> revoked(m.body().getString("sid")));
     heartbeatTimer = vertx.setPeriodic(heartbeatMs, id -> heartbeat());
     return consumer.completion().compose(v -> resyncConsumer.completion());
   }
@@ -91,6 +93,7 @@ public final class StreamRegistry {
     if (consumer != null) {
       consumer.unregister();
       resyncConsumer.unregister();
+      revokedConsumer.unregister();
     }
   }
 
@@ -103,6 +106,16 @@ public final class StreamRegistry {
     for (SseStream stream : watching) {
       stream.deliver(event, frame);
     }
+  }
+
+  /** A session was revoked (logout, refresh-token reuse): its streams end now, on every instance. */
+  private void revoked(String sid) {
+    if (sid == null) {
+      return;
+    }
+    List<SseStream> all = new ArrayList<>();
+    streams.values().forEach(all::addAll);
+    all.stream().filter(s -> sid.equals(s.sessionId())).forEach(s -> s.authEnded("the session was revoked"));
   }
 
   private List<SseStream> streamsOf(String workflow) {

@@ -38,7 +38,9 @@ public final class TestServer implements AutoCloseable {
   /** Starts a server with the defaults of conf/config.json overridden by {@code overrides}. */
   public static TestServer start(JsonObject overrides) {
     int port = freePort();
-    JsonObject config = new JsonObject().put("http.port", port).put("http.instances", 2).mergeIn(overrides);
+    // rate limits are off unless a test asks for them (tests publish thousands of events per subject)
+    JsonObject config = new JsonObject().put("http.port", port).put("http.instances", 2)
+        .put("ratelimit.enabled", false).mergeIn(overrides);
     Vertx vertx = Vertx.vertx();
     try {
       vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config)).await();
