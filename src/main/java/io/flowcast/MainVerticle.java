@@ -1,5 +1,10 @@
 package io.flowcast;
 
+import io.flowcast.auth.AuthVerticle;
+import io.flowcast.auth.InMemoryRefreshTokens;
+import io.flowcast.auth.RedisRefreshTokens;
+import io.flowcast.auth.RefreshTokens;
+import io.flowcast.auth.RevokedSessions;
 import io.flowcast.bus.Addresses;
 import io.flowcast.config.ConfigLoader;
 import io.flowcast.config.FlowcastConfig;
@@ -24,6 +29,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -53,8 +59,11 @@ public final class MainVerticle extends VerticleBase {
   private long pgTimer = -1;
 
   /** The chosen storage and transport, and whether changes are flushed to PostgreSQL. */
-  private record Backend(WorkflowStore store, EventTransport transport, boolean persistence) {
+  private record Backend(WorkflowStore store, EventTransport transport, boolean persistence,
+      RefreshTokens refreshTokens) {
   }
+
+  private final RevokedSessions revokedSessions = new RevokedSessions();
 
   @Override
   public Future<?> start() {
@@ -73,6 +82,8 @@ public final class MainVerticle extends VerticleBase {
     return chooseBackend()
         .compose(backend -> vertx.deployVerticle(new WorkflowVerticle(config, backend.store(), backend.persistence(), meters))
             .compose(id -> vertx.deployVerticle(new FanoutVerticle(backend.transport())))
+            .compose(id -> watchRevocations(backend.refreshTokens()))
+            .compose(id -> vertx.deployVerticle(new AuthVerticle(config, backend.refreshTokens(), pg)))
             .compose(id -> backend.persistence() ? vertx.deployVerticle(new FlushVerticle(
                 new FlushVerticle.Settings(config.instanceId(), config.flushIntervalMs(), config.flushBatchSize(),
                     config.flushClaimIdleMs(), config.flushDrainTimeoutMs(), config.redisTimeoutMs()),
@@ -115,7 +126,8 @@ public final class MainVerticle extends VerticleBase {
   private Backend memory(String why) {
     readiness.fact("backend", "memory").fact("transport", "local");
     readiness.degraded("backend", why);
-    return new Backend(new InMemoryWorkflowStore(config.eventsRetentionMax()), new LocalEventTransport(), false);
+    return new Backend(new InMemoryWorkflowStore(config.eventsRetentionMax()), new LocalEventTransport(), false,
+        new InMemoryRefreshTokens(vertx));
   }
 
   private Future<Backend> redisBackend(String where) {
@@ -136,7 +148,8 @@ public final class MainVerticle extends VerticleBase {
     RedisEventTransport transport = new RedisEventTransport(vertx,
         RedisClients.subscriber(vertx, config.redisUrl(), (int) config.redisTimeoutMs()),
         RedisClients.database(config.redisUrl()), config.redisTimeoutMs(), readiness);
-    Backend backend = new Backend(store, transport, persistence);
+    Backend backend = new Backend(store, transport, persistence,
+        new RedisRefreshTokens(redis, config.redisTimeoutMs()));
     return persistence ? migrate().map(backend) : Future.succeededFuture(backend);
   }
 
@@ -182,6 +195,17 @@ public final class MainVerticle extends VerticleBase {
   private void probeRedis(RedisWorkflowStore store) {
     store.ping().onSuccess(v -> readiness.up("redis", "PING answered"))
         .onFailure(err -> readiness.down("redis", err.getMessage()));
+  }
+
+  /** Revoked sessions: those recorded before this instance started, then every announcement. */
+  private Future<String> watchRevocations(RefreshTokens refreshTokens) {
+    vertx.eventBus().<JsonObject>consumer(Addresses.SESSION_REVOKED,
+        m -> revokedSessions.add(m.body().getString("sid"), m.body().getLong("until")));
+    return refreshTokens.revokedSessions().onSuccess(revokedSessions::addAll)
+        .recover(err -> {
+          log.warn("cannot read revoked sessions at start ({}); only new revocations are known", err.getMessage());
+          return Future.succeededFuture();
+        }).map("revocations");
   }
 
   /** Stops taking requests and ends every SSE stream cleanly; idempotent. */

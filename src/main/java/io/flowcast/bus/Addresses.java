@@ -39,6 +39,11 @@ public final class Addresses {
   /** Write-through: write these records to PostgreSQL and answer once committed. */
   public static final String FLUSH_WRITE = "flowcast.flush.write";
 
+  /** Token service (answered by the auth verticle): a token request of RFC 6749, as a JSON object of its parameters. */
+  public static final String AUTH_TOKEN = "flowcast.auth.token";
+  /** Token revocation (RFC 7009): {@code {token}}. */
+  public static final String AUTH_REVOKE = "flowcast.auth.revoke";
+
   /**
    * A session ({@code sid}) was revoked: {@code {sid, until}} (epoch seconds the entry is kept). Published
    * on every instance (relayed from Redis); HTTP verticles refuse its tokens and end its streams.

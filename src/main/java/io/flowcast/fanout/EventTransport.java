@@ -22,6 +22,10 @@ public interface EventTransport {
     /** The backend expired this workflow's state. */
     default void expired(String workflow) {
     }
+
+    /** A session was revoked until the given epoch second (announced by the token service of any instance). */
+    default void revoked(String sid, long untilEpochSecond) {
+    }
   }
 
   String name();

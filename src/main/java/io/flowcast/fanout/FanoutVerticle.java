@@ -56,6 +56,11 @@ public final class FanoutVerticle extends VerticleBase {
       }
 
       @Override
+      public void revoked(String sid, long untilEpochSecond) {
+        bus.publish(Addresses.SESSION_REVOKED, new JsonObject().put("sid", sid).put("until", untilEpochSecond));
+      }
+
+      @Override
       public void expired(String workflow) {
         WorkflowKey key = WorkflowKey.parseTag(workflow);
         bus.request(Addresses.WORKFLOW_EXPIRED, new JsonObject().put("tenant", key.tenant()).put("id", key.id()))

@@ -1,5 +1,6 @@
 package io.flowcast.fanout;
 
+import io.flowcast.auth.RedisRefreshTokens;
 import io.flowcast.bus.ApiException;
 import io.flowcast.bus.EventDelivery;
 import io.flowcast.health.Readiness;
@@ -110,7 +111,7 @@ public final class RedisEventTransport implements EventTransport {
       conn.handler(this::onMessage);
       conn.exceptionHandler(err -> lost(conn, err.toString()));
       conn.endHandler(v -> lost(conn, "connection closed"));
-      Request subscribe = Request.cmd(Command.SUBSCRIBE).arg(expiredChannel);
+      Request subscribe = Request.cmd(Command.SUBSCRIBE).arg(expiredChannel).arg(RedisRefreshTokens.REVOCATIONS);
       subscribed.forEach(w -> subscribe.arg(RedisKeys.channel(w)));
       return enableExpiryNotifications(conn)
           .compose(v -> conn.send(subscribe).timeout(timeoutMs, TimeUnit.MILLISECONDS)).map(ok -> {
@@ -202,6 +203,13 @@ public final class RedisEventTransport implements EventTransport {
       String tag = payload.startsWith(RedisKeys.STATE_PREFIX) ? RedisKeys.tagOf(payload) : null;
       if (tag != null && tag.indexOf(':') > 0) {
         listener.expired(tag);
+      }
+      return;
+    }
+    if (channel.equals(RedisRefreshTokens.REVOCATIONS)) {
+      String[] parts = payload.split(" ");
+      if (parts.length == 2) {
+        listener.revoked(parts[0], Long.parseLong(parts[1]));
       }
       return;
     }

@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 
@@ -57,7 +58,7 @@ public final class HttpVerticle extends VerticleBase {
       ctx.json(report);
     });
     router.get("/metrics").handler(PrometheusScrapingHandler.create((PrometheusMeterRegistry) meters.registry()));
-    new AuthApi(bus).mount(router, body);
+    new AuthApi(bus).mount(router, body, RoutingContext::next);
     new WorkflowApi(bus).mount(router, body, auth);
     router.get(WorkflowApi.BASE + "/:id/stream")
         .handler(new AuthHandler(jwt, config.queryTokenEnabled()))

@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Lua scripts under {@code src/main/resources/lua/}, each with the shared {@code _lib.lua} prepended.
+ * The Lua scripts under {@code src/main/resources/lua/}: the workflow scripts with the shared
+ * {@code _lib.lua} prepended, or standalone ones.
  * Called by SHA; a Redis that lost its script cache (restart, failover) answers NOSCRIPT and the script
  * is loaded again.
  */
@@ -24,12 +25,20 @@ public final class RedisScripts {
   private final Map<String, String> shas = new HashMap<>();
 
   public RedisScripts(List<String> names) {
-    String lib = read(LIB);
+    this(names, read(LIB) + "\n");
+  }
+
+  private RedisScripts(List<String> names, String prelude) {
     for (String name : names) {
-      String source = lib + "\n" + read(name);
+      String source = prelude + read(name);
       sources.put(name, source);
       shas.put(name, sha1(source));
     }
+  }
+
+  /** Scripts that stand alone, without the workflow prelude. */
+  public static RedisScripts standalone(List<String> names) {
+    return new RedisScripts(names, "");
   }
 
   /** Runs a script with the workflow's keys and arguments. */

@@ -1,0 +1,183 @@
+package io.flowcast.auth;
+
+import io.flowcast.bus.Addresses;
+import io.flowcast.bus.ApiException;
+import io.flowcast.config.FlowcastConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The token service: the grants of {@code POST /api/v1/auth/token} (password, client_credentials,
+ * refresh_token) and revocation ({@code POST /api/v1/auth/revoke}, RFC 7009). Refresh tokens rotate on
+ * every use; presenting a rotated one revokes its session everywhere.
+ */
+public final class AuthVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(AuthVerticle.class);
+
+  private final FlowcastConfig config;
+  private final RefreshTokens refreshTokens;
+  private final Pool pg;
+  private Accounts accounts;
+  private AccessTokens accessTokens;
+  private JWTAuth jwt;
+
+  /** @param pg accounts and clients in PostgreSQL, or null to use only those of config */
+  public AuthVerticle(FlowcastConfig config, RefreshTokens refreshTokens, Pool pg) {
+    this.config = config;
+    this.refreshTokens = refreshTokens;
+    this.pg = pg;
+  }
+
+  @Override
+  public Future<?> start() {
+    jwt = JwtSupport.provider(vertx, config);
+    accessTokens = new AccessTokens(jwt, config);
+    accounts = new Accounts(vertx, config.accounts(), config.clients(), pg, config.pgTimeoutMs());
+    handle(Addresses.AUTH_TOKEN, this::token);
+    handle(Addresses.AUTH_REVOKE, this::revoke);
+    return Future.succeededFuture();
+  }
+
+  private Future<JsonObject> token(JsonObject request) {
+    String grant = request.getString("grant_type");
+    if (grant == null || grant.isBlank()) {
+      throw OAuthException.of("invalid_request", "grant_type is required");
+    }
+    return switch (grant) {
+      case "password" -> {
+        String username = required(request, "username");
+        String password = required(request, "password");
+        yield accounts.password(username, password).compose(principal -> principal == null
+            ? Future.failedFuture(OAuthException.of("invalid_grant", "wrong username or password"))
+            : login(principal, request.getString("scope"), true));
+      }
+      case "client_credentials" -> {
+        String clientId = required(request, "client_id");
+        String secret = required(request, "client_secret");
+        yield accounts.client(clientId, secret).compose(principal -> principal == null
+            ? Future.failedFuture(OAuthException.of("invalid_client", "client authentication failed"))
+            : login(principal, request.getString("scope"), false));
+      }
+      case "refresh_token" -> refresh(required(request, "refresh_token"));
+      default -> throw OAuthException.of("unsupported_grant_type", "supported: password, client_credentials, "
+          + "refresh_token");
+    };
+  }
+
+  /** A new session; client credentials get no refresh token (RFC 6749, section 4.4.3). */
+  private Future<JsonObject> login(Principal principal, String requestedScope, boolean withRefresh) {
+    String scope = narrow(principal.scope(), requestedScope);
+    Session session = new Session(RefreshTokens.random(16), principal.subject(), principal.tenant(), scope,
+        principal.clientId());
+    Future<String> refresh = withRefresh ? refreshTokens.start(session, config.refreshTtlSeconds())
+        : Future.succeededFuture(null);
+    return refresh.map(token -> answer(session, token));
+  }
+
+  private Future<JsonObject> refresh(String token) {
+    return refreshTokens.rotate(token, config.refreshTtlSeconds()).compose(rotation -> switch (rotation.kind()) {
+      case OK -> Future.succeededFuture(answer(rotation.session(), rotation.next()));
+      case REUSED -> {
+        log.warn("refresh token reuse in session {} of {}: revoking the session", rotation.session().sid(),
+            rotation.session().subject());
+        yield revokeSession(rotation.session().sid()).compose(v -> Future.failedFuture(OAuthException.of(
+            "invalid_grant", "this refresh token was already used; the session is revoked")));
+      }
+      default -> Future.failedFuture(OAuthException.of("invalid_grant", "the refresh token is not valid"));
+    });
+  }
+
+  /**
+   * RFC 7009: revokes a refresh token (its whole session) or an access token (its session). Unknown
+   * tokens are not an error.
+   */
+  private Future<JsonObject> revoke(JsonObject request) {
+    String token = required(request, "token");
+    if (token.chars().filter(c -> c == '.').count() == 2) {
+      return jwt.authenticate(new TokenCredentials(token))
+          .compose(user -> {
+            String sid = user.attributes().getJsonObject("accessToken", user.principal()).getString("sid");
+            return sid == null ? Future.<Void>succeededFuture() : revokeSession(sid);
+          })
+          .recover(err -> err instanceof ApiException ? Future.failedFuture(err) : Future.succeededFuture())
+          .map(new JsonObject());
+    }
+    return refreshTokens.revoke(token)
+        .compose(session -> session == null ? Future.<Void>succeededFuture() : revokeSession(session.sid()))
+        .map(new JsonObject());
+  }
+
+  /** Access tokens live at most access_ttl_seconds: the revocation is kept that long (plus leeway). */
+  private Future<Void> revokeSession(String sid) {
+    long until = System.currentTimeMillis() / 1000 + config.accessTtlSeconds() + config.jwtLeewaySeconds();
+    return refreshTokens.revokeSession(sid, until);
+  }
+
+  private JsonObject answer(Session session, String refreshToken) {
+    JsonObject answer = new JsonObject()
+        .put("access_token", accessTokens.mint(session))
+        .put("token_type", "Bearer")
+        .put("expires_in", config.accessTtlSeconds())
+        .put("scope", session.scope());
+    if (refreshToken != null) {
+      answer.put("refresh_token", refreshToken);
+    }
+    return answer;
+  }
+
+  /** The requested scope must be within what the account may do; none requested means all of it. */
+  private static String narrow(String granted, String requested) {
+    if (requested == null || requested.isBlank()) {
+      return granted;
+    }
+    Set<String> allowed = new HashSet<>(Arrays.asList(granted.trim().split("\\s+")));
+    Set<String> asked = new HashSet<>(Arrays.asList(requested.trim().split("\\s+")));
+    if (!allowed.containsAll(asked)) {
+      throw OAuthException.of("invalid_scope", "the requested scope exceeds what this account may do");
+    }
+    return String.join(" ", asked.stream().sorted().toList());
+  }
+
+  private static String required(JsonObject request, String field) {
+    Object value = request.getValue(field);
+    if (!(value instanceof String s) || s.isEmpty()) {
+      throw OAuthException.of("invalid_request", field + " is required");
+    }
+    if (s.length() > 4096) {
+      throw OAuthException.of("invalid_request", field + " is too long");
+    }
+    return s;
+  }
+
+  private void handle(String address, Function<JsonObject, Future<JsonObject>> handler) {
+    vertx.eventBus().<JsonObject>consumer(address, message -> reply(message, handler));
+  }
+
+  private static void reply(Message<JsonObject> message, Function<JsonObject, Future<JsonObject>> handler) {
+    Future<JsonObject> result;
+    try {
+      result = handler.apply(message.body() == null ? new JsonObject() : message.body());
+    } catch (ApiException e) {
+      result = Future.failedFuture(e);
+    }
+    result.onSuccess(message::reply).onFailure(err -> {
+      ApiException api = ApiException.from(err);
+      if (api.status() >= 500) {
+        log.warn("token service failed: {}", err.getMessage());
+      }
+      message.fail(api.status(), api.getMessage());
+    });
+  }
+}

@@ -1,0 +1,132 @@
+package io.flowcast.auth;
+
+import io.flowcast.bus.ApiException;
+import io.flowcast.redis.RedisScripts;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Refresh tokens in Redis, shared by every instance. A family is one hash
+ * {@code auth:refresh:{<family>}} (token hash → record) rotated by {@code lua/refresh.lua}; a revoked
+ * session is a key {@code auth:revoked:{<sid>}} that expires with its last access token, announced on
+ * the channel {@link #REVOCATIONS}.
+ */
+public final class RedisRefreshTokens implements RefreshTokens {
+  public static final String REVOCATIONS = "flowcast:revocations";
+  private static final String REVOKED_PREFIX = "auth:revoked:";
+
+  private final Redis redis;
+  private final long timeoutMs;
+  private final RedisScripts scripts = RedisScripts.standalone(List.of("refresh"));
+
+  public RedisRefreshTokens(Redis redis, long timeoutMs) {
+    this.redis = redis;
+    this.timeoutMs = timeoutMs;
+  }
+
+  private static String family(String id) {
+    return "auth:refresh:{" + id + "}";
+  }
+
+  @Override
+  public Future<String> start(Session session, long ttlSeconds) {
+    String secret = RefreshTokens.random(32);
+    JsonObject record = session.toJson().put("state", "active").put("exp", now() + ttlSeconds);
+    String key = family(session.sid());
+    return guard(redis.batch(List.of(
+        Request.cmd(Command.HSET).arg(key).arg(RefreshTokens.hash(secret)).arg(record.encode()),
+        Request.cmd(Command.EXPIRE).arg(key).arg(ttlSeconds))))
+        .map(ok -> session.sid() + "." + secret);
+  }
+
+  @Override
+  public Future<Rotation> rotate(String token, long ttlSeconds) {
+    String[] parts = RefreshTokens.parse(token);
+    if (parts == null) {
+      return Future.succeededFuture(new Rotation(Rotation.Kind.INVALID, null, null));
+    }
+    String next = RefreshTokens.random(32);
+    return guard(scripts.run(redis, "refresh", List.of(family(parts[0])), List.of(RefreshTokens.hash(parts[1]),
+        RefreshTokens.hash(next), String.valueOf(now()), String.valueOf(ttlSeconds)))).map(r -> {
+          String outcome = r.get(0).toString();
+          Session session = r.size() > 1 ? Session.fromJson(new JsonObject(r.get(1).toString())) : null;
+          return switch (outcome) {
+            case "ok" -> new Rotation(Rotation.Kind.OK, session, parts[0] + "." + next);
+            case "reused" -> new Rotation(Rotation.Kind.REUSED, session, null);
+            case "revoked" -> new Rotation(Rotation.Kind.REVOKED, null, null);
+            default -> new Rotation(Rotation.Kind.INVALID, null, null);
+          };
+        });
+  }
+
+  @Override
+  public Future<Session> revoke(String token) {
+    String[] parts = RefreshTokens.parse(token);
+    if (parts == null) {
+      return Future.succeededFuture(null);
+    }
+    String key = family(parts[0]);
+    return guard(redis.send(Request.cmd(Command.HGET).arg(key).arg(RefreshTokens.hash(parts[1])))).compose(r -> {
+      if (r == null) {
+        return Future.succeededFuture(null);
+      }
+      Session session = Session.fromJson(new JsonObject(r.toString()));
+      return guard(redis.send(Request.cmd(Command.HSET).arg(key).arg("revoked").arg("1"))).map(ok -> session);
+    });
+  }
+
+  @Override
+  public Future<Void> revokeSession(String sid, long untilEpochSecond) {
+    long ttl = Math.max(1, untilEpochSecond - now());
+    return guard(redis.batch(List.of(
+        Request.cmd(Command.SET).arg(REVOKED_PREFIX + "{" + sid + "}").arg(untilEpochSecond).arg("EX").arg(ttl),
+        Request.cmd(Command.PUBLISH).arg(REVOCATIONS).arg(sid + " " + untilEpochSecond)))).mapEmpty();
+  }
+
+  @Override
+  public Future<Map<String, Long>> revokedSessions() {
+    return scan("0", new HashMap<>());
+  }
+
+  private Future<Map<String, Long>> scan(String cursor, Map<String, Long> found) {
+    return guard(redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(REVOKED_PREFIX + "*")
+        .arg("COUNT").arg(1000))).compose(page -> {
+          List<String> keys = page.get(1).stream().map(Response::toString).toList();
+          Future<Void> values = keys.isEmpty() ? Future.succeededFuture() : guard(redis.send(mget(keys))).map(v -> {
+            for (int i = 0; i < keys.size(); i++) {
+              if (v.get(i) != null) {
+                String key = keys.get(i);
+                found.put(key.substring(key.indexOf('{') + 1, key.lastIndexOf('}')), v.get(i).toLong());
+              }
+            }
+            return null;
+          });
+          String next = page.get(0).toString();
+          return values.compose(v -> next.equals("0") ? Future.succeededFuture(found) : scan(next, found));
+        });
+  }
+
+  private static Request mget(List<String> keys) {
+    Request request = Request.cmd(Command.MGET);
+    keys.forEach(request::arg);
+    return request;
+  }
+
+  private <T> Future<T> guard(Future<T> call) {
+    return call.timeout(timeoutMs, TimeUnit.MILLISECONDS).recover(err -> Future.failedFuture(
+        ApiException.unavailable("Redis is unavailable: " + err.getMessage())));
+  }
+
+  private static long now() {
+    return System.currentTimeMillis() / 1000;
+  }
+}
