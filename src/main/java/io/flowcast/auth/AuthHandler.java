@@ -96,20 +96,6 @@ public final class AuthHandler implements Handler<RoutingContext> {
 
   /** A short, token-free reason for the client. */
   private static String reason(Throwable err) {
-    String message = err.getMessage() == null ? "" : err.getMessage();
-    String lower = message.toLowerCase(java.util.Locale.ROOT);
-    if (lower.contains("expired")) {
-      return "expired";
-    }
-    if (lower.contains("issuer") || lower.contains("iss")) {
-      return "wrong issuer";
-    }
-    if (lower.contains("audience") || lower.contains("aud")) {
-      return "wrong audience";
-    }
-    if (lower.contains("nbf") || lower.contains("not before") || lower.contains("before")) {
-      return "not valid yet";
-    }
-    return "signature, algorithm or format rejected";
+    return err instanceof TokenRejected ? err.getMessage() : "signature, algorithm or format rejected";
   }
 }

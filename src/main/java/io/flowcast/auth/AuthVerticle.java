@@ -2,10 +2,10 @@ package io.flowcast.auth;
 
 import io.flowcast.bus.Addresses;
 import io.flowcast.bus.ApiException;
+import io.flowcast.bus.Commands;
 import io.flowcast.config.FlowcastConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
@@ -162,22 +162,6 @@ public final class AuthVerticle extends VerticleBase {
   }
 
   private void handle(String address, Function<JsonObject, Future<JsonObject>> handler) {
-    vertx.eventBus().<JsonObject>consumer(address, message -> reply(message, handler));
-  }
-
-  private static void reply(Message<JsonObject> message, Function<JsonObject, Future<JsonObject>> handler) {
-    Future<JsonObject> result;
-    try {
-      result = handler.apply(message.body() == null ? new JsonObject() : message.body());
-    } catch (ApiException e) {
-      result = Future.failedFuture(e);
-    }
-    result.onSuccess(message::reply).onFailure(err -> {
-      ApiException api = ApiException.from(err);
-      if (api.status() >= 500) {
-        log.warn("token service failed: {}", err.getMessage());
-      }
-      message.fail(api.status(), api.getMessage());
-    });
+    Commands.serve(vertx, address, log, handler);
   }
 }

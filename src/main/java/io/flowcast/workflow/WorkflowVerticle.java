@@ -2,11 +2,11 @@ package io.flowcast.workflow;
 
 import io.flowcast.bus.Addresses;
 import io.flowcast.bus.ApiException;
+import io.flowcast.bus.Commands;
 import io.flowcast.config.FlowcastConfig;
 import io.flowcast.health.FlowcastMeters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -168,32 +168,8 @@ public final class WorkflowVerticle extends VerticleBase {
         .put("event", mutation.event()).put("request_id", requestId).put("snapshot", snapshot);
   }
 
-  /** Registers a command handler: failures become {@code fail(status, detail)} replies. */
   private void handle(String address, Function<JsonObject, Future<JsonObject>> handler) {
-    vertx.eventBus().<JsonObject>consumer(address, message -> reply(message, handler));
-  }
-
-  private static void reply(Message<JsonObject> message, Function<JsonObject, Future<JsonObject>> handler) {
-    Future<JsonObject> result;
-    try {
-      JsonObject body = message.body();
-      if (body == null) {
-        throw ApiException.badRequest("a command body is required");
-      }
-      result = handler.apply(body);
-    } catch (ApiException | IllegalArgumentException | ClassCastException e) {
-      result = Future.failedFuture(e);
-    }
-    result.onSuccess(message::reply).onFailure(err -> {
-      ApiException api = err instanceof IllegalArgumentException || err instanceof ClassCastException
-          ? ApiException.badRequest(err.getMessage()) : ApiException.from(err);
-      if (api.status() == 503) {
-        log.warn("command on {} failed: {}", message.address(), api.getMessage());
-      } else if (api.status() >= 500) {
-        log.error("command on {} failed", message.address(), err);
-      }
-      message.fail(api.status(), api.getMessage());
-    });
+    Commands.serve(vertx, address, log, handler);
   }
 
   private static WorkflowKey key(JsonObject body) {

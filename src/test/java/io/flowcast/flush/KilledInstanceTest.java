@@ -1,7 +1,7 @@
 package io.flowcast.flush;
 
-import io.flowcast.Main;
 import io.flowcast.testsupport.Databases;
+import io.flowcast.testsupport.FlowcastProcess;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -11,10 +11,9 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,28 +33,20 @@ class KilledInstanceTest {
   @Test
   void survivorFlushesEverythingTheKilledInstanceAcknowledged() throws Exception {
     Vertx vertx = Vertx.vertx();
-    Process doomed = null;
     try (Databases db = new Databases(vertx, REDIS_DB)) {
       db.flushRedis();
       JsonObject config = TestServer.onRedisWithPg(REDIS_DB);
-      int port = TestServer.freePort();
-      Path log = Files.createTempFile("flowcast-doomed", ".log");
-      ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"), Main.class.getName())
-          .redirectErrorStream(true).redirectOutput(log.toFile());
-      builder.environment().put("FLOWCAST_HTTP_PORT", String.valueOf(port));
-      builder.environment().put("FLOWCAST_REDIS_URL", config.getString("redis.url"));
-      builder.environment().put("FLOWCAST_REDIS_FALLBACK", "none");
       // The doomed instance cannot reach PostgreSQL: its flusher reads entries from the write buffer and
       // holds them unacknowledged, so when it dies the survivor must take them over, not just read new ones.
-      builder.environment().put("FLOWCAST_PG_URL", "postgresql://postgres@127.0.0.1:" + TestServer.freePort() + "/test");
-      builder.environment().put("FLOWCAST_FLUSH_INTERVAL_MS", "100");
-      builder.environment().put("FLOWCAST_FLUSH_BATCH_SIZE", "200");
-      doomed = builder.start();
-      WebClient client = WebClient.create(vertx);
-      awaitHealthy(client, port, log);
-
-      try (TestServer survivor = TestServer.start(config)) {
+      try (FlowcastProcess doomed = FlowcastProcess.start(vertx, Map.of(
+              "FLOWCAST_REDIS_URL", config.getString("redis.url"),
+              "FLOWCAST_REDIS_FALLBACK", "none",
+              "FLOWCAST_PG_URL", "postgresql://postgres@127.0.0.1:" + TestServer.freePort() + "/test",
+              "FLOWCAST_FLUSH_INTERVAL_MS", "100",
+              "FLOWCAST_FLUSH_BATCH_SIZE", "200"));
+           TestServer survivor = TestServer.start(config)) {
+        WebClient client = WebClient.create(vertx);
+        int port = doomed.port();
         String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
         String token = survivor.token("writer", tenant, TestServer.RW);
         survivor.api().create(token, new JsonObject().put("id", "victim"));
@@ -88,9 +79,8 @@ class KilledInstanceTest {
         }
         Response pending = db.redis(Request.cmd(Command.XPENDING).arg("flowcast:outbox").arg("flushers"));
         assertThat(pending.get(0).toLong()).as("the doomed flusher holds unacknowledged entries").isPositive();
-        doomed.destroyForcibly(); // SIGKILL
+        doomed.kill(); // SIGKILL
         killed.set(true);
-        assertThat(doomed.waitFor(10, TimeUnit.SECONDS)).isTrue();
         run.get(30, TimeUnit.SECONDS);
         writer.shutdown();
 
@@ -113,25 +103,7 @@ class KilledInstanceTest {
         assertThat(flushed.get(flushed.size() - 1)).isEqualTo((long) flushed.size());
       }
     } finally {
-      if (doomed != null && doomed.isAlive()) {
-        doomed.destroyForcibly();
-      }
       vertx.close().await();
     }
-  }
-
-  private static void awaitHealthy(WebClient client, int port, Path log) throws Exception {
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (System.currentTimeMillis() < deadline) {
-      try {
-        if (client.get(port, "127.0.0.1", "/ready").send().await().statusCode() == 200) {
-          return;
-        }
-      } catch (Exception notYet) {
-        // not listening yet
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("the instance did not become ready: " + Files.readString(log));
   }
 }
