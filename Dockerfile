@@ -3,13 +3,16 @@
 # Flowcast container image.
 #
 #   docker build -t flowcast .
-#   docker run --rm -p 8080:8080 -e FLOWCAST_JWT_SECRET=... flowcast
+#   docker run --rm -p 8080:8080 -e FLOWCAST_JWT_SECRET=... \
+#     -e FLOWCAST_AUTH_ACCOUNTS='[]' -e FLOWCAST_AUTH_CLIENTS='[]' flowcast
 #
 # Configuration: the defaults come from conf/config.json (flat keys such as
 # "http.port"); every key can be overridden with a FLOWCAST_* environment
 # variable (upper case, dots -> underscores, e.g. http.port -> FLOWCAST_HTTP_PORT);
-# FLOWCAST_CONFIG may name an extra JSON config file. Always set
-# FLOWCAST_JWT_SECRET in production (the packaged default is for development).
+# FLOWCAST_CONFIG may name an extra JSON config file. Listening on 0.0.0.0, the
+# server refuses the public development secret and accounts: set FLOWCAST_JWT_SECRET
+# and FLOWCAST_AUTH_ACCOUNTS / FLOWCAST_AUTH_CLIENTS (JSON arrays, e.g. []), or keep
+# accounts in PostgreSQL (FLOWCAST_PG_URL).
 
 # ---------------------------------------------------------------------------
 # Stage 1: build the fat jar

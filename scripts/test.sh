@@ -9,6 +9,9 @@
 # tests are reachable, installing (apt-get) and starting them when needed:
 #   - Redis      at 127.0.0.1:6379
 #   - PostgreSQL at 127.0.0.1:5432, user postgres, trust auth, database "test"
+# and that the browser test (DashboardBrowserTest) has its tools:
+#   - Debian's chromium at /usr/bin/chromium (apt-get install chromium)
+#   - src/test/js/node_modules (npm ci --prefix src/test/js; Node 20+)
 # Services that are already running are used as they are; nothing is ever
 # stopped or killed. Services started here are left running afterwards.
 #
@@ -366,6 +369,45 @@ ensure_postgres() {
 }
 
 # --------------------------------------------------------------------------
+# Browser test tools (DashboardBrowserTest): chromium and playwright-core
+# --------------------------------------------------------------------------
+
+CHROMIUM_BIN=/usr/bin/chromium
+JS_TEST_DIR="$ROOT_DIR/src/test/js"
+
+ensure_chromium() {
+  if [ -x "$CHROMIUM_BIN" ]; then
+    log "chromium found at $CHROMIUM_BIN"
+    return 0
+  fi
+  log "chromium not found at $CHROMIUM_BIN"
+  apt_install chromium
+  [ -x "$CHROMIUM_BIN" ] || die "$CHROMIUM_BIN still missing after installing chromium"
+}
+
+# npm ci when node_modules is missing or was installed from another package-lock.json.
+ensure_node_modules() {
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    apt_install nodejs npm
+  fi
+  local major
+  major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+  [ "$major" -ge 20 ] 2>/dev/null \
+    || die "the browser test needs Node.js 20+ (playwright-core); found $(node --version 2>/dev/null || echo none)"
+  local stamp="$JS_TEST_DIR/node_modules/.flowcast-lock.sha256"
+  local want
+  want="$(sha256sum "$JS_TEST_DIR/package-lock.json" | cut -d' ' -f1)"
+  if [ -d "$JS_TEST_DIR/node_modules/playwright-core" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    log "browser test node modules are up to date"
+    return 0
+  fi
+  log "installing the browser test's node modules (npm ci --prefix src/test/js)"
+  npm ci --prefix "$JS_TEST_DIR" --no-audit --no-fund --loglevel=error >/dev/null \
+    || die "npm ci --prefix src/test/js failed"
+  echo "$want" >"$stamp"
+}
+
+# --------------------------------------------------------------------------
 # main
 # --------------------------------------------------------------------------
 
@@ -384,6 +426,9 @@ if [ -n "${FLOWCAST_TEST_PG_URL:-}" ] && ! url_is_local "$FLOWCAST_TEST_PG_URL" 
 else
   ensure_postgres
 fi
+
+ensure_chromium
+ensure_node_modules
 
 export FLOWCAST_TEST_REDIS_URL="${FLOWCAST_TEST_REDIS_URL:-$DEFAULT_REDIS_URL}"
 export FLOWCAST_TEST_PG_URL="${FLOWCAST_TEST_PG_URL:-$DEFAULT_PG_URL}"

@@ -88,7 +88,7 @@ public final class MainVerticle extends VerticleBase {
                 new FlushVerticle.Settings(config.instanceId(), config.flushIntervalMs(), config.flushBatchSize(),
                     config.flushClaimIdleMs(), config.flushDrainTimeoutMs(), config.redisTimeoutMs()),
                 redis, new PgWriter(pg, config.pgTimeoutMs()), readiness, meters)) : Future.succeededFuture(id))
-            .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(config, readiness::toJson, meters),
+            .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(config, readiness::toJson, meters, revokedSessions),
                 new DeploymentOptions().setInstances(httpInstances)))
             .onSuccess(id -> {
               httpDeployment = id;

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Accounts (password grant) and service clients (client credentials): from PostgreSQL when it is
- * configured, else from config (development). Hashes are compared on a worker thread.
+ * configured (only there: the development ones of config do not apply then), else from config.
+ * Hashes are compared on a worker thread.
  */
 final class Accounts {
   private static final String ACCOUNT = "SELECT username, password_bcrypt, tenant, scope FROM auth_accounts "
@@ -54,7 +55,7 @@ final class Accounts {
     if (pg != null) {
       return pg.preparedQuery(sql).execute(Tuple.of(id)).timeout(timeoutMs, TimeUnit.MILLISECONDS).map(rows -> {
         if (rows.size() == 0) {
-          return configEntry(fromConfig, idField, id);
+          return null;
         }
         Row row = rows.iterator().next();
         return new JsonObject().put(idField, row.getString(0)).put(hashField, row.getString(1))

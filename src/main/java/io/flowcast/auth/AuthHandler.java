@@ -25,10 +25,12 @@ public final class AuthHandler implements Handler<RoutingContext> {
 
   private final JWTAuth jwt;
   private final boolean queryTokenAllowed;
+  private final RevokedSessions revoked;
 
-  public AuthHandler(JWTAuth jwt, boolean queryTokenAllowed) {
+  public AuthHandler(JWTAuth jwt, boolean queryTokenAllowed, RevokedSessions revoked) {
     this.jwt = jwt;
     this.queryTokenAllowed = queryTokenAllowed;
+    this.revoked = revoked;
   }
 
   public static Caller caller(RoutingContext ctx) {
@@ -54,7 +56,11 @@ public final class AuthHandler implements Handler<RoutingContext> {
         .onFailure(err -> ctx.fail(new ApiException(401, "the token is not valid: " + reason(err))))
         .onSuccess(user -> {
           try {
-            ctx.put(CALLER, caller(user));
+            Caller caller = caller(user);
+            if (revoked.revoked(caller.sessionId())) {
+              throw new ApiException(401, "the token is not valid: its session was revoked");
+            }
+            ctx.put(CALLER, caller);
             ctx.next();
           } catch (ApiException e) {
             ctx.fail(e);

@@ -127,6 +127,18 @@ public record FlowcastConfig(
       throw new ConfigException("jwt.secret", "must be at least " + MIN_SECRET_BYTES
           + " bytes; Flowcast refuses to start without a usable signing key");
     }
+    if (!loopback(config.httpHost())) {
+      if (config.jwtSecret().equals(defaults().getString("jwt.secret"))) {
+        throw new ConfigException("jwt.secret", "the development secret is public; it is only accepted when "
+            + "http.host is a loopback address. Set FLOWCAST_JWT_SECRET");
+      }
+      if (config.accounts().equals(defaults().getJsonArray("auth.accounts"))
+          || config.clients().equals(defaults().getJsonArray("auth.clients"))) {
+        throw new ConfigException("auth.accounts", "the development accounts and clients have public passwords; "
+            + "they are only accepted when http.host is a loopback address. Set FLOWCAST_AUTH_ACCOUNTS and "
+            + "FLOWCAST_AUTH_CLIENTS (e.g. to []) or keep accounts in PostgreSQL");
+      }
+    }
     if (config.defaultTtlSeconds() > config.maxTtlSeconds()) {
       throw new ConfigException("workflow.default_ttl_seconds", "exceeds workflow.max_ttl_seconds");
     }
@@ -160,6 +172,14 @@ public record FlowcastConfig(
       throw new ConfigException(key, "must be between " + min + " and " + max + ", got " + value);
     }
     return value;
+  }
+
+  private static boolean loopback(String host) {
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+  }
+
+  private static JsonObject defaults() {
+    return ConfigLoader.defaults();
   }
 
   private static String redisUrl(JsonObject c) {

@@ -2,6 +2,7 @@ package io.flowcast.http;
 
 import io.flowcast.auth.AuthHandler;
 import io.flowcast.auth.JwtSupport;
+import io.flowcast.auth.RevokedSessions;
 import io.flowcast.config.FlowcastConfig;
 import io.flowcast.health.FlowcastMeters;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -31,14 +32,17 @@ public final class HttpVerticle extends VerticleBase {
   private final FlowcastConfig config;
   private final Supplier<JsonObject> readiness;
   private final FlowcastMeters meters;
+  private final RevokedSessions revoked;
   private HttpServer server;
   private StreamRegistry registry;
 
   /** @param readiness what {@code /ready} reports about the backends (shared, read-only) */
-  public HttpVerticle(FlowcastConfig config, Supplier<JsonObject> readiness, FlowcastMeters meters) {
+  public HttpVerticle(FlowcastConfig config, Supplier<JsonObject> readiness, FlowcastMeters meters,
+      RevokedSessions revoked) {
     this.config = config;
     this.readiness = readiness;
     this.meters = meters;
+    this.revoked = revoked;
   }
 
   @Override
@@ -47,7 +51,7 @@ public final class HttpVerticle extends VerticleBase {
     BusClient bus = new BusClient(vertx, config.busTimeoutMs());
     registry = new StreamRegistry(vertx, bus, meters);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes());
-    AuthHandler auth = new AuthHandler(jwt, false);
+    AuthHandler auth = new AuthHandler(jwt, false, revoked);
 
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds());
@@ -61,7 +65,7 @@ public final class HttpVerticle extends VerticleBase {
     new AuthApi(bus).mount(router, body, RoutingContext::next);
     new WorkflowApi(bus).mount(router, body, auth);
     router.get(WorkflowApi.BASE + "/:id/stream")
-        .handler(new AuthHandler(jwt, config.queryTokenEnabled()))
+        .handler(new AuthHandler(jwt, config.queryTokenEnabled(), revoked))
         .handler(new StreamEndpoint(vertx, registry, bus,
             new SseStream.Settings(config.retryMs(), config.maxBacklogBytes(), config.replayBatch())));
     router.route("/api/*").handler(ctx -> ctx.fail(404));

@@ -1,0 +1,383 @@
+// One workflow's live feed over the native EventSource, delivered to the view exactly once and in
+// seq order: the snapshot (or a reset), the history up to it, then every event.
+//
+// Resuming: after a network drop the browser reconnects by itself and sends Last-Event-ID; when the
+// browser gives up (a non-200 answer) or the stream is dropped on purpose, the feed opens a new
+// EventSource with last_event_id=<the last event it delivered>. Either way the server replays what
+// came after, and the seq check below drops anything already delivered.
+//
+// Custom event types: EventSource only dispatches `event: <type>` frames to listeners registered for
+// that exact type, and custom types are not known in advance. The feed listens for the built-in types
+// and every type it has seen; an event of an unseen type shows up as a hole in seq, which the feed
+// fills from the history endpoint (learning the type), and a slow poll of the history catches an
+// unseen type that arrives while nothing else happens. See docs/DASHBOARD.md.
+import { api, workflowPath } from './api.js';
+import { token } from './session.js';
+
+const BUILT_IN = ['workflow.created', 'state.updated', 'status.changed', 'workflow.deleted', 'workflow.expired',
+  'snapshot.created', 'state.rolled_back', 'draft.updated', 'draft.committed', 'draft.discarded',
+  'action.queued', 'action.claimed', 'action.completed', 'action.failed'];
+const CONTROL = ['snapshot', 'reset', 'auth.expired'];
+const TERMINAL = { 'workflow.deleted': 'deleted', 'workflow.expired': 'expired' };
+const HISTORY_PAGE = 1000;
+const MAX_HISTORY_PAGES = 20;
+const MAX_LEARNED_TYPES = 500;
+const POLL_MS = 5000;
+const MAX_RETRY_MS = 30000;
+
+export class WorkflowFeed {
+  #id;
+  #on;
+  #es = null;
+  #types = new Set(BUILT_IN);
+  #lastSeq = null; // seq of the last event delivered (null: not known yet)
+  #lastId = null; // its id (or the snapshot's), where a resume starts
+  #anchorId = null;
+  #pending = []; // live events waiting for history or a gap fill, by seq
+  #fromRest = new Set(); // seqs delivered from the history endpoint; a late stream copy is expected
+  #ready = false; // history up to the snapshot is loaded
+  #busy = false; // a gap fill or poll is in flight
+  #epoch = 0; // bumps on every snapshot/reset so stale async work is dropped
+  #reconnecting = false;
+  #retryMs = 500;
+  #retryTimer = null;
+  #pollTimer = null;
+  #paused = false;
+  #ended = false;
+  #stats = { received: [], duplicates: 0, gaps: 0, lateCopies: 0, learnedTypes: [], reconnects: 0, resets: 0, polls: 0 };
+
+  /**
+   * @param on {snapshot(workflow, kind), history(events), event(event), connection(state, info),
+   *            authExpired(), end(reason)}
+   */
+  constructor(id, on) {
+    this.#id = id;
+    this.#on = on;
+  }
+
+  start() {
+    this.#emit('connecting');
+    this.#open(null);
+    this.#pollTimer = setInterval(() => this.#poll(), POLL_MS);
+  }
+
+  stop() {
+    this.#ended = true;
+    this.#close();
+    clearInterval(this.#pollTimer);
+    clearTimeout(this.#retryTimer);
+  }
+
+  /** Signed out: stop listening, keep where we were. */
+  pause() {
+    if (this.#ended) return;
+    this.#paused = true;
+    this.#close();
+    clearTimeout(this.#retryTimer);
+    this.#emit('paused');
+  }
+
+  /** Signed in again: carry on after the last delivered event. */
+  resume() {
+    if (this.#ended || !this.#paused) return;
+    this.#paused = false;
+    this.#startReconnect();
+    this.#reopen();
+  }
+
+  /** Test and debug hook: drop the connection as a network failure would, then resume. */
+  dropStream() {
+    if (this.#ended || this.#paused || !this.#es) return;
+    this.#close();
+    this.#startReconnect();
+    this.#retryTimer = setTimeout(() => this.#reopen(), 50);
+  }
+
+  stats() {
+    return { ...structuredClone(this.#stats), lastSeq: this.#lastSeq, types: [...this.#types] };
+  }
+
+  #emit(state, info = {}) {
+    this.#on.connection(state, info);
+  }
+
+  #open(lastEventId) {
+    const bearer = token();
+    if (!bearer) {
+      this.#paused = true;
+      this.#emit('paused');
+      return;
+    }
+    let url = `${workflowPath(this.#id)}/stream?access_token=${encodeURIComponent(bearer)}`;
+    if (lastEventId) url += `&last_event_id=${encodeURIComponent(lastEventId)}`;
+    const es = new EventSource(url);
+    this.#es = es;
+    es.onopen = () => {
+      if (es !== this.#es) return;
+      this.#retryMs = 500;
+      if (this.#reconnecting) {
+        this.#reconnecting = false;
+        this.#emit('resumed', { fromSeq: this.#lastSeq });
+      } else {
+        this.#emit('live');
+      }
+    };
+    es.onerror = () => {
+      if (es !== this.#es) return;
+      if (es.readyState === EventSource.CONNECTING) {
+        this.#startReconnect(); // the browser retries by itself, with Last-Event-ID
+      } else {
+        this.#recover();
+      }
+    };
+    for (const type of [...CONTROL, ...this.#types]) es.addEventListener(type, this.#onFrame);
+  }
+
+  #close() {
+    if (this.#es) {
+      this.#es.close();
+      this.#es = null;
+    }
+  }
+
+  #startReconnect() {
+    if (!this.#reconnecting) {
+      this.#reconnecting = true;
+      this.#stats.reconnects++;
+      this.#emit('reconnecting');
+    }
+  }
+
+  #reopen() {
+    if (this.#ended || this.#paused) return;
+    // the server replays everything after #lastId; what was waiting comes again
+    this.#pending = [];
+    this.#open(this.#lastId);
+  }
+
+  /** The browser gave up on the stream (an error answer): find out why, then retry or stop. */
+  async #recover() {
+    this.#close();
+    if (this.#ended || this.#paused) return;
+    this.#startReconnect();
+    try {
+      await api('GET', workflowPath(this.#id));
+    } catch (err) {
+      if (this.#ended || this.#paused) return;
+      if (err.status === 401) return; // signed out; resume() follows a new sign-in
+      if (err.status === 404 || err.status === 403) {
+        this.#end(err.status === 404 ? 'gone' : 'forbidden');
+        return;
+      }
+    }
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = setTimeout(() => this.#reopen(), this.#retryMs);
+    this.#retryMs = Math.min(this.#retryMs * 2, MAX_RETRY_MS);
+  }
+
+  #onFrame = (e) => {
+    if (e.target !== this.#es) return;
+    if (e.type === 'auth.expired') {
+      this.#close();
+      this.#paused = true;
+      this.#emit('paused', { reason: 'expired' });
+      this.#on.authExpired();
+      return;
+    }
+    let data;
+    try {
+      data = JSON.parse(e.data);
+    } catch {
+      return;
+    }
+    if (e.type === 'snapshot' || e.type === 'reset') {
+      this.#anchor(e.type, data, e.lastEventId);
+    } else if (data && Number.isInteger(data.seq)) {
+      this.#receive(data);
+    }
+  };
+
+  #anchor(kind, workflow, id) {
+    this.#epoch++;
+    this.#anchorId = id || null;
+    this.#lastSeq = null;
+    this.#lastId = id || null;
+    this.#pending = [];
+    this.#ready = false;
+    this.#busy = false;
+    if (kind === 'reset') this.#stats.resets++;
+    this.#on.snapshot(workflow, kind);
+    if (kind === 'reset') this.#emit('reset');
+    this.#loadHistory(this.#epoch);
+  }
+
+  /** Reads the history up to the snapshot's event: it fills the log and tells the snapshot's seq. */
+  async #loadHistory(epoch) {
+    let after = null;
+    let last = null;
+    let anchorSeq = null;
+    try {
+      for (let page = 0; page < MAX_HISTORY_PAGES && anchorSeq === null; page++) {
+        const { data } = await api('GET', `${workflowPath(this.#id)}/events`,
+          { query: { after, limit: HISTORY_PAGE } });
+        if (epoch !== this.#epoch) return;
+        const batch = [];
+        for (const event of data.events ?? []) {
+          if (this.#pending.length && event.seq >= this.#pending[0].seq) {
+            anchorSeq = event.seq - 1;
+            break;
+          }
+          batch.push(event);
+          last = event;
+          if (event.id === this.#anchorId) {
+            anchorSeq = event.seq;
+            break;
+          }
+        }
+        this.#learn(batch);
+        this.#on.history(batch);
+        if (!data.has_more) break;
+        after = data.next_after;
+      }
+    } catch {
+      if (epoch !== this.#epoch) return;
+      // without history the log starts with the live events; the state is complete anyway
+    }
+    if (anchorSeq === null && last) anchorSeq = last.seq;
+    if (anchorSeq !== null && last && last.seq === anchorSeq) this.#lastId = last.id;
+    this.#lastSeq = anchorSeq;
+    this.#ready = true;
+    this.#drain();
+  }
+
+  #receive(event) {
+    const received = this.#stats.received;
+    received.push(event.seq);
+    if (received.length > 5000) received.splice(0, received.length - 5000);
+    if (!this.#ready || this.#busy) {
+      this.#queue(event);
+    } else {
+      this.#process(event);
+    }
+  }
+
+  #queue(event) {
+    const at = this.#pending.findIndex((p) => p.seq >= event.seq);
+    if (at >= 0 && this.#pending[at].seq === event.seq) {
+      this.#stats.duplicates++;
+    } else if (at < 0) {
+      this.#pending.push(event);
+    } else {
+      this.#pending.splice(at, 0, event);
+    }
+  }
+
+  #process(event) {
+    if (this.#lastSeq !== null && event.seq <= this.#lastSeq) {
+      if (this.#fromRest.delete(event.seq)) this.#stats.lateCopies++;
+      else this.#stats.duplicates++;
+      return;
+    }
+    if (this.#lastSeq === null || event.seq === this.#lastSeq + 1) {
+      this.#deliver(event, false);
+      return;
+    }
+    this.#queue(event);
+    this.#fillGap();
+  }
+
+  #drain() {
+    while (this.#ready && !this.#busy && this.#pending.length && !this.#ended) {
+      this.#process(this.#pending.shift());
+    }
+  }
+
+  /** Events between #lastSeq and the first waiting one were not dispatched: read them from history. */
+  async #fillGap() {
+    this.#busy = true;
+    const epoch = this.#epoch;
+    try {
+      let progress = true;
+      while (progress && this.#pending.length && this.#pending[0].seq > this.#lastSeq + 1) {
+        const missing = this.#pending[0].seq - this.#lastSeq - 1;
+        const { data } = await api('GET', `${workflowPath(this.#id)}/events`,
+          { query: { after: this.#lastId, limit: Math.min(HISTORY_PAGE, missing) } });
+        if (epoch !== this.#epoch) return;
+        progress = false;
+        for (const event of data.events ?? []) {
+          if (event.seq <= this.#lastSeq) continue;
+          if (!this.#pending.length || event.seq >= this.#pending[0].seq) break;
+          if (this.#types.has(event.type)) this.#stats.gaps++; // the stream skipped a listened type
+          this.#learn([event]);
+          this.#deliver(event, true);
+          progress = true;
+        }
+      }
+      if (!progress && this.#pending.length) {
+        this.#stats.gaps++; // not in the history any more: accept the hole
+        this.#lastSeq = this.#pending[0].seq - 1;
+      }
+    } catch {
+      if (epoch !== this.#epoch) return;
+      this.#busy = false;
+      clearTimeout(this.#retryTimer);
+      this.#retryTimer = setTimeout(() => this.#drain(), 1000);
+      return;
+    }
+    this.#busy = false;
+    this.#drain();
+  }
+
+  /** Catches an event of a type never seen before when nothing else arrives after it. */
+  async #poll() {
+    if (this.#ended || this.#paused || !this.#ready || this.#busy || this.#pending.length
+        || this.#lastSeq === null || !this.#es || document.visibilityState === 'hidden') return;
+    this.#busy = true;
+    const epoch = this.#epoch;
+    try {
+      const { data } = await api('GET', `${workflowPath(this.#id)}/events`,
+        { query: { after: this.#lastId, limit: 100 } });
+      if (epoch !== this.#epoch) return;
+      this.#stats.polls++;
+      for (const event of data.events ?? []) {
+        if (event.seq <= this.#lastSeq) continue;
+        if (event.seq !== this.#lastSeq + 1 || this.#types.has(event.type)) break;
+        this.#learn([event]);
+        this.#deliver(event, true);
+      }
+    } catch {
+      if (epoch !== this.#epoch) return;
+    }
+    this.#busy = false;
+    this.#drain();
+  }
+
+  #learn(events) {
+    for (const { type } of events) {
+      if (typeof type !== 'string' || this.#types.has(type)) continue;
+      if (this.#stats.learnedTypes.length >= MAX_LEARNED_TYPES) return;
+      this.#types.add(type);
+      this.#stats.learnedTypes.push(type);
+      this.#es?.addEventListener(type, this.#onFrame);
+    }
+  }
+
+  #deliver(event, fromRest) {
+    this.#lastSeq = event.seq;
+    this.#lastId = event.id;
+    if (fromRest) {
+      this.#fromRest.add(event.seq);
+      if (this.#fromRest.size > 1000) this.#fromRest.delete(this.#fromRest.values().next().value);
+    }
+    this.#on.event(event);
+    const reason = TERMINAL[event.type];
+    if (reason) this.#end(reason);
+  }
+
+  #end(reason) {
+    if (this.#ended) return;
+    this.stop();
+    this.#emit('ended', { reason });
+    this.#on.end(reason);
+  }
+}

@@ -1,0 +1,171 @@
+// Boot, hash routing, sign-in and the header. Views are functions (container, params) -> controller
+// {unmount?, pause?, resume?, feed?}; a view stays mounted (hidden) while the tab signs in again,
+// then resumes where it was.
+import { api, describe } from './api.js';
+import { clear, focusHeading, formatTime } from './dom.js';
+import { claims, decodeClaims, expiresAt, session, signIn, signOut, token } from './session.js';
+import { createView } from './views/create.js';
+import { listView } from './views/list.js';
+import { unavailableView } from './views/unavailable.js';
+import { workflowView } from './views/workflow.js';
+
+const $ = (id) => document.getElementById(id);
+const view = $('view');
+const signin = $('signin');
+let current = null; // the mounted view's controller
+let currentIdentity = null;
+let mountedHash = null;
+
+const ROUTES = [
+  [/^\/?$/, (m, query) => ['list', listView, { query }]],
+  [/^\/new$/, () => ['new', createView, {}]],
+  [/^\/w\/([^/]+)$/, (m) => ['workflow', workflowView, { id: decodeURIComponent(m[1]) }]],
+  [/^\/w\/([^/]+)\/(review|actions)$/, (m) => ['workflow', unavailableView, { id: decodeURIComponent(m[1]), which: m[2] }]],
+];
+
+function resolve() {
+  const raw = location.hash.replace(/^#/, '') || '/';
+  const [path, search = ''] = raw.split('?');
+  for (const [pattern, make] of ROUTES) {
+    const match = pattern.exec(path);
+    if (match) {
+      try {
+        return make(match, new URLSearchParams(search));
+      } catch {
+        break; // a malformed %-escape
+      }
+    }
+  }
+  return ['', notFound, {}];
+}
+
+function notFound(container) {
+  document.title = 'Not found · Flowcast';
+  const heading = document.createElement('h1');
+  heading.textContent = 'Page not found';
+  const back = document.createElement('a');
+  back.href = '#/';
+  back.textContent = 'Back to the workflows';
+  container.append(heading, back);
+  focusHeading(container);
+  return {};
+}
+
+function unmount() {
+  current?.unmount?.();
+  current = null;
+  clear(view);
+}
+
+function render() {
+  if (!token()) {
+    showSignIn(null);
+    return;
+  }
+  hideSignIn();
+  unmount();
+  const [nav, fn, params] = resolve();
+  for (const link of document.querySelectorAll('[data-nav]')) {
+    if (link.dataset.nav === nav) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  current = fn(view, params) ?? {};
+  currentIdentity = identity(claims());
+  mountedHash = location.hash;
+}
+
+function identity(c) {
+  return c ? `${c.sub}\u0000${c.tenant ?? 'default'}` : null;
+}
+
+function showSignIn(message) {
+  document.title = 'Sign in · Flowcast';
+  view.hidden = true;
+  signin.hidden = false;
+  $('nav').hidden = true;
+  $('who').hidden = true;
+  const note = $('signin-message');
+  note.hidden = !message;
+  note.textContent = message ?? '';
+  $('signin-error').hidden = true;
+  $('signin-title').focus();
+}
+
+function hideSignIn() {
+  signin.hidden = true;
+  view.hidden = false;
+  $('nav').hidden = false;
+  const c = claims();
+  const exp = expiresAt(c);
+  $('who').hidden = false;
+  $('who-text').textContent = `${c?.sub ?? '?'} · tenant ${c?.tenant ?? 'default'}`
+    + (exp ? ` · token until ${formatTime(exp.toISOString())}` : '');
+}
+
+session.addEventListener('signedout', (e) => {
+  const message = e.detail?.message;
+  if (message && current) {
+    current.pause?.(); // keep the view: it resumes after the next sign-in
+  } else {
+    unmount();
+    currentIdentity = null;
+  }
+  showSignIn(message);
+});
+
+session.addEventListener('signedin', () => {
+  if (current && currentIdentity === identity(claims()) && mountedHash === location.hash) {
+    hideSignIn();
+    current.resume?.();
+    focusHeading(view);
+  } else {
+    render();
+  }
+});
+
+$('signin-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const field = $('token');
+  const error = $('signin-error');
+  const fail = (text) => {
+    error.hidden = false;
+    error.textContent = text;
+    field.setAttribute('aria-invalid', 'true');
+    field.focus();
+  };
+  const value = field.value.trim().replace(/^Bearer\s+/i, '');
+  if (!value) return fail('Paste a token first.');
+  const c = decodeClaims(value);
+  if (!c) return fail('That is not a JWT (three base64url parts separated by dots).');
+  if (typeof c.exp === 'number' && c.exp * 1000 < Date.now()) {
+    return fail(`This token expired at ${formatTime(new Date(c.exp * 1000).toISOString())}. Get a new one.`);
+  }
+  try {
+    await api('GET', '/api/v1/workflows', { query: { limit: 1 }, probe: true, bearer: value });
+  } catch (err) {
+    if (err.status === 401) return fail(`The server rejected this token: ${err.message}.`);
+    if (err.status === 403) return fail('This token may not read workflows (it needs the workflows:read scope).');
+    return fail(describe(err));
+  }
+  field.value = '';
+  field.removeAttribute('aria-invalid');
+  error.hidden = true;
+  signIn(value);
+});
+
+$('sign-out').addEventListener('click', () => signOut());
+$('skip').addEventListener('click', (e) => {
+  e.preventDefault(); // the hash is the route
+  (signin.hidden ? view : $('signin-title')).focus();
+});
+window.addEventListener('hashchange', () => {
+  if (token()) render(); // signed out: the sign-in form stays; the new route opens after it
+});
+
+// Test and debug hook (no data, no token): inspect the open feed, or drop its connection.
+window.__flowcast = Object.freeze({
+  stats: () => current?.feed?.stats() ?? null,
+  dropStream: () => current?.feed?.dropStream(),
+});
+
+render();

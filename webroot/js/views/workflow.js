@@ -1,0 +1,208 @@
+// The workflow view: status, version, the state with the keys of the last change highlighted, and
+// the live event log (newest first, filter by type), all fed by WorkflowFeed.
+import { api, workflowPath } from '../api.js';
+import { focusHeading, h, statusBadge, time } from '../dom.js';
+import { WorkflowFeed } from '../feed.js';
+import { changedPaths, mergePatch, pathKey } from '../json.js';
+import { compactJson, renderJson } from '../json-view.js';
+import { expire } from '../session.js';
+import { workflowTabs } from './tabs.js';
+
+const MAX_LOG = 2000;
+const PATCH_TYPES = new Set(['state.updated', 'status.changed']);
+
+const CONNECTION_TEXT = {
+  connecting: () => 'Connecting…',
+  live: () => 'Live',
+  reconnecting: () => 'Reconnecting…',
+  resumed: ({ fromSeq }) => (fromSeq == null ? 'Live — resumed' : `Live — resumed from event ${fromSeq}`),
+  reset: () => 'Live — history too old, state reloaded',
+  paused: ({ reason }) => (reason === 'expired' ? 'Paused — session expired, sign in to resume'
+    : 'Paused — sign in to resume'),
+  ended: ({ reason }) => ({
+    deleted: 'Ended — the workflow was deleted',
+    expired: 'Ended — the workflow expired',
+    gone: 'Ended — no such workflow',
+    forbidden: 'Ended — not allowed to read this workflow',
+  }[reason] ?? 'Ended'),
+};
+
+export function workflowView(container, { id }) {
+  document.title = `${id} · Flowcast`;
+  let workflow = null;
+  const entries = new Map(); // seq -> <li>
+  let filter = '';
+  let shown = 0; // entries matching the filter
+
+  const statusCell = h('dd', { id: 'wf-status' }, '…');
+  const versionCell = h('dd', { id: 'wf-version' }, '…');
+  const updatedCell = h('dd', { id: 'wf-updated' }, '…');
+  const expiresCell = h('dd', { id: 'wf-expires' }, '…');
+  const connection = h('p', { id: 'connection', class: 'conn', role: 'status', dataset: { state: 'connecting' } },
+    'Connecting…');
+  const banner = h('p', { class: 'notice', role: 'alert', hidden: true });
+  const statePre = h('pre', { id: 'wf-state', class: 'json', tabindex: 0, 'aria-labelledby': 'state-title' });
+  const removedNote = h('p', { id: 'wf-removed', class: 'help', hidden: true });
+  const metadataPre = h('pre', { id: 'wf-metadata', class: 'json', tabindex: 0, 'aria-label': 'Metadata' });
+  const typeSelect = h('select', { id: 'log-type' }, h('option', { value: '' }, 'All types'));
+  const logCount = h('span', { id: 'log-count', class: 'help' });
+  const logList = h('ol', { id: 'event-log', class: 'log', role: 'log', 'aria-labelledby': 'log-title' });
+
+  typeSelect.addEventListener('change', () => {
+    filter = typeSelect.value;
+    shown = 0;
+    for (const li of entries.values()) {
+      li.hidden = Boolean(filter) && li.dataset.type !== filter;
+      if (!li.hidden) shown++;
+    }
+    updateCount();
+  });
+
+  container.append(
+    h('div', { class: 'view-head' },
+      h('p', { class: 'crumbs' }, h('a', { href: '#/' }, 'Workflows'), ' / '),
+      h('h1', { class: 'wf-id' }, id),
+      connection),
+    workflowTabs(id, 'overview'),
+    banner,
+    h('dl', { class: 'facts' },
+      h('div', null, h('dt', null, 'Status'), statusCell),
+      h('div', null, h('dt', null, 'Version'), versionCell),
+      h('div', null, h('dt', null, 'Updated'), updatedCell),
+      h('div', null, h('dt', null, 'Expires'), expiresCell)),
+    h('div', { class: 'columns' },
+      h('section', { class: 'panel', 'aria-labelledby': 'state-title' },
+        h('h2', { id: 'state-title' }, 'State'),
+        h('p', { class: 'help' }, 'Keys changed by the latest change are highlighted.'),
+        statePre,
+        removedNote,
+        h('details', null, h('summary', null, 'Metadata'), metadataPre)),
+      h('section', { class: 'panel', 'aria-labelledby': 'log-title' },
+        h('div', { class: 'log-head' },
+          h('h2', { id: 'log-title' }, 'Events'),
+          h('div', { class: 'log-filter' }, h('label', { for: 'log-type' }, 'Type'), typeSelect, logCount)),
+        logList)));
+  focusHeading(container);
+
+  function render(changes) {
+    const changed = changes?.changed ?? new Set();
+    statusCell.replaceChildren(statusBadge(workflow.status));
+    statusCell.classList.toggle('changed', changed.has(pathKey(['status'])));
+    versionCell.textContent = String(workflow.version);
+    versionCell.classList.toggle('changed', Boolean(changes));
+    updatedCell.replaceChildren(time(workflow.updated_at));
+    expiresCell.replaceChildren(time(workflow.expires_at));
+    statePre.replaceChildren(renderJson(workflow.state ?? {}, changed, ['state']));
+    metadataPre.replaceChildren(renderJson(workflow.metadata ?? {}, changed, ['metadata']));
+    const removed = (changes?.removed ?? []).map((path) => path.join('.'));
+    removedNote.hidden = removed.length === 0;
+    removedNote.textContent = removed.length ? `Removed by the latest change: ${removed.join(', ')}` : '';
+  }
+
+  function setWorkflow(next, highlight) {
+    const parts = (w) => ({ status: w.status, state: w.state, metadata: w.metadata });
+    const changes = highlight && workflow ? changedPaths(parts(workflow), parts(next)) : null;
+    workflow = next;
+    render(changes);
+  }
+
+  async function refetch(minVersion) {
+    try {
+      const { data } = await api('GET', workflowPath(id));
+      if (workflow && data.version > workflow.version && data.version >= minVersion) setWorkflow(data, true);
+    } catch {
+      // the stream reports what matters (gone, signed out)
+    }
+  }
+
+  function applyEvent(event) {
+    if (!workflow || typeof event.version !== 'number' || event.version <= workflow.version) return;
+    const patch = event.data;
+    if (PATCH_TYPES.has(event.type) && event.version === workflow.version + 1 && patch && typeof patch === 'object') {
+      const next = { ...workflow, version: event.version, updated_at: event.created_at ?? workflow.updated_at };
+      if ('status' in patch) next.status = patch.status;
+      if ('state' in patch) next.state = mergePatch(workflow.state, patch.state);
+      if ('metadata' in patch) next.metadata = mergePatch(workflow.metadata, patch.metadata);
+      setWorkflow(next, true);
+    } else {
+      refetch(event.version); // a rollback or an unseen change: read the workflow as it is now
+    }
+  }
+
+  function entry(event) {
+    return h('li', { class: 'event', dataset: { seq: event.seq, type: event.type } },
+      h('div', { class: 'event-head' },
+        h('span', { class: 'seq' }, `#${event.seq}`), ' ',
+        h('span', { class: 'type' }, event.type), ' ',
+        h('span', { class: 'help' }, `v${event.version ?? '?'}`, event.actor ? ` · ${event.actor}` : '', ' · '),
+        time(event.created_at)),
+      h('code', { class: 'data' }, compactJson(event.data)));
+  }
+
+  function addLog(event) {
+    if (entries.has(event.seq)) return;
+    const li = entry(event);
+    li.hidden = Boolean(filter) && event.type !== filter;
+    let before = logList.firstElementChild;
+    while (before && (before.dataset.seq === undefined || Number(before.dataset.seq) > event.seq)) {
+      before = before.nextElementSibling;
+    }
+    logList.insertBefore(li, before);
+    entries.set(event.seq, li);
+    if (!li.hidden) shown++;
+    if (![...typeSelect.options].some((o) => o.value === event.type)) {
+      typeSelect.append(h('option', { value: event.type }, event.type));
+    }
+    if (entries.size > MAX_LOG) {
+      let oldest = logList.lastElementChild;
+      while (oldest.dataset.seq === undefined) oldest = oldest.previousElementSibling;
+      if (!oldest.hidden) shown--;
+      entries.delete(Number(oldest.dataset.seq));
+      oldest.remove();
+    }
+    updateCount();
+  }
+
+  function note(text) {
+    logList.prepend(h('li', { class: 'note' }, text));
+  }
+
+  function updateCount() {
+    logCount.textContent = filter ? `${shown} of ${entries.size}` : `${entries.size}`;
+  }
+
+  const feed = new WorkflowFeed(id, {
+    snapshot(next, kind) {
+      setWorkflow(next, kind === 'reset');
+      if (kind === 'reset') note('Reconnected after too long: events in between were not kept, the state was reloaded.');
+    },
+    history(events) {
+      events.forEach(addLog);
+    },
+    event(event) {
+      addLog(event);
+      applyEvent(event);
+    },
+    connection(state, info) {
+      connection.dataset.state = state;
+      connection.dataset.fromSeq = info.fromSeq ?? '';
+      connection.textContent = CONNECTION_TEXT[state](info);
+    },
+    authExpired() {
+      expire('Your session expired. Sign in again: the workflow view resumes where it stopped.');
+    },
+    end(reason) {
+      banner.hidden = false;
+      banner.textContent = CONNECTION_TEXT.ended({ reason }) + '. No more changes will arrive.';
+      if (reason === 'gone' && !workflow) statePre.textContent = 'No workflow with this id is visible to you.';
+    },
+  });
+  feed.start();
+
+  return {
+    unmount: () => feed.stop(),
+    pause: () => feed.pause(),
+    resume: () => feed.resume(),
+    feed,
+  };
+}
