@@ -20,6 +20,7 @@ import io.flowcast.health.FlowcastMeters;
 import io.flowcast.health.Metrics;
 import io.flowcast.health.Readiness;
 import io.flowcast.http.HttpVerticle;
+import io.flowcast.ratelimit.RateLimits;
 import io.flowcast.redis.RedisClients;
 import io.flowcast.workflow.InMemoryWorkflowStore;
 import io.flowcast.workflow.RedisWorkflowStore;
@@ -54,6 +55,7 @@ public final class MainVerticle extends VerticleBase {
   private String httpDeployment;
   private MessageConsumer<Object> drainConsumer;
   private Redis redis;
+  private RateLimits limits;
   private Pool pg;
   private long healthTimer = -1;
   private long pgTimer = -1;
@@ -88,8 +90,12 @@ public final class MainVerticle extends VerticleBase {
                 new FlushVerticle.Settings(config.instanceId(), config.flushIntervalMs(), config.flushBatchSize(),
                     config.flushClaimIdleMs(), config.flushDrainTimeoutMs(), config.redisTimeoutMs()),
                 redis, new PgWriter(pg, config.pgTimeoutMs()), readiness, meters)) : Future.succeededFuture(id))
-            .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(config, readiness::toJson, meters, revokedSessions),
-                new DeploymentOptions().setInstances(httpInstances)))
+            .compose(id -> {
+              // shared through Redis when this instance runs on it, else held in this process
+              limits = RateLimits.create(vertx, config, redis, readiness);
+              return vertx.deployVerticle(() -> new HttpVerticle(config, readiness::toJson, meters, revokedSessions,
+                  limits), new DeploymentOptions().setInstances(httpInstances));
+            })
             .onSuccess(id -> {
               httpDeployment = id;
               log.info("Flowcast {} listening on {}:{} ({} HTTP verticles); backend {}, transport {}, "
@@ -223,6 +229,9 @@ public final class MainVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(healthTimer);
     vertx.cancelTimer(pgTimer);
+    if (limits != null) {
+      limits.close();
+    }
     if (drainConsumer != null) {
       drainConsumer.unregister();
     }

@@ -7,6 +7,7 @@ import io.flowcast.redis.RedisKeys;
 import io.flowcast.workflow.RedisWorkflowStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.pgclient.PgException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -63,16 +64,21 @@ public final class FlushVerticle extends VerticleBase {
     });
     timer = vertx.setPeriodic(settings.intervalMs(), id -> flush());
     readiness.fact("flush", stats.toJson());
+    return joinGroup().recover(err -> {
+      log.warn("cannot create the flush consumer group yet ({}); retrying on each cycle", err.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Creates the consumer group (and the stream) unless it exists; also after Redis lost it. */
+  private Future<Void> joinGroup() {
     return call(Request.cmd(Command.XGROUP).arg("CREATE").arg(RedisKeys.OUTBOX).arg(RedisKeys.OUTBOX_GROUP)
         .arg("0").arg("MKSTREAM"))
+        .<Void>mapEmpty()
         .recover(err -> err.getMessage() != null && err.getMessage().startsWith("BUSYGROUP")
             ? Future.succeededFuture() : Future.failedFuture(err))
         .onSuccess(v -> log.info("flusher {} joined consumer group {} on {}", settings.consumer(),
-            RedisKeys.OUTBOX_GROUP, RedisKeys.OUTBOX))
-        .recover(err -> {
-          log.warn("cannot create the flush consumer group yet ({}); retrying on each cycle", err.getMessage());
-          return Future.succeededFuture();
-        });
+            RedisKeys.OUTBOX_GROUP, RedisKeys.OUTBOX));
   }
 
   /** Drains what is buffered before the instance stops, within the configured time. */
@@ -99,7 +105,13 @@ public final class FlushVerticle extends VerticleBase {
     }
     running = true;
     again = false;
-    cycle().onComplete(ar -> {
+    Future<Integer> cycle;
+    try {
+      cycle = cycle();
+    } catch (RuntimeException e) {
+      cycle = Future.failedFuture(e);
+    }
+    cycle.onComplete(ar -> {
       running = false;
       if (ar.failed()) {
         stats.failed(ar.cause());
@@ -129,18 +141,65 @@ public final class FlushVerticle extends VerticleBase {
           }
           List<OutboxRecord> real = records.stream().filter(r -> r.key() != null).toList();
           long started = System.nanoTime();
-          return writer.write(real).compose(v -> acknowledge(records)).map(v -> {
-            stats.flushed(real.size(), System.nanoTime() - started);
-            meters.flushed(real.size());
-            return records.size();
-          });
+          return writer.write(real)
+              .recover(err -> real.size() > 1 ? oneByOne(real, 0) : setAsideIfBad(real.get(0), err))
+              .compose(v -> setAsideMalformed(records))
+              .compose(v -> acknowledge(records)).map(v -> {
+                stats.flushed(real.size(), System.nanoTime() - started);
+                meters.flushed(real.size());
+                return records.size();
+              });
         });
+  }
+
+  /**
+   * A batch failed: write its records one at a time, so one record PostgreSQL refuses (bad data) cannot
+   * hold back every other. A refused record is set aside; any other failure stops here and the batch
+   * is retried (writes are idempotent).
+   */
+  private Future<Void> oneByOne(List<OutboxRecord> records, int index) {
+    if (index == records.size()) {
+      return Future.succeededFuture();
+    }
+    OutboxRecord record = records.get(index);
+    return writer.write(List.of(record)).recover(err -> setAsideIfBad(record, err))
+        .compose(v -> oneByOne(records, index + 1));
+  }
+
+  private Future<Void> setAsideIfBad(OutboxRecord record, Throwable err) {
+    if (!(err instanceof PgException pg) || pg.getSqlState() == null
+        || !(pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"))) {
+      return Future.failedFuture(err);
+    }
+    return deadLetter(record.entryId(), record.key().tag() + " seq " + record.seq() + ": " + pg.getMessage(),
+        record.event().encode());
+  }
+
+  private Future<Void> setAsideMalformed(List<OutboxRecord> records) {
+    Future<Void> all = Future.succeededFuture();
+    for (OutboxRecord r : records) {
+      if (r.key() == null && r.event() != null) {
+        all = all.compose(v -> deadLetter(r.entryId(), "malformed buffer entry", r.event().encode()));
+      }
+    }
+    return all;
+  }
+
+  /** Keeps a record PostgreSQL cannot take in {@code flowcast:outbox:dead} for an operator, and says so. */
+  private Future<Void> deadLetter(String entryId, String reason, String content) {
+    log.error("setting aside buffered entry {} that PostgreSQL refuses: {}", entryId, reason);
+    readiness.degraded("flush-dead", "entries PostgreSQL refused are kept in " + RedisKeys.OUTBOX_DEAD);
+    meters.flushFailed();
+    return call(Request.cmd(Command.XADD).arg(RedisKeys.OUTBOX_DEAD).arg("*").arg("entry").arg(entryId)
+        .arg("reason").arg(reason).arg("content").arg(content)).mapEmpty();
   }
 
   private Future<List<OutboxRecord>> read(String from) {
     return call(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(RedisKeys.OUTBOX_GROUP).arg(settings.consumer())
         .arg("COUNT").arg(settings.batchSize()).arg("STREAMS").arg(RedisKeys.OUTBOX).arg(from))
-        .map(r -> r == null || r.size() == 0 ? List.of() : records(r.get(0).get(1)));
+        .map(r -> r == null || r.size() == 0 ? List.<OutboxRecord>of() : records(r.get(0).get(1)))
+        .recover(err -> err.getMessage() != null && err.getMessage().startsWith("NOGROUP")
+            ? joinGroup().map(List.of()) : Future.failedFuture(err));
   }
 
   /** Takes over entries another flusher read but did not acknowledge for a while (it died). */
@@ -194,7 +253,13 @@ public final class FlushVerticle extends VerticleBase {
     for (Response entry : entries) {
       String id = entry.get(0).toString();
       Response fields = entry.size() > 1 ? entry.get(1) : null;
-      OutboxRecord record = fields == null ? null : OutboxRecord.fromEntry(id, RedisWorkflowStore.fieldsOf(fields));
+      OutboxRecord record;
+      try {
+        record = fields == null ? null : OutboxRecord.fromEntry(id, RedisWorkflowStore.fieldsOf(fields));
+      } catch (RuntimeException malformed) {
+        // kept for an operator (see setAsideMalformed), never retried forever
+        record = new OutboxRecord(id, null, 0, new JsonObject().put("fields", fields.toString()), null, null);
+      }
       records.add(record != null ? record : new OutboxRecord(id, null, 0, null, null, null));
     }
     return records;

@@ -5,6 +5,7 @@ import io.flowcast.auth.JwtSupport;
 import io.flowcast.auth.RevokedSessions;
 import io.flowcast.config.FlowcastConfig;
 import io.flowcast.health.FlowcastMeters;
+import io.flowcast.ratelimit.RateLimits;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.flowcast.sse.SseStream;
@@ -17,7 +18,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 
@@ -33,16 +33,21 @@ public final class HttpVerticle extends VerticleBase {
   private final Supplier<JsonObject> readiness;
   private final FlowcastMeters meters;
   private final RevokedSessions revoked;
+  private final RateLimits limits;
   private HttpServer server;
   private StreamRegistry registry;
 
-  /** @param readiness what {@code /ready} reports about the backends (shared, read-only) */
+  /**
+   * @param readiness what {@code /ready} reports about the backends (shared, read-only)
+   * @param limits the instance's rate limits (shared by every HTTP verticle)
+   */
   public HttpVerticle(FlowcastConfig config, Supplier<JsonObject> readiness, FlowcastMeters meters,
-      RevokedSessions revoked) {
+      RevokedSessions revoked, RateLimits limits) {
     this.config = config;
     this.readiness = readiness;
     this.meters = meters;
     this.revoked = revoked;
+    this.limits = limits;
   }
 
   @Override
@@ -62,14 +67,15 @@ public final class HttpVerticle extends VerticleBase {
       ctx.json(report);
     });
     router.get("/metrics").handler(PrometheusScrapingHandler.create((PrometheusMeterRegistry) meters.registry()));
-    new AuthApi(bus).mount(router, body, RoutingContext::next);
-    new WorkflowApi(bus).mount(router, body, auth);
+    new AuthApi(bus).mount(router, body, limits.tokenEndpoint());
+    new WorkflowApi(bus).mount(router, body, auth, limits);
     router.get(WorkflowApi.BASE + "/:id/stream")
         .handler(new AuthHandler(jwt, config.queryTokenEnabled(), revoked))
         .handler(new StreamEndpoint(vertx, registry, bus,
-            new SseStream.Settings(config.retryMs(), config.maxBacklogBytes(), config.replayBatch())));
+            new SseStream.Settings(config.retryMs(), config.maxBacklogBytes(), config.replayBatch()), limits));
     router.route("/api/*").handler(ctx -> ctx.fail(404));
-    router.route().handler(StaticHandler.create("webroot"));
+    // revalidated on every load, so a deploy is seen at once
+    router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
     Problems problems = new Problems();
     router.route().failureHandler(problems);
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {

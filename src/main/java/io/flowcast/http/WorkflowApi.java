@@ -4,6 +4,7 @@ import io.flowcast.auth.AuthHandler;
 import io.flowcast.auth.Caller;
 import io.flowcast.bus.Addresses;
 import io.flowcast.bus.ApiException;
+import io.flowcast.ratelimit.RateLimits;
 import io.flowcast.workflow.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -28,14 +29,17 @@ final class WorkflowApi {
     this.bus = bus;
   }
 
-  void mount(Router router, BodyHandler body, Handler<RoutingContext> auth) {
-    router.post(BASE).handler(body).handler(auth).handler(handle(this::create));
-    router.get(BASE).handler(auth).handler(handle(this::list));
-    router.get(BASE + "/:id").handler(auth).handler(handle(this::get));
-    router.patch(BASE + "/:id").handler(body).handler(auth).handler(handle(this::patch));
-    router.delete(BASE + "/:id").handler(auth).handler(handle(this::delete));
-    router.post(BASE + "/:id/events").handler(body).handler(auth).handler(handle(this::publish));
-    router.get(BASE + "/:id/events").handler(auth).handler(handle(this::history));
+  /** Every route: authentication, then the caller's read or write quota, then the endpoint. */
+  void mount(Router router, BodyHandler body, Handler<RoutingContext> auth, RateLimits limits) {
+    Handler<RoutingContext> read = limits.reads();
+    Handler<RoutingContext> write = limits.writes();
+    router.post(BASE).handler(body).handler(auth).handler(write).handler(handle(this::create));
+    router.get(BASE).handler(auth).handler(read).handler(handle(this::list));
+    router.get(BASE + "/:id").handler(auth).handler(read).handler(handle(this::get));
+    router.patch(BASE + "/:id").handler(body).handler(auth).handler(write).handler(handle(this::patch));
+    router.delete(BASE + "/:id").handler(auth).handler(write).handler(handle(this::delete));
+    router.post(BASE + "/:id/events").handler(body).handler(auth).handler(write).handler(handle(this::publish));
+    router.get(BASE + "/:id/events").handler(auth).handler(read).handler(handle(this::history));
   }
 
   private Future<Void> create(RoutingContext ctx) {

@@ -17,6 +17,8 @@ public final class RedisKeys {
    */
   public static final String OUTBOX = "flowcast:outbox";
   public static final String OUTBOX_GROUP = "flushers";
+  /** Buffered entries PostgreSQL refused (bad data), kept for an operator instead of blocking the flush. */
+  public static final String OUTBOX_DEAD = "flowcast:outbox:dead";
 
   private RedisKeys() {
   }

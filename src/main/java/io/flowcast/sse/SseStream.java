@@ -44,6 +44,7 @@ public final class SseStream {
   private final StreamRegistry registry;
   private final BusClient bus;
   private final Settings settings;
+  private final Runnable onEnd;
   private long lastSeq;
   private String lastId;
   private boolean syncing = true;
@@ -52,8 +53,9 @@ public final class SseStream {
   private long expiryTimer = -1;
   private String sessionId;
 
+  /** @param onEnd run once when the stream ends, however it ends (releases its place under the stream cap) */
   SseStream(Vertx vertx, HttpServerRequest request, WorkflowKey key, StreamRegistry registry, BusClient bus,
-      Settings settings) {
+      Settings settings, Runnable onEnd) {
     this.vertx = vertx;
     this.request = request;
     this.response = request.response();
@@ -61,6 +63,7 @@ public final class SseStream {
     this.registry = registry;
     this.bus = bus;
     this.settings = settings;
+    this.onEnd = onEnd;
   }
 
   String workflow() {
@@ -267,6 +270,7 @@ public final class SseStream {
       closed = true;
       vertx.cancelTimer(expiryTimer);
       registry.remove(this);
+      onEnd.run();
     }
   }
 }

@@ -4,6 +4,7 @@ import io.flowcast.auth.AuthHandler;
 import io.flowcast.auth.Caller;
 import io.flowcast.bus.ApiException;
 import io.flowcast.http.BusClient;
+import io.flowcast.ratelimit.RateLimits;
 import io.flowcast.workflow.Ids;
 import io.flowcast.workflow.WorkflowKey;
 import io.vertx.core.Handler;
@@ -16,12 +17,15 @@ public final class StreamEndpoint implements Handler<RoutingContext> {
   private final StreamRegistry registry;
   private final BusClient bus;
   private final SseStream.Settings settings;
+  private final RateLimits limits;
 
-  public StreamEndpoint(Vertx vertx, StreamRegistry registry, BusClient bus, SseStream.Settings settings) {
+  public StreamEndpoint(Vertx vertx, StreamRegistry registry, BusClient bus, SseStream.Settings settings,
+      RateLimits limits) {
     this.vertx = vertx;
     this.registry = registry;
     this.bus = bus;
     this.settings = settings;
+    this.limits = limits;
   }
 
   @Override
@@ -39,8 +43,16 @@ public final class StreamEndpoint implements Handler<RoutingContext> {
     if (lastEventId != null && lastEventId.isBlank()) {
       lastEventId = null;
     }
-    SseStream stream = new SseStream(vertx, ctx.request(), new WorkflowKey(caller.tenant(), id), registry, bus,
-        settings);
-    stream.open(lastEventId, caller).onFailure(ctx::fail);
+    String resumeAfter = lastEventId;
+    // one stream open from the caller's quota and a place under its stream cap, held until the stream ends
+    limits.openStream(ctx, caller).onFailure(ctx::fail).onSuccess(slot -> {
+      if (ctx.response().closed()) {
+        slot.release();
+        return;
+      }
+      SseStream stream = new SseStream(vertx, ctx.request(), new WorkflowKey(caller.tenant(), id), registry, bus,
+          settings, slot::release);
+      stream.open(resumeAfter, caller).onFailure(ctx::fail);
+    });
   }
 }

@@ -46,16 +46,23 @@ final class RedisListing {
             : collect(tenant, status, limit, after, offset + batch, items);
       }
       List<Request> reads = new ArrayList<>();
-      ids.forEach(id -> reads.add(Request.cmd(Command.HGETALL).arg(RedisKeys.state(new WorkflowKey(tenant, id)))));
+      ids.forEach(id -> {
+        String key = RedisKeys.state(new WorkflowKey(tenant, id));
+        reads.add(Request.cmd(Command.HGETALL).arg(key));
+        reads.add(Request.cmd(Command.PTTL).arg(key));
+      });
       return calls.send(reads).compose(hashes -> {
         List<String> gone = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
-          Response hash = hashes.get(i);
+          Response hash = hashes.get(2 * i);
+          long pttl = hashes.get(2 * i + 1).toLong();
           if (hash == null || hash.size() == 0) {
             gone.add(ids.get(i));
             continue;
           }
-          Workflow w = RedisWorkflowStore.workflow(new WorkflowKey(tenant, ids.get(i)), hash);
+          // a listing does not refresh the TTL: the workflow expires when Redis says
+          Workflow w = RedisWorkflowStore.workflow(new WorkflowKey(tenant, ids.get(i)), hash,
+              java.time.Instant.now().plusMillis(Math.max(0, pttl)));
           if (status != null && !status.equals(w.status())) {
             continue;
           }

@@ -285,12 +285,18 @@ public final class RedisWorkflowStore implements WorkflowStore {
     return map;
   }
 
+  /** A workflow read with a script that refreshed its TTL: it expires a full TTL from now. */
   static Workflow workflow(WorkflowKey key, Response hash) {
+    return workflow(key, hash, null);
+  }
+
+  static Workflow workflow(WorkflowKey key, Response hash, Instant expiresAt) {
     Map<String, String> f = fields(hash);
     int ttl = Integer.parseInt(f.get("ttl"));
     return new Workflow(key, f.get("status"), new JsonObject(f.get("state")), new JsonObject(f.get("metadata")),
         Long.parseLong(f.get("version")), Instant.parse(f.get("created_at")), Instant.parse(f.get("updated_at")),
-        Times.now().plusSeconds(ttl), ttl, f.get("last_id"), Long.parseLong(f.get("last_seq")));
+        expiresAt != null ? expiresAt.truncatedTo(java.time.temporal.ChronoUnit.MILLIS) : Times.now().plusSeconds(ttl),
+        ttl, f.get("last_id"), Long.parseLong(f.get("last_seq")));
   }
 
   private static ApiException notFound(WorkflowKey key) {

@@ -38,6 +38,8 @@ public final class FlowcastProcess implements AutoCloseable {
     int port = TestServer.freePort();
     Path log = Files.createTempFile("flowcast-process", ".log");
     ProcessBuilder builder = java().redirectErrorStream(true).redirectOutput(log.toFile());
+    // like TestServer: limits off unless the test asks (tests write thousands of events per subject)
+    builder.environment().put("FLOWCAST_RATELIMIT_ENABLED", "false");
     builder.environment().putAll(env);
     builder.environment().put("FLOWCAST_HTTP_PORT", String.valueOf(port));
     FlowcastProcess started = new FlowcastProcess(builder.start(), log, port);

@@ -1,0 +1,153 @@
+package io.flowcast.ratelimit;
+
+import io.flowcast.auth.AuthHandler;
+import io.flowcast.auth.Caller;
+import io.flowcast.bus.ApiException;
+import io.flowcast.config.FlowcastConfig;
+import io.flowcast.health.Readiness;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.redis.client.Redis;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The rate limits of one instance, shared by its HTTP verticles: GCRA quotas per subject for reads,
+ * writes and stream opens, per client address on the token endpoint, and the cap on a subject's
+ * concurrent streams. On Redis every instance shares them (see {@link RedisGuard} for Redis being
+ * unreachable); on the in-memory backend they hold in this process. See docs/RATELIMITS.md.
+ */
+public final class RateLimits {
+  static final long STREAM_LEASE_MS = 30_000;
+  private static final long PROBE_MS = 1_000;
+  /** A stream slot frees when some stream ends, which no clock predicts: a modest pause. */
+  private static final long CAP_RETRY_SECONDS = 5;
+  private static final String STREAMS = "streams";
+
+  private final boolean enabled;
+  private final int maxStreams;
+  private final Quota read;
+  private final Quota write;
+  private final Quota stream;
+  private final Quota token;
+  private final RateLimiter limiter;
+  private final StreamSlots slots;
+  private final Vertx vertx;
+  private final long[] timers;
+
+  private RateLimits(FlowcastConfig.RateLimits c, RateLimiter limiter, StreamSlots slots, Vertx vertx,
+      long... timers) {
+    this.enabled = c.enabled();
+    this.maxStreams = c.maxStreamsPerSubject();
+    this.read = new Quota("read", c.readPerMinute(), c.readBurst());
+    this.write = new Quota("write", c.writePerMinute(), c.writeBurst());
+    this.stream = new Quota("stream", c.streamPerMinute(), c.streamBurst());
+    this.token = new Quota("token", c.tokenPerMinute(), c.tokenBurst());
+    this.limiter = limiter;
+    this.slots = slots;
+    this.vertx = vertx;
+    this.timers = timers;
+  }
+
+  /**
+   * Limits shared through {@code redis}, or held in this process when it is null (the in-memory
+   * backend). Call on the main verticle's context: the stream-lease heartbeat and the Redis probe run there.
+   */
+  public static RateLimits create(Vertx vertx, FlowcastConfig config, Redis redis, Readiness readiness) {
+    FlowcastConfig.RateLimits c = config.rateLimits();
+    LocalRateLimiter local = new LocalRateLimiter();
+    LocalStreamSlots localSlots = new LocalStreamSlots();
+    if (!c.enabled() || redis == null) {
+      readiness.fact("ratelimit", c.enabled() ? "local" : "off");
+      return new RateLimits(c, local, localSlots, vertx);
+    }
+    readiness.fact("ratelimit", "redis (fail_mode=" + c.failMode() + ")");
+    RedisGuard guard = new RedisGuard(redis, config.redisTimeoutMs(), c.failMode().equals("open"), readiness);
+    RedisRateLimiter shared = new RedisRateLimiter(redis);
+    RedisStreamSlots sharedSlots = new RedisStreamSlots(redis, config.instanceId(), STREAM_LEASE_MS);
+    RateLimiter limiter = (quota, partition) ->
+        guard.call(() -> shared.take(quota, partition), () -> local.take(quota, partition));
+    StreamSlots slots = (partition, max) ->
+        guard.call(() -> sharedSlots.acquire(partition, max), () -> localSlots.acquire(partition, max));
+    long heartbeat = vertx.setPeriodic(STREAM_LEASE_MS / 3, id -> sharedSlots.refresh());
+    long probe = vertx.setPeriodic(PROBE_MS, id -> guard.probe());
+    return new RateLimits(c, limiter, slots, vertx, heartbeat, probe);
+  }
+
+  /** For {@code GET} routes, after authentication. */
+  public Handler<RoutingContext> reads() {
+    return bySubject(read);
+  }
+
+  /** For {@code POST}, {@code PUT}, {@code PATCH} and {@code DELETE} routes, after authentication. */
+  public Handler<RoutingContext> writes() {
+    return bySubject(write);
+  }
+
+  /** For the token endpoints: a brute-force guard per client address (no caller yet). */
+  public Handler<RoutingContext> tokenEndpoint() {
+    return enabled ? new RateLimitHandler(limiter, token, RateLimits::address) : RoutingContext::next;
+  }
+
+  /**
+   * Admits one more stream for the caller: one stream open from its quota, then a place under the cap.
+   * Sets the {@code RateLimit} fields on the response; fails with 429 (or 503 when Redis is unreachable
+   * and {@code fail_mode=closed}). The slot must be released when the stream ends.
+   */
+  public Future<StreamSlots.Slot> openStream(RoutingContext ctx, Caller caller) {
+    if (!enabled) {
+      return Future.succeededFuture(StreamSlots.Slot.granted(0, () -> { }));
+    }
+    String partition = subject(caller);
+    String policies = RateLimitHeaders.policy(stream) + ", " + RateLimitHeaders.concurrencyPolicy(STREAMS, maxStreams);
+    return limiter.take(stream, partition).compose(decision -> {
+      String rate = RateLimitHeaders.limit(decision);
+      if (!decision.allowed()) {
+        RateLimitHeaders.put(ctx.response(), policies, rate, decision.retryAfterSeconds());
+        return Future.failedFuture(exceeded(decision));
+      }
+      return slots.acquire(partition, maxStreams).compose(slot -> {
+        if (!slot.granted()) {
+          RateLimitHeaders.put(ctx.response(), policies, RateLimitHeaders.concurrencyLimit(STREAMS, 0),
+              CAP_RETRY_SECONDS);
+          return Future.failedFuture(new ApiException(429, "at most " + maxStreams
+              + " streams may be open at once per subject; close one first"));
+        }
+        RateLimitHeaders.put(ctx.response(), policies,
+            rate + ", " + RateLimitHeaders.concurrencyLimit(STREAMS, maxStreams - slot.open()), 0);
+        return Future.succeededFuture(slot);
+      });
+    });
+  }
+
+  /** Stops the stream-lease heartbeat and the Redis probe. */
+  public void close() {
+    for (long timer : timers) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  static ApiException exceeded(Decision decision) {
+    Quota quota = decision.quota();
+    return new ApiException(429, "too many " + quota.name() + " requests: " + quota.burst() + " at once and "
+        + quota.perMinute() + " per minute are allowed; retry after " + decision.retryAfterSeconds() + " s");
+  }
+
+  private Handler<RoutingContext> bySubject(Quota quota) {
+    return enabled ? new RateLimitHandler(limiter, quota, ctx -> subject(AuthHandler.caller(ctx)))
+        : RoutingContext::next;
+  }
+
+  /** {@code <tenant>:<subject>}: tenants are identifiers, subjects are encoded (no '{', '}' or ':'). */
+  static String subject(Caller caller) {
+    return caller.tenant() + ":" + URLEncoder.encode(caller.subject(), StandardCharsets.UTF_8);
+  }
+
+  static String address(RoutingContext ctx) {
+    var remote = ctx.request().remoteAddress();
+    return "addr:" + (remote == null ? "unknown" : remote.hostAddress());
+  }
+}

@@ -1,0 +1,104 @@
+package io.flowcast.flush;
+
+import io.flowcast.redis.RedisKeys;
+import io.flowcast.testsupport.Databases;
+import io.flowcast.testsupport.Eventually;
+import io.flowcast.testsupport.TcpProxy;
+import io.flowcast.testsupport.TestServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.sqlclient.Row;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * flush.backlog_max bounds the write buffer: with PostgreSQL cut off (a TCP proxy in front of it is cut)
+ * nothing drains, so once it holds that many changes the next mutation is refused with a 503 instead of
+ * being dropped, and everything acknowledged before reaches PostgreSQL once it is back.
+ */
+class BacklogLimitTest {
+  private static final int REDIS_DB = 14;
+  private static final int BACKLOG_MAX = 50;
+  private static final String PATH = "/api/v1/workflows/bounded";
+
+  @Test
+  void aFullWriteBufferRefusesTheNextChangeWith503AndLosesNothingAcknowledged() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try (Databases db = new Databases(vertx, REDIS_DB);
+         TcpProxy proxy = TcpProxy.inFrontOf(vertx, TestServer.pgUrl())) {
+      db.flushRedis();
+      JsonObject config = TestServer.onRedisWithPg(REDIS_DB).put("pg.url", proxy.url(TestServer.pgUrl()))
+          .put("pg.timeout_ms", 2000).put("flush.backlog_max", BACKLOG_MAX);
+      try (TestServer server = TestServer.start(config)) {
+        String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        String token = server.token("bounded-writer", tenant, TestServer.RW);
+        server.api().create(token, new JsonObject().put("id", "bounded"));
+        Eventually.await("the creation flushed and the buffer empty", Duration.ofSeconds(20),
+            () -> List.of(db.flushedSeqs(tenant, "bounded").size(), (int) outbox(db)),
+            s -> s.equals(List.of(1, 0)));
+
+        proxy.cut();
+        int acknowledged = 0;
+        HttpResponse<Buffer> refused = null;
+        for (int i = 0; i < BACKLOG_MAX * 3 && refused == null; i++) {
+          HttpResponse<Buffer> r = server.api().patch(PATH, token,
+              new JsonObject().put("state", new JsonObject().put("step", i)), null);
+          if (r.statusCode() == 200) {
+            acknowledged++;
+          } else {
+            refused = r;
+          }
+        }
+        assertThat(refused).as("a change past the buffer's capacity is refused").isNotNull();
+        assertProblem503(refused);
+        assertThat(acknowledged).as("changes acknowledged while nothing drained").isEqualTo(BACKLOG_MAX);
+        assertThat(outbox(db)).isEqualTo(BACKLOG_MAX);
+        assertProblem503(server.api().post(PATH + "/events", token, new JsonObject().put("type", "refused")));
+        assertProblem503(server.api().delete(PATH, token));
+
+        long expectedVersion = acknowledged + 1;
+        JsonObject current = server.api().get(PATH, token).bodyAsJsonObject();
+        assertThat(current.getLong("version")).as("refused changes changed nothing").isEqualTo(expectedVersion);
+        assertThat(current.getJsonObject("state")).isEqualTo(new JsonObject().put("step", acknowledged - 1));
+
+        proxy.restore();
+        List<Long> seqs = Eventually.await("every acknowledged change flushed", Duration.ofSeconds(30),
+            () -> db.flushedSeqs(tenant, "bounded"), s -> s.size() >= expectedVersion);
+        assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, expectedVersion).boxed().toList());
+        Row row = db.sql("SELECT version, state::text AS state FROM workflows WHERE tenant = $1 AND id = $2",
+            tenant, "bounded").get(0);
+        assertThat(row.getLong("version")).isEqualTo(expectedVersion);
+        assertThat(new JsonObject(row.getString("state"))).isEqualTo(new JsonObject().put("step", acknowledged - 1));
+
+        Eventually.await("the buffer drained", Duration.ofSeconds(10), () -> outbox(db), n -> n == 0);
+        HttpResponse<Buffer> again = server.api().patch(PATH, token,
+            new JsonObject().put("state", new JsonObject().put("step", "again")), null);
+        assertThat(again.statusCode()).as("accepting again once drained").isEqualTo(200);
+        assertThat(again.bodyAsJsonObject().getLong("version")).isEqualTo(expectedVersion + 1);
+      }
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private static long outbox(Databases db) {
+    return db.redis(Request.cmd(Command.XLEN).arg(RedisKeys.OUTBOX)).toLong();
+  }
+
+  private static void assertProblem503(HttpResponse<Buffer> response) {
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(503);
+    assertThat(response.getHeader("Content-Type")).startsWith("application/problem+json");
+    assertThat(response.getHeader("Retry-After")).isNotBlank();
+    assertThat(response.bodyAsJsonObject().getInteger("status")).isEqualTo(503);
+  }
+}

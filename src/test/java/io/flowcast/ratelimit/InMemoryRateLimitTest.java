@@ -1,0 +1,68 @@
+package io.flowcast.ratelimit;
+
+import io.flowcast.testsupport.SseClient;
+import io.flowcast.testsupport.TestServer;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Without Redis the same limits hold in the one process (shared by its HTTP verticles). */
+class InMemoryRateLimitTest {
+  private static final int BURST = 3;
+  private static TestServer server;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start(Limits.on(BURST).put("ratelimit.max_streams_per_subject", 1));
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void writesAreLimitedPerSubjectWithTheSameFields() {
+    String tenant = Limits.tenant();
+    String token = server.token("alice", tenant, TestServer.RW);
+    for (int i = 0; i < BURST; i++) {
+      HttpResponse<Buffer> created = server.api().post("/api/v1/workflows", token, new JsonObject().put("id", "w" + i));
+      assertThat(created.statusCode()).isEqualTo(201);
+      assertThat(created.getHeader("RateLimit-Policy")).isEqualTo("\"write\";q=3;w=90");
+      assertThat(created.getHeader("RateLimit")).isEqualTo("\"write\";r=" + (BURST - 1 - i) + ";t=" + 30 * (i + 1));
+    }
+    Limits.refused(server.api().post("/api/v1/workflows", token, new JsonObject().put("id", "no")), "write", 30);
+    HttpResponse<Buffer> other = server.api().post("/api/v1/workflows", server.token("bob", tenant, TestServer.RW),
+        new JsonObject().put("id", "bobs"));
+    assertThat(other.statusCode()).as("another subject has a quota of its own").isEqualTo(201);
+    assertThat(server.api().get("/ready", null).bodyAsJsonObject().getString("ratelimit")).isEqualTo("local");
+  }
+
+  @Test
+  void theStreamCapHoldsAndFreesAsStreamsEnd() throws Exception {
+    String token = server.token("alice", Limits.tenant(), TestServer.RW);
+    server.api().create(token, new JsonObject().put("id", "wf"));
+    String path = "/api/v1/workflows/wf/stream";
+    try (SseClient first = server.stream(path, token, null)) {
+      assertThat(first.next(5).event()).isEqualTo("snapshot");
+      try (SseClient over = server.stream(path, token, null)) {
+        assertThat(over.status()).isEqualTo(429);
+        assertThat(over.response().getHeader("RateLimit")).isEqualTo("\"streams\";r=0");
+      }
+    }
+    long deadline = System.currentTimeMillis() + 10_000;
+    int status;
+    do {
+      try (SseClient next = server.stream(path, token, null)) {
+        status = next.status();
+      }
+      Thread.sleep(status == 200 ? 0 : 100);
+    } while (status != 200 && System.currentTimeMillis() < deadline);
+    assertThat(status).as("the closed stream's place is free again").isEqualTo(200);
+  }
+}

@@ -1,0 +1,68 @@
+package io.flowcast.ratelimit;
+
+import io.flowcast.redis.RedisClients;
+import io.flowcast.testsupport.TestServer;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Stream slots are leases: an instance that stops extending them (killed) loses them; one that extends them keeps them. */
+class StreamLeaseTest {
+  private static final long LEASE_MS = 2_000;
+  private static Vertx vertx;
+  private static Redis redis;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    redis = RedisClients.pooled(vertx, TestServer.redisUrl(), 2, 2000);
+  }
+
+  @AfterAll
+  static void stop() {
+    redis.close();
+    vertx.close().await();
+  }
+
+  @Test
+  void aKilledInstancesStreamsAgeOutWhileALiveInstanceKeepsItsOwn() throws Exception {
+    String subject = Limits.tenant() + ":alice";
+    RedisStreamSlots killed = new RedisStreamSlots(redis, "killed", LEASE_MS);
+    RedisStreamSlots alive = new RedisStreamSlots(redis, "alive", LEASE_MS);
+    assertThat(alive.acquire(subject, 2).await().granted()).isTrue();
+    assertThat(killed.acquire(subject, 2).await().granted()).isTrue();
+    assertThat(alive.acquire(subject, 2).await().granted()).isFalse();
+
+    // "killed" never extends its lease; "alive" does, well within each lease
+    long deadline = System.currentTimeMillis() + 4 * LEASE_MS;
+    StreamSlots.Slot freed = null;
+    while (freed == null) {
+      assertThat(System.currentTimeMillis()).as("the killed instance's stream aged out").isLessThan(deadline);
+      alive.refresh().await();
+      StreamSlots.Slot slot = alive.acquire(subject, 2).await();
+      freed = slot.granted() ? slot : null;
+      Thread.sleep(100);
+    }
+    long until = System.currentTimeMillis() + 2 * LEASE_MS;
+    while (System.currentTimeMillis() < until) {
+      alive.refresh().await();
+      Thread.sleep(LEASE_MS / 8);
+    }
+    assertThat(alive.acquire(subject, 2).await().granted()).as("both extended streams still count").isFalse();
+
+    freed.release();
+    StreamSlots.Slot again = null;
+    deadline = System.currentTimeMillis() + 4 * LEASE_MS;
+    while (again == null) {
+      assertThat(System.currentTimeMillis()).as("a released slot is free").isLessThan(deadline);
+      alive.refresh().await();
+      StreamSlots.Slot slot = alive.acquire(subject, 2).await();
+      again = slot.granted() ? slot : null;
+    }
+    assertThat(alive.held()).isEqualTo(2);
+  }
+}
