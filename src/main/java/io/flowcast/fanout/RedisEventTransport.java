@@ -16,7 +16,13 @@ import io.vertx.redis.client.ResponseType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.vertx.core.Promise;
+
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -46,6 +52,8 @@ public final class RedisEventTransport implements EventTransport {
   private long probeTimer = -1;
   private boolean closed;
   private boolean everConnected;
+  private boolean connecting;
+  private final Map<String, Promise<Void>> pendingConfirmations = new HashMap<>();
 
   public RedisEventTransport(Vertx vertx, Redis client, int database, long timeoutMs, Readiness readiness) {
     this.vertx = vertx;
@@ -85,8 +93,8 @@ public final class RedisEventTransport implements EventTransport {
       subscribed.remove(workflow);
       return Future.failedFuture(ApiException.unavailable("Redis pub/sub is reconnecting"));
     }
-    return command(Request.cmd(Command.SUBSCRIBE).arg(RedisKeys.channel(workflow)))
-        .onFailure(err -> subscribed.remove(workflow)).mapEmpty();
+    return subscribeConfirmed(connection, List.of(RedisKeys.channel(workflow)))
+        .onFailure(err -> subscribed.remove(workflow));
   }
 
   @Override
@@ -106,15 +114,41 @@ public final class RedisEventTransport implements EventTransport {
     return (current == null ? Future.<Void>succeededFuture() : current.close()).eventually(client::close);
   }
 
+  /**
+   * Sends SUBSCRIBE and completes when Redis confirmed every channel (the client library completes the
+   * command when it is written, before Redis has processed it).
+   */
+  private Future<Void> subscribeConfirmed(RedisConnection conn, List<String> channels) {
+    List<Future<Void>> confirmations = new ArrayList<>();
+    Request subscribe = Request.cmd(Command.SUBSCRIBE);
+    for (String channel : channels) {
+      Promise<Void> confirmed = Promise.promise();
+      pendingConfirmations.put(channel, confirmed);
+      confirmations.add(confirmed.future());
+      subscribe.arg(channel);
+    }
+    return conn.send(subscribe).compose(sent -> Future.all(confirmations))
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .onFailure(err -> channels.forEach(pendingConfirmations::remove))
+        .mapEmpty();
+  }
+
   private Future<Void> connect() {
-    return client.connect().timeout(timeoutMs, TimeUnit.MILLISECONDS).compose(conn -> {
+    if (connecting) {
+      return Future.failedFuture("already connecting");
+    }
+    connecting = true;
+    Future<RedisConnection> opened = client.connect();
+    return opened.timeout(timeoutMs, TimeUnit.MILLISECONDS).compose(conn -> {
       conn.handler(this::onMessage);
       conn.exceptionHandler(err -> lost(conn, err.toString()));
       conn.endHandler(v -> lost(conn, "connection closed"));
-      Request subscribe = Request.cmd(Command.SUBSCRIBE).arg(expiredChannel).arg(RedisRefreshTokens.REVOCATIONS);
-      subscribed.forEach(w -> subscribe.arg(RedisKeys.channel(w)));
+      List<String> channels = new ArrayList<>(List.of(expiredChannel, RedisRefreshTokens.REVOCATIONS));
+      subscribed.forEach(w -> channels.add(RedisKeys.channel(w)));
       return enableExpiryNotifications(conn)
-          .compose(v -> conn.send(subscribe).timeout(timeoutMs, TimeUnit.MILLISECONDS)).map(ok -> {
+          .compose(v -> subscribeConfirmed(conn, channels))
+          .onFailure(err -> conn.close())
+          .map(ok -> {
         boolean reconnected = everConnected;
         everConnected = true;
         connection = conn;
@@ -124,18 +158,20 @@ public final class RedisEventTransport implements EventTransport {
           log.info("Redis pub/sub connected; {} workflow subscriptions restored", subscribed.size());
           listener.resync(Set.copyOf(subscribed));
         }
-        return null;
+        return (Void) null;
       });
-    });
+    }).onComplete(ar -> connecting = false)
+        // a connection that arrives after the timeout fired must not stay open (the pool is tiny)
+        .onFailure(err -> opened.onSuccess(RedisConnection::close));
   }
 
+  /** The current connection dropped: reconnect once (exception and end both report the same loss). */
   private void lost(RedisConnection conn, String reason) {
-    if (conn != connection && connection != null) {
+    if (conn != connection) {
+      conn.close();
       return;
     }
-    if (connection != null) {
-      log.warn("Redis pub/sub connection lost ({}); reconnecting", reason);
-    }
+    log.warn("Redis pub/sub connection lost ({}); reconnecting", reason);
     connection = null;
     conn.close();
     if (!closed) {
@@ -148,10 +184,12 @@ public final class RedisEventTransport implements EventTransport {
     long delay = backoffMs;
     backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
     vertx.setTimer(delay, id -> {
-      if (!closed && connection == null) {
+      if (!closed && connection == null && !connecting) {
         connect().onFailure(err -> {
-          readiness.down(CHECK, "reconnecting: " + err.getMessage());
-          reconnectLater();
+          if (connection == null) {
+            readiness.down(CHECK, "reconnecting: " + err.getMessage());
+            reconnectLater();
+          }
         });
       }
     });
@@ -170,7 +208,8 @@ public final class RedisEventTransport implements EventTransport {
   private Future<Void> enableExpiryNotifications(RedisConnection conn) {
     return conn.send(Request.cmd(Command.CONFIG).arg("GET").arg("notify-keyspace-events"))
         .compose(r -> {
-          String flags = r.size() > 1 ? r.get(1).toString() : "";
+          Response value = r.getKeys().isEmpty() ? (r.size() > 1 ? r.get(1) : null) : r.get("notify-keyspace-events");
+          String flags = value == null ? "" : value.toString();
           boolean enabled = flags.contains("E") && (flags.contains("x") || flags.contains("A"));
           return enabled ? Future.<Void>succeededFuture() : conn.send(Request.cmd(Command.CONFIG).arg("SET")
               .arg("notify-keyspace-events").arg(flags + (flags.contains("E") ? "" : "E") + "x")).<Void>mapEmpty();
@@ -193,8 +232,18 @@ public final class RedisEventTransport implements EventTransport {
   }
 
   private void onMessage(Response message) {
-    if (message.type() != ResponseType.MULTI && message.type() != ResponseType.PUSH || message.size() < 3
-        || !"message".equals(message.get(0).toString())) {
+    if (message.type() != ResponseType.MULTI && message.type() != ResponseType.PUSH || message.size() < 3) {
+      return;
+    }
+    String kind = message.get(0).toString();
+    if (kind.equals("subscribe")) {
+      Promise<Void> confirmed = pendingConfirmations.remove(message.get(1).toString());
+      if (confirmed != null) {
+        confirmed.tryComplete();
+      }
+      return;
+    }
+    if (!kind.equals("message")) {
       return;
     }
     String channel = message.get(1).toString();
@@ -208,8 +257,10 @@ public final class RedisEventTransport implements EventTransport {
     }
     if (channel.equals(RedisRefreshTokens.REVOCATIONS)) {
       String[] parts = payload.split(" ");
-      if (parts.length == 2) {
+      if (parts.length == 2 && parts[1].matches("[0-9]{1,19}")) {
         listener.revoked(parts[0], Long.parseLong(parts[1]));
+      } else {
+        log.warn("ignoring a malformed revocation announcement");
       }
       return;
     }

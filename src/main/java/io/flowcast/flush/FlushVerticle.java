@@ -60,7 +60,10 @@ public final class FlushVerticle extends VerticleBase {
       List<OutboxRecord> records = new ArrayList<>();
       m.body().getJsonArray("records").forEach(r -> records.add(OutboxRecord.fromJson((JsonObject) r)));
       writer.write(records).onSuccess(v -> m.reply(new JsonObject()))
-          .onFailure(err -> m.fail(503, "PostgreSQL did not confirm the write: " + err.getMessage()));
+          .onFailure(err -> {
+            log.warn("write-through failed: {}", err.getMessage());
+            m.fail(503, "PostgreSQL did not confirm the write");
+          });
     });
     timer = vertx.setPeriodic(settings.intervalMs(), id -> flush());
     readiness.fact("flush", stats.toJson());

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Reads of the durable record: cache-aside loads, old history and listings. */
 public final class PgArchive implements WorkflowArchive {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PgArchive.class);
   private static final String COLUMNS = "tenant, id, status, state::text AS state, metadata::text AS metadata, "
       + "version, ttl_seconds, created_at, updated_at, last_event_id, last_seq";
   private static final String LOAD = "SELECT " + COLUMNS + " FROM workflows "
@@ -84,8 +85,10 @@ public final class PgArchive implements WorkflowArchive {
           rows.forEach(list::add);
           return list;
         })
-        .recover(err -> Future.failedFuture(ApiException.unavailable("PostgreSQL is unavailable: "
-            + err.getMessage())));
+        .recover(err -> {
+          log.warn("PostgreSQL read failed: {}", err.getMessage());
+          return Future.failedFuture(ApiException.unavailable("PostgreSQL is unavailable"));
+        });
   }
 
   private static Workflow workflow(Row row) {

@@ -21,9 +21,13 @@ public final class RedisClients {
         .setMaxWaitingHandlers(4096));
   }
 
-  /** A client whose one connection is used for SUBSCRIBE. */
+  /**
+   * A client whose connection is used for SUBSCRIBE. RESP3: messages arrive as push frames, kept apart
+   * from command replies (with RESP2 a PING on a subscribed connection could take a message as its reply).
+   */
   public static Redis subscriber(Vertx vertx, String url, int connectTimeoutMs) {
-    return Redis.createClient(vertx, options(url, connectTimeoutMs).setMaxPoolSize(1));
+    return Redis.createClient(vertx, options(url, connectTimeoutMs).setMaxPoolSize(2)
+        .setPreferredProtocolVersion(ProtocolVersion.RESP3));
   }
 
   /** The database number of a {@code redis://host:port/db} URL (0 when absent). */

@@ -48,6 +48,7 @@ public final class SseStream {
   private long lastSeq;
   private String lastId;
   private boolean syncing = true;
+  private boolean resyncPending;
   private long highWater;
   private boolean closed;
   private long expiryTimer = -1;
@@ -116,7 +117,7 @@ public final class SseStream {
       return;
     }
     if (event.seq() == lastSeq + 1) {
-      sent(event.seq(), event.id(), event.type(), frame);
+      sent(event.seq(), event.id(), event.type(), frame, true);
       return;
     }
     syncing = true;
@@ -126,15 +127,20 @@ public final class SseStream {
 
   /** Events may have been lost on the way (the transport reconnected): catch up from the log. */
   void resync() {
-    if (!closed && !syncing) {
-      syncing = true;
-      catchUp();
+    if (closed) {
+      return;
     }
+    if (syncing) {
+      resyncPending = true; // the read in flight may have missed them: one more pass when it ends
+      return;
+    }
+    syncing = true;
+    catchUp();
   }
 
   void heartbeat() {
-    if (!closed) {
-      write(SseFrames.HEARTBEAT);
+    if (!closed && !response.writeQueueFull()) {
+      write(SseFrames.HEARTBEAT, false);
     }
   }
 
@@ -153,8 +159,22 @@ public final class SseStream {
     finishSync();
   }
 
-  /** Replays the log after {@code lastId}, page by page, until it has everything the stream has seen. */
+  /**
+   * Replays the log after {@code lastId}, page by page, until it has everything the stream has seen.
+   * A replay may be long: it waits for the client to take each page (drain) rather than treating a full
+   * write queue as a stalled client, so memory stays bounded by one page.
+   */
   private void catchUp() {
+    if (response.writeQueueFull()) {
+      response.drainHandler(v -> {
+        response.drainHandler(null);
+        if (!closed) {
+          catchUp();
+        }
+      });
+      return;
+    }
+    long before = lastSeq;
     JsonObject read = target().put("after", lastId).put("limit", settings.replayBatch());
     bus.request(Addresses.EVENTS_READ, read).onComplete(ar -> {
       if (closed) {
@@ -177,11 +197,18 @@ public final class SseStream {
         long seq = event.getLong("seq");
         if (seq > lastSeq) {
           sent(seq, event.getString("id"), event.getString("type"),
-              SseFrames.event(event.getString("id"), event.getString("type"), event.encode()));
+              SseFrames.event(event.getString("id"), event.getString("type"), event.encode()), false);
         }
       }
       if (slice.getBoolean("has_more")) {
         catchUp();
+      } else if (lastSeq == before && highWater > lastSeq) {
+        // the log does not (yet) hold what the live feed announced: try again shortly, not in a tight loop
+        vertx.setTimer(200, id -> {
+          if (!closed) {
+            catchUp();
+          }
+        });
       } else {
         finishSync();
       }
@@ -192,7 +219,8 @@ public final class SseStream {
     if (closed) {
       return;
     }
-    if (highWater > lastSeq) {
+    if (highWater > lastSeq || resyncPending) {
+      resyncPending = false;
       syncing = true;
       catchUp();
     } else {
@@ -221,8 +249,8 @@ public final class SseStream {
     end();
   }
 
-  private void sent(long seq, String id, String type, Buffer frame) {
-    write(frame);
+  private void sent(long seq, String id, String type, Buffer frame, boolean live) {
+    write(frame, live);
     registry.meters().delivered();
     lastSeq = seq;
     lastId = id;
@@ -232,10 +260,15 @@ public final class SseStream {
   }
 
   private void write(Buffer frame) {
+    write(frame, true);
+  }
+
+  /** A live write into a full queue means the client does not keep up: the stream is closed. */
+  private void write(Buffer frame, boolean live) {
     if (closed) {
       return;
     }
-    if (response.writeQueueFull()) {
+    if (live && response.writeQueueFull()) {
       log.info("closing a stream of {}: the client does not keep up", key);
       registry.meters().slowConsumerClosed();
       dispose();

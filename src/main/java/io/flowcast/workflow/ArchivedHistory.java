@@ -43,8 +43,13 @@ final class ArchivedHistory {
             // Redis's stream may begin right after the archive (it was put back from it): join by seq
             : redisAfter.apply(null, room).map(fromStart -> fromStart.events().isEmpty()
                 || fromStart.events().get(0).getLong("seq") > lastSeq + 1
-                ? new EventSlice(List.of(), true, false) : fromStart))
+                ? null : fromStart))
             .map(recent -> {
+              if (recent == null) {
+                // a hole between the archive and Redis (PostgreSQL lagging behind a trimmed stream):
+                // say so rather than serve a silent gap; a stream resets
+                return new EventSlice(List.of(), false, false);
+              }
               List<JsonObject> joined = new ArrayList<>(archived);
               recent.events().stream().filter(e -> e.getLong("seq") > lastSeq).forEach(joined::add);
               return new EventSlice(joined, true, recent.hasMore());

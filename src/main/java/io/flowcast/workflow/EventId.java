@@ -8,7 +8,8 @@ public record EventId(long millis, long n) implements Comparable<EventId> {
 
   /** Parses an id; null when the text is not an event id. */
   public static EventId parse(String text) {
-    if (text == null || text.length() > 41) {
+    // ASCII digits only: Long.parseLong would also take other scripts' digits and a '+' sign
+    if (text == null || text.length() > 41 || !text.matches("[0-9]{1,19}-[0-9]{1,19}")) {
       return null;
     }
     int dash = text.indexOf('-');

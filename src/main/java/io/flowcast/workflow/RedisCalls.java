@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  * 503 for the client), and the script arguments every workflow script shares (see {@code _lib.lua}).
  */
 final class RedisCalls {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RedisCalls.class);
   private final Redis redis;
   private final RedisScripts scripts = new RedisScripts(
       List.of("create", "patch", "append", "delete", "expired", "read", "events", "restore"));
@@ -60,7 +61,13 @@ final class RedisCalls {
   private <T> Future<T> guard(String operation, Future<T> call) {
     long started = System.nanoTime();
     Timer timer = timers.computeIfAbsent(operation, meters::redis);
-    return call.onComplete(ar -> timer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS)).timeout(settings.timeoutMs(), TimeUnit.MILLISECONDS).recover(err -> Future.failedFuture(
-        err instanceof ApiException ? err : ApiException.unavailable("Redis is unavailable: " + err.getMessage())));
+    return call.onComplete(ar -> timer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
+        .timeout(settings.timeoutMs(), TimeUnit.MILLISECONDS).recover(err -> {
+          if (err instanceof ApiException) {
+            return Future.failedFuture(err);
+          }
+          log.warn("Redis call {} failed: {}", operation, err.getMessage());
+          return Future.failedFuture(ApiException.unavailable("Redis is unavailable"));
+        });
   }
 }

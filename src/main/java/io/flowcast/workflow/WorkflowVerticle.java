@@ -143,7 +143,7 @@ public final class WorkflowVerticle extends VerticleBase {
               new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(config.pgTimeoutMs() + 1000))
           .map(reply -> mutation)
           .recover(err -> Future.failedFuture(ApiException.unavailable("the change is in Redis but PostgreSQL did "
-              + "not confirm it (write-through): " + err.getMessage())));
+              + "not confirm it (write-through); it is written later from the buffer, so check before retrying")));
     }
     Workflow w = mutation.workflow();
     boolean finished = w != null && (w.status().equals("completed") || w.status().equals("failed")
