@@ -1,14 +1,15 @@
 -- Prepended to every workflow script when it is loaded (see RedisScripts).
 -- KEYS[1] = workflow:state:{<tenant>:<id>}  (hash)
 -- KEYS[2] = workflow:events:{<tenant>:<id>} (stream)
--- KEYS[3] = the flush outbox stream, when persistence is on (write buffer for PostgreSQL)
+-- KEYS[3] = workflow:mark:{<tenant>:<id>}   (hash: generation, last_seq, deleted; with persistence)
+-- KEYS[4] = the flush outbox stream, when persistence is on (write buffer for PostgreSQL)
 -- ARGV[1] = event retention (approximate MAXLEN), ARGV[2] = pub/sub channel,
 -- ARGV[3] = seconds the event stream outlives the state hash (to announce expiry),
--- ARGV[4] = request id (audit), ARGV[5] = outbox capacity (0 = persistence off);
--- a script's own arguments start at ARGV[6].
-local STATE, EVENTS, OUTBOX = KEYS[1], KEYS[2], KEYS[3]
+-- ARGV[4] = request id (audit), ARGV[5] = outbox capacity (0 = persistence off),
+-- ARGV[6] = seconds the mark is kept; a script's own arguments start at ARGV[7].
+local STATE, EVENTS, MARK, OUTBOX = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local RETENTION, CHANNEL, GRACE = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local REQUEST, CAPACITY = ARGV[4], tonumber(ARGV[5])
+local REQUEST, CAPACITY, MARK_TTL = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
 local TAG = string.match(STATE, '{(.*)}')
 
 -- A full write buffer refuses new changes rather than dropping anything.
@@ -33,6 +34,11 @@ local function append_event(generation, seq, version, etype, rest, workflow)
   redis.call('PUBLISH', CHANNEL, id .. '\n' .. seq .. '\n' .. etype .. '\n' .. json)
   if CAPACITY > 0 then
     redis.call('XADD', OUTBOX, '*', 'w', TAG, 'g', generation, 'e', json, 'r', REQUEST, 's', workflow)
+    -- the mark remembers the newest event of this id even after the state left Redis, so a reload from
+    -- PostgreSQL never resurrects a deleted workflow or reuses a seq that is still in the buffer
+    redis.call('HSET', MARK, 'generation', generation, 'last_seq', seq,
+      'deleted', etype == 'workflow.deleted' and '1' or '0')
+    redis.call('EXPIRE', MARK, MARK_TTL)
   end
   return id, json
 end

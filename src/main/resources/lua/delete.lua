@@ -1,5 +1,5 @@
 -- Appends workflow.deleted (published to open streams), then removes the workflow's keys.
--- ARGV[6] event rest
+-- ARGV[7] event rest
 local version = redis.call('HGET', STATE, 'version')
 if not version then
   return {'missing'}
@@ -8,6 +8,6 @@ if outbox_full() then
   return {'backlog'}
 end
 local generation = redis.call('HGET', STATE, 'generation')
-local id, json, seq = next_event(version, 'workflow.deleted', ARGV[6], false)
+local id, json, seq = next_event(version, 'workflow.deleted', ARGV[7], false)
 redis.call('DEL', STATE, EVENTS)
 return {'ok', id, json, seq, generation}

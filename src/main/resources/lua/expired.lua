@@ -1,6 +1,6 @@
 -- Called by every instance when the state hash expires: the first call announces workflow.expired
 -- to open streams and removes the event stream; later calls find nothing to do.
--- ARGV[6] event rest
+-- ARGV[7] event rest
 if redis.call('EXISTS', STATE) == 1 then
   return {'alive'}
 end
@@ -16,6 +16,6 @@ for i = 1, #fields, 2 do
   if fields[i] == 'b' then body = fields[i + 1] end
 end
 local version = cjson.decode('{' .. body).version
-local id, json = append_event(generation, seq + 1, version, 'workflow.expired', ARGV[6], '')
+local id, json = append_event(generation, seq + 1, version, 'workflow.expired', ARGV[7], '')
 redis.call('DEL', EVENTS)
 return {'ok', id, json, seq + 1}

@@ -1,18 +1,18 @@
--- Writes a change computed from version ARGV[6] (compare-and-set) and appends its event.
--- ARGV[7] status, [8] state JSON, [9] metadata JSON, [10] updated_at, [11] event type, [12] event rest
+-- Writes a change computed from version ARGV[7] (compare-and-set) and appends its event.
+-- ARGV[8] status, [9] state JSON, [10] metadata JSON, [11] updated_at, [12] event type, [13] event rest
 local current = redis.call('HGET', STATE, 'version')
 if not current then
   return {'missing'}
 end
-if current ~= ARGV[6] then
+if current ~= ARGV[7] then
   return {'stale', current}
 end
 if outbox_full() then
   return {'backlog'}
 end
 local version = tonumber(current) + 1
-redis.call('HSET', STATE, 'status', ARGV[7], 'state', ARGV[8], 'metadata', ARGV[9], 'version', version,
-  'updated_at', ARGV[10])
-local id, json, seq = next_event(version, ARGV[11], ARGV[12], true)
+redis.call('HSET', STATE, 'status', ARGV[8], 'state', ARGV[9], 'metadata', ARGV[10], 'version', version,
+  'updated_at', ARGV[11])
+local id, json, seq = next_event(version, ARGV[12], ARGV[13], true)
 refresh()
 return {'ok', id, json, seq, redis.call('HGET', STATE, 'generation')}

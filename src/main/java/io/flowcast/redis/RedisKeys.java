@@ -33,6 +33,14 @@ public final class RedisKeys {
     return "workflow:events:{" + key.tag() + "}";
   }
 
+  /**
+   * With persistence: the newest event of this id (generation, seq, deleted), kept after the state left
+   * Redis, so a reload from PostgreSQL can tell whether PostgreSQL is up to date.
+   */
+  public static String mark(WorkflowKey key) {
+    return "workflow:mark:{" + key.tag() + "}";
+  }
+
   /** The pub/sub channel that carries the workflow's events to every instance. */
   public static String channel(String workflowTag) {
     return CHANNEL_PREFIX + "{" + workflowTag + "}";

@@ -36,7 +36,7 @@ final class RedisCalls {
   }
 
   Future<Response> script(String name, WorkflowKey key, Actor actor, String... args) {
-    List<String> keys = new ArrayList<>(List.of(RedisKeys.state(key), RedisKeys.events(key)));
+    List<String> keys = new ArrayList<>(List.of(RedisKeys.state(key), RedisKeys.events(key), RedisKeys.mark(key)));
     if (settings.outboxCapacity() > 0) {
       keys.add(RedisKeys.OUTBOX);
     }
@@ -46,6 +46,7 @@ final class RedisCalls {
     argv.add(String.valueOf(settings.streamGraceSeconds()));
     argv.add(actor == null || actor.requestId() == null ? "" : actor.requestId());
     argv.add(String.valueOf(settings.outboxCapacity()));
+    argv.add(String.valueOf(settings.indexTtlSeconds()));
     argv.addAll(List.of(args));
     return guard(name, scripts.run(redis, name, keys, argv));
   }

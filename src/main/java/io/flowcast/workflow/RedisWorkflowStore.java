@@ -1,5 +1,6 @@
 package io.flowcast.workflow;
 
+import io.flowcast.bus.Addresses;
 import io.flowcast.bus.ApiException;
 import io.flowcast.health.FlowcastMeters;
 import io.flowcast.redis.RedisKeys;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -67,13 +69,16 @@ public final class RedisWorkflowStore implements WorkflowStore {
     JsonObject data = new JsonObject().put("status", spec.status()).put("state", spec.state())
         .put("metadata", spec.metadata());
     String rest = rest(WorkflowEvents.rest(key, EventTypes.CREATED, data, null, null, actor.subject(), now));
-    return (archive == null ? Future.<Workflow>succeededFuture(null) : archive.load(key)).compose(archived -> {
-      if (archived != null) {
-        return restore(key, archived).compose(v -> Future.failedFuture(exists(key)));
-      }
-      return calls.script("create", key, actor, spec.status(), spec.state().encode(), spec.metadata().encode(),
-          String.valueOf(spec.ttlSeconds()), Times.format(now), String.valueOf(now.toEpochMilli()), rest);
-    }).compose(r -> {
+    Function<Boolean, Future<Response>> attempt = checked -> calls.script("create", key, actor, spec.status(),
+        spec.state().encode(), spec.metadata().encode(), String.valueOf(spec.ttlSeconds()), Times.format(now),
+        String.valueOf(now.toEpochMilli()), rest, checked ? "1" : "0");
+    return attempt.apply(false).compose(first -> !outcome(first).equals("check") ? Future.succeededFuture(first)
+        // Redis does not know the id: it may live on in PostgreSQL. If PostgreSQL cannot say (it is down),
+        // the create goes ahead: writes keep being accepted, and a later life of an id wins in PostgreSQL.
+        : archive.load(key).recover(err -> Future.succeededFuture(null)).compose(archived -> archived == null
+            ? attempt.apply(true)
+            : restore(key, archived).compose(restored -> restored.equals("gone") ? attempt.apply(true)
+                : Future.failedFuture(exists(key))))).compose(r -> {
       String outcome = outcome(r);
       if (!outcome.equals("ok")) {
         return Future.failedFuture(outcome.equals("exists") ? exists(key) : backlogFull());
@@ -226,18 +231,49 @@ public final class RedisWorkflowStore implements WorkflowStore {
     if (archive == null) {
       return Future.succeededFuture(false);
     }
-    return archive.load(key).compose(w -> w == null ? Future.succeededFuture(false) : restore(key, w).map(true));
+    return archive.load(key).compose(w -> w == null ? unflushed(key) : restore(key, w).compose(
+        outcome -> switch (outcome) {
+          case "gone" -> Future.succeededFuture(false);
+          case "behind" -> {
+            vertx.eventBus().send(Addresses.FLUSH_NOW, null);
+            yield Future.failedFuture(ApiException.unavailable("recent changes to this workflow are still being "
+                + "written to PostgreSQL; retry shortly"));
+          }
+          default -> Future.succeededFuture(true);
+        }));
   }
 
-  private Future<Void> restore(WorkflowKey key, Workflow w) {
+  /** Not in PostgreSQL: 404, unless the write buffer still holds its life (then PostgreSQL is just behind). */
+  private Future<Boolean> unflushed(WorkflowKey key) {
+    return calls.send(Request.cmd(Command.HGET).arg(RedisKeys.mark(key)).arg("deleted")).compose(deleted -> {
+      if (deleted != null && deleted.toString().equals("0")) {
+        vertx.eventBus().send(Addresses.FLUSH_NOW, null);
+        return Future.failedFuture(ApiException.unavailable("recent changes to this workflow are still being "
+            + "written to PostgreSQL; retry shortly"));
+      }
+      return Future.succeededFuture(false);
+    });
+  }
+
+  /**
+   * Puts an archived workflow back: {@code restored} (or {@code present}), {@code gone} when Redis knows
+   * it was deleted since, {@code behind} when Redis knows newer events than the archive has yet.
+   */
+  private Future<String> restore(WorkflowKey key, Workflow w) {
     return calls.script("restore", key, null, w.status(), w.state().encode(), w.metadata().encode(),
         String.valueOf(w.version()), Times.format(w.createdAt()), Times.format(w.updatedAt()),
         String.valueOf(w.ttlSeconds()), String.valueOf(w.createdAt().toEpochMilli()), w.lastEventId(),
-        String.valueOf(w.lastSeq())).compose(r -> calls.send(List.of(
-            Request.cmd(Command.ZADD).arg(RedisKeys.tenantIndex(key.tenant())).arg(w.createdAt().toEpochMilli())
-                .arg(key.id()),
-            Request.cmd(Command.EXPIRE).arg(RedisKeys.tenantIndex(key.tenant())).arg(settings.indexTtlSeconds()))))
-        .mapEmpty();
+        String.valueOf(w.lastSeq())).compose(r -> {
+          String outcome = outcome(r);
+          if (!outcome.equals("restored")) {
+            return Future.succeededFuture(outcome);
+          }
+          return calls.send(List.of(
+              Request.cmd(Command.ZADD).arg(RedisKeys.tenantIndex(key.tenant())).arg(w.createdAt().toEpochMilli())
+                  .arg(key.id()),
+              Request.cmd(Command.EXPIRE).arg(RedisKeys.tenantIndex(key.tenant())).arg(settings.indexTtlSeconds())))
+              .map(outcome);
+        });
   }
 
   /** A short random pause before retrying a lost compare-and-set, growing with the attempts. */
