@@ -44,6 +44,7 @@ public final class FlushVerticle extends VerticleBase {
   private boolean again;
   private long timer = -1;
   private long lastClaim;
+  private String claimCursor = "0-0";
 
   public FlushVerticle(Settings settings, Redis redis, PgWriter writer, Readiness readiness, FlowcastMeters meters) {
     this.settings = settings;
@@ -213,8 +214,9 @@ public final class FlushVerticle extends VerticleBase {
     }
     lastClaim = now;
     return call(Request.cmd(Command.XAUTOCLAIM).arg(RedisKeys.OUTBOX).arg(RedisKeys.OUTBOX_GROUP)
-        .arg(settings.consumer()).arg(settings.claimIdleMs()).arg("0-0").arg("COUNT").arg(settings.batchSize()))
+        .arg(settings.consumer()).arg(settings.claimIdleMs()).arg(claimCursor).arg("COUNT").arg(settings.batchSize()))
         .map(r -> {
+          claimCursor = r.get(0).toString(); // where the next scan of idle entries goes on ("0-0": from the start)
           List<OutboxRecord> claimed = records(r.get(1));
           if (!claimed.isEmpty()) {
             log.info("flusher {} took over {} buffered entries of a flusher that stopped answering",
