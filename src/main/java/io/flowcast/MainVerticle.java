@@ -1,69 +1,46 @@
 package io.flowcast;
 
 import io.flowcast.auth.AuthVerticle;
-import io.flowcast.auth.InMemoryRefreshTokens;
-import io.flowcast.auth.RedisRefreshTokens;
 import io.flowcast.auth.RefreshTokens;
 import io.flowcast.auth.RevokedSessions;
 import io.flowcast.bus.Addresses;
 import io.flowcast.config.ConfigLoader;
 import io.flowcast.config.FlowcastConfig;
-import io.flowcast.fanout.EventTransport;
 import io.flowcast.flush.FlushVerticle;
-import io.flowcast.flush.PgArchive;
-import io.flowcast.flush.PgSupport;
 import io.flowcast.flush.PgWriter;
 import io.flowcast.fanout.FanoutVerticle;
-import io.flowcast.fanout.LocalEventTransport;
-import io.flowcast.fanout.RedisEventTransport;
 import io.flowcast.health.FlowcastMeters;
 import io.flowcast.health.Metrics;
 import io.flowcast.health.Readiness;
 import io.flowcast.http.HttpVerticle;
 import io.flowcast.ratelimit.RateLimits;
-import io.flowcast.redis.RedisClients;
-import io.flowcast.workflow.InMemoryWorkflowStore;
-import io.flowcast.workflow.RedisWorkflowStore;
-import io.flowcast.workflow.WorkflowStore;
 import io.flowcast.workflow.WorkflowVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
-import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.TimeUnit;
 
 /**
- * Loads and validates the configuration, chooses the backend, then deploys the verticles in order:
- * workflow (owns state), fan-out (carries events), HTTP (the edge, one per event loop). On shutdown the
- * HTTP side goes first, see {@link FlowcastHooks}.
+ * Loads and validates the configuration, chooses the backends ({@link Backends}), then deploys the
+ * verticles in order: workflow (owns state), fan-out (carries events), auth (token service), flush
+ * (with PostgreSQL), HTTP (the edge, one per event loop). On shutdown the HTTP side goes first, see
+ * {@link FlowcastHooks}.
  */
 public final class MainVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MainVerticle.class);
-  private static final long HEALTH_PROBE_MS = 2000;
 
   private FlowcastConfig config;
   private final Readiness readiness = new Readiness();
   private FlowcastMeters meters;
   private String httpDeployment;
   private MessageConsumer<Object> drainConsumer;
-  private Redis redis;
   private RateLimits limits;
-  private Pool pg;
-  private long healthTimer = -1;
-  private long pgTimer = -1;
-
-  /** The chosen storage and transport, and whether changes are flushed to PostgreSQL. */
-  private record Backend(WorkflowStore store, EventTransport transport, boolean persistence,
-      RefreshTokens refreshTokens) {
-  }
+  private Backends backends;
 
   private final RevokedSessions revokedSessions = new RevokedSessions();
 
@@ -72,27 +49,25 @@ public final class MainVerticle extends VerticleBase {
     config = FlowcastConfig.from(ConfigLoader.load(config(), System.getenv()));
     meters = new FlowcastMeters(Metrics.registry());
     readiness.fact("instance", config.instanceId()).fact("persistence", "off");
-    if (config.persistence() && config.redisUrl().isEmpty()) {
-      readiness.degraded("persistence", "pg.url is set but persistence needs the Redis backend (redis.url): "
-          + "PostgreSQL is not used");
-    }
+    backends = new Backends(vertx, config, readiness, meters);
     int httpInstances = config.httpInstances() == 0
         ? Math.max(1, Runtime.getRuntime().availableProcessors()) : config.httpInstances();
     drainConsumer = vertx.eventBus().consumer(Addresses.LIFECYCLE_DRAIN,
         m -> stopHttp().onComplete(ar -> m.reply(null)));
 
-    return chooseBackend()
+    return backends.choose()
         .compose(backend -> vertx.deployVerticle(new WorkflowVerticle(config, backend.store(), backend.persistence(), meters))
             .compose(id -> vertx.deployVerticle(new FanoutVerticle(backend.transport())))
             .compose(id -> watchRevocations(backend.refreshTokens()))
-            .compose(id -> vertx.deployVerticle(new AuthVerticle(config, backend.refreshTokens(), pg)))
+            .compose(id -> vertx.deployVerticle(new AuthVerticle(config, backend.refreshTokens(), backends.pg())))
             .compose(id -> backend.persistence() ? vertx.deployVerticle(new FlushVerticle(
                 new FlushVerticle.Settings(config.instanceId(), config.flushIntervalMs(), config.flushBatchSize(),
                     config.flushClaimIdleMs(), config.flushDrainTimeoutMs(), config.redisTimeoutMs()),
-                redis, new PgWriter(pg, config.pgTimeoutMs()), readiness, meters)) : Future.succeededFuture(id))
+                backends.redis(), new PgWriter(backends.pg(), config.pgTimeoutMs()), readiness, meters))
+                : Future.succeededFuture(id))
             .compose(id -> {
               // shared through Redis when this instance runs on it, else held in this process
-              limits = RateLimits.create(vertx, config, redis, readiness);
+              limits = RateLimits.create(vertx, config, backends.redis(), readiness);
               return vertx.deployVerticle(() -> new HttpVerticle(config, readiness::toJson, meters, revokedSessions,
                   limits), new DeploymentOptions().setInstances(httpInstances));
             })
@@ -103,104 +78,6 @@ public final class MainVerticle extends VerticleBase {
                   httpInstances, backend.store().name(), backend.transport().name(),
                   backend.persistence() ? config.persistenceMode() : "off");
             }));
-  }
-
-  private Future<Backend> chooseBackend() {
-    if (config.redisUrl().isEmpty()) {
-      return Future.succeededFuture(memory("no Redis configured: in-memory backend, a single instance; "
-          + "state is lost on restart"));
-    }
-    String where = redacted(config.redisUrl());
-    redis = RedisClients.pooled(vertx, config.redisUrl(), config.redisPoolSize(), (int) config.redisTimeoutMs());
-    return redis.send(Request.cmd(Command.PING)).timeout(config.redisTimeoutMs(), TimeUnit.MILLISECONDS)
-        .compose(pong -> redisBackend(where))
-        .recover(err -> {
-          if (config.redisFallback().equals("memory")) {
-            log.warn("Redis at {} is unreachable ({}); redis.fallback=memory, so this instance runs on the "
-                + "in-memory backend", where, err.getMessage());
-            redis.close();
-            redis = null;
-            return Future.succeededFuture(memory("Redis at " + where + " was unreachable at start "
-                + "(redis.fallback=memory): in-memory backend, a single instance"));
-          }
-          log.error("Redis at {} is unreachable ({}); redis.fallback=none, so this instance is not ready until "
-              + "Redis answers", where, err.getMessage());
-          return redisBackend(where);
-        });
-  }
-
-  private Backend memory(String why) {
-    readiness.fact("backend", "memory").fact("transport", "local");
-    readiness.degraded("backend", why);
-    return new Backend(new InMemoryWorkflowStore(config.eventsRetentionMax()), new LocalEventTransport(), false,
-        new InMemoryRefreshTokens(vertx));
-  }
-
-  private Future<Backend> redisBackend(String where) {
-    readiness.fact("backend", "redis").fact("transport", "redis").fact("redis", where);
-    boolean persistence = config.persistence();
-    PgArchive archive = null;
-    if (persistence) {
-      pg = PgSupport.pool(vertx, config.pgUrl(), config.pgPoolSize());
-      archive = new PgArchive(pg, config.pgTimeoutMs());
-      readiness.fact("persistence", config.persistenceMode()).fact("postgresql", redacted(config.pgUrl()));
-    }
-    RedisWorkflowStore store = new RedisWorkflowStore(vertx, redis, new RedisWorkflowStore.Settings(
-        config.eventsRetentionMax(), config.redisStreamGraceSeconds(), config.redisTimeoutMs(),
-        config.redisIndexTtlSeconds(), persistence ? config.flushBacklogMax() : 0), archive, meters);
-    readiness.down("redis", "not checked yet");
-    probeRedis(store);
-    healthTimer = vertx.setPeriodic(HEALTH_PROBE_MS, id -> probeRedis(store));
-    RedisEventTransport transport = new RedisEventTransport(vertx,
-        RedisClients.subscriber(vertx, config.redisUrl(), (int) config.redisTimeoutMs()),
-        RedisClients.database(config.redisUrl()), config.redisTimeoutMs(), readiness);
-    Backend backend = new Backend(store, transport, persistence,
-        new RedisRefreshTokens(redis, config.redisTimeoutMs()));
-    return persistence ? migrate().map(backend) : Future.succeededFuture(backend);
-  }
-
-  /**
-   * Brings the schema up to date. PostgreSQL down at start: write-behind starts anyway (changes wait in
-   * the write buffer) and keeps trying; write-through is not ready until it succeeds.
-   */
-  private Future<Void> migrate() {
-    boolean required = config.persistenceMode().equals("write-through");
-    readiness.down("postgresql", "schema not migrated yet");
-    return PgSupport.migrate(vertx, config.pgUrl())
-        .onSuccess(v -> {
-          readiness.up("postgresql", "schema migrated");
-          pgTimer = vertx.setPeriodic(HEALTH_PROBE_MS, id -> probePg(required));
-        })
-        .recover(err -> {
-          log.error("PostgreSQL migration failed ({}); retrying every {} ms", err.getMessage(), HEALTH_PROBE_MS);
-          markPg(required, false, "migration failed: " + err.getMessage());
-          vertx.setTimer(HEALTH_PROBE_MS, id -> migrate());
-          return Future.succeededFuture();
-        });
-  }
-
-  private void probePg(boolean required) {
-    pg.query("SELECT 1").execute().timeout(config.pgTimeoutMs(), TimeUnit.MILLISECONDS)
-        .onSuccess(r -> markPg(required, true, "SELECT 1 answered"))
-        .onFailure(err -> markPg(required, false, err.getMessage()));
-  }
-
-  /** PostgreSQL down stops readiness only in write-through; in write-behind it is a degraded mode. */
-  private void markPg(boolean required, boolean up, String detail) {
-    if (up) {
-      readiness.up("postgresql", detail);
-      readiness.recovered("postgresql");
-    } else if (required) {
-      readiness.down("postgresql", detail);
-    } else {
-      readiness.up("postgresql", "unreachable; changes wait in the write buffer: " + detail);
-      readiness.degraded("postgresql", "PostgreSQL is unreachable; changes wait in the write buffer (see flush)");
-    }
-  }
-
-  private void probeRedis(RedisWorkflowStore store) {
-    store.ping().onSuccess(v -> readiness.up("redis", "PING answered"))
-        .onFailure(err -> readiness.down("redis", err.getMessage()));
   }
 
   /** Revoked sessions: those recorded before this instance started, then every announcement. */
@@ -227,8 +104,6 @@ public final class MainVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(healthTimer);
-    vertx.cancelTimer(pgTimer);
     if (limits != null) {
       limits.close();
     }
@@ -236,12 +111,6 @@ public final class MainVerticle extends VerticleBase {
       drainConsumer.unregister();
     }
     // child verticles are already undeployed by now (see FlowcastHooks for the orderly path)
-    return (pg == null ? Future.<Void>succeededFuture() : pg.close())
-        .eventually(() -> redis == null ? Future.succeededFuture() : redis.close());
-  }
-
-  /** The URL without its password, for logs and {@code /ready}. */
-  static String redacted(String url) {
-    return url.replaceFirst("//([^:@/]*):[^@/]*@", "//$1:***@");
+    return backends == null ? Future.succeededFuture() : backends.close();
   }
 }
