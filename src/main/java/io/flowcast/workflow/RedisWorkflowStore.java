@@ -1,6 +1,5 @@
 package io.flowcast.workflow;
 
-import io.flowcast.bus.Addresses;
 import io.flowcast.bus.ApiException;
 import io.flowcast.health.FlowcastMeters;
 import io.flowcast.redis.RedisKeys;
@@ -20,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Workflows in Redis, shared by every instance: a state hash and an event stream per workflow, changed
@@ -42,6 +40,7 @@ public final class RedisWorkflowStore implements WorkflowStore {
   private final RedisListing listing;
   private final Settings settings;
   private final WorkflowArchive archive;
+  private final RedisCacheAside cache;
 
   /** @param archive the durable record, or null without persistence */
   public RedisWorkflowStore(Vertx vertx, Redis redis, Settings settings, WorkflowArchive archive,
@@ -49,6 +48,7 @@ public final class RedisWorkflowStore implements WorkflowStore {
     this.vertx = vertx;
     this.calls = new RedisCalls(redis, settings, meters);
     this.listing = new RedisListing(calls);
+    this.cache = new RedisCacheAside(vertx, calls, archive, settings.indexTtlSeconds());
     this.settings = settings;
     this.archive = archive;
   }
@@ -77,7 +77,7 @@ public final class RedisWorkflowStore implements WorkflowStore {
         // the create goes ahead: writes keep being accepted, and a later life of an id wins in PostgreSQL.
         : archive.load(key).recover(err -> Future.succeededFuture(null)).compose(archived -> archived == null
             ? attempt.apply(true)
-            : restore(key, archived).compose(restored -> restored.equals("gone") ? attempt.apply(true)
+            : cache.restore(key, archived).compose(restored -> restored.equals("gone") ? attempt.apply(true)
                 : Future.failedFuture(exists(key))))).compose(r -> {
       String outcome = outcome(r);
       if (!outcome.equals("ok")) {
@@ -99,7 +99,7 @@ public final class RedisWorkflowStore implements WorkflowStore {
       if (r != null) {
         return Future.succeededFuture(workflow(key, r));
       }
-      return reload(key).compose(restored -> restored ? calls.script("read", key, null)
+      return cache.reload(key).compose(restored -> restored ? calls.script("read", key, null)
               : Future.<Response>succeededFuture())
           .compose(again -> again == null ? Future.failedFuture(notFound(key))
               : Future.succeededFuture(workflow(key, again)));
@@ -173,7 +173,7 @@ public final class RedisWorkflowStore implements WorkflowStore {
   public Future<Mutation> appendEvent(WorkflowKey key, CustomEvent event, Actor actor) {
     String rest = rest(WorkflowEvents.rest(key, event.type(), event.data(), event.parentId(), event.metadata(),
         actor.subject(), Times.now()));
-    return withReload(key, () -> calls.script("append", key, actor, event.type(), rest)).compose(r ->
+    return cache.withReload(key, () -> calls.script("append", key, actor, event.type(), rest)).compose(r ->
         switch (outcome(r)) {
           case "ok" -> Future.succeededFuture(new Mutation(null, new JsonObject(r.get(2).toString()),
               Long.parseLong(r.get(4).toString())));
@@ -184,7 +184,7 @@ public final class RedisWorkflowStore implements WorkflowStore {
 
   @Override
   public Future<EventSlice> events(WorkflowKey key, String afterId, int limit) {
-    return withReload(key, () -> calls.script("events", key, null, afterId == null ? "" : afterId,
+    return cache.withReload(key, () -> calls.script("events", key, null, afterId == null ? "" : afterId,
         String.valueOf(limit + 1))).compose(r -> {
           if (r.get(0).toInteger() == 0) {
             return Future.failedFuture(notFound(key));
@@ -215,65 +215,6 @@ public final class RedisWorkflowStore implements WorkflowStore {
   /** Answers PING within the timeout, for readiness. */
   public Future<Void> ping() {
     return calls.send(Request.cmd(Command.PING)).mapEmpty();
-  }
-
-  /** Runs a script; when the workflow is not in Redis but in the archive, puts it back and runs it again. */
-  private Future<Response> withReload(WorkflowKey key, Supplier<Future<Response>> script) {
-    return script.get().compose(r -> {
-      boolean missing = r.get(0).toString().equals("missing") || r.get(0).toString().equals("0");
-      return missing ? reload(key).compose(restored -> restored ? script.get() : Future.succeededFuture(r))
-          : Future.succeededFuture(r);
-    });
-  }
-
-  /** Cache-aside: reads the workflow from the archive and puts it back into Redis; false when it is not there. */
-  private Future<Boolean> reload(WorkflowKey key) {
-    if (archive == null) {
-      return Future.succeededFuture(false);
-    }
-    return archive.load(key).compose(w -> w == null ? unflushed(key) : restore(key, w).compose(
-        outcome -> switch (outcome) {
-          case "gone" -> Future.succeededFuture(false);
-          case "behind" -> {
-            vertx.eventBus().send(Addresses.FLUSH_NOW, null);
-            yield Future.failedFuture(ApiException.unavailable("recent changes to this workflow are still being "
-                + "written to PostgreSQL; retry shortly"));
-          }
-          default -> Future.succeededFuture(true);
-        }));
-  }
-
-  /** Not in PostgreSQL: 404, unless the write buffer still holds its life (then PostgreSQL is just behind). */
-  private Future<Boolean> unflushed(WorkflowKey key) {
-    return calls.send(Request.cmd(Command.HGET).arg(RedisKeys.mark(key)).arg("deleted")).compose(deleted -> {
-      if (deleted != null && deleted.toString().equals("0")) {
-        vertx.eventBus().send(Addresses.FLUSH_NOW, null);
-        return Future.failedFuture(ApiException.unavailable("recent changes to this workflow are still being "
-            + "written to PostgreSQL; retry shortly"));
-      }
-      return Future.succeededFuture(false);
-    });
-  }
-
-  /**
-   * Puts an archived workflow back: {@code restored} (or {@code present}), {@code gone} when Redis knows
-   * it was deleted since, {@code behind} when Redis knows newer events than the archive has yet.
-   */
-  private Future<String> restore(WorkflowKey key, Workflow w) {
-    return calls.script("restore", key, null, w.status(), w.state().encode(), w.metadata().encode(),
-        String.valueOf(w.version()), Times.format(w.createdAt()), Times.format(w.updatedAt()),
-        String.valueOf(w.ttlSeconds()), String.valueOf(w.createdAt().toEpochMilli()), w.lastEventId(),
-        String.valueOf(w.lastSeq())).compose(r -> {
-          String outcome = outcome(r);
-          if (!outcome.equals("restored")) {
-            return Future.succeededFuture(outcome);
-          }
-          return calls.send(List.of(
-              Request.cmd(Command.ZADD).arg(RedisKeys.tenantIndex(key.tenant())).arg(w.createdAt().toEpochMilli())
-                  .arg(key.id()),
-              Request.cmd(Command.EXPIRE).arg(RedisKeys.tenantIndex(key.tenant())).arg(settings.indexTtlSeconds())))
-              .map(outcome);
-        });
   }
 
   /** A short random pause before retrying a lost compare-and-set, growing with the attempts. */

@@ -1,0 +1,104 @@
+package io.flowcast.workflow;
+
+import io.flowcast.bus.Addresses;
+import io.flowcast.bus.ApiException;
+import io.flowcast.redis.RedisKeys;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Cache-aside for the Redis store: a workflow that left Redis is read from the archive (PostgreSQL) and
+ * put back, unless the workflow's mark says the archive is not up to date with it yet (deleted since, or
+ * events still in the write buffer).
+ */
+final class RedisCacheAside {
+  private final Vertx vertx;
+  private final RedisCalls calls;
+  private final WorkflowArchive archive;
+  private final int indexTtlSeconds;
+
+  /** @param archive the durable record, or null without persistence (then nothing is ever reloaded) */
+  RedisCacheAside(Vertx vertx, RedisCalls calls, WorkflowArchive archive, int indexTtlSeconds) {
+    this.vertx = vertx;
+    this.calls = calls;
+    this.archive = archive;
+    this.indexTtlSeconds = indexTtlSeconds;
+  }
+
+  boolean enabled() {
+    return archive != null;
+  }
+
+  WorkflowArchive archive() {
+    return archive;
+  }
+
+  /** Runs a script; when the workflow is not in Redis but in the archive, puts it back and runs it again. */
+  Future<Response> withReload(WorkflowKey key, Supplier<Future<Response>> script) {
+    return script.get().compose(r -> {
+      boolean missing = r.get(0).toString().equals("missing") || r.get(0).toString().equals("0");
+      return missing ? reload(key).compose(restored -> restored ? script.get() : Future.succeededFuture(r))
+          : Future.succeededFuture(r);
+    });
+  }
+
+  /** Cache-aside: reads the workflow from the archive and puts it back into Redis; false when it is not there. */
+  Future<Boolean> reload(WorkflowKey key) {
+    if (archive == null) {
+      return Future.succeededFuture(false);
+    }
+    return archive.load(key).compose(w -> w == null ? unflushed(key) : restore(key, w).compose(
+        outcome -> switch (outcome) {
+          case "gone" -> Future.succeededFuture(false);
+          case "behind" -> {
+            vertx.eventBus().send(Addresses.FLUSH_NOW, null);
+            yield Future.failedFuture(ApiException.unavailable("recent changes to this workflow are still being "
+                + "written to PostgreSQL; retry shortly"));
+          }
+          default -> Future.succeededFuture(true);
+        }));
+  }
+
+  /** Not in PostgreSQL: 404, unless the write buffer still holds its life (then PostgreSQL is just behind). */
+  private Future<Boolean> unflushed(WorkflowKey key) {
+    return calls.send(Request.cmd(Command.HGET).arg(RedisKeys.mark(key)).arg("deleted")).compose(deleted -> {
+      if (deleted != null && deleted.toString().equals("0")) {
+        vertx.eventBus().send(Addresses.FLUSH_NOW, null);
+        return Future.failedFuture(ApiException.unavailable("recent changes to this workflow are still being "
+            + "written to PostgreSQL; retry shortly"));
+      }
+      return Future.succeededFuture(false);
+    });
+  }
+
+  /**
+   * Puts an archived workflow back: {@code restored} (or {@code present}), {@code gone} when Redis knows
+   * it was deleted since, {@code behind} when Redis knows newer events than the archive has yet.
+   */
+  Future<String> restore(WorkflowKey key, Workflow w) {
+    return calls.script("restore", key, null, w.status(), w.state().encode(), w.metadata().encode(),
+        String.valueOf(w.version()), Times.format(w.createdAt()), Times.format(w.updatedAt()),
+        String.valueOf(w.ttlSeconds()), String.valueOf(w.createdAt().toEpochMilli()), w.lastEventId(),
+        String.valueOf(w.lastSeq())).compose(r -> {
+          String outcome = outcome(r);
+          if (!outcome.equals("restored")) {
+            return Future.succeededFuture(outcome);
+          }
+          return calls.send(List.of(
+              Request.cmd(Command.ZADD).arg(RedisKeys.tenantIndex(key.tenant())).arg(w.createdAt().toEpochMilli())
+                  .arg(key.id()),
+              Request.cmd(Command.EXPIRE).arg(RedisKeys.tenantIndex(key.tenant())).arg(indexTtlSeconds)))
+              .map(outcome);
+        });
+  }
+
+  private static String outcome(Response r) {
+    return r.get(0).toString();
+  }
+}
