@@ -51,6 +51,13 @@ final class Accounts {
                 found.getString("scope"), found.getString("client_id")) : null));
   }
 
+  /** Whether the account or client behind a session may still get tokens (it exists and is not disabled). */
+  Future<Boolean> active(Session session) {
+    return session.clientId() != null
+        ? find(CLIENT, configClients, "client_id", session.clientId(), "secret_bcrypt").map(found -> found != null)
+        : find(ACCOUNT, configAccounts, "username", session.subject(), "password_bcrypt").map(found -> found != null);
+  }
+
   private Future<JsonObject> find(String sql, JsonArray fromConfig, String idField, String id, String hashField) {
     if (pg != null) {
       return pg.preparedQuery(sql).execute(Tuple.of(id)).timeout(timeoutMs, TimeUnit.MILLISECONDS).map(rows -> {

@@ -88,7 +88,10 @@ public final class AuthVerticle extends VerticleBase {
 
   private Future<JsonObject> refresh(String token) {
     return refreshTokens.rotate(token, config.refreshTtlSeconds()).compose(rotation -> switch (rotation.kind()) {
-      case OK -> Future.succeededFuture(answer(rotation.session(), rotation.next()));
+      case OK -> accounts.active(rotation.session()).compose(active -> active
+          ? Future.succeededFuture(answer(rotation.session(), rotation.next()))
+          : revokeSession(rotation.session().sid()).compose(v -> Future.failedFuture(OAuthException.of(
+              "invalid_grant", "the account is disabled or gone; the session is revoked"))));
       case REUSED -> {
         log.warn("refresh token reuse in session {} of {}: revoking the session", rotation.session().sid(),
             rotation.session().subject());

@@ -53,7 +53,13 @@ class PostgresAccountsTest {
             "grant_type", "password", "username", "alice", "password", "alice-dev-password"), null);
         assertThat(devAccount.statusCode()).as("the development account of config does not apply").isEqualTo(400);
 
+        String refresh = login.bodyAsJsonObject().getString("refresh_token");
         db.sql("UPDATE auth_accounts SET disabled_at = now() WHERE username = $1", user);
+        var refreshed = TokenEndpointTest.form(server, "/api/v1/auth/token", TokenEndpointTest.fields(
+            "grant_type", "refresh_token", "refresh_token", refresh), null);
+        assertThat(refreshed.statusCode()).as("a disabled account's session cannot be refreshed").isEqualTo(400);
+        assertThat(server.api().get("/api/v1/workflows", access).statusCode())
+            .as("and its access tokens are refused").isEqualTo(401);
         assertThat(TokenEndpointTest.form(server, "/api/v1/auth/token", TokenEndpointTest.fields(
             "grant_type", "password", "username", user, "password", "s3cret-pass"), null).statusCode())
             .as("a disabled account cannot sign in").isEqualTo(400);
