@@ -1,5 +1,6 @@
-// fetch() against /api/v1 with the bearer token; problem+json errors become ApiError.
-import { expire, token } from './session.js';
+// fetch() against /api/v1 with the bearer token; problem+json errors become ApiError. A 401 renews the
+// token once (when the sign-in can renew) and repeats the request with the new one.
+import { expire, renewAfter, token } from './session.js';
 
 export class ApiError extends Error {
   constructor(status, problem, retryAfter) {
@@ -27,28 +28,21 @@ export function describe(err) {
 
 /**
  * api('GET', '/api/v1/workflows', {query: {limit: 5}}) -> {status, data, etag}
- * A 401 signs the tab out (with the server's reason), unless {probe: true}.
+ * A 401 renews the token and repeats the request once; when it cannot be renewed the tab signs out
+ * (with the server's reason). {probe: true} (a token being checked, passed as bearer) does neither.
  */
 export async function api(method, path, { query, body, headers, probe = false, bearer = token() } = {}) {
   const url = new URL(path, location.origin);
   for (const [name, value] of Object.entries(query ?? {})) {
     if (value != null && value !== '') url.searchParams.set(name, String(value));
   }
-  const init = {
-    method,
-    cache: 'no-store',
-    headers: { Accept: 'application/json, application/problem+json', ...headers },
-  };
-  if (bearer) init.headers.Authorization = `Bearer ${bearer}`;
-  if (body !== undefined) {
-    init.headers['Content-Type'] = init.headers['Content-Type'] ?? 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  let response;
-  try {
-    response = await fetch(url, init);
-  } catch (err) {
-    throw new ApiError(0, { detail: String(err?.message ?? err) });
+  let response = await send(url, method, body, headers, bearer);
+  if (response.status === 401 && !probe && bearer) {
+    const renewed = await renewAfter(bearer);
+    if (renewed) {
+      response.body?.cancel().catch(() => {});
+      response = await send(url, method, body, headers, renewed);
+    }
   }
   const text = await response.text();
   let data = null;
@@ -67,6 +61,24 @@ export async function api(method, path, { query, body, headers, probe = false, b
     throw error;
   }
   return { status: response.status, data, etag: response.headers.get('ETag') };
+}
+
+async function send(url, method, body, headers, bearer) {
+  const init = {
+    method,
+    cache: 'no-store',
+    headers: { Accept: 'application/json, application/problem+json', ...headers },
+  };
+  if (bearer) init.headers.Authorization = `Bearer ${bearer}`;
+  if (body !== undefined) {
+    init.headers['Content-Type'] = init.headers['Content-Type'] ?? 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    throw new ApiError(0, { detail: String(err?.message ?? err) });
+  }
 }
 
 export const workflowPath = (id) => `/api/v1/workflows/${encodeURIComponent(id)}`;

@@ -11,8 +11,12 @@
 // and every type it has seen; an event of an unseen type shows up as a hole in seq, which the feed
 // fills from the history endpoint (learning the type), and a slow poll of the history catches an
 // unseen type that arrives while nothing else happens. See docs/DASHBOARD.md.
+//
+// Tokens: EventSource carries the access token in its URL and the server ends the stream when that token
+// expires (auth.expired). When the tab renews its token the feed reopens the stream with the new one,
+// after the last delivered event; an auth.expired or a refused stream renews the token first.
 import { api, workflowPath } from './api.js';
-import { token } from './session.js';
+import { renewAfter, session, token } from './session.js';
 
 const BUILT_IN = ['workflow.created', 'state.updated', 'status.changed', 'workflow.deleted', 'workflow.expired',
   'snapshot.created', 'state.rolled_back', 'draft.updated', 'draft.committed', 'draft.discarded',
@@ -29,6 +33,7 @@ export class WorkflowFeed {
   #id;
   #on;
   #es = null;
+  #bearer = null; // the access token #es was opened with
   #types = new Set(BUILT_IN);
   #lastSeq = null; // seq of the last event delivered (null: not known yet)
   #lastId = null; // its id (or the snapshot's), where a resume starts
@@ -44,11 +49,12 @@ export class WorkflowFeed {
   #pollTimer = null;
   #paused = false;
   #ended = false;
-  #stats = { received: [], duplicates: 0, gaps: 0, lateCopies: 0, learnedTypes: [], reconnects: 0, resets: 0, polls: 0 };
+  #stats = { received: [], duplicates: 0, gaps: 0, lateCopies: 0, learnedTypes: [], reconnects: 0, resets: 0, polls: 0,
+    renewals: 0, authExpired: 0 };
 
   /**
    * @param on {snapshot(workflow, kind), history(events), event(event), connection(state, info),
-   *            authExpired(), end(reason)}
+   *            authExpired(reason), end(reason)}
    */
   constructor(id, on) {
     this.#id = id;
@@ -59,6 +65,7 @@ export class WorkflowFeed {
     this.#emit('connecting');
     this.#open(null);
     this.#pollTimer = setInterval(() => this.#poll(), POLL_MS);
+    session.addEventListener('renewed', this.#onRenewed);
   }
 
   stop() {
@@ -66,6 +73,7 @@ export class WorkflowFeed {
     this.#close();
     clearInterval(this.#pollTimer);
     clearTimeout(this.#retryTimer);
+    session.removeEventListener('renewed', this.#onRenewed);
   }
 
   /** Signed out: stop listening, keep where we were. */
@@ -112,6 +120,7 @@ export class WorkflowFeed {
     if (lastEventId) url += `&last_event_id=${encodeURIComponent(lastEventId)}`;
     const es = new EventSource(url);
     this.#es = es;
+    this.#bearer = bearer;
     es.onopen = () => {
       if (es !== this.#es) return;
       this.#retryMs = 500;
@@ -175,13 +184,46 @@ export class WorkflowFeed {
     this.#retryMs = Math.min(this.#retryMs * 2, MAX_RETRY_MS);
   }
 
+  /**
+   * The tab has a new access token: the open stream would end when the old one expires, so reopen it
+   * now with the new one, after the last delivered event (the indicator stays as it is).
+   */
+  #onRenewed = () => {
+    if (this.#ended || this.#paused || !this.#es || this.#bearer === token()) return;
+    this.#stats.renewals++;
+    this.#close();
+    this.#reopen();
+  };
+
+  /** auth.expired: the stream's token expired (renew it, then resume) or the session ended. */
+  async #authEnded(reason) {
+    const used = this.#bearer;
+    this.#close();
+    this.#startReconnect();
+    const renewed = /revoked/i.test(reason ?? '') ? null : await renewAfter(used);
+    if (this.#ended || this.#paused) return;
+    if (renewed) {
+      this.#stats.renewals++;
+      clearTimeout(this.#retryTimer);
+      this.#reopen();
+      return;
+    }
+    this.#paused = true;
+    this.#emit('paused', { reason: 'expired' });
+    this.#on.authExpired(reason);
+  }
+
   #onFrame = (e) => {
     if (e.target !== this.#es) return;
     if (e.type === 'auth.expired') {
-      this.#close();
-      this.#paused = true;
-      this.#emit('paused', { reason: 'expired' });
-      this.#on.authExpired();
+      this.#stats.authExpired++;
+      let reason = null;
+      try {
+        reason = JSON.parse(e.data)?.reason ?? null;
+      } catch {
+        // no reason given
+      }
+      this.#authEnded(typeof reason === 'string' ? reason : null);
       return;
     }
     let data;

@@ -1,9 +1,12 @@
-// Boot, hash routing, sign-in and the header. Views are functions (container, params) -> controller
-// {unmount?, pause?, resume?, feed?}; a view stays mounted (hidden) while the tab signs in again,
-// then resumes where it was.
+// Boot, hash routing, sign-in (user name and password through the token endpoint, or a pasted token)
+// and the header. Views are functions (container, params) -> controller {unmount?, pause?, resume?,
+// feed?}; a view stays mounted (hidden) while the tab signs in again, then resumes where it was.
 import { api, describe } from './api.js';
+import { AuthError, grant, revoke } from './auth.js';
 import { clear, focusHeading, formatTime } from './dom.js';
-import { claims, decodeClaims, expiresAt, session, signIn, signOut, token } from './session.js';
+import {
+  claims, decodeClaims, expiresAt, renewable, session, signIn, signInWithGrant, signOut, token,
+} from './session.js';
 import { createView } from './views/create.js';
 import { listView } from './views/list.js';
 import { unavailableView } from './views/unavailable.js';
@@ -84,20 +87,31 @@ function showSignIn(message) {
   signin.hidden = false;
   $('nav').hidden = true;
   $('who').hidden = true;
+  notice(message);
+  for (const id of ['signin-error', 'password-error']) $(id).hidden = true;
+  for (const id of ['token', 'username', 'password']) $(id).removeAttribute('aria-invalid');
+  $('password').value = '';
+  $('signin-title').focus();
+}
+
+function notice(message) {
   const note = $('signin-message');
   note.hidden = !message;
   note.textContent = message ?? '';
-  $('signin-error').hidden = true;
-  $('signin-title').focus();
 }
 
 function hideSignIn() {
   signin.hidden = true;
   view.hidden = false;
   $('nav').hidden = false;
-  const c = claims();
-  const exp = expiresAt(c);
   $('who').hidden = false;
+  showWho();
+}
+
+/** Who is signed in; a pasted token also says until when (a password sign-in renews itself). */
+function showWho() {
+  const c = claims();
+  const exp = renewable() ? null : expiresAt(c);
   $('who-text').textContent = `${c?.sub ?? '?'} · tenant ${c?.tenant ?? 'default'}`
     + (exp ? ` · token until ${formatTime(exp.toISOString())}` : '');
 }
@@ -121,6 +135,62 @@ session.addEventListener('signedin', () => {
   } else {
     render();
   }
+});
+
+session.addEventListener('renewed', () => {
+  if (!$('who').hidden) showWho();
+});
+
+/** The user-facing reason a password sign-in failed (RFC 6749 errors of the token endpoint). */
+function passwordFailure(err) {
+  if (err.error === 'invalid_grant') return 'Wrong user name or password.';
+  if (err.error === 'unsupported_grant_type' || err.status === 404 || err.status === 405) {
+    return 'This server does not offer sign-in with a password. Use an access token instead (below).';
+  }
+  if (err.status === 0) return 'The server cannot be reached. Check the connection and try again.';
+  if (err.status === 429) return `Too many sign-in attempts; try again in ${err.retryAfter ?? 'a few'} s.`;
+  if (err.status >= 500) return `The server cannot sign you in right now (${err.message}). Try again shortly.`;
+  return `The server refused the sign-in: ${err.message}.`;
+}
+
+$('password-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const form = e.currentTarget;
+  const user = $('username');
+  const pass = $('password');
+  const error = $('password-error');
+  const submit = $('password-submit');
+  user.removeAttribute('aria-invalid');
+  pass.removeAttribute('aria-invalid');
+  const fail = (text, field = pass) => {
+    error.hidden = false;
+    error.textContent = text;
+    field.setAttribute('aria-invalid', 'true');
+    field.focus();
+  };
+  const username = user.value.trim();
+  if (!username) return fail('Enter your user name.', user);
+  if (!pass.value) return fail('Enter your password.');
+  submit.disabled = true;
+  form.setAttribute('aria-busy', 'true');
+  let answer;
+  try {
+    answer = await grant({ grant_type: 'password', username, password: pass.value });
+    if (!decodeClaims(answer.access_token)) throw new AuthError(200, 'invalid_response', 'the access token is not a JWT');
+    await api('GET', '/api/v1/workflows', { query: { limit: 1 }, probe: true, bearer: answer.access_token });
+  } catch (err) {
+    if (answer?.refresh_token) revoke(answer.refresh_token).catch(() => {}); // signed in, but of no use here
+    pass.value = '';
+    if (err.status === 403) return fail('This account may not read workflows (it needs the workflows:read scope).');
+    return fail(err instanceof AuthError ? passwordFailure(err) : describe(err));
+  } finally {
+    submit.disabled = false;
+    form.removeAttribute('aria-busy');
+  }
+  user.value = '';
+  pass.value = '';
+  error.hidden = true;
+  signInWithGrant(answer);
 });
 
 $('signin-form').addEventListener('submit', async (e) => {
@@ -153,7 +223,12 @@ $('signin-form').addEventListener('submit', async (e) => {
   signIn(value);
 });
 
-$('sign-out').addEventListener('click', () => signOut());
+$('sign-out').addEventListener('click', async () => {
+  const { error } = await signOut();
+  if (error && !token()) {
+    notice(`Signed out in this tab, but the server did not confirm that the session ended (${error.message}).`);
+  }
+});
 $('skip').addEventListener('click', (e) => {
   e.preventDefault(); // the hash is the route
   (signin.hidden ? view : $('signin-title')).focus();
@@ -162,10 +237,13 @@ window.addEventListener('hashchange', () => {
   if (token()) render(); // signed out: the sign-in form stays; the new route opens after it
 });
 
-// Test and debug hook (no data, no token): inspect the open feed, or drop its connection.
+// Test and debug hook (no data, no token): inspect the open feed, drop its connection, or send n
+// authenticated requests at once through the API layer (their HTTP statuses).
 window.__flowcast = Object.freeze({
   stats: () => current?.feed?.stats() ?? null,
   dropStream: () => current?.feed?.dropStream(),
+  checkAuth: (n = 1) => Promise.all(Array.from({ length: Math.min(Math.max(1, n), 10) }, () =>
+    api('GET', '/api/v1/workflows', { query: { limit: 1 } }).then((r) => r.status, (err) => err.status ?? 0))),
 });
 
 render();

@@ -5,10 +5,15 @@
 // Environment: FLOWCAST_BASE_URL, FLOWCAST_TOKEN (read-write token), FLOWCAST_SCREENSHOT_DIR (default
 // target/screenshots), FLOWCAST_JWT_SECRET / _ISSUER / _AUDIENCE (to mint a short-lived token for the
 // expiry step; without a secret that step is skipped), CHROMIUM (default /usr/bin/chromium).
+// The password sign-in steps need FLOWCAST_USERNAME, FLOWCAST_PASSWORD (an account of the token
+// endpoint), FLOWCAST_ACCOUNT_TOKEN (a read-write token for that account's tenant, for the script's own
+// API calls) and FLOWCAST_ACCESS_TTL (the server's auth.access_ttl_seconds; short, e.g. 10, so the page
+// renews its token during the run); without them they are skipped.
 // Run by DashboardBrowserTest; exits 0 when every step passed.
 //
 // The page is loaded through a small TCP proxy so the test can cut every connection (a network
-// failure, as the browser sees it) and watch EventSource resume with Last-Event-ID.
+// failure, as the browser sees it), watch EventSource resume with Last-Event-ID, and see what the page
+// sends to the token endpoint.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -25,6 +30,12 @@ const CLAIMS = JSON.parse(Buffer.from(TOKEN.split('.')[1], 'base64url').toString
 const RUN = Date.now().toString(36);
 const XSS = `<img src=x onerror="window.__xss=1;alert('xss')"><script>window.__xss=2</script>`;
 const LIVE_WITHIN_MS = 1000;
+const USERNAME = process.env.FLOWCAST_USERNAME;
+const PASSWORD = process.env.FLOWCAST_PASSWORD;
+const ACCOUNT_TOKEN = process.env.FLOWCAST_ACCOUNT_TOKEN;
+const ACCESS_TTL = Number(process.env.FLOWCAST_ACCESS_TTL) || 0;
+const PASSWORD_STEPS = Boolean(USERNAME && PASSWORD && ACCOUNT_TOKEN && ACCESS_TTL);
+let apiToken = TOKEN; // the script's own API calls (the account's tenant in the password steps)
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const started = Date.now();
@@ -41,7 +52,7 @@ function required(name) {
 
 // ---------------------------------------------------------------- API (node fetch, straight to the server)
 
-async function call(method, path, body, { token = TOKEN, contentType = 'application/json' } = {}) {
+async function call(method, path, body, { token = apiToken, contentType = 'application/json' } = {}) {
   const response = await fetch(BASE + path, {
     method,
     headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': contentType }) },
@@ -67,6 +78,19 @@ async function history(id) {
   }
 }
 
+const claimsOf = (jwt) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString());
+
+/** Polls fn (node side) until it returns something truthy. */
+async function waitUntil(fn, what, timeoutMs = 10_000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
 /** An HS256 token like the server's own (for the expiry step). */
 function mintToken(ttlSeconds, secret = process.env.FLOWCAST_JWT_SECRET) {
   const now = Math.floor(Date.now() / 1000);
@@ -83,8 +107,20 @@ function mintToken(ttlSeconds, secret = process.env.FLOWCAST_JWT_SECRET) {
 
 async function startProxy(target) {
   const sockets = new Set();
-  const streamRequests = []; // {lastEventIdHeader, lastEventIdParam} of every SSE request seen on the wire
+  const streamRequests = []; // {lastEventIdHeader, lastEventIdParam, accessToken} of every SSE request on the wire
+  const authRequests = []; // {path, params} of every POST to /api/v1/auth/* (form bodies)
   let refuseUntil = 0;
+  const record = (method, path, header, body) => {
+    const url = new URL(path, 'http://x');
+    if (method === 'GET' && /\/stream$/.test(url.pathname)) {
+      const seen = { lastEventIdHeader: header('last-event-id'), lastEventIdParam: url.searchParams.get('last_event_id') };
+      // not enumerable: tokens stay out of the logs
+      Object.defineProperty(seen, 'accessToken', { value: url.searchParams.get('access_token') });
+      streamRequests.push(seen);
+    } else if (method === 'POST' && url.pathname.startsWith('/api/v1/auth/')) {
+      authRequests.push({ path: url.pathname, params: Object.fromEntries(new URLSearchParams(body)) });
+    }
+  };
   const server = net.createServer((client) => {
     if (Date.now() < refuseUntil) {
       client.resetAndDestroy();
@@ -103,22 +139,32 @@ async function startProxy(target) {
       socket.on('error', done);
       socket.on('close', done);
     }
-    let head = '';
+    // reads the requests going by (head, then Content-Length bytes of body); the bytes pass unchanged
+    let buffer = Buffer.alloc(0);
+    let request = null;
     client.on('data', (chunk) => {
-      head += chunk.toString('latin1');
-      for (let end = head.indexOf('\r\n\r\n'); end >= 0; end = head.indexOf('\r\n\r\n')) {
-        const [requestLine, ...headers] = head.slice(0, end).split('\r\n');
-        head = head.slice(end + 4); // request bodies are JSON without blank lines; only GET heads matter here
-        const [method, path = ''] = requestLine.split(' ');
-        if (method === 'GET' && /\/stream(\?|$)/.test(path)) {
-          const header = headers.find((line) => /^last-event-id:/i.test(line));
-          streamRequests.push({
-            lastEventIdHeader: header ? header.slice(header.indexOf(':') + 1).trim() : null,
-            lastEventIdParam: new URL(path, 'http://x').searchParams.get('last_event_id'),
-          });
+      buffer = Buffer.concat([buffer, chunk]);
+      for (;;) {
+        if (!request) {
+          const end = buffer.indexOf('\r\n\r\n');
+          if (end < 0) {
+            if (buffer.length > 65536) buffer = Buffer.alloc(0);
+            return;
+          }
+          const [requestLine, ...headers] = buffer.subarray(0, end).toString('latin1').split('\r\n');
+          buffer = buffer.subarray(end + 4);
+          const header = (name) => {
+            const line = headers.find((l) => l.toLowerCase().startsWith(`${name}:`));
+            return line ? line.slice(line.indexOf(':') + 1).trim() : null;
+          };
+          const [method, path = ''] = requestLine.split(' ');
+          request = { method, path, header, length: Number(header('content-length')) || 0 };
         }
+        if (buffer.length < request.length) return;
+        record(request.method, request.path, request.header, buffer.subarray(0, request.length).toString('utf8'));
+        buffer = buffer.subarray(request.length);
+        request = null;
       }
-      if (head.length > 65536) head = head.slice(-65536);
     });
     client.pipe(upstream);
     upstream.pipe(client);
@@ -127,6 +173,7 @@ async function startProxy(target) {
   return {
     url: `http://127.0.0.1:${server.address().port}`,
     streamRequests,
+    authRequests,
     /** Resets every open connection (browser <-> server) and refuses new ones for a while: an outage. */
     cut(outageMs) {
       refuseUntil = Date.now() + outageMs;
@@ -163,9 +210,9 @@ const context = await chromium.launchPersistentContext(profile, {
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 const watchdog = setTimeout(() => {
-  console.error('FAILED: the run took longer than 150 s');
+  console.error('FAILED: the run took longer than 210 s');
   process.exit(1);
-}, 150_000);
+}, 210_000);
 
 const page = context.pages()[0] ?? await context.newPage();
 const pageErrors = [];
@@ -182,6 +229,16 @@ page.setDefaultTimeout(10_000);
 
 const shot = (name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 const text = (selector) => page.locator(selector).innerText();
+/** The tab's sessionStorage, as an object. */
+const storage = (p = page) => p.evaluate(() => Object.fromEntries(Object.entries(sessionStorage)));
+/** The storage of a password sign-in between renewals (a refresh token is out of storage while it is spent). */
+const sessionTokens = () => waitUntil(async () => {
+  const kept = await storage();
+  return kept['flowcast.token'] && kept['flowcast.refresh_token'] ? kept : null;
+}, 'a stored refresh token', 5000);
+/** The refresh-token grants the page sent since the index `from` of proxy.authRequests. */
+const refreshesSince = (from) => proxy.authRequests.slice(from).filter((r) => r.params.grant_type === 'refresh_token');
+const connectionState = () => page.evaluate(() => document.querySelector('#connection')?.dataset.state);
 
 /** The seqs in the event log, top to bottom (newest first). */
 const logSeqs = () => page.$$eval('#event-log li[data-seq]', (lis) => lis.map((li) => Number(li.dataset.seq)));
@@ -474,6 +531,211 @@ try {
     assert.match(await text('#connection'), /deleted/);
     await shot('13-deleted');
   });
+
+  if (PASSWORD_STEPS) {
+    const authId = `auth-${RUN}`;
+    const broken = (jwt) => `${jwt.slice(0, jwt.lastIndexOf('.') + 1)}${Buffer.from('not the signature').toString('base64url')}`;
+
+    await step('password sign-in: a missing and a wrong password are refused with a clear message', async () => {
+      await page.click('#sign-out');
+      await page.locator('#signin').waitFor({ state: 'visible' });
+      assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'signing out empties the tab\'s storage');
+      assert.equal(await page.locator('#signin-message').isHidden(), true);
+      await page.goto(`${proxy.url}/#/`);
+      const sent = proxy.authRequests.length;
+      await page.fill('#username', USERNAME);
+      await page.click('#password-form button[type=submit]');
+      await page.locator('#password-error').filter({ hasText: 'Enter your password' }).waitFor();
+      assert.equal(proxy.authRequests.length, sent, 'nothing is sent without a password');
+      await page.fill('#password', `${PASSWORD}-wrong`);
+      await page.click('#password-form button[type=submit]');
+      await page.locator('#password-error').filter({ hasText: 'Wrong user name or password.' }).waitFor();
+      assert.equal(await page.getAttribute('#password', 'aria-invalid'), 'true');
+      assert.equal(await page.inputValue('#password'), '', 'the wrong password is cleared');
+      assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+      assert.deepEqual(proxy.authRequests.slice(sent).map((r) => [r.path, r.params.grant_type]),
+        [['/api/v1/auth/token', 'password']]);
+      await expectAccessibleBasics('sign-in with both ways');
+      await shot('14-signin-wrong-password');
+      await page.setViewportSize({ width: 360, height: 780 });
+      await sleep(100);
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'sign-in fits 360 px');
+      await shot('15-signin-360');
+      await page.setViewportSize({ width: 1280, height: 900 });
+    });
+
+    await step('sign in with user name and password: tokens in sessionStorage only', async () => {
+      await page.fill('#username', USERNAME);
+      await page.fill('#password', PASSWORD);
+      await page.click('#password-form button[type=submit]');
+      await page.locator('#list-message').filter({ hasText: 'No ' }).waitFor(); // the account's tenant is empty
+      const kept = await storage();
+      const claims = claimsOf(kept['flowcast.token']);
+      assert.equal(claims.sub, USERNAME);
+      assert.equal(claims.exp - claims.iat, ACCESS_TTL, 'an access token of the token endpoint');
+      assert.ok(claims.sid && kept['flowcast.refresh_token'], 'a session with a refresh token');
+      assert.equal(await page.evaluate(() => localStorage.length), 0);
+      assert.equal(await page.evaluate(() => document.cookie), '');
+      assert.equal(await text('#who-text'), `${USERNAME} · tenant ${claims.tenant}`);
+      assert.equal(await page.inputValue('#password'), '');
+    });
+
+    await step('a 401 renews the token once, also for five requests refused at the same time', async () => {
+      const sent = proxy.authRequests.length;
+      const before = await sessionTokens();
+      // the server refuses this copy (wrong signature) as it refuses an expired token
+      await page.evaluate((t) => sessionStorage.setItem('flowcast.token', t), broken(before['flowcast.token']));
+      const statuses = await page.evaluate(() => window.__flowcast.checkAuth(5));
+      assert.deepEqual(statuses, [200, 200, 200, 200, 200], 'each request repeated once with the new token');
+      const refreshes = refreshesSince(sent);
+      assert.equal(refreshes.length, 1, `one refresh for all: ${JSON.stringify(refreshes.length)}`);
+      assert.equal(refreshes[0].params.refresh_token, before['flowcast.refresh_token']);
+      const after = await storage();
+      assert.notEqual(after['flowcast.refresh_token'], before['flowcast.refresh_token'], 'rotated');
+      assert.equal((await fetch(`${BASE}/api/v1/workflows?limit=1`,
+        { headers: { Authorization: `Bearer ${after['flowcast.token']}` } })).status, 200);
+    });
+
+    await step(`the access token (${ACCESS_TTL} s) is renewed before it expires while events stream: `
+      + 'nothing lost or repeated', async () => {
+      apiToken = ACCOUNT_TOKEN;
+      await call('POST', '/api/v1/workflows', { id: authId, status: 'running', state: { n: 0 } });
+      await page.goto(`${proxy.url}/#/w/${authId}`);
+      await page.waitForFunction(() => document.querySelector('#connection').dataset.state === 'live');
+      await recordConnection();
+      const first = await sessionTokens();
+      const streams0 = proxy.streamRequests.length;
+      const sent = proxy.authRequests.length;
+      const rounds = Math.ceil((ACCESS_TTL * 2.3 * 1000) / 250); // long enough for two renewals
+      await churn(authId, rounds, { every: 250 });
+      const { last } = await expectExactlyOnce(authId);
+      // the stream follows each renewal (read when no renewal is half-way)
+      const { stats, presented, streams } = await waitUntil(async () => {
+        const now = { stats: await page.evaluate(() => window.__flowcast.stats()),
+          presented: refreshesSince(sent).map((r) => r.params.refresh_token),
+          streams: proxy.streamRequests.slice(streams0) };
+        return now.stats.renewals === now.presented.length && now.streams.length === now.presented.length ? now : null;
+      }, 'one reopened stream per renewal');
+      assert.ok(presented.length >= 2, `renewed at least twice: ${presented.length}`);
+      assert.equal(new Set(presented).size, presented.length, 'no refresh token was presented twice');
+      assert.equal(presented[0], first['flowcast.refresh_token'], 'the stored refresh token was the one spent');
+      assert.ok(streams.every((r) => r.lastEventIdParam && !r.lastEventIdHeader), 'each reopened with last_event_id');
+      const tokens = [first['flowcast.token'], ...streams.map((r) => r.accessToken)];
+      assert.equal(new Set(tokens).size, tokens.length, 'each stream with the new access token');
+      assert.equal(stats.reconnects, 0, 'no reconnect was needed');
+      const states = await page.evaluate(() => window.__states);
+      assert.ok(states.every((s) => s === 'live'), `the indicator stayed live: ${states}`);
+      assert.ok(await page.locator('#signin').isHidden());
+      log(`  ${presented.length} renewals, ${last} events shown once each; streams reopened after `
+        + `${streams.map((r) => r.lastEventIdParam).join(', ')}`);
+      await shot('16-renewed');
+    });
+
+    await step('reloaded, then the renewal timer is late (clock paused): the stream\'s auth.expired renews once '
+      + 'and the view resumes with last_event_id', async () => {
+      await page.clock.install();
+      await page.reload();
+      await page.waitForFunction(() => document.querySelector('#connection')?.dataset.state === 'live');
+      await sessionTokens(); // the reloaded tab keeps its session
+      await expectExactlyOnce(authId);
+      await recordConnection();
+      const streams0 = proxy.streamRequests.length;
+      const sent = proxy.authRequests.length;
+      await page.clock.pauseAt(await page.evaluate(() => Date.now() + 10));
+      // the page's timers stand still; the server still ends the stream when its token expires
+      let n = 1000;
+      await waitUntil(async () => {
+        await patch(authId, { state: { n: n++ } });
+        await sleep(200);
+        return proxy.streamRequests.length > streams0 && await connectionState() === 'resumed';
+      }, 'auth.expired, a renewal and the stream reopened', (ACCESS_TTL + 8) * 1000);
+      await churn(authId, 6, { from: 2000, every: 50 });
+      const refreshes = refreshesSince(sent);
+      const streams = proxy.streamRequests.slice(streams0);
+      assert.equal(refreshes.length, 1, 'renewed once');
+      assert.equal(streams.length, 1, `reopened once: ${JSON.stringify(streams.length)}`);
+      assert.ok(streams[0].lastEventIdParam, 'with last_event_id');
+      assert.equal(streams[0].accessToken, (await storage())['flowcast.token'], 'with the new token');
+      const states = await page.evaluate(() => window.__states);
+      assert.ok(states.includes('reconnecting') && !states.includes('paused'), `indicator went ${states}`);
+      await page.clock.resume();
+      const { last, stats } = await expectExactlyOnce(authId);
+      assert.equal(stats.authExpired, 1, `the stream said auth.expired: ${JSON.stringify(stats.authExpired)}`);
+      log(`  ${last} events shown once each; indicator ${states.join(' → ')}; renewals ${stats.renewals}`);
+    });
+
+    await step('a copied tab (window.open copies sessionStorage) does not renew with the same refresh token',
+      async () => {
+        const [copy] = await Promise.all([context.waitForEvent('page'), page.evaluate(() => {
+          window.open(location.href);
+        })]);
+        await copy.waitForLoadState();
+        assert.ok((await storage(copy))['flowcast.token'], 'the copy got the access token');
+        await waitUntil(async () => !(await storage(copy))['flowcast.refresh_token'], 'the copy to drop the refresh token',
+          5000);
+        assert.ok((await storage())['flowcast.refresh_token'], 'the original keeps it');
+        await copy.close();
+      });
+
+    await step('sign-out revokes the session: its access token gets 401', async () => {
+      const kept = await sessionTokens();
+      const sent = proxy.authRequests.length;
+      await page.click('#sign-out');
+      await page.locator('#signin').waitFor({ state: 'visible' });
+      assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'the tab\'s storage is empty');
+      const revoked = await waitUntil(() => proxy.authRequests.slice(sent).find((r) => r.path === '/api/v1/auth/revoke'),
+        'the revocation');
+      assert.equal(revoked.params.token.split('.')[0], kept['flowcast.refresh_token'].split('.')[0],
+        'the session\'s refresh token');
+      assert.ok(!proxy.authRequests.slice(0, sent).some((r) => r.params.refresh_token === revoked.params.token),
+        'a refresh token that was not spent yet');
+      const status = () => fetch(`${BASE}/api/v1/workflows?limit=1`,
+        { headers: { Authorization: `Bearer ${kept['flowcast.token']}` } }).then((r) => r.status);
+      await waitUntil(async () => (await status()) === 401, 'the old access token to be refused', 3000);
+      assert.equal(await page.locator('#signin-message').isHidden(), true, 'no error on a normal sign-out');
+      await shot('17-signed-out');
+    });
+
+    await step('a refresh that fails shows the sign-in with a clear message; signing in again resumes the view',
+      async () => {
+        await page.goto(`${proxy.url}/#/w/${authId}`);
+        await page.fill('#username', USERNAME);
+        await page.fill('#password', PASSWORD);
+        await page.click('#password-form button[type=submit]');
+        await page.locator('h1.wf-id').filter({ hasText: authId }).waitFor();
+        await page.waitForFunction(() => document.querySelector('#connection').dataset.state === 'live');
+        await expectExactlyOnce(authId);
+        const kept = await sessionTokens();
+        await page.evaluate(([t, r]) => {
+          sessionStorage.setItem('flowcast.token', t);
+          sessionStorage.setItem('flowcast.refresh_token', r);
+        }, [broken(kept['flowcast.token']), `${kept['flowcast.refresh_token'].split('.')[0]}.not-the-token`]);
+        await page.evaluate(() => window.__flowcast.dropStream()); // reopens with the refused token
+        await page.locator('#signin-message').filter({ hasText: 'Your session has ended' }).waitFor();
+        log(`  message: ${await text('#signin-message')}`);
+        assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+        assert.equal(await connectionState(), 'paused');
+        await shot('18-renewal-failed');
+        await churn(authId, 4, { from: 3000 }); // while signed out
+        await page.fill('#username', USERNAME);
+        await page.fill('#password', PASSWORD);
+        await page.click('#password-form button[type=submit]');
+        await page.waitForFunction(() => document.querySelector('#connection').dataset.state === 'resumed');
+        await expectExactlyOnce(authId);
+      });
+
+    await step('the session revoked elsewhere: the live view stops with a message', async () => {
+      const kept = await sessionTokens();
+      const answer = await fetch(`${BASE}/api/v1/auth/revoke`, {
+        method: 'POST', body: new URLSearchParams({ token: kept['flowcast.refresh_token'] }),
+      });
+      assert.equal(answer.status, 200);
+      await page.locator('#signin-message').filter({ hasText: 'ended on the server' }).waitFor();
+      assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+    });
+  } else {
+    log('skipping the password sign-in steps: FLOWCAST_USERNAME, _PASSWORD, _ACCOUNT_TOKEN or _ACCESS_TTL is not set');
+  }
 
   assert.deepEqual(pageErrors, [], 'no uncaught error in the page');
   assert.deepEqual(dialogs, [], 'no dialog opened');

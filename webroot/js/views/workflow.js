@@ -188,8 +188,11 @@ export function workflowView(container, { id }) {
       connection.dataset.fromSeq = info.fromSeq ?? '';
       connection.textContent = CONNECTION_TEXT[state](info);
     },
-    authExpired() {
-      expire('Your session expired. Sign in again: the workflow view resumes where it stopped.');
+    authExpired(reason) {
+      expire(/revoked/i.test(reason ?? '')
+        ? 'Your session was ended on the server (signed out or revoked). Sign in again: the workflow view '
+          + 'resumes where it stopped.'
+        : 'Your session expired. Sign in again: the workflow view resumes where it stopped.');
     },
     end(reason) {
       banner.hidden = false;

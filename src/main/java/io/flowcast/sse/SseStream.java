@@ -280,7 +280,7 @@ public final class SseStream {
 
   private void scheduleExpiry(long expiresAtEpochSecond) {
     long delay = expiresAtEpochSecond * 1000 - System.currentTimeMillis();
-    expiryTimer = vertx.setTimer(Math.max(1, delay), id -> authEnded("the access token expired"));
+    expiryTimer = vertx.setTimer(Math.max(1, delay), id -> authEnded("expired", "the access token expired"));
   }
 
   /** The session this stream's token belongs to (its {@code sid}), or null. */
@@ -289,8 +289,8 @@ public final class SseStream {
   }
 
   /** Access ended (token expired or session revoked): tell the client, then close. */
-  void authEnded(String reason) {
-    write(SseFrames.event(null, "auth.expired", new JsonObject().put("reason", reason).encode()));
+  void authEnded(String code, String reason) {
+    write(SseFrames.event(null, "auth.expired", new JsonObject().put("code", code).put("reason", reason).encode()));
     end();
   }
 

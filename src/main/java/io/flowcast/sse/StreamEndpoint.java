@@ -32,6 +32,10 @@ public final class StreamEndpoint implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     Caller caller = AuthHandler.caller(ctx);
     caller.require(Caller.READ);
+    if (caller.expiresAtEpochSecond() * 1000 <= System.currentTimeMillis()) {
+      // accepted within the clock-skew leeway, but a stream would end at once: ask for a fresh token
+      throw new ApiException(401, "the token has expired; renew it before opening a stream");
+    }
     String id = ctx.pathParam("id");
     if (!Ids.valid(id)) {
       throw ApiException.badRequest("workflow id must be " + Ids.rule());

@@ -115,7 +115,7 @@ public final class StreamRegistry {
     }
     List<SseStream> all = new ArrayList<>();
     streams.values().forEach(all::addAll);
-    all.stream().filter(s -> sid.equals(s.sessionId())).forEach(s -> s.authEnded("the session was revoked"));
+    all.stream().filter(s -> sid.equals(s.sessionId())).forEach(s -> s.authEnded("revoked", "the session was revoked"));
   }
 
   private List<SseStream> streamsOf(String workflow) {

@@ -17,15 +17,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dashboard in webroot/ in a real headless Chromium (Debian's {@code /usr/bin/chromium}, driven by
- * playwright-core from {@code src/test/js}): sign-in, list, create, live changes, resume after a dropped
- * stream without a missing or repeated event, escaping of workflow data, screenshots in
+ * playwright-core from {@code src/test/js}): sign-in (a pasted token, or user name and password through the
+ * token endpoint, with access tokens that live {@value #ACCESS_TTL_SECONDS} s so the page renews them
+ * during the run), list, create, live changes, resume after a dropped stream or a token renewal without a
+ * missing or repeated event, sign-out revoking the session, escaping of workflow data, screenshots in
  * target/screenshots. {@code scripts/test.sh} installs chromium and the node modules when missing.
  */
 class DashboardBrowserTest {
   private static final Path SCRIPT = Path.of("src", "test", "js", "dashboard.spec.mjs");
   private static final Path NODE_MODULES = Path.of("src", "test", "js", "node_modules", "playwright-core");
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final long TIMEOUT_SECONDS = 180;
+  private static final long TIMEOUT_SECONDS = 240;
+  /** The shortest access token lifetime the server accepts: the page renews during the run. */
+  private static final int ACCESS_TTL_SECONDS = 10;
+  /** The development account of conf/config.json (a loopback server may use it). */
+  private static final String ACCOUNT = "alice";
+  private static final String ACCOUNT_PASSWORD = "alice-dev-password";
+  private static final String ACCOUNT_TENANT = "acme";
 
   @Test
   void dashboardSignsInCreatesShowsLiveChangesAndResumesWithoutLossInChromium() throws Exception {
@@ -35,8 +43,10 @@ class DashboardBrowserTest {
     assertThat(Files.isDirectory(NODE_MODULES))
         .as("playwright-core is missing: run npm ci --prefix src/test/js (bash scripts/test.sh does)").isTrue();
 
-    // a short retry keeps the browser's reconnects quick; heartbeats show the stream is alive
-    JsonObject overrides = new JsonObject().put("sse.retry_ms", 300).put("sse.heartbeat_ms", 2000);
+    // a short retry keeps the browser's reconnects quick; heartbeats show the stream is alive; access
+    // tokens of the token endpoint expire within the run (tokens minted here keep their own lifetime)
+    JsonObject overrides = new JsonObject().put("sse.retry_ms", 300).put("sse.heartbeat_ms", 2000)
+        .put("auth.access_ttl_seconds", ACCESS_TTL_SECONDS);
     try (TestServer server = TestServer.start(overrides)) {
       String tenant = "dash-" + Long.toString(System.nanoTime(), 36);
       ProcessBuilder node = new ProcessBuilder("node", SCRIPT.toString()).redirectErrorStream(true);
@@ -49,6 +59,11 @@ class DashboardBrowserTest {
       env.put("FLOWCAST_JWT_ISSUER", server.config().jwtIssuer());
       env.put("FLOWCAST_JWT_AUDIENCE", server.config().jwtAudience());
       env.put("CHROMIUM", CHROMIUM.toString());
+      // the password sign-in steps: the account, its tenant's API access for the script, the lifetime
+      env.put("FLOWCAST_USERNAME", ACCOUNT);
+      env.put("FLOWCAST_PASSWORD", ACCOUNT_PASSWORD);
+      env.put("FLOWCAST_ACCOUNT_TOKEN", server.token(ACCOUNT, ACCOUNT_TENANT, TestServer.RW));
+      env.put("FLOWCAST_ACCESS_TTL", Integer.toString(ACCESS_TTL_SECONDS));
 
       Process process = node.start();
       ByteArrayOutputStream output = new ByteArrayOutputStream();
