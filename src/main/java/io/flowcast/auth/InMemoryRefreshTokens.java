@@ -31,6 +31,7 @@ public final class InMemoryRefreshTokens implements RefreshTokens {
 
   @Override
   public synchronized Future<String> start(Session session, long ttlSeconds) {
+    prune();
     Family family = new Family(session);
     families.put(session.sid(), family);
     String secret = RefreshTokens.random(32);
@@ -88,6 +89,12 @@ public final class InMemoryRefreshTokens implements RefreshTokens {
   public synchronized Future<Map<String, Long>> revokedSessions() {
     revoked.values().removeIf(until -> until < now());
     return Future.succeededFuture(Map.copyOf(revoked));
+  }
+
+  /** Families whose every token has expired cannot be used or reused any more: forget them. */
+  private void prune() {
+    long now = now();
+    families.values().removeIf(f -> f.active.values().stream().allMatch(exp -> exp < now));
   }
 
   private static long now() {
