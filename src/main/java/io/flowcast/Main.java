@@ -1,6 +1,7 @@
 package io.flowcast;
 
 import io.flowcast.auth.TokenCommand;
+import io.flowcast.bench.BenchCommand;
 import io.flowcast.config.ConfigException;
 import io.vertx.launcher.application.VertxApplication;
 
@@ -22,6 +23,9 @@ public final class Main {
         code = 1;
       }
       System.exit(code);
+    }
+    if (args.length > 0 && args[0].equals("bench")) {
+      System.exit(BenchCommand.run(args, System.out, System.err));
     }
     int code = new VertxApplication(args, new FlowcastHooks()).launch();
     if (code != 0) {

@@ -1,0 +1,86 @@
+package io.flowcast.bench;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** What a scenario runs with: the options, the client's lanes (one per event loop), tokens and run id. */
+final class BenchContext {
+  private final Vertx vertx;
+  private final BenchOptions options;
+  private final BenchTokens tokens;
+  private final List<Lane> lanes;
+  private final String runId = UUID.randomUUID().toString().substring(0, 8);
+
+  private BenchContext(Vertx vertx, BenchOptions options, BenchTokens tokens, List<Lane> lanes) {
+    this.vertx = vertx;
+    this.options = options;
+    this.tokens = tokens;
+    this.lanes = lanes;
+  }
+
+  /** Deploys one lane per event loop ({@code --threads}); call from main, not from an event loop. */
+  static BenchContext create(Vertx vertx, BenchOptions options) {
+    int threads = options.threads();
+    int apiPerLane = (options.connections() + options.publishers()) / threads + 64;
+    int ssePerLane = Math.max(options.subscribers(), options.streams()) / threads + 64;
+    List<Lane> lanes = new CopyOnWriteArrayList<>();
+    vertx.deployVerticle(() -> new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        lanes.add(new Lane(context, apiPerLane, ssePerLane));
+        return Future.succeededFuture();
+      }
+    }, new DeploymentOptions().setInstances(threads)).await();
+    return new BenchContext(vertx, options, BenchTokens.create(vertx, options), List.copyOf(lanes));
+  }
+
+  BenchOptions options() {
+    return options;
+  }
+
+  BenchTokens tokens() {
+    return tokens;
+  }
+
+  Lane lane(int i) {
+    return lanes.get(i % lanes.size());
+  }
+
+  /** Bench workflows are named per run, so runs never collide: {@code bench-<run>-<i>}. */
+  String workflowId(int i) {
+    return "bench-" + runId + "-" + i;
+  }
+
+  /** Seconds a bench-created workflow and token live: the whole run and a margin. */
+  int lifetimeSeconds() {
+    return options.warmupSeconds() + options.durationSeconds() + options.drainSeconds() + 600;
+  }
+
+  /** CPU use during the window's measured part (completes at its end). */
+  Future<JsonObject> cpuDuring(Window window) {
+    CpuSampler sampler = new CpuSampler(options.serverPids());
+    Promise<JsonObject> figures = Promise.promise();
+    long now = System.nanoTime();
+    vertx.setTimer(Math.max(1, (window.measureStart() - now) / 1_000_000), id -> sampler.start());
+    vertx.setTimer(Math.max(2, (window.end() - now) / 1_000_000), id -> figures.complete(sampler.stop()));
+    return figures.future();
+  }
+
+  Future<Void> sleep(long ms) {
+    Promise<Void> promise = Promise.promise();
+    vertx.setTimer(Math.max(1, ms), id -> promise.complete());
+    return promise.future();
+  }
+
+  Future<Void> close() {
+    return Future.join(lanes.stream().map(Lane::close).toList()).mapEmpty();
+  }
+}

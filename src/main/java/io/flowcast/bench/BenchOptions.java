@@ -1,0 +1,186 @@
+package io.flowcast.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The options of {@code flowcast bench <scenario>}, parsed once and checked against bounds, so a typo or
+ * an absurd value stops the run with a message naming the option before any connection is made.
+ */
+public record BenchOptions(String scenario, String url, String subscribeUrl, String publishUrl,
+    String sseUrlTemplate, String publishUrlTemplate, boolean allowRemote, int connections, int workflows,
+    int durationSeconds, int warmupSeconds, Mix mix, int subscribers, int rate, int publishers, int streams,
+    List<Long> serverPids, String token, String tenant, int payloadBytes, int threads, int drainSeconds, boolean json) {
+
+  public static final Set<String> SCENARIOS = Set.of("write", "fanout", "idle");
+  private static final Set<String> FLAGS = Set.of("--json", "--allow-remote");
+  private static final Set<String> COMMON = Set.of("--url", "--duration", "--workflows", "--token", "--tenant",
+      "--threads", "--json", "--allow-remote", "--server-pid");
+  private static final Map<String, Set<String>> SPECIFIC = Map.of(
+      "write", Set.of("--connections", "--mix", "--warmup", "--payload"),
+      "fanout", Set.of("--subscribers", "--rate", "--publishers", "--subscribe-url", "--publish-url",
+          "--sse-url-template", "--publish-url-template", "--warmup", "--payload", "--drain"),
+      "idle", Set.of("--streams", "--subscribe-url", "--sse-url-template"));
+
+  /** A wrong command line; the message names the option. */
+  public static final class UsageException extends RuntimeException {
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  /** Whether the run targets another SSE server through URL templates (no Flowcast API calls). */
+  public boolean generic() {
+    return sseUrlTemplate != null;
+  }
+
+  public static BenchOptions parse(String[] args) {
+    if (args.length < 2 || !SCENARIOS.contains(args[1])) {
+      throw new UsageException(args.length < 2 ? "a scenario is required" : "unknown scenario '" + args[1] + "'");
+    }
+    String scenario = args[1];
+    Map<String, String> given = new HashMap<>();
+    for (int i = 2; i < args.length; i++) {
+      String arg = args[i];
+      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+      if (!COMMON.contains(name) && !SPECIFIC.get(scenario).contains(name)) {
+        throw new UsageException(name.startsWith("--") ? "option " + name + " does not apply to " + scenario
+            : "unexpected argument '" + arg + "'");
+      }
+      if (FLAGS.contains(name)) {
+        given.put(name, "true");
+      } else if (arg.contains("=")) {
+        given.put(name, arg.substring(arg.indexOf('=') + 1));
+      } else if (i + 1 < args.length) {
+        given.put(name, args[++i]);
+      } else {
+        throw new UsageException("option " + name + " needs a value");
+      }
+    }
+    return build(scenario, given);
+  }
+
+  private static BenchOptions build(String scenario, Map<String, String> o) {
+    String url = o.getOrDefault("--url", "http://127.0.0.1:8080");
+    String sseTemplate = o.get("--sse-url-template");
+    String publishTemplate = o.get("--publish-url-template");
+    if (publishTemplate != null && sseTemplate == null) {
+      throw new UsageException("--publish-url-template needs --sse-url-template (generic mode)");
+    }
+    if (scenario.equals("fanout") && sseTemplate != null && publishTemplate == null) {
+      throw new UsageException("fanout in generic mode needs both --sse-url-template and --publish-url-template");
+    }
+    int defaultWorkflows = switch (scenario) {
+      case "write" -> 100;
+      case "idle" -> 10;
+      default -> 1;
+    };
+    BenchOptions options = new BenchOptions(scenario, url, o.getOrDefault("--subscribe-url", url),
+        o.getOrDefault("--publish-url", url), sseTemplate, publishTemplate, o.containsKey("--allow-remote"),
+        bounded(o, "--connections", 64, 1, 10_000),
+        bounded(o, "--workflows", defaultWorkflows, 1, 100_000),
+        bounded(o, "--duration", 10, 1, 600),
+        bounded(o, "--warmup", scenario.equals("idle") ? 0 : 2, 0, 60),
+        Mix.parse(o.getOrDefault("--mix", "patch")),
+        bounded(o, "--subscribers", 100, 1, 50_000),
+        bounded(o, "--rate", 1000, 0, 1_000_000),
+        bounded(o, "--publishers", 4, 1, 1024),
+        bounded(o, "--streams", 1000, 1, 100_000),
+        pids(o.get("--server-pid")),
+        o.get("--token"), o.getOrDefault("--tenant", "bench"),
+        bounded(o, "--payload", 0, 0, 65_536),
+        bounded(o, "--threads", Math.min(4, Runtime.getRuntime().availableProcessors()), 1, 64),
+        bounded(o, "--drain", 5, 0, 60),
+        o.containsKey("--json"));
+    Targets.check(options);
+    return options;
+  }
+
+  private static List<Long> pids(String raw) {
+    List<Long> pids = new ArrayList<>();
+    if (raw != null) {
+      for (String pid : raw.split(",")) {
+        pids.add((long) bounded(Map.of("--server-pid", pid), "--server-pid", 0, 1, Integer.MAX_VALUE));
+      }
+    }
+    return List.copyOf(pids);
+  }
+
+  private static int bounded(Map<String, String> options, String name, int fallback, int min, int max) {
+    String raw = options.get(name);
+    if (raw == null) {
+      return fallback;
+    }
+    long value;
+    try {
+      value = Long.parseLong(raw.trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException(name + " must be a whole number, got '" + raw + "'");
+    }
+    if (value < min || value > max) {
+      throw new UsageException(name + " must be from " + min + " to " + max + ", got " + value);
+    }
+    return (int) value;
+  }
+
+  /** The options as the JSON report echoes them (the token is never printed). */
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject().put("scenario", scenario).put("duration_s", durationSeconds)
+        .put("threads", threads).put("generic", generic())
+        .put("server_pids", new JsonArray(new ArrayList<>(serverPids)));
+    switch (scenario) {
+      case "write" -> json.put("url", url).put("connections", connections).put("workflows", workflows)
+          .put("warmup_s", warmupSeconds).put("mix", mix.toString()).put("payload_bytes", payloadBytes);
+      case "fanout" -> json.put("subscribe", generic() ? sseUrlTemplate : subscribeUrl)
+          .put("publish", generic() ? publishUrlTemplate : publishUrl).put("subscribers", subscribers)
+          .put("workflows", workflows).put("rate", rate).put("publishers", publishers)
+          .put("warmup_s", warmupSeconds).put("drain_s", drainSeconds).put("payload_bytes", payloadBytes);
+      default -> json.put("subscribe", generic() ? sseUrlTemplate : subscribeUrl).put("streams", streams)
+          .put("workflows", workflows);
+    }
+    return json;
+  }
+
+  /** The share of PATCH and publish-event operations in the write scenario, as weights. */
+  public record Mix(int patch, int event) {
+    static Mix parse(String raw) {
+      if (raw.equals("patch") || raw.equals("event")) {
+        return raw.equals("patch") ? new Mix(1, 0) : new Mix(0, 1);
+      }
+      int patch = 0;
+      int event = 0;
+      for (String part : raw.split(",")) {
+        String[] kv = part.trim().split("[=:]");
+        int weight;
+        try {
+          weight = kv.length == 2 ? Integer.parseInt(kv[1].trim()) : -1;
+        } catch (NumberFormatException e) {
+          weight = -1;
+        }
+        if (weight < 0 || weight > 1000 || !(kv[0].equals("patch") || kv[0].equals("event"))) {
+          throw new UsageException("--mix must be patch, event or weights like patch=70,event=30; got '" + raw + "'");
+        }
+        if (kv[0].equals("patch")) {
+          patch = weight;
+        } else {
+          event = weight;
+        }
+      }
+      if (patch + event == 0) {
+        throw new UsageException("--mix weights must not all be 0");
+      }
+      return new Mix(patch, event);
+    }
+
+    @Override
+    public String toString() {
+      return "patch=" + patch + ",event=" + event;
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.flowcast.bench;
+
+/** The help text of {@code flowcast bench}. */
+final class BenchUsage {
+  static final String TEXT = """
+      usage: flowcast bench <write|fanout|idle> [options]
+
+      write    C clients PATCH (merge patch) and/or publish events on W workflows for T seconds
+        --connections C (64)  --workflows W (100)  --mix patch|event|patch=70,event=30 (patch)
+      fanout   S SSE subscribers on W workflows; events published at --rate per second (0 = as fast
+               as possible with --publishers P) for T seconds; checks every subscriber saw every seq
+               exactly once, in order (exit status 1 if not)
+        --subscribers S (100)  --workflows W (1)  --rate R (1000)  --publishers P (4)
+        --subscribe-url URL  --publish-url URL (default --url; different instances = cross-instance)
+        --drain S (5: seconds to wait for the last deliveries)
+      idle     open N SSE streams and hold them for T seconds
+        --streams N (1000)  --workflows W (10)  --subscribe-url URL
+
+      common
+        --url URL (http://127.0.0.1:8080)  --duration T (10 s)  --warmup S (2 s; write, fanout)
+        --payload BYTES (0: padding per write/event)  --threads N (client event loops)
+        --token JWT (default: minted with the configured secret, one subject per connection)
+        --tenant NAME (bench: tenant of minted tokens)  --json  --allow-remote (non-loopback targets)
+        --server-pid PID[,PID] (local servers: their CPU while measuring; idle: their RSS)
+
+      generic mode (another SSE server, e.g. nginx + nchan), fanout and idle
+        --sse-url-template http://127.0.0.1:8081/sub/{workflow}
+        --publish-url-template http://127.0.0.1:8081/pub/{workflow}   (POST of the raw JSON body
+        {"seq":n,"t":nanos}; the check reads seq from each event's data)
+      """;
+
+  private BenchUsage() {
+  }
+}

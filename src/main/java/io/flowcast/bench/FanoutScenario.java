@@ -1,0 +1,119 @@
+package io.flowcast.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code bench fanout}: S subscribers on W workflows (subscriber j watches workflow j mod W), then
+ * publishers send events for the warm-up and T seconds, then the run waits (up to {@code --drain}) for
+ * every subscriber to have every event, and checks that each saw each seq of its workflow exactly once,
+ * in order. Publishing and subscribing may go to different instances (cross-instance delivery).
+ */
+final class FanoutScenario implements Scenario {
+  private static final int OPEN_PARALLEL = 200;
+
+  @Override
+  public Future<Report> run(BenchContext ctx) {
+    BenchOptions o = ctx.options();
+    boolean flowcast = !o.generic();
+    long baseline = flowcast ? 1 : 0;
+    int publisherCount = flowcast ? o.publishers() : Math.min(o.publishers(), o.workflows());
+    String pad = BenchPayload.padding(o.payloadBytes());
+    FanoutStats stats = new FanoutStats();
+    List<Subscriber> subscribers = new ArrayList<>();
+    for (int j = 0; j < o.subscribers(); j++) {
+      int w = j % o.workflows();
+      subscribers.add(new Subscriber(ctx.lane(j), w, Targets.stream(o, ctx.workflowId(w)),
+          ctx.tokens().forSubject("bench-s" + j), flowcast, baseline, stats));
+    }
+    List<Publisher> publishers = new ArrayList<>();
+    for (int p = 0; p < publisherCount; p++) {
+      List<Publisher.Slot> slots = new ArrayList<>();
+      for (int w = o.workflows() >= publisherCount ? p : p % o.workflows(); w < o.workflows(); w += publisherCount) {
+        slots.add(new Publisher.Slot(w, Targets.publish(o, ctx.workflowId(w))));
+      }
+      publishers.add(new Publisher(ctx.lane(p), slots, (double) o.rate() / publisherCount, !flowcast,
+          ctx.tokens().forSubject("bench-p" + p), pad, stats));
+    }
+    List<Subscriber> open = new ArrayList<>();
+    AtomicReference<JsonObject> cpu = new AtomicReference<>(new JsonObject());
+    Future<Void> setup = flowcast ? WorkflowSetup.create(ctx, o.publishUrl(), o.workflows()) : Future.succeededFuture();
+    return setup.compose(v -> Concurrently.run(subscribers.size(), OPEN_PARALLEL, j -> subscribers.get(j).open()
+            .onSuccess(ok -> {
+              synchronized (open) {
+                open.add(subscribers.get(j));
+              }
+            })))
+        .compose(v -> {
+          if (open.isEmpty()) {
+            return Future.failedFuture(new BenchException("no subscriber could open its stream: "
+                + stats.subscribeErrors.toJson().encode()));
+          }
+          Window window = Window.startingNow(o.warmupSeconds(), o.durationSeconds());
+          stats.start(window);
+          Future<JsonObject> figures = ctx.cpuDuring(window).onSuccess(cpu::set);
+          return Future.join(publishers.stream().map(Publisher::run).toList()).compose(x -> figures);
+        })
+        .compose(v -> {
+          long[] lastSeq = new long[o.workflows()];
+          publishers.forEach(p -> p.slots().forEach(s -> lastSeq[s.workflow] = Math.max(lastSeq[s.workflow],
+              s.lastAcked)));
+          long deadline = System.nanoTime() + o.drainSeconds() * 1_000_000_000L;
+          return drain(ctx, open, lastSeq, baseline, deadline)
+              .compose(x -> Future.all(open.stream().map(s -> s.verdict(lastSeq[s.workflow()])).toList()))
+              .map(verdicts -> report(o, stats, publisherCount, open, verdicts.<SeqChecker.Result>list())
+                  .cpu(cpu.get()));
+        });
+  }
+
+  /** Waits until every subscriber has every acknowledged event, or the deadline. */
+  private static Future<Void> drain(BenchContext ctx, List<Subscriber> open, long[] lastSeq, long baseline,
+      long deadline) {
+    boolean complete = open.stream().allMatch(s -> s.ended() || s.progress() >= lastSeq[s.workflow()] - baseline);
+    if (complete || System.nanoTime() >= deadline) {
+      return Future.succeededFuture();
+    }
+    return ctx.sleep(50).compose(v -> drain(ctx, open, lastSeq, baseline, deadline));
+  }
+
+  private static Report report(BenchOptions o, FanoutStats stats, int publisherCount, List<Subscriber> open,
+      List<SeqChecker.Result> verdicts) {
+    SeqChecker.Result sum = verdicts.stream().reduce(SeqChecker.Result.NONE, SeqChecker.Result::plus);
+    long closedEarly = open.stream().filter(Subscriber::ended).count();
+    double seconds = stats.window.seconds();
+    boolean ok = sum.ok() && closedEarly == 0 && open.size() == o.subscribers();
+    JsonObject check = new JsonObject().put("ok", ok).put("subscribers_checked", sum.subscribers())
+        .put("subscribers_failing", sum.failing()).put("expected", sum.expected()).put("received", sum.received())
+        .put("gaps", sum.gaps()).put("duplicates", sum.duplicates()).put("reorders", sum.reorders())
+        .put("closed_early", closedEarly).put("unexpected_events", stats.malformed.sum());
+    Report report = new Report(o)
+        .put("mode", o.generic() ? "generic" : "flowcast", "mode")
+        .put("subscribers_open", open.size(), "subscribers open (of " + o.subscribers() + ")")
+        .put("workflows", o.workflows(), "workflows")
+        .put("publishers", publisherCount, "publishers")
+        .put("target_rate", o.rate(), "target events/s (0 = max)")
+        .put("measured_s", seconds, "measured seconds")
+        .put("published", stats.publishedInWindow.sum(), "events published (acked)")
+        .put("published_per_s", Report.perSecond(stats.publishedInWindow.sum(), seconds), "events published/s")
+        .put("unsent", stats.unsent.sum(), "events not sent (behind)")
+        .put("deliveries", stats.deliveredInWindow.sum(), "deliveries")
+        .put("deliveries_per_s", Report.perSecond(stats.deliveredInWindow.sum(), seconds), "deliveries/s")
+        .latency("publish_to_receive", stats.endToEnd, "publish-to-receive")
+        .latency("publish_ack", stats.publishAck, "publish acknowledged in")
+        .errors("publish_errors", stats.publishErrors, "publish errors")
+        .errors("subscribe_errors", stats.subscribeErrors, "subscribe errors")
+        .put("check", check, "correctness check")
+        .json("timeline", stats.timeline());
+    if (!ok) {
+      report.fail("correctness check failed: " + check.encode());
+    }
+    if (stats.published.sum() == 0) {
+      report.fail("no event was published");
+    }
+    return report;
+  }
+}

@@ -1,0 +1,17 @@
+package io.flowcast.bench;
+
+import io.vertx.core.Future;
+
+/** One kind of run; completes with its report, or fails with a {@link BenchException} saying why. */
+interface Scenario {
+  Future<Report> run(BenchContext ctx);
+
+  static Scenario named(String name) {
+    return switch (name) {
+      case "write" -> new WriteScenario();
+      case "fanout" -> new FanoutScenario();
+      case "idle" -> new IdleScenario();
+      default -> throw new IllegalArgumentException(name);
+    };
+  }
+}

@@ -1,0 +1,74 @@
+package io.flowcast.bench;
+
+import io.vertx.core.Future;
+
+/**
+ * A fan-out subscriber: one SSE stream of one workflow, checking every event it gets (exactly once, in
+ * order) and timing it from the publisher's send. Its state lives on its lane; {@link #progress()} may
+ * be read from anywhere.
+ */
+final class Subscriber implements SseLineParser.Listener {
+  private final Lane lane;
+  private final int workflow;
+  private final boolean flowcast;
+  private final FanoutStats stats;
+  private final SeqChecker checker;
+  private final SseConnection connection;
+  private volatile long progress;
+
+  /** @param baseline the workflow's last seq before publishing starts */
+  Subscriber(Lane lane, int workflow, Endpoint stream, String token, boolean flowcast, long baseline,
+      FanoutStats stats) {
+    this.lane = lane;
+    this.workflow = workflow;
+    this.flowcast = flowcast;
+    this.stats = stats;
+    this.checker = new SeqChecker(baseline);
+    this.connection = new SseConnection(lane, stream, token, flowcast, this);
+  }
+
+  Future<Void> open() {
+    return connection.open(stats.subscribeErrors);
+  }
+
+  int workflow() {
+    return workflow;
+  }
+
+  /** How many distinct seqs arrived so far. */
+  long progress() {
+    return progress;
+  }
+
+  boolean ended() {
+    return connection.ended();
+  }
+
+  @Override
+  public void event(String id, String type, String data) {
+    long now = System.nanoTime();
+    if (flowcast && !BenchPayload.EVENT_TYPE.equals(type)) {
+      if (!type.equals("snapshot")) {
+        stats.malformed.increment();
+      }
+      return;
+    }
+    long seq = BenchPayload.seq(data);
+    if (seq == Long.MIN_VALUE) {
+      stats.malformed.increment();
+      return;
+    }
+    checker.accept(seq);
+    progress = checker.distinct();
+    stats.delivered(BenchPayload.sentNanos(data), now);
+  }
+
+  /** The verdict once publishing is over, read on the subscriber's lane. */
+  Future<SeqChecker.Result> verdict(long lastSeq) {
+    return lane.call(() -> Future.succeededFuture(checker.result(lastSeq)));
+  }
+
+  Future<Void> close() {
+    return connection.close();
+  }
+}

@@ -1,0 +1,78 @@
+package io.flowcast.bench;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The URLs a run talks to: Flowcast's API paths under a base URL, or another server's URLs made from
+ * templates with {@code {workflow}}. Only loopback addresses unless {@code --allow-remote}: a load
+ * generator pointed at someone else's server by mistake is an attack.
+ */
+final class Targets {
+  static final String PLACEHOLDER = "{workflow}";
+  private static final String WORKFLOWS = "/api/v1/workflows";
+
+  private Targets() {
+  }
+
+  static void check(BenchOptions options) {
+    List<String> urls = new ArrayList<>(List.of(options.url(), options.subscribeUrl(), options.publishUrl()));
+    for (String template : new String[] {options.sseUrlTemplate(), options.publishUrlTemplate()}) {
+      if (template != null) {
+        if (!template.contains(PLACEHOLDER)) {
+          throw new BenchOptions.UsageException("a URL template must contain " + PLACEHOLDER + ": '" + template + "'");
+        }
+        urls.add(template.replace(PLACEHOLDER, "w"));
+      }
+    }
+    for (String url : urls) {
+      Endpoint endpoint = Endpoint.parse(url);
+      if (!options.allowRemote() && !loopback(endpoint.host())) {
+        throw new BenchOptions.UsageException("refusing to load " + endpoint.host()
+            + ": not a loopback address (pass --allow-remote to bench a server you run elsewhere)");
+      }
+    }
+  }
+
+  static boolean loopback(String host) {
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    try {
+      for (InetAddress address : InetAddress.getAllByName(host)) {
+        if (!address.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  static Endpoint workflows(String baseUrl) {
+    return Endpoint.parse(baseUrl).plus(WORKFLOWS);
+  }
+
+  static Endpoint patch(String baseUrl, String workflow) {
+    return Endpoint.parse(baseUrl).plus(WORKFLOWS + "/" + workflow);
+  }
+
+  static Endpoint events(String baseUrl, String workflow) {
+    return Endpoint.parse(baseUrl).plus(WORKFLOWS + "/" + workflow + "/events");
+  }
+
+  /** The SSE feed of a workflow: Flowcast's, or the template's in generic mode. */
+  static Endpoint stream(BenchOptions options, String workflow) {
+    return options.generic() ? Endpoint.parse(options.sseUrlTemplate().replace(PLACEHOLDER, workflow))
+        : Endpoint.parse(options.subscribeUrl()).plus(WORKFLOWS + "/" + workflow + "/stream");
+  }
+
+  /** Where a fan-out event for a workflow is published. */
+  static Endpoint publish(BenchOptions options, String workflow) {
+    return options.generic() ? Endpoint.parse(options.publishUrlTemplate().replace(PLACEHOLDER, workflow))
+        : events(options.publishUrl(), workflow);
+  }
+}

@@ -1,0 +1,67 @@
+package io.flowcast.bench;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BenchOptionsTest {
+
+  private static BenchOptions parse(String... args) {
+    String[] all = new String[args.length + 1];
+    all[0] = "bench";
+    System.arraycopy(args, 0, all, 1, args.length);
+    return BenchOptions.parse(all);
+  }
+
+  @Test
+  void defaultsAreLoopbackAndBounded() {
+    BenchOptions options = parse("write");
+    assertThat(options.url()).isEqualTo("http://127.0.0.1:8080");
+    assertThat(options.connections()).isEqualTo(64);
+    assertThat(options.workflows()).isEqualTo(100);
+    assertThat(options.mix()).isEqualTo(new BenchOptions.Mix(1, 0));
+  }
+
+  @Test
+  void absurdValuesAreRefusedNamingTheOption() {
+    assertThatThrownBy(() -> parse("write", "--connections", "1000000"))
+        .hasMessageContaining("--connections must be from 1 to 10000");
+    assertThatThrownBy(() -> parse("fanout", "--duration=100000")).hasMessageContaining("--duration");
+    assertThatThrownBy(() -> parse("idle", "--streams", "lots")).hasMessageContaining("whole number");
+  }
+
+  @Test
+  void nonLoopbackTargetsNeedAllowRemote() {
+    assertThatThrownBy(() -> parse("write", "--url", "http://192.0.2.10:8080"))
+        .hasMessageContaining("--allow-remote");
+    assertThat(parse("write", "--url", "http://192.0.2.10:8080", "--allow-remote").allowRemote()).isTrue();
+    assertThat(parse("write", "--url", "http://localhost:9000").url()).isEqualTo("http://localhost:9000");
+    assertThat(parse("write", "--url", "http://[::1]:9000").url()).isEqualTo("http://[::1]:9000");
+  }
+
+  @Test
+  void optionsOfAnotherScenarioAreRefused() {
+    assertThatThrownBy(() -> parse("write", "--rate", "5")).hasMessageContaining("does not apply to write");
+    assertThatThrownBy(() -> parse("nope")).hasMessageContaining("unknown scenario");
+  }
+
+  @Test
+  void genericModeNeedsTemplatesWithThePlaceholder() {
+    assertThatThrownBy(() -> parse("fanout", "--sse-url-template", "http://127.0.0.1:1/sub/{workflow}"))
+        .hasMessageContaining("--publish-url-template");
+    assertThatThrownBy(() -> parse("idle", "--sse-url-template", "http://127.0.0.1:1/sub/x"))
+        .hasMessageContaining("{workflow}");
+    BenchOptions options = parse("fanout", "--sse-url-template", "http://127.0.0.1:1/sub/{workflow}",
+        "--publish-url-template", "http://127.0.0.1:1/pub/{workflow}");
+    assertThat(options.generic()).isTrue();
+    assertThat(Targets.publish(options, "w1").path()).isEqualTo("/pub/w1");
+  }
+
+  @Test
+  void mixTakesWeights() {
+    assertThat(parse("write", "--mix", "patch=70,event=30").mix()).isEqualTo(new BenchOptions.Mix(70, 30));
+    assertThat(parse("write", "--mix", "event").mix()).isEqualTo(new BenchOptions.Mix(0, 1));
+    assertThatThrownBy(() -> parse("write", "--mix", "delete=1")).hasMessageContaining("--mix");
+  }
+}

@@ -1,0 +1,130 @@
+package io.flowcast.bench;
+
+import io.flowcast.testsupport.TestServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Short runs of each scenario against an in-process server: they work end to end, no timing asserted. */
+class BenchSmokeTest {
+  private static TestServer server;
+  private static String url;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start();
+    url = "http://127.0.0.1:" + server.port();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  /** Runs the command; the exit status and the JSON report. */
+  private record Run(int status, JsonObject report, String err) {
+  }
+
+  private static Run bench(String... args) {
+    String[] all = new String[args.length + 2];
+    all[0] = "bench";
+    System.arraycopy(args, 0, all, 1, args.length);
+    all[all.length - 1] = "--json";
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = BenchCommand.run(all, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    String text = out.toString(StandardCharsets.UTF_8);
+    return new Run(status, text.isBlank() ? null : new JsonObject(text), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void writeMixAcknowledgesOpsWithoutErrors() {
+    Run run = bench("write", "--url", url, "--connections", "8", "--workflows", "4", "--duration", "2",
+        "--warmup", "0", "--mix", "patch=50,event=50", "--server-pid", String.valueOf(ProcessHandle.current().pid()));
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.report().getLong("ops")).isPositive();
+    assertThat(run.report().getDouble("patch_per_s")).isPositive();
+    assertThat(run.report().getDouble("event_per_s")).isPositive();
+    assertThat(run.report().getJsonObject("errors")).isEmpty();
+    assertThat(run.report().getJsonObject("latency").getLong("count")).isPositive();
+    assertThat(run.report().getJsonObject("cpu").getDouble("machine_busy_pct")).isPositive();
+  }
+
+  @Test
+  void fanoutAtAFixedRateDeliversEverySeqOnceInOrder() {
+    Run run = bench("fanout", "--url", url, "--subscribers", "20", "--workflows", "3", "--rate", "200",
+        "--publishers", "2", "--duration", "2", "--warmup", "0");
+    assertThat(run.status()).as(run.err()).isZero();
+    JsonObject report = run.report();
+    assertThat(report.getLong("published")).isPositive();
+    assertThat(report.getLong("deliveries")).isPositive();
+    assertThat(report.getJsonObject("check").getBoolean("ok")).isTrue();
+    assertThat(report.getJsonObject("check").getLong("received")).isPositive();
+    assertThat(report.getJsonObject("publish_errors")).isEmpty();
+    assertThat(report.getJsonObject("subscribe_errors")).isEmpty();
+    assertThat(report.getJsonArray("timeline")).isNotEmpty();
+  }
+
+  @Test
+  void fanoutAsFastAsPossibleWithPublishersSharingAWorkflow() {
+    Run run = bench("fanout", "--url", url, "--subscribers", "10", "--workflows", "1", "--rate", "0",
+        "--publishers", "3", "--duration", "2", "--warmup", "0");
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.report().getLong("published")).isPositive();
+    assertThat(run.report().getJsonObject("check").getBoolean("ok")).isTrue();
+    assertThat(run.report().getJsonObject("publish_errors")).isEmpty();
+  }
+
+  @Test
+  void idleStreamsOpenAndStayOpen() {
+    Run run = bench("idle", "--url", url, "--streams", "50", "--workflows", "5", "--duration", "2",
+        "--server-pid", String.valueOf(ProcessHandle.current().pid()));
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.report().getLong("opened")).isEqualTo(50);
+    assertThat(run.report().getLong("still_open")).isEqualTo(50);
+    assertThat(run.report().getJsonObject("errors")).isEmpty();
+    assertThat(run.report().getLong("server_rss_open_kib")).isPositive();
+  }
+
+  @Test
+  void genericModeMeasuresAnotherSseServer() {
+    Vertx vertx = Vertx.vertx();
+    try (TinySseHub hub = new TinySseHub(vertx, 0)) {
+      String base = "http://127.0.0.1:" + hub.port();
+      Run run = bench("fanout", "--sse-url-template", base + "/sub/{workflow}", "--publish-url-template",
+          base + "/pub/{workflow}", "--subscribers", "10", "--workflows", "2", "--rate", "100", "--duration", "2",
+          "--warmup", "0");
+      assertThat(run.status()).as(run.err()).isZero();
+      assertThat(run.report().getString("mode")).isEqualTo("generic");
+      assertThat(run.report().getJsonObject("check").getBoolean("ok")).isTrue();
+      assertThat(run.report().getLong("deliveries")).isPositive();
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  void aServerThatLosesEventsFailsTheCheck() {
+    Vertx vertx = Vertx.vertx();
+    try (TinySseHub hub = new TinySseHub(vertx, 10)) {
+      String base = "http://127.0.0.1:" + hub.port();
+      Run run = bench("fanout", "--sse-url-template", base + "/sub/{workflow}", "--publish-url-template",
+          base + "/pub/{workflow}", "--subscribers", "4", "--workflows", "1", "--rate", "100", "--duration", "1",
+          "--warmup", "0", "--drain", "1");
+      assertThat(run.status()).isEqualTo(1);
+      assertThat(run.report().getBoolean("passed")).isFalse();
+      assertThat(run.report().getJsonObject("check").getLong("gaps")).isPositive();
+    } finally {
+      vertx.close().await();
+    }
+  }
+}
