@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Redis pub/sub between instances, on one dedicated connection per instance. The store's scripts
  * PUBLISH each event atomically with the change, so {@link #publish} has nothing to do. The connection
- * subscribes to the workflows local streams watch and to expiry notifications; it is probed with PING,
+ * subscribes to the workflows local streams watch and to expiry notifications; it is probed end to end
+ * (a message published to a channel of its own must come back),
  * and when it drops it is re-established with back-off, every subscription restored, and local streams
  * told to catch up from the event log (pub/sub is at most once).
  */
@@ -53,6 +54,8 @@ public final class RedisEventTransport implements EventTransport {
   private boolean closed;
   private boolean everConnected;
   private boolean connecting;
+  private final String probeChannel = "flowcast:probe:" + java.util.UUID.randomUUID();
+  private Promise<Void> probePending;
   private final Map<String, Promise<Void>> pendingConfirmations = new HashMap<>();
 
   public RedisEventTransport(Vertx vertx, Redis client, int database, long timeoutMs, Readiness readiness) {
@@ -143,7 +146,7 @@ public final class RedisEventTransport implements EventTransport {
       conn.handler(this::onMessage);
       conn.exceptionHandler(err -> lost(conn, err.toString()));
       conn.endHandler(v -> lost(conn, "connection closed"));
-      List<String> channels = new ArrayList<>(List.of(expiredChannel, RedisRefreshTokens.REVOCATIONS));
+      List<String> channels = new ArrayList<>(List.of(expiredChannel, RedisRefreshTokens.REVOCATIONS, probeChannel));
       subscribed.forEach(w -> channels.add(RedisKeys.channel(w)));
       return enableExpiryNotifications(conn)
           .compose(v -> subscribeConfirmed(conn, channels))
@@ -195,13 +198,24 @@ public final class RedisEventTransport implements EventTransport {
     });
   }
 
-  /** A subscribed connection that stopped answering is replaced, so the instance never listens to nothing. */
+  /**
+   * A subscribed connection that stopped delivering is replaced, so the instance never listens to
+   * nothing: a message published (on another connection) to this instance's probe channel must arrive
+   * on the subscribed one. (A PING on the subscribed connection is not used: its reply is not reliably
+   * told apart from pushed messages.)
+   */
   private void probe() {
     RedisConnection conn = connection;
-    if (conn != null) {
-      conn.send(Request.cmd(Command.PING)).timeout(timeoutMs, TimeUnit.MILLISECONDS)
-          .onFailure(err -> lost(conn, "PING failed: " + err.getMessage()));
+    if (conn == null || probePending != null) {
+      return;
     }
+    Promise<Void> echoed = Promise.promise();
+    probePending = echoed;
+    client.send(Request.cmd(Command.PUBLISH).arg(probeChannel).arg("probe"))
+        .compose(sent -> echoed.future())
+        .timeout(Math.max(timeoutMs, PROBE_MS / 2), TimeUnit.MILLISECONDS)
+        .onComplete(ar -> probePending = null)
+        .onFailure(err -> lost(conn, "probe message did not come back: " + err.getMessage()));
   }
 
   /** Expiry announcements need keyspace notifications for expired keys; best effort (managed Redis may refuse). */
@@ -248,6 +262,13 @@ public final class RedisEventTransport implements EventTransport {
     }
     String channel = message.get(1).toString();
     String payload = message.get(2).toString();
+    if (channel.equals(probeChannel)) {
+      Promise<Void> echoed = probePending;
+      if (echoed != null) {
+        echoed.tryComplete();
+      }
+      return;
+    }
     if (channel.equals(expiredChannel)) {
       String tag = payload.startsWith(RedisKeys.STATE_PREFIX) ? RedisKeys.tagOf(payload) : null;
       if (tag != null && tag.indexOf(':') > 0) {
