@@ -42,6 +42,35 @@ public final class JsonDepth {
     return max;
   }
 
+  /** True when a key or string anywhere in the value holds U+0000 (which PostgreSQL cannot store). */
+  public static boolean hasNul(Object root) {
+    ArrayDeque<Object> values = new ArrayDeque<>();
+    values.push(root);
+    while (!values.isEmpty()) {
+      Object value = values.pop();
+      if (value instanceof CharSequence text) {
+        if (text.toString().indexOf('\u0000') >= 0) {
+          return true;
+        }
+      } else if (value instanceof JsonObject || value instanceof java.util.Map) {
+        java.util.Map<?, ?> map = value instanceof JsonObject o ? o.getMap() : (java.util.Map<?, ?>) value;
+        for (java.util.Map.Entry<?, ?> entry : map.entrySet()) {
+          values.push(String.valueOf(entry.getKey()));
+          if (entry.getValue() != null) {
+            values.push(entry.getValue());
+          }
+        }
+      } else if (value instanceof JsonArray || value instanceof java.util.List) {
+        for (Object item : value instanceof JsonArray a ? a.getList() : (java.util.List<?>) value) {
+          if (item != null) {
+            values.push(item);
+          }
+        }
+      }
+    }
+    return false;
+  }
+
   @SuppressWarnings("unchecked")
   private static java.util.Map<String, Object> cast(java.util.Map<?, ?> map) {
     return (java.util.Map<String, Object>) map;

@@ -102,9 +102,6 @@ public final class WorkflowRules {
     return (JsonObject) value;
   }
 
-  /** An escaped NUL (U+0000) preceded by an even number of backslashes, i.e. really a NUL. */
-  private static final java.util.regex.Pattern NUL = java.util.regex.Pattern.compile("(?<!\\\\)(\\\\\\\\)*\\\\u0000");
-
   /**
    * Bodies arriving over the bus get the same depth limit as those arriving over HTTP, and no string
    * may hold U+0000, which PostgreSQL cannot store (the durable record must accept everything Redis did).
@@ -113,7 +110,7 @@ public final class WorkflowRules {
     if (JsonDepth.of(body) > JsonDepth.MAX) {
       throw ApiException.badRequest("the body is nested deeper than " + JsonDepth.MAX + " levels");
     }
-    if (NUL.matcher(body.encode()).find()) {
+    if (JsonDepth.hasNul(body)) {
       throw ApiException.badRequest("JSON strings may not contain U+0000");
     }
   }

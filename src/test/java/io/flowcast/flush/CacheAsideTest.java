@@ -43,17 +43,6 @@ class CacheAsideTest {
     return "t-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
-  private static void awaitFlushed(String tenant, String id, long lastSeq) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (System.currentTimeMillis() < deadline) {
-      List<Long> seqs = db.flushedSeqs(tenant, id);
-      if (!seqs.isEmpty() && seqs.get(seqs.size() - 1) >= lastSeq) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("not flushed up to seq " + lastSeq);
-  }
 
   @Test
   void workflowThatExpiredFromRedisIsReadBackFromPostgresAndLivesOn() throws Exception {
@@ -63,7 +52,7 @@ class CacheAsideTest {
         .put("state", new JsonObject().put("step", 1)));
     server.api().patch("/api/v1/workflows/sleeper", token,
         new JsonObject().put("state", new JsonObject().put("step", 2)), null);
-    awaitFlushed(tenant, "sleeper", 2);
+    db.awaitFlushed(tenant, "sleeper", 2);
     String stateKey = "workflow:state:{" + tenant + ":sleeper}";
     long deadline = System.currentTimeMillis() + 10_000;
     while (db.redis(Request.cmd(Command.EXISTS).arg(stateKey)).toInteger() == 1
@@ -71,7 +60,7 @@ class CacheAsideTest {
       Thread.sleep(100);
     }
     assertThat(db.redis(Request.cmd(Command.EXISTS).arg(stateKey)).toInteger()).as("expired from Redis").isZero();
-    awaitFlushed(tenant, "sleeper", 3); // workflow.expired is part of the record
+    db.awaitFlushed(tenant, "sleeper", 3); // workflow.expired is part of the record
 
     var read = server.api().get("/api/v1/workflows/sleeper", token);
     assertThat(read.statusCode()).isEqualTo(200);
@@ -83,7 +72,7 @@ class CacheAsideTest {
         new JsonObject().put("state", new JsonObject().put("step", 3)), "\"2\"");
     assertThat(patched.statusCode()).isEqualTo(200);
     assertThat(patched.bodyAsJsonObject().getLong("version")).isEqualTo(3);
-    awaitFlushed(tenant, "sleeper", 4);
+    db.awaitFlushed(tenant, "sleeper", 4);
     assertThat(db.flushedSeqs(tenant, "sleeper")).containsExactly(1L, 2L, 3L, 4L);
     var history = server.api().get("/api/v1/workflows/sleeper/events", token).bodyAsJsonObject();
     assertThat(history.getJsonArray("events").getJsonObject(0).getString("type"))
@@ -106,7 +95,7 @@ class CacheAsideTest {
           new JsonObject().put("type", "tick").put("data", i)).statusCode()).isEqualTo(201);
     }
     long last = events + 1;
-    awaitFlushed(tenant, "long", last);
+    db.awaitFlushed(tenant, "long", last);
     long retained = db.redis(Request.cmd(Command.XLEN).arg("workflow:events:{" + tenant + ":long}")).toLong();
     assertThat(retained).as("Redis trimmed the stream").isLessThan(last);
 
@@ -138,7 +127,7 @@ class CacheAsideTest {
           .put("status", i % 2 == 0 ? "running" : "pending"));
     }
     for (int i = 0; i < 5; i++) {
-      awaitFlushed(tenant, "item-" + i, 1);
+      db.awaitFlushed(tenant, "item-" + i, 1);
     }
     db.redis(Request.cmd(Command.DEL).arg("workflow:index:{" + tenant + "}"));
     var running = server.api().get("/api/v1/workflows?status=running&limit=2", token).bodyAsJsonObject();
@@ -149,7 +138,7 @@ class CacheAsideTest {
     assertThat(rest.getJsonArray("items")).hasSize(1);
     assertThat(rest.getString("next_cursor")).isNull();
     assertThat(server.api().delete("/api/v1/workflows/item-0", token).statusCode()).isEqualTo(204);
-    awaitFlushed(tenant, "item-0", 2);
+    db.awaitFlushed(tenant, "item-0", 2);
     var all = server.api().get("/api/v1/workflows?limit=10", token).bodyAsJsonObject();
     assertThat(all.getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("id")))
         .containsExactly("item-4", "item-3", "item-2", "item-1");

@@ -41,17 +41,6 @@ class UnflushedChangesTest {
         .put("flush.threshold", 1_000_000));
   }
 
-  private static void awaitFlushed(String tenant, String id, long seq) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (System.currentTimeMillis() < deadline) {
-      List<Long> seqs = db.flushedSeqs(tenant, id);
-      if (!seqs.isEmpty() && seqs.get(seqs.size() - 1) >= seq) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("not flushed up to " + seq);
-  }
 
   @Test
   void deleteThatIsNotFlushedYetIsNotUndoneByAReload() throws Exception {
@@ -59,7 +48,7 @@ class UnflushedChangesTest {
     try (TestServer fast = TestServer.start(TestServer.onRedisWithPg(REDIS_DB))) {
       String token = fast.token("a", tenant, TestServer.RW);
       fast.api().create(token, new JsonObject().put("id", "gone"));
-      awaitFlushed(tenant, "gone", 1);
+      db.awaitFlushed(tenant, "gone", 1);
     }
     try (TestServer slow = slowFlusher()) {
       String token = slow.token("a", tenant, TestServer.RW);
@@ -82,7 +71,7 @@ class UnflushedChangesTest {
     try (TestServer fast = TestServer.start(TestServer.onRedisWithPg(REDIS_DB))) {
       String token = fast.token("a", tenant, TestServer.RW);
       fast.api().create(token, new JsonObject().put("id", "brief").put("ttl_seconds", 2));
-      awaitFlushed(tenant, "brief", 1);
+      db.awaitFlushed(tenant, "brief", 1);
     }
     try (TestServer slow = slowFlusher()) {
       String token = slow.token("a", tenant, TestServer.RW);

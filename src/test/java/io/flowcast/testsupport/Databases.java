@@ -49,6 +49,19 @@ public final class Databases implements AutoCloseable {
         workflow).stream().map(r -> r.getLong("seq")).toList();
   }
 
+  /** Waits (up to 20 s) until PostgreSQL holds the workflow's events up to {@code seq}; fails the test otherwise. */
+  public void awaitFlushed(String tenant, String workflow, long seq) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (System.currentTimeMillis() < deadline) {
+      List<Long> seqs = flushedSeqs(tenant, workflow);
+      if (!seqs.isEmpty() && seqs.get(seqs.size() - 1) >= seq) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(tenant + "/" + workflow + " not flushed up to seq " + seq);
+  }
+
   @Override
   public void close() {
     redis.close();
