@@ -100,7 +100,7 @@ final class Backends {
     readiness.fact("backend", "memory").fact("transport", "local");
     readiness.degraded("backend", why);
     return new Backend(new InMemoryWorkflowStore(config.eventsRetentionMax()), new LocalEventTransport(), false,
-        new InMemoryRefreshTokens(vertx));
+        new InMemoryRefreshTokens());
   }
 
   private Future<Backend> redisBackend(String where) {

@@ -125,7 +125,9 @@ public final class AuthVerticle extends VerticleBase {
   /** Access tokens live at most access_ttl_seconds: the revocation is kept that long (plus leeway). */
   private Future<Void> revokeSession(String sid) {
     long until = System.currentTimeMillis() / 1000 + config.accessTtlSeconds() + config.jwtLeewaySeconds();
-    return refreshTokens.revokeSession(sid, until);
+    // this instance refuses the session at once; the store announces it to the others
+    return refreshTokens.revokeSession(sid, until).onSuccess(v -> vertx.eventBus().publish(Addresses.SESSION_REVOKED,
+        new JsonObject().put("sid", sid).put("until", until)));
   }
 
   private JsonObject answer(Session session, String refreshToken) {

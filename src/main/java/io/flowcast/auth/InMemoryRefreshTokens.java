@@ -1,16 +1,12 @@
 package io.flowcast.auth;
 
-import io.flowcast.bus.Addresses;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
 import java.util.Map;
 
 /** Refresh tokens of the in-memory backend (one instance): the same rules as the Redis ones. */
 public final class InMemoryRefreshTokens implements RefreshTokens {
-  private final Vertx vertx;
   private final Map<String, Family> families = new HashMap<>();
   private final Map<String, Long> revoked = new HashMap<>();
 
@@ -25,8 +21,7 @@ public final class InMemoryRefreshTokens implements RefreshTokens {
     }
   }
 
-  public InMemoryRefreshTokens(Vertx vertx) {
-    this.vertx = vertx;
+  public InMemoryRefreshTokens() {
   }
 
   @Override
@@ -77,11 +72,8 @@ public final class InMemoryRefreshTokens implements RefreshTokens {
   }
 
   @Override
-  public Future<Void> revokeSession(String sid, long untilEpochSecond) {
-    synchronized (this) {
-      revoked.put(sid, untilEpochSecond);
-    }
-    vertx.eventBus().publish(Addresses.SESSION_REVOKED, new JsonObject().put("sid", sid).put("until", untilEpochSecond));
+  public synchronized Future<Void> revokeSession(String sid, long untilEpochSecond) {
+    revoked.put(sid, untilEpochSecond); // one instance: the auth verticle's own announcement reaches everyone
     return Future.succeededFuture();
   }
 
