@@ -50,13 +50,20 @@ public record FlowcastConfig(
     int maxBacklogBytes,
     int replayBatch,
     boolean queryTokenEnabled,
+    int maxStreamWorkflows,
     int defaultTtlSeconds,
     int maxTtlSeconds,
     long expirySweepMs,
     int eventsRetentionMax,
     int listDefaultLimit,
     int listMaxLimit,
-    int eventsMaxLimit) {
+    int eventsMaxLimit,
+    Features features) {
+
+  /** Bounds of drafts, snapshots and actions. */
+  public record Features(int draftMaxRevisions, int snapshotsMax, int actionLeaseDefaultSeconds,
+      int actionLeaseMaxSeconds) {
+  }
 
   /** Rate limits (GCRA: a sustained rate per minute and a burst) per subject, and per client address on the token endpoint. */
   public record RateLimits(boolean enabled, String failMode, int readPerMinute, int readBurst, int writePerMinute,
@@ -116,13 +123,18 @@ public record FlowcastConfig(
         (int) range(c, "sse.max_backlog_bytes", 4096, 1L << 30),
         (int) range(c, "sse.replay_batch", 1, 100_000),
         bool(c, "sse.query_token_enabled"),
+        (int) range(c, "sse.max_workflows_per_stream", 1, 1000),
         (int) range(c, "workflow.default_ttl_seconds", 1, Integer.MAX_VALUE),
         (int) range(c, "workflow.max_ttl_seconds", 1, Integer.MAX_VALUE),
         range(c, "workflow.expiry_sweep_ms", 10, 3_600_000),
         (int) range(c, "events.retention_max", 1, Integer.MAX_VALUE),
         (int) range(c, "api.list_default_limit", 1, 10_000),
         (int) range(c, "api.list_max_limit", 1, 10_000),
-        (int) range(c, "api.events_max_limit", 1, 100_000));
+        (int) range(c, "api.events_max_limit", 1, 100_000),
+        new Features((int) range(c, "drafts.max_revisions", 1, 10_000),
+            (int) range(c, "snapshots.max_per_workflow", 1, 10_000),
+            (int) range(c, "actions.default_lease_seconds", 1, 86_400),
+            (int) range(c, "actions.max_lease_seconds", 1, 86_400)));
     if (config.jwtSecret().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
       throw new ConfigException("jwt.secret", "must be at least " + MIN_SECRET_BYTES
           + " bytes; Flowcast refuses to start without a usable signing key");
@@ -141,6 +153,9 @@ public record FlowcastConfig(
     }
     if (config.defaultTtlSeconds() > config.maxTtlSeconds()) {
       throw new ConfigException("workflow.default_ttl_seconds", "exceeds workflow.max_ttl_seconds");
+    }
+    if (config.features().actionLeaseDefaultSeconds() > config.features().actionLeaseMaxSeconds()) {
+      throw new ConfigException("actions.default_lease_seconds", "exceeds actions.max_lease_seconds");
     }
     if (config.listDefaultLimit() > config.listMaxLimit()) {
       throw new ConfigException("api.list_default_limit", "exceeds api.list_max_limit");
