@@ -2,12 +2,17 @@
 -- KEYS[1] = workflow:state:{<tenant>:<id>}  (hash)
 -- KEYS[2] = workflow:events:{<tenant>:<id>} (stream)
 -- KEYS[3] = workflow:mark:{<tenant>:<id>}   (hash: generation, last_seq, deleted; with persistence)
--- KEYS[4] = the flush outbox stream, when persistence is on (write buffer for PostgreSQL)
+-- KEYS[4..8] = the workflow's side keys: drafts (hash), snapshots (hash), actions (hash), action queue
+--   (stream with the consumer group of workers), action leases (sorted set by deadline)
+-- KEYS[9] = the flush outbox stream, when persistence is on (write buffer for PostgreSQL)
 -- ARGV[1] = event retention (approximate MAXLEN), ARGV[2] = pub/sub channel,
 -- ARGV[3] = seconds the event stream outlives the state hash (to announce expiry),
 -- ARGV[4] = request id (audit), ARGV[5] = outbox capacity (0 = persistence off),
 -- ARGV[6] = seconds the mark is kept; a script's own arguments start at ARGV[7].
-local STATE, EVENTS, MARK, OUTBOX = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local STATE, EVENTS, MARK = KEYS[1], KEYS[2], KEYS[3]
+local DRAFTS, SNAPSHOTS, ACTIONS, QUEUE, LEASES = KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local SIDE_KEYS = {DRAFTS, SNAPSHOTS, ACTIONS, QUEUE, LEASES}
+local OUTBOX = KEYS[9]
 local RETENTION, CHANNEL, GRACE = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local REQUEST, CAPACITY, MARK_TTL = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
 local TAG = string.match(STATE, '{(.*)}')
@@ -57,9 +62,17 @@ local function next_event(version, etype, rest, with_snapshot)
   return id, json, seq
 end
 
--- Every interaction keeps the workflow alive for its TTL.
+-- Every interaction keeps the workflow alive for its TTL, with its drafts, snapshots and actions.
 local function refresh()
   local ttl = tonumber(redis.call('HGET', STATE, 'ttl'))
   redis.call('EXPIRE', STATE, ttl)
   redis.call('EXPIRE', EVENTS, ttl + GRACE)
+  for _, side in ipairs(SIDE_KEYS) do
+    redis.call('EXPIRE', side, ttl)
+  end
+end
+
+-- Removes what lives only as long as the workflow (deleted, expired, or an id created again).
+local function drop_side_keys()
+  redis.call('DEL', unpack(SIDE_KEYS))
 end

@@ -18,6 +18,7 @@ if outbox_full() then
 end
 -- events of an earlier workflow with this id (deleted, or expired within the grace) are not carried over
 redis.call('DEL', EVENTS)
+drop_side_keys()
 redis.call('HSET', STATE, 'status', ARGV[7], 'state', ARGV[8], 'metadata', ARGV[9], 'version', 1,
   'created_at', ARGV[11], 'updated_at', ARGV[11], 'ttl', ARGV[10], 'schema', 1, 'generation', ARGV[12],
   'last_seq', 0)

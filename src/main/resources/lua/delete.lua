@@ -10,4 +10,5 @@ end
 local generation = redis.call('HGET', STATE, 'generation')
 local id, json, seq = next_event(version, 'workflow.deleted', ARGV[7], false)
 redis.call('DEL', STATE, EVENTS)
+drop_side_keys()
 return {'ok', id, json, seq, generation}

@@ -4,6 +4,7 @@
 if redis.call('EXISTS', STATE) == 1 then
   return {'alive'}
 end
+drop_side_keys()
 local last = redis.call('XREVRANGE', EVENTS, '+', '-', 'COUNT', 1)
 if #last == 0 then
   return {'gone'}

@@ -41,6 +41,36 @@ public final class RedisKeys {
     return "workflow:mark:{" + key.tag() + "}";
   }
 
+  /** Review drafts by section (a hash of JSON values: the revisions kept for undo); Redis only. */
+  public static String drafts(WorkflowKey key) {
+    return "workflow:drafts:{" + key.tag() + "}";
+  }
+
+  /** Labelled snapshots of the state (a hash of JSON values), bounded in count. */
+  public static String snapshots(WorkflowKey key) {
+    return "workflow:snapshots:{" + key.tag() + "}";
+  }
+
+  /** The workflow's actions by id (a hash of JSON records: type, payload, status, lease, result). */
+  public static String actions(WorkflowKey key) {
+    return "workflow:actions:{" + key.tag() + "}";
+  }
+
+  /** The action queue: a Redis Stream read by the workers' consumer group; pending entries are claimed ones. */
+  public static String queue(WorkflowKey key) {
+    return "workflow:queue:{" + key.tag() + "}";
+  }
+
+  /** Claimed actions by lease deadline (epoch ms), so an expired lease is found without scanning. */
+  public static String leases(WorkflowKey key) {
+    return "workflow:leases:{" + key.tag() + "}";
+  }
+
+  /** The keys of a workflow that live only as long as it does, in the order the scripts expect. */
+  public static java.util.List<String> sideKeys(WorkflowKey key) {
+    return java.util.List.of(drafts(key), snapshots(key), actions(key), queue(key), leases(key));
+  }
+
   /** The pub/sub channel that carries the workflow's events to every instance. */
   public static String channel(String workflowTag) {
     return CHANNEL_PREFIX + "{" + workflowTag + "}";

@@ -9,7 +9,6 @@ import io.vertx.redis.client.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,19 +20,18 @@ import java.util.Map;
  */
 public final class RedisScripts {
   private static final String LIB = "_lib";
-  private final Map<String, String> sources = new HashMap<>();
-  private final Map<String, String> shas = new HashMap<>();
+  private final Map<String, String> sources = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, String> shas = new java.util.concurrent.ConcurrentHashMap<>();
+  private final String prelude;
 
-  public RedisScripts(List<String> names) {
-    this(names, read(LIB) + "\n");
+  /** The workflow scripts, each loaded on first use with {@code _lib.lua} in front. */
+  public RedisScripts() {
+    this(List.of(), read(LIB) + "\n");
   }
 
   private RedisScripts(List<String> names, String prelude) {
-    for (String name : names) {
-      String source = prelude + read(name);
-      sources.put(name, source);
-      shas.put(name, sha1(source));
-    }
+    this.prelude = prelude;
+    names.forEach(this::load);
   }
 
   /** Scripts that stand alone, without the workflow prelude. */
@@ -41,12 +39,17 @@ public final class RedisScripts {
     return new RedisScripts(names, "");
   }
 
+  private String load(String name) {
+    return shas.computeIfAbsent(name, n -> {
+      String source = prelude + read(n);
+      sources.put(n, source);
+      return sha1(source);
+    });
+  }
+
   /** Runs a script with the workflow's keys and arguments. */
   public Future<Response> run(Redis redis, String name, List<String> keys, List<String> args) {
-    String sha = shas.get(name);
-    if (sha == null) {
-      throw new IllegalArgumentException("unknown script " + name);
-    }
+    String sha = load(name);
     return redis.send(call(Command.EVALSHA, sha, keys, args)).recover(err -> {
       if (err.getMessage() != null && err.getMessage().startsWith("NOSCRIPT")) {
         return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(sources.get(name)))

@@ -9,6 +9,22 @@ public final class EventTypes {
   public static final String STATUS_CHANGED = "status.changed";
   public static final String DELETED = "workflow.deleted";
   public static final String EXPIRED = "workflow.expired";
+  public static final String SNAPSHOT_CREATED = "snapshot.created";
+  public static final String ROLLED_BACK = "state.rolled_back";
+  public static final String DRAFT_UPDATED = "draft.updated";
+  public static final String DRAFT_COMMITTED = "draft.committed";
+  public static final String DRAFT_DISCARDED = "draft.discarded";
+  public static final String ACTION_QUEUED = "action.queued";
+  public static final String ACTION_CLAIMED = "action.claimed";
+  public static final String ACTION_COMPLETED = "action.completed";
+  public static final String ACTION_FAILED = "action.failed";
+
+  /**
+   * Events after which the durable record gets the workflow as it then is: those that change it, and a
+   * snapshot (which PostgreSQL keeps under its label).
+   */
+  public static final Set<String> WITH_WORKFLOW = Set.of(CREATED, STATE_UPDATED, STATUS_CHANGED, ROLLED_BACK,
+      DRAFT_COMMITTED, SNAPSHOT_CREATED);
 
   /** Event types that end a workflow's stream. */
   public static final Set<String> TERMINAL = Set.of(DELETED, EXPIRED);

@@ -34,6 +34,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
   private static final class Entry {
     Workflow workflow;
     final ArrayDeque<JsonObject> events = new ArrayDeque<>();
+    final Map<String, Object> sides = new HashMap<>();
     EventId lastId;
 
     Entry(Workflow workflow) {
@@ -193,6 +194,68 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
       }
     }
     return Future.succeededFuture(expired);
+  }
+
+  /**
+   * A live workflow, for the features kept beside it (drafts, snapshots, actions): valid only inside
+   * {@link #withLive}, under the store's lock, so a feature's change and its event are one atomic step.
+   */
+  public interface Live {
+    Workflow workflow();
+
+    /** Appends an event that leaves the workflow's version as it is. */
+    Mutation append(String type, Object data, Actor actor);
+
+    /** A new version with this state, recorded by one event of {@code type} carrying {@code data}. */
+    Mutation change(JsonObject state, String type, Object data, Actor actor);
+
+    /** The feature's data kept with this workflow (gone with it when it is deleted or expires). */
+    <T> T side(String name, java.util.function.Supplier<T> create);
+  }
+
+  /**
+   * Runs {@code action} on a live workflow (404 when there is none), refreshing its TTL. An
+   * {@link ApiException} thrown by the action fails the future.
+   */
+  public synchronized <T> Future<T> withLive(WorkflowKey key, java.util.function.Function<Live, T> action) {
+    Instant now = Times.now();
+    Entry entry = live(key, now);
+    if (entry == null) {
+      return Future.failedFuture(notFound(key));
+    }
+    touch(entry, now);
+    Live live = new Live() {
+      @Override
+      public Workflow workflow() {
+        return entry.workflow;
+      }
+
+      @Override
+      public Mutation append(String type, Object data, Actor actor) {
+        return InMemoryWorkflowStore.this.append(entry, type, entry.workflow.version(), data, null, null,
+            actor.subject(), Times.now());
+      }
+
+      @Override
+      public Mutation change(JsonObject state, String type, Object data, Actor actor) {
+        Workflow w = entry.workflow;
+        Instant at = Times.now();
+        replace(entry, new Workflow(key, w.status(), state.copy(), w.metadata(), w.version() + 1, w.createdAt(), at,
+            w.expiresAt(), w.ttlSeconds(), w.lastEventId(), w.lastSeq()));
+        return InMemoryWorkflowStore.this.append(entry, type, w.version() + 1, data, null, null, actor.subject(), at);
+      }
+
+      @Override
+      @SuppressWarnings("unchecked")
+      public <S> S side(String name, java.util.function.Supplier<S> create) {
+        return (S) entry.sides.computeIfAbsent(name, n -> create.get());
+      }
+    };
+    try {
+      return Future.succeededFuture(action.apply(live));
+    } catch (ApiException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private Entry live(WorkflowKey key, Instant now) {

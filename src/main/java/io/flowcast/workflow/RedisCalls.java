@@ -20,11 +20,10 @@ import java.util.concurrent.TimeUnit;
  * Redis calls of the workflow store, each bounded by the configured timeout (an unreachable Redis is a
  * 503 for the client), and the script arguments every workflow script shares (see {@code _lib.lua}).
  */
-final class RedisCalls {
+public final class RedisCalls {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RedisCalls.class);
   private final Redis redis;
-  private final RedisScripts scripts = new RedisScripts(
-      List.of("create", "patch", "append", "delete", "expired", "read", "events", "restore"));
+  private final RedisScripts scripts = new RedisScripts();
   private final RedisWorkflowStore.Settings settings;
   private final FlowcastMeters meters;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
@@ -35,8 +34,10 @@ final class RedisCalls {
     this.meters = meters;
   }
 
-  Future<Response> script(String name, WorkflowKey key, Actor actor, String... args) {
+  /** Runs a workflow script ({@code lua/<name>.lua} after {@code _lib.lua}) with the workflow's keys. */
+  public Future<Response> script(String name, WorkflowKey key, Actor actor, String... args) {
     List<String> keys = new ArrayList<>(List.of(RedisKeys.state(key), RedisKeys.events(key), RedisKeys.mark(key)));
+    keys.addAll(RedisKeys.sideKeys(key));
     if (settings.outboxCapacity() > 0) {
       keys.add(RedisKeys.OUTBOX);
     }
@@ -51,11 +52,11 @@ final class RedisCalls {
     return guard(name, scripts.run(redis, name, keys, argv));
   }
 
-  Future<Response> send(Request request) {
+  public Future<Response> send(Request request) {
     return guard(request.command().toString().toLowerCase(java.util.Locale.ROOT), redis.send(request));
   }
 
-  Future<List<Response>> send(List<Request> requests) {
+  public Future<List<Response>> send(List<Request> requests) {
     return guard("pipeline", redis.batch(requests));
   }
 

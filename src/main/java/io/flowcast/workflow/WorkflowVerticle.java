@@ -116,6 +116,11 @@ public final class WorkflowVerticle extends VerticleBase {
         .onFailure(err -> log.warn("expiry sweep failed: {}", err.toString()));
   }
 
+  /** What every command does with its mutation: fan-out, then durability. */
+  private Future<Mutation> handoff(WorkflowKey key, Mutation mutation, JsonObject command) {
+    return durable(key, published(key, mutation), command);
+  }
+
   /** Hands a committed event to the fan-out, unless the store published it itself. */
   private Mutation published(WorkflowKey key, Mutation mutation) {
     if (mutation.event() != null) {
@@ -159,8 +164,7 @@ public final class WorkflowVerticle extends VerticleBase {
   private static JsonObject flushRecord(WorkflowKey key, Mutation mutation, String requestId) {
     Workflow w = mutation.workflow();
     String type = mutation.event().getString("type");
-    boolean changesWorkflow = w != null && (type.equals(EventTypes.CREATED) || type.equals(EventTypes.STATE_UPDATED)
-        || type.equals(EventTypes.STATUS_CHANGED));
+    boolean changesWorkflow = w != null && EventTypes.WITH_WORKFLOW.contains(type);
     JsonObject snapshot = !changesWorkflow ? null : new JsonObject().put("status", w.status()).put("state", w.state())
         .put("metadata", w.metadata()).put("version", w.version()).put("created_at", Times.format(w.createdAt()))
         .put("updated_at", Times.format(w.updatedAt())).put("ttl", w.ttlSeconds());
@@ -173,33 +177,18 @@ public final class WorkflowVerticle extends VerticleBase {
   }
 
   private static WorkflowKey key(JsonObject body) {
-    String id = body.getString("id");
-    if (!Ids.valid(id)) {
-      throw ApiException.badRequest("workflow id must be " + Ids.rule());
-    }
-    return new WorkflowKey(tenant(body), id);
+    return CommandFields.key(body);
   }
 
   private static String tenant(JsonObject body) {
-    String tenant = body.getString("tenant");
-    if (!Ids.valid(tenant)) {
-      throw ApiException.badRequest("tenant must be " + Ids.rule());
-    }
-    return tenant;
+    return CommandFields.tenant(body);
   }
 
   private static Actor actor(JsonObject body) {
-    return new Actor(body.getString("actor"), body.getString("request_id"));
+    return CommandFields.actor(body);
   }
 
   private static int limit(JsonObject body, int defaultLimit, int max) {
-    Integer limit = body.getInteger("limit");
-    if (limit == null) {
-      return defaultLimit;
-    }
-    if (limit < 1 || limit > max) {
-      throw ApiException.badRequest("limit must be from 1 to " + max);
-    }
-    return limit;
+    return CommandFields.limit(body, defaultLimit, max);
   }
 }
