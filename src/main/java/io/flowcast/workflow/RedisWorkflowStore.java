@@ -212,6 +212,16 @@ public final class RedisWorkflowStore implements WorkflowStore {
     return calls.script("expired", key, Actor.SYSTEM, rest).mapEmpty();
   }
 
+  /** The store's Redis calls, for the features kept beside a workflow (drafts, snapshots, actions). */
+  public RedisCalls calls() {
+    return calls;
+  }
+
+  /** The durable record, or null without persistence. */
+  public WorkflowArchive archive() {
+    return archive;
+  }
+
   /** Answers PING within the timeout, for readiness. */
   public Future<Void> ping() {
     return calls.send(Request.cmd(Command.PING)).mapEmpty();
