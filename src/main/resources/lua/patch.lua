@@ -1,5 +1,6 @@
 -- Writes a change computed from version ARGV[7] (compare-and-set) and appends its event.
--- ARGV[8] status, [9] state JSON, [10] metadata JSON, [11] updated_at, [12] event type, [13] event rest
+-- ARGV[8] status, [9] state JSON, [10] metadata JSON, [11] updated_at, [12] event type, [13] event rest,
+-- [14...] the review sections the patch changed (a draft older than this version may not overwrite them)
 local current = redis.call('HGET', STATE, 'version')
 if not current then
   return {'missing'}
@@ -13,6 +14,9 @@ end
 local version = tonumber(current) + 1
 redis.call('HSET', STATE, 'status', ARGV[8], 'state', ARGV[9], 'metadata', ARGV[10], 'version', version,
   'updated_at', ARGV[11])
+for i = 14, #ARGV do
+  redis.call('HSET', DRAFTS, 'committed:' .. ARGV[i], version)
+end
 local id, json, seq = next_event(version, ARGV[12], ARGV[13], true)
 refresh()
 return {'ok', id, json, seq, redis.call('HGET', STATE, 'generation')}

@@ -17,6 +17,17 @@ public final class Addresses {
   public static final String WORKFLOW_DELETE = "flowcast.workflow.delete";
   public static final String EVENT_APPEND = "flowcast.workflow.event.append";
   public static final String EVENTS_READ = "flowcast.workflow.events.read";
+  /** Review drafts (answered by the workflow verticle): {@code section} names the draft. */
+  public static final String DRAFT_LIST = "flowcast.workflow.draft.list";
+  public static final String DRAFT_GET = "flowcast.workflow.draft.get";
+  public static final String DRAFT_PUT = "flowcast.workflow.draft.put";
+  public static final String DRAFT_UNDO = "flowcast.workflow.draft.undo";
+  public static final String DRAFT_COMMIT = "flowcast.workflow.draft.commit";
+  public static final String DRAFT_DISCARD = "flowcast.workflow.draft.discard";
+  /** Snapshots and rollback (answered by the workflow verticle). */
+  public static final String SNAPSHOT_CREATE = "flowcast.workflow.snapshot.create";
+  public static final String SNAPSHOT_LIST = "flowcast.workflow.snapshot.list";
+  public static final String ROLLBACK = "flowcast.workflow.rollback";
   /** The backend expired a workflow's state (sent by the fan-out on a Redis keyspace notification). */
   public static final String WORKFLOW_EXPIRED = "flowcast.workflow.expired";
 

@@ -106,6 +106,7 @@ public final class PgWriter {
         .compose(v -> conn.preparedQuery(AUDIT).execute(
             Tuple.tuple(List.of(tenant, workflow, generation, seq, type, version, actor, request, at))))
         .compose(v -> upsertWorkflows(conn, records))
+        .compose(v -> FeatureRows.write(conn, records))
         .compose(v -> conn.preparedQuery(NEWEST).execute(Tuple.tuple(List.of(keyTenants, keyIds))))
         .mapEmpty();
   }

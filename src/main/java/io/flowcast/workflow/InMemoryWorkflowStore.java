@@ -129,6 +129,10 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
     replace(entry, new Workflow(key, plan.status(), plan.state(), plan.metadata(), current.version() + 1,
         current.createdAt(), now, current.expiresAt(), current.ttlSeconds(), current.lastEventId(),
         current.lastSeq()));
+    for (String section : Sections.changed(current.state(), plan.state())) {
+      InMemorySideData.fields(entry.sides, SideData.DRAFTS)
+          .put(Sections.changedField(section), String.valueOf(current.version() + 1));
+    }
     return Future.succeededFuture(append(entry, plan.eventType(), current.version() + 1, patch.copy(), null, null,
         actor.subject(), now));
   }
@@ -253,7 +257,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
     };
     try {
       return Future.succeededFuture(action.apply(live));
-    } catch (ApiException e) {
+    } catch (ApiException | SideData.Stale e) {
       return Future.failedFuture(e);
     }
   }

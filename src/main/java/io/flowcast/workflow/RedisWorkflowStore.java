@@ -135,8 +135,10 @@ public final class RedisWorkflowStore implements WorkflowStore {
       Instant now = Times.now();
       long version = current.version() + 1;
       String rest = rest(WorkflowEvents.rest(key, plan.eventType(), patch, null, null, actor.subject(), now));
-      return calls.script("patch", key, actor, String.valueOf(current.version()), plan.status(),
-          plan.state().encode(), plan.metadata().encode(), Times.format(now), plan.eventType(), rest)
+      List<String> args = new ArrayList<>(List.of(String.valueOf(current.version()), plan.status(),
+          plan.state().encode(), plan.metadata().encode(), Times.format(now), plan.eventType(), rest));
+      args.addAll(Sections.changed(current.state(), plan.state()));
+      return calls.script("patch", key, actor, args.toArray(String[]::new))
           .compose(r -> switch (outcome(r)) {
             case "ok" -> Future.succeededFuture(new Mutation(
                 new Workflow(key, plan.status(), plan.state(), plan.metadata(), version, current.createdAt(), now,

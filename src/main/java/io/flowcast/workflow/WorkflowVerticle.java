@@ -5,6 +5,10 @@ import io.flowcast.bus.ApiException;
 import io.flowcast.bus.Commands;
 import io.flowcast.config.FlowcastConfig;
 import io.flowcast.health.FlowcastMeters;
+import io.flowcast.review.DraftCommands;
+import io.flowcast.review.Drafts;
+import io.flowcast.snapshot.SnapshotCommands;
+import io.flowcast.snapshot.Snapshots;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -58,6 +62,12 @@ public final class WorkflowVerticle extends VerticleBase {
     });
     handle(Addresses.WORKFLOW_EXPIRED, b -> store.expired(key(b)).map(v -> new JsonObject()));
     handle(Addresses.EVENTS_READ, this::readEvents);
+    SideData sides = store instanceof RedisWorkflowStore redis ? new RedisSideData(redis)
+        : new InMemorySideData((InMemoryWorkflowStore) store);
+    WorkflowArchive archive = store instanceof RedisWorkflowStore redis ? redis.archive() : null;
+    DraftCommands.register(vertx, new Drafts(sides, config.features().draftMaxRevisions()), this::handoff);
+    SnapshotCommands.register(vertx, new Snapshots(sides, store, archive, config.features().snapshotsMax()),
+        this::handoff);
     sweepTimer = vertx.setPeriodic(config.expirySweepMs(), id -> sweepExpired());
     log.info("workflow store: {}", store.name());
     return Future.succeededFuture();

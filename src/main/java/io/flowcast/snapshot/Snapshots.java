@@ -1,0 +1,137 @@
+package io.flowcast.snapshot;
+
+import io.flowcast.bus.ApiException;
+import io.flowcast.workflow.Actor;
+import io.flowcast.workflow.EventTypes;
+import io.flowcast.workflow.Mutation;
+import io.flowcast.workflow.SideData;
+import io.flowcast.workflow.SideData.Change;
+import io.flowcast.workflow.Sections;
+import io.flowcast.workflow.Times;
+import io.flowcast.workflow.Workflow;
+import io.flowcast.workflow.WorkflowArchive;
+import io.flowcast.workflow.WorkflowKey;
+import io.flowcast.workflow.WorkflowStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Labelled snapshots of a workflow's state (at most a configured number, the oldest dropped) and rollback
+ * to a label or a version, as a new version recorded by {@code state.rolled_back}. Snapshots are kept
+ * beside the workflow and, through their event, in PostgreSQL; an older version is replayed from the log.
+ */
+public final class Snapshots {
+  private static final int ATTEMPTS = 16;
+  /** The newest ordinal: every create changes it, so two concurrent creates cannot both pass the limit. */
+  private static final String ORDER = "#order";
+
+  private final SideData sides;
+  private final StateHistory history;
+  private final int max;
+
+  /** @param archive the durable record, or null without one */
+  public Snapshots(SideData sides, WorkflowStore store, WorkflowArchive archive, int max) {
+    this.sides = sides;
+    this.history = new StateHistory(store, archive);
+    this.max = max;
+  }
+
+  public Future<Mutation> create(WorkflowKey key, String label, Actor actor) {
+    return attempt(key, read -> {
+      Map<String, String> fields = read.fields();
+      if (fields.containsKey(label)) {
+        throw ApiException.conflict("workflow '" + key.id() + "' already has a snapshot labelled '" + label + "'");
+      }
+      Workflow w = read.workflow();
+      List<JsonObject> kept = sorted(fields);
+      long ordinal = fields.containsKey(ORDER) ? Long.parseLong(fields.get(ORDER)) + 1 : 1;
+      JsonObject snapshot = new JsonObject().put("label", label).put("version", w.version()).put("state", w.state())
+          .put("ordinal", ordinal).put("author", actor.subject()).put("created_at", Times.format(Times.now()));
+      JsonObject data = new JsonObject().put("label", label).put("version", w.version());
+      Change change = Change.of(w, EventTypes.SNAPSHOT_CREATED, data)
+          .op(SideData.SNAPSHOTS, label, null, snapshot.encode())
+          .op(SideData.SNAPSHOTS, ORDER, fields.get(ORDER), String.valueOf(ordinal));
+      for (int i = max - 1; i < kept.size(); i++) {
+        String dropped = kept.get(i).getString("label");
+        change.op(SideData.SNAPSHOTS, dropped, fields.get(dropped), null);
+        data.put("dropped", dropped);
+      }
+      return Future.succeededFuture(change);
+    }, actor);
+  }
+
+  /** The snapshots, newest first. */
+  public Future<JsonArray> list(WorkflowKey key) {
+    return sides.read(key, SideData.SNAPSHOTS).map(read -> {
+      JsonArray out = new JsonArray();
+      sorted(read.fields()).forEach(s -> out.add(view(s)));
+      return out;
+    });
+  }
+
+  /**
+   * Restores the state of a snapshot ({@code label}) or of a version as a new version. {@code ifMatch},
+   * when given, is the version the caller expects the workflow to be at.
+   */
+  public Future<Mutation> rollback(WorkflowKey key, String label, Long version, Long ifMatch, Actor actor) {
+    return attempt(key, read -> {
+      Workflow w = read.workflow();
+      if (ifMatch != null && ifMatch != w.version()) {
+        throw ApiException.preconditionFailed("workflow is at version " + w.version() + ", not " + ifMatch);
+      }
+      Future<JsonObject> target;
+      if (label != null) {
+        String stored = read.fields().get(label);
+        if (stored == null) {
+          throw ApiException.notFound("workflow '" + key.id() + "' has no snapshot labelled '" + label + "'");
+        }
+        target = Future.succeededFuture(new JsonObject(stored).getJsonObject("state"));
+      } else {
+        target = sorted(read.fields()).stream().filter(s -> s.getLong("version") == version.longValue()).findFirst()
+            .map(s -> Future.succeededFuture(s.getJsonObject("state")))
+            .orElseGet(() -> history.stateAt(key, w, version));
+      }
+      return target.map(state -> {
+        JsonObject data = new JsonObject().put("state", state).put("to_version", version).put("label", label);
+        Change change = Change.of(w, EventTypes.ROLLED_BACK, data).withState(state);
+        // a draft started before the rollback must not silently overwrite a section the rollback changed
+        for (String section : Sections.changed(w.state(), state)) {
+          change.op(SideData.DRAFTS, Sections.changedField(section), SideData.FieldOp.ANY,
+              String.valueOf(w.version() + 1));
+        }
+        return change;
+      });
+    }, actor);
+  }
+
+  private Future<Mutation> attempt(WorkflowKey key, Function<SideData.Read, Future<Change>> compute, Actor actor) {
+    return attempt(key, compute, actor, 1);
+  }
+
+  private Future<Mutation> attempt(WorkflowKey key, Function<SideData.Read, Future<Change>> compute, Actor actor,
+      int n) {
+    return sides.read(key, SideData.SNAPSHOTS)
+        .compose(compute)
+        .compose(change -> sides.write(key, change, actor))
+        .recover(err -> !(err instanceof SideData.Stale) ? Future.failedFuture(err)
+            : n < ATTEMPTS ? attempt(key, compute, actor, n + 1)
+            : Future.failedFuture(ApiException.conflict("too many concurrent changes; retry")));
+  }
+
+  private static List<JsonObject> sorted(Map<String, String> fields) {
+    return fields.entrySet().stream().filter(e -> !e.getKey().equals(ORDER)).map(e -> new JsonObject(e.getValue()))
+        .sorted(Comparator.comparingLong((JsonObject s) -> s.getLong("ordinal")).reversed()).toList();
+  }
+
+  private static JsonObject view(JsonObject stored) {
+    return new JsonObject().put("label", stored.getString("label")).put("version", stored.getLong("version"))
+        .put("state", stored.getJsonObject("state")).put("author", stored.getString("author"))
+        .put("created_at", stored.getString("created_at"));
+  }
+}

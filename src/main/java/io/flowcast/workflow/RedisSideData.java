@@ -1,0 +1,68 @@
+package io.flowcast.workflow;
+
+import io.flowcast.bus.ApiException;
+import io.flowcast.redis.RedisKeys;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Side data in Redis: one hash per side and workflow, changed with the workflow by {@code change.lua}. */
+public final class RedisSideData implements SideData {
+  private final RedisWorkflowStore store;
+
+  public RedisSideData(RedisWorkflowStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public Future<Read> read(WorkflowKey key, int side) {
+    String hash = RedisKeys.sideKeys(key).get(side - DRAFTS);
+    return store.get(key).compose(workflow -> store.calls().send(Request.cmd(Command.HGETALL).arg(hash))
+        .map(fields -> new Read(workflow, RedisWorkflowStore.fieldsOf(fields))));
+  }
+
+  @Override
+  public Future<Mutation> write(WorkflowKey key, Change change, Actor actor) {
+    Instant now = Times.now();
+    String rest = "," + WorkflowEvents.rest(key, change.eventType(), change.eventData(), null, null, actor.subject(), now)
+        .encode().substring(1);
+    List<String> args = new ArrayList<>(List.of(
+        change.newState() == null ? "" : String.valueOf(change.base().version()),
+        change.newState() == null ? "" : change.newState().encode(),
+        Times.format(now), change.eventType(), rest, String.valueOf(change.ops().size())));
+    for (FieldOp op : change.ops()) {
+      args.add(String.valueOf(op.side()));
+      args.add(op.field());
+      args.add(FieldOp.ANY.equals(op.expected()) ? "*" : op.expected() == null ? "" : op.expected());
+      args.add(op.value() == null ? "" : op.value());
+    }
+    return store.calls().script("change", key, actor, args.toArray(String[]::new)).compose(r -> {
+      switch (r.get(0).toString()) {
+        case "ok":
+          return Future.succeededFuture(mutation(key, change, r, now));
+        case "stale":
+          return Future.failedFuture(new Stale());
+        case "backlog":
+          return Future.failedFuture(ApiException.unavailable("the write buffer to PostgreSQL is full; retry shortly"));
+        default:
+          return Future.failedFuture(ApiException.notFound("workflow '" + key.id() + "' does not exist"));
+      }
+    });
+  }
+
+  /** The workflow after the change, as the script left it. */
+  private static Mutation mutation(WorkflowKey key, Change change, Response r, Instant now) {
+    Workflow base = change.base();
+    boolean writes = change.newState() != null;
+    Workflow after = new Workflow(key, base.status(), writes ? change.newState() : base.state(), base.metadata(),
+        r.get(5).toLong(), base.createdAt(), writes ? now : base.updatedAt(), now.plusSeconds(base.ttlSeconds()),
+        base.ttlSeconds(), r.get(1).toString(), r.get(3).toLong());
+    return new Mutation(after, new JsonObject(r.get(2).toString()), r.get(4).toLong());
+  }
+}

@@ -1,0 +1,62 @@
+package io.flowcast.workflow;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The data kept beside a workflow (review drafts, labelled snapshots): string fields of a side table,
+ * living and dying with the workflow. Features read a side with the workflow, compute their change, and
+ * write it with a compare-and-set: the workflow's version (when they rewrite the state) and every field
+ * they touch must be as read, or the write fails with {@link Stale} and the feature reads again. The
+ * change, the new state and the change's one event are one atomic step, on either backend.
+ */
+public interface SideData {
+
+  /** The sides, numbered as the Redis scripts number their keys ({@code _lib.lua}). */
+  int DRAFTS = 4;
+  int SNAPSHOTS = 5;
+
+  /** A workflow and the fields of one of its sides, read together. */
+  record Read(Workflow workflow, Map<String, String> fields) {
+  }
+
+  Future<Read> read(WorkflowKey key, int side);
+
+  /** Applies the change unless something it depends on moved since {@code change.base()} was read. */
+  Future<Mutation> write(WorkflowKey key, Change change, Actor actor);
+
+  /** Someone else changed what a write depended on: read again and recompute. */
+  final class Stale extends RuntimeException {
+    public Stale() {
+      super("changed concurrently", null, false, false);
+    }
+  }
+
+  /** One field of a side: {@code expected} null means absent, {@link #ANY} skips the check; {@code value} null removes it. */
+  record FieldOp(int side, String field, String expected, String value) {
+    public static final String ANY = "\u0000any";
+  }
+
+  /**
+   * A change computed from {@code base}: field operations, optionally a new state (a new version), and the
+   * event that records it.
+   */
+  record Change(Workflow base, JsonObject newState, String eventType, Object eventData, List<FieldOp> ops) {
+    public static Change of(Workflow base, String eventType, Object eventData) {
+      return new Change(base, null, eventType, eventData, new ArrayList<>());
+    }
+
+    public Change withState(JsonObject state) {
+      return new Change(base, state, eventType, eventData, ops);
+    }
+
+    public Change op(int side, String field, String expected, String value) {
+      ops.add(new FieldOp(side, field, expected, value));
+      return this;
+    }
+  }
+}
