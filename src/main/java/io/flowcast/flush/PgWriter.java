@@ -1,5 +1,6 @@
 package io.flowcast.flush;
 
+import io.flowcast.workflow.EventTypes;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -93,7 +94,7 @@ public final class PgWriter {
       eventId[i] = e.getString("id");
       type[i] = e.getString("type");
       version[i] = e.getLong("version");
-      body[i] = e.encode();
+      body[i] = durableBody(e);
       at[i] = OffsetDateTime.parse(e.getString("created_at"));
       actor[i] = e.getString("actor") == null ? "unknown" : e.getString("actor");
       request[i] = r.requestId();
@@ -109,6 +110,20 @@ public final class PgWriter {
         .compose(v -> FeatureRows.write(conn, records))
         .compose(v -> conn.preparedQuery(NEWEST).execute(Tuple.tuple(List.of(keyTenants, keyIds))))
         .mapEmpty();
+  }
+
+  /**
+   * The event as the durable record keeps it. A draft's text lives only in Redis until it is committed:
+   * the record keeps that a draft changed or was discarded (section, revision, who, when), not its text.
+   */
+  static String durableBody(JsonObject event) {
+    String type = event.getString("type");
+    if (!type.equals(EventTypes.DRAFT_UPDATED) && !type.equals(EventTypes.DRAFT_DISCARDED)) {
+      return event.encode();
+    }
+    JsonObject data = event.getValue("data") instanceof JsonObject d ? d : new JsonObject();
+    return event.copy().put("data", new JsonObject().put("section_id", data.getString("section_id"))
+        .put("revision", data.getValue("revision")).put("text_kept", false)).encode();
   }
 
   /** One row per workflow: the newest snapshot of the batch. */
