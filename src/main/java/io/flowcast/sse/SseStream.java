@@ -47,6 +47,7 @@ public final class SseStream {
   private final boolean compositeIds;
   private final List<WorkflowFeed> feeds = new ArrayList<>();
   private final List<Runnable> drainWaiters = new ArrayList<>();
+  private boolean started;
   private boolean closed;
   private long expiryTimer = -1;
   private String sessionId;
@@ -95,6 +96,7 @@ public final class SseStream {
           if (closed) {
             return null;
           }
+          started = true;
           response.setChunked(true)
               .setWriteQueueMaxSize(settings.maxBacklogBytes())
               .putHeader("Content-Type", "text/event-stream; charset=utf-8")
@@ -197,9 +199,12 @@ public final class SseStream {
     end();
   }
 
-  /** A live write into a full queue means the client does not keep up: the stream is closed. */
+  /**
+   * A live write into a full queue means the client does not keep up: the stream is closed. Nothing is
+   * written before the head (a heartbeat or revocation may come while the stream is still opening).
+   */
   private void write(Buffer frame, boolean live) {
-    if (closed) {
+    if (closed || !started) {
       return;
     }
     if (live && response.writeQueueFull()) {
