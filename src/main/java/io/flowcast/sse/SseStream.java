@@ -123,7 +123,10 @@ public final class SseStream {
         });
   }
 
-  /** Writes an event of {@code feed}, whose position already counts it; {@code shared} is the registry's frame or null. */
+  /**
+   * Writes an event of {@code feed}, whose position already counts it; {@code shared} is the frame the
+   * registry encoded once for every single-workflow stream, or null.
+   */
   void event(WorkflowFeed feed, String type, String json, Buffer shared, boolean live) {
     if (closed) {
       return;

@@ -102,7 +102,7 @@ final class WorkflowFeed {
     }
   }
 
-  /** A live event from the fan-out; {@code frame} is shared by every single-workflow stream and must not be modified. */
+  /** A live event from the fan-out; {@code frame} is shared by single-workflow streams: never modify it. */
   void deliver(EventDelivery event, Buffer frame) {
     if (done()) {
       return;
