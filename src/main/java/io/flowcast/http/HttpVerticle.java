@@ -8,6 +8,7 @@ import io.flowcast.health.FlowcastMeters;
 import io.flowcast.ratelimit.RateLimits;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.flowcast.sse.MultiStreamEndpoint;
 import io.flowcast.sse.SseStream;
 import io.flowcast.sse.StreamEndpoint;
 import io.flowcast.sse.StreamRegistry;
@@ -70,10 +71,12 @@ public final class HttpVerticle extends VerticleBase {
     new AuthApi(bus).mount(router, body, limits.tokenEndpoint());
     new WorkflowApi(bus).mount(router, body, auth, limits);
     new ReviewApi(bus).mount(router, body, auth, limits);
-    router.get(WorkflowApi.BASE + "/:id/stream")
-        .handler(new AuthHandler(jwt, config.queryTokenEnabled(), revoked))
-        .handler(new StreamEndpoint(vertx, registry, bus,
-            new SseStream.Settings(config.retryMs(), config.maxBacklogBytes(), config.replayBatch()), limits));
+    AuthHandler streamAuth = new AuthHandler(jwt, config.queryTokenEnabled(), revoked);
+    SseStream.Settings sse = new SseStream.Settings(config.retryMs(), config.maxBacklogBytes(), config.replayBatch());
+    router.get(WorkflowApi.BASE + "/:id/stream").handler(streamAuth)
+        .handler(new StreamEndpoint(vertx, registry, bus, sse, limits));
+    router.get("/api/v1/stream").handler(streamAuth)
+        .handler(new MultiStreamEndpoint(vertx, registry, bus, sse, limits, config.maxStreamWorkflows()));
     router.route("/api/*").handler(ctx -> ctx.fail(404));
     // revalidated on every load, so a deploy is seen at once
     router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));

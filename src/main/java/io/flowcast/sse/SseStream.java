@@ -3,32 +3,32 @@ package io.flowcast.sse;
 import io.flowcast.auth.Caller;
 import io.flowcast.bus.Addresses;
 import io.flowcast.bus.ApiException;
-import io.flowcast.bus.EventDelivery;
 import io.flowcast.http.BusClient;
-import io.flowcast.workflow.EventId;
-import io.flowcast.workflow.EventTypes;
 import io.flowcast.workflow.WorkflowKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
 /**
- * One client's SSE feed of one workflow.
- *
- * <p>Gapless by construction: the stream registers for live events first, then sends the snapshot or
- * replays the log after {@code Last-Event-ID}. It tracks the last {@code seq} it sent; a live event at
- * or below it is a duplicate and dropped, the next one is written, and one further ahead means events
- * were missed (replay race, lost pub/sub message) so the stream catches up from the log. While it is
- * catching up it remembers only the highest seq it saw, so its memory stays constant.
+ * One client's SSE connection, carrying the {@link WorkflowFeed} of each workflow it watches: one for
+ * {@code /workflows/{id}/stream}, several for {@code /stream?workflow=...}. It owns the response, the
+ * heartbeat, the end of access and the write queue; the feeds decide what to write.
  *
  * <p>Bounded: a client that does not read fills the connection's write queue; the stream is then closed
  * and the client resumes with {@code Last-Event-ID}.
+ *
+ * <p>Frame ids: a single-workflow stream sends each event's own id (and shares the frame encoded once by
+ * the registry); a multi-workflow stream sends a {@link ResumeId} naming its position in every workflow,
+ * so a reconnect resumes all of them.
  */
 public final class SseStream {
   private static final Logger log = LoggerFactory.getLogger(SseStream.class);
@@ -40,102 +40,139 @@ public final class SseStream {
   private final Vertx vertx;
   private final HttpServerRequest request;
   private final HttpServerResponse response;
-  private final WorkflowKey key;
   private final StreamRegistry registry;
   private final BusClient bus;
   private final Settings settings;
   private final Runnable onEnd;
-  private long lastSeq;
-  private String lastId;
-  private boolean syncing = true;
-  private boolean resyncPending;
-  private long highWater;
+  private final boolean compositeIds;
+  private final List<WorkflowFeed> feeds = new ArrayList<>();
+  private final List<Runnable> drainWaiters = new ArrayList<>();
+  private boolean started;
   private boolean closed;
   private long expiryTimer = -1;
   private String sessionId;
 
-  /** @param onEnd run once when the stream ends, however it ends (releases its place under the stream cap) */
-  SseStream(Vertx vertx, HttpServerRequest request, WorkflowKey key, StreamRegistry registry, BusClient bus,
-      Settings settings, Runnable onEnd) {
+  /**
+   * @param compositeIds whether frame ids are {@link ResumeId}s (multi-workflow stream) or event ids
+   * @param onEnd run once when the stream ends, however it ends (releases its place under the stream cap)
+   */
+  SseStream(Vertx vertx, HttpServerRequest request, List<WorkflowKey> workflows, boolean compositeIds,
+      StreamRegistry registry, BusClient bus, Settings settings, Runnable onEnd) {
     this.vertx = vertx;
     this.request = request;
     this.response = request.response();
-    this.key = key;
     this.registry = registry;
     this.bus = bus;
     this.settings = settings;
     this.onEnd = onEnd;
+    this.compositeIds = compositeIds;
+    for (WorkflowKey key : workflows) {
+      feeds.add(new WorkflowFeed(key, this, vertx, bus, settings));
+    }
   }
 
-  String workflow() {
-    return key.tag();
+  List<WorkflowFeed> feeds() {
+    return feeds;
+  }
+
+  boolean closed() {
+    return closed;
   }
 
   /**
-   * Subscribes, checks the workflow exists, then starts the feed. Fails (before any byte is sent, so the
-   * client gets a problem+json answer) when the workflow is unknown or events cannot be received.
+   * Subscribes every feed, checks every workflow exists, then starts the feeds. Fails (before any byte is
+   * sent, so the client gets a problem+json answer) when a workflow is unknown (the first in the order
+   * given) or events cannot be received.
    */
-  Future<Void> open(String lastEventId, Caller caller) {
+  Future<Void> open(Caller caller, Function<WorkflowKey, WorkflowFeed.Start> starts) {
     this.sessionId = caller.sessionId();
     response.closeHandler(v -> dispose());
-    return registry.add(this)
-        .compose(v -> bus.request(Addresses.WORKFLOW_GET, target()))
+    registry.add(this);
+    List<Future<JsonObject>> reads = feeds.stream().map(this::subscribeAndRead).toList();
+    return Future.join(reads)
+        .recover(err -> Future.failedFuture(reads.stream().filter(Future::failed).findFirst().orElseThrow().cause()))
         .onFailure(err -> dispose())
-        .map(current -> {
+        .map(all -> {
           if (closed) {
             return null;
           }
+          started = true;
           response.setChunked(true)
               .setWriteQueueMaxSize(settings.maxBacklogBytes())
               .putHeader("Content-Type", "text/event-stream; charset=utf-8")
               .putHeader("Cache-Control", "no-cache")
               .putHeader("X-Accel-Buffering", "no");
-          write(SseFrames.retry(settings.retryMs()));
+          write(SseFrames.retry(settings.retryMs()), true);
           scheduleExpiry(caller.expiresAtEpochSecond());
-          if (lastEventId == null) {
-            sendWorkflow("snapshot", current);
-          } else if (EventId.parse(lastEventId) == null) {
-            sendWorkflow("reset", current);
-          } else {
-            lastId = lastEventId;
-            catchUp();
+          for (int i = 0; i < feeds.size() && !closed; i++) {
+            WorkflowFeed feed = feeds.get(i);
+            feed.start(starts.apply(feed.key()), reads.get(i).result());
           }
           return null;
         });
   }
 
-  /** A live event from the fan-out; {@code frame} is shared by every stream and must not be modified. */
-  void deliver(EventDelivery event, Buffer frame) {
-    if (closed) {
-      return;
-    }
-    if (syncing) {
-      highWater = Math.max(highWater, event.seq());
-      return;
-    }
-    if (event.seq() <= lastSeq) {
-      return;
-    }
-    if (event.seq() == lastSeq + 1) {
-      sent(event.seq(), event.id(), event.type(), frame, true);
-      return;
-    }
-    syncing = true;
-    highWater = event.seq();
-    catchUp();
+  private Future<JsonObject> subscribeAndRead(WorkflowFeed feed) {
+    return registry.subscribe(feed)
+        .compose(v -> bus.request(Addresses.WORKFLOW_GET, feed.target()))
+        .recover(err -> {
+          ApiException api = ApiException.from(err);
+          // name the workflow: a multi-workflow client must learn which one is unknown
+          return Future.failedFuture(api.status() == 404
+              ? ApiException.notFound("workflow '" + feed.key().id() + "' does not exist") : api);
+        });
   }
 
-  /** Events may have been lost on the way (the transport reconnected): catch up from the log. */
-  void resync() {
+  /**
+   * Writes an event of {@code feed}, whose position already counts it; {@code shared} is the frame the
+   * registry encoded once for every single-workflow stream, or null.
+   */
+  void event(WorkflowFeed feed, String type, String json, Buffer shared, boolean live) {
     if (closed) {
       return;
     }
-    if (syncing) {
-      resyncPending = true; // the read in flight may have missed them: one more pass when it ends
+    String id = compositeIds ? ResumeId.encode(feeds) : feed.lastId();
+    write(shared != null && !compositeIds ? shared : SseFrames.event(id, type, json), live);
+  }
+
+  void delivered() {
+    registry.meters().delivered();
+  }
+
+  /**
+   * Whether a live event must come from the log instead: the queue is full while a feed replays (its
+   * pages are paced by drain, not refused), so the fullness does not mean the client stalled.
+   */
+  boolean defersLive() {
+    return response.writeQueueFull() && feeds.stream().anyMatch(WorkflowFeed::syncing);
+  }
+
+  boolean writeQueueFull() {
+    return response.writeQueueFull();
+  }
+
+  /** Runs {@code action} once the client has taken the queued bytes; one drain handler serves every feed. */
+  void whenDrained(Runnable action) {
+    drainWaiters.add(action);
+    if (drainWaiters.size() > 1) {
       return;
     }
-    syncing = true;
-    catchUp();
+    response.drainHandler(v -> {
+      response.drainHandler(null);
+      List<Runnable> ready = List.copyOf(drainWaiters);
+      drainWaiters.clear();
+      if (!closed) {
+        ready.forEach(Runnable::run);
+      }
+    });
+  }
+
+  /** A feed's workflow is gone (deleted, expired): the stream ends with its last feed. */
+  void feedEnded(WorkflowFeed feed) {
+    registry.unsubscribe(feed);
+    if (feeds.stream().allMatch(WorkflowFeed::ended)) {
+      end();
+    }
   }
 
   void heartbeat() {
@@ -152,124 +189,29 @@ public final class SseStream {
     }
   }
 
-  private void sendWorkflow(String type, JsonObject current) {
-    lastSeq = current.getLong("last_seq");
-    lastId = current.getString("last_event_id");
-    write(SseFrames.event(lastId, type, current.getJsonObject("workflow").encode()));
-    finishSync();
+  /** The session this stream's token belongs to (its {@code sid}), or null. */
+  String sessionId() {
+    return sessionId;
   }
 
-  /**
-   * Replays the log after {@code lastId}, page by page, until it has everything the stream has seen.
-   * A replay may be long: it waits for the client to take each page (drain) rather than treating a full
-   * write queue as a stalled client, so memory stays bounded by one page.
-   */
-  private void catchUp() {
-    if (response.writeQueueFull()) {
-      response.drainHandler(v -> {
-        response.drainHandler(null);
-        if (!closed) {
-          catchUp();
-        }
-      });
-      return;
-    }
-    long before = lastSeq;
-    JsonObject read = target().put("after", lastId).put("limit", settings.replayBatch());
-    bus.request(Addresses.EVENTS_READ, read).onComplete(ar -> {
-      if (closed) {
-        return;
-      }
-      if (ar.failed()) {
-        onCatchUpFailure(ar.cause());
-        return;
-      }
-      JsonObject slice = ar.result();
-      if (!slice.getBoolean("after_known")) {
-        bus.request(Addresses.WORKFLOW_GET, target())
-            .onSuccess(current -> sendWorkflow("reset", current))
-            .onFailure(this::onCatchUpFailure);
-        return;
-      }
-      JsonArray events = slice.getJsonArray("events");
-      for (int i = 0; i < events.size() && !closed; i++) {
-        JsonObject event = events.getJsonObject(i);
-        long seq = event.getLong("seq");
-        if (seq > lastSeq) {
-          sent(seq, event.getString("id"), event.getString("type"),
-              SseFrames.event(event.getString("id"), event.getString("type"), event.encode()), false);
-        }
-      }
-      if (slice.getBoolean("has_more")) {
-        catchUp();
-      } else if (lastSeq == before && highWater > lastSeq) {
-        // the log does not (yet) hold what the live feed announced: try again shortly, not in a tight loop
-        vertx.setTimer(200, id -> {
-          if (!closed) {
-            catchUp();
-          }
-        });
-      } else {
-        finishSync();
-      }
-    });
-  }
-
-  private void finishSync() {
-    if (closed) {
-      return;
-    }
-    if (highWater > lastSeq || resyncPending) {
-      resyncPending = false;
-      syncing = true;
-      catchUp();
-    } else {
-      syncing = false;
-    }
-  }
-
-  /**
-   * A workflow that is gone ends the stream. While the backend is unavailable the stream stays open
-   * (heartbeats continue) and tries again, so it resumes by itself when the backend returns.
-   */
-  private void onCatchUpFailure(Throwable err) {
-    ApiException api = ApiException.from(err);
-    if (api.status() == 503) {
-      log.debug("stream of {} waits for the backend: {}", key, api.getMessage());
-      vertx.setTimer(settings.retryMs() > 0 ? Math.min(settings.retryMs(), 1000) : 1000, id -> {
-        if (!closed) {
-          catchUp();
-        }
-      });
-      return;
-    }
-    if (api.status() != 404) {
-      log.warn("stream of {} could not catch up ({}); closing it for the client to resume", key, api.getMessage());
-    }
+  /** Access ended (token expired or session revoked): tell the client, then close. */
+  void authEnded(String code, String reason) {
+    // no id: the client's position does not move
+    write(SseFrames.event(null, "auth.expired", new JsonObject().put("code", code).put("reason", reason).encode()),
+        true);
     end();
   }
 
-  private void sent(long seq, String id, String type, Buffer frame, boolean live) {
-    write(frame, live);
-    registry.meters().delivered();
-    lastSeq = seq;
-    lastId = id;
-    if (EventTypes.TERMINAL.contains(type)) {
-      end();
-    }
-  }
-
-  private void write(Buffer frame) {
-    write(frame, true);
-  }
-
-  /** A live write into a full queue means the client does not keep up: the stream is closed. */
+  /**
+   * A live write into a full queue means the client does not keep up: the stream is closed. Nothing is
+   * written before the head (a heartbeat or revocation may come while the stream is still opening).
+   */
   private void write(Buffer frame, boolean live) {
-    if (closed) {
+    if (closed || !started) {
       return;
     }
     if (live && response.writeQueueFull()) {
-      log.info("closing a stream of {}: the client does not keep up", key);
+      log.info("closing a stream of {}: the client does not keep up", describe());
       registry.meters().slowConsumerClosed();
       dispose();
       request.connection().close();
@@ -278,29 +220,19 @@ public final class SseStream {
     response.write(frame);
   }
 
+  private String describe() {
+    return feeds.size() == 1 ? feeds.get(0).workflow() : feeds.size() + " workflows";
+  }
+
   private void scheduleExpiry(long expiresAtEpochSecond) {
     long delay = expiresAtEpochSecond * 1000 - System.currentTimeMillis();
     expiryTimer = vertx.setTimer(Math.max(1, delay), id -> authEnded("expired", "the access token expired"));
   }
 
-  /** The session this stream's token belongs to (its {@code sid}), or null. */
-  String sessionId() {
-    return sessionId;
-  }
-
-  /** Access ended (token expired or session revoked): tell the client, then close. */
-  void authEnded(String code, String reason) {
-    write(SseFrames.event(null, "auth.expired", new JsonObject().put("code", code).put("reason", reason).encode()));
-    end();
-  }
-
-  private JsonObject target() {
-    return new JsonObject().put("tenant", key.tenant()).put("id", key.id());
-  }
-
   private void dispose() {
     if (!closed) {
       closed = true;
+      drainWaiters.clear();
       vertx.cancelTimer(expiryTimer);
       registry.remove(this);
       onEnd.run();

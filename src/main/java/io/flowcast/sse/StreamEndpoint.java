@@ -1,6 +1,5 @@
 package io.flowcast.sse;
 
-import io.flowcast.auth.AuthHandler;
 import io.flowcast.auth.Caller;
 import io.flowcast.bus.ApiException;
 import io.flowcast.http.BusClient;
@@ -11,7 +10,9 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 
-/** {@code GET /api/v1/workflows/{id}/stream}: opens an {@link SseStream} for the caller. */
+import java.util.List;
+
+/** {@code GET /api/v1/workflows/{id}/stream}: opens an {@link SseStream} of one workflow for the caller. */
 public final class StreamEndpoint implements Handler<RoutingContext> {
   private final Vertx vertx;
   private final StreamRegistry registry;
@@ -30,33 +31,15 @@ public final class StreamEndpoint implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    Caller caller = AuthHandler.caller(ctx);
-    caller.require(Caller.READ);
-    if (caller.expiresAtEpochSecond() * 1000 <= System.currentTimeMillis()) {
-      // accepted within the clock-skew leeway, but a stream would end at once: ask for a fresh token
-      throw new ApiException(401, "the token has expired; renew it before opening a stream");
-    }
+    Caller caller = StreamRequests.reader(ctx);
     String id = ctx.pathParam("id");
     if (!Ids.valid(id)) {
       throw ApiException.badRequest("workflow id must be " + Ids.rule());
     }
-    String lastEventId = ctx.request().getHeader("Last-Event-ID");
-    if (lastEventId == null || lastEventId.isBlank()) {
-      lastEventId = ctx.request().getParam("last_event_id");
-    }
-    if (lastEventId != null && lastEventId.isBlank()) {
-      lastEventId = null;
-    }
-    String resumeAfter = lastEventId;
-    // one stream open from the caller's quota and a place under its stream cap, held until the stream ends
-    limits.openStream(ctx, caller).onFailure(ctx::fail).onSuccess(slot -> {
-      if (ctx.response().closed()) {
-        slot.release();
-        return;
-      }
-      SseStream stream = new SseStream(vertx, ctx.request(), new WorkflowKey(caller.tenant(), id), registry, bus,
-          settings, slot::release);
-      stream.open(resumeAfter, caller).onFailure(ctx::fail);
-    });
+    WorkflowFeed.Start start = WorkflowFeed.Start.of(StreamRequests.lastEventId(ctx));
+    List<WorkflowKey> workflow = List.of(new WorkflowKey(caller.tenant(), id));
+    StreamRequests.open(ctx, caller, limits,
+        release -> new SseStream(vertx, ctx.request(), workflow, false, registry, bus, settings, release),
+        key -> start);
   }
 }

@@ -10,7 +10,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,15 +17,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The SSE streams of one HTTP verticle, by workflow. Holds this verticle's interest in each workflow at
- * the fan-out verticle, encodes each delivered event once and hands the same buffer to every stream,
- * and sends the heartbeat. Lives on the verticle's event loop: no locks.
+ * The SSE streams of one HTTP verticle, and their workflow feeds by workflow. Holds this verticle's
+ * interest in each workflow at the fan-out verticle, encodes each delivered event once and hands the
+ * same buffer to every feed, and sends the heartbeat. Lives on the verticle's event loop: no locks.
  */
 public final class StreamRegistry {
   private final Vertx vertx;
   private final BusClient bus;
   private final FlowcastMeters meters;
-  private final Map<String, Set<SseStream>> streams = new HashMap<>();
+  private final Set<SseStream> streams = new LinkedHashSet<>();
+  private final Map<String, Set<WorkflowFeed>> feeds = new HashMap<>();
   private final Map<String, Future<JsonObject>> subscriptions = new HashMap<>();
   private MessageConsumer<JsonObject> consumer;
   private MessageConsumer<JsonObject> resyncConsumer;
@@ -46,34 +46,44 @@ public final class StreamRegistry {
   public Future<Void> start(long heartbeatMs) {
     consumer = vertx.eventBus().consumer(Addresses.SSE_DELIVER, m -> deliver(EventDelivery.fromJson(m.body())));
     resyncConsumer = vertx.eventBus().consumer(Addresses.SSE_RESYNC, m -> m.body().getJsonArray("workflows")
-        .forEach(w -> streamsOf((String) w).forEach(SseStream::resync)));
+        .forEach(w -> feedsOf((String) w).forEach(WorkflowFeed::resync)));
     revokedConsumer = vertx.eventBus().consumer(Addresses.SESSION_REVOKED, m -> revoked(m.body().getString("sid")));
     heartbeatTimer = vertx.setPeriodic(heartbeatMs, id -> heartbeat());
     return consumer.completion().compose(v -> resyncConsumer.completion());
   }
 
-  /** Registers a stream; the future completes once events of its workflow reach this instance. */
-  Future<Void> add(SseStream stream) {
-    String workflow = stream.workflow();
-    if (streams.computeIfAbsent(workflow, w -> new LinkedHashSet<>()).add(stream)) {
+  /** Counts a stream as open and gives it the heartbeat and session revocation. */
+  void add(SseStream stream) {
+    if (streams.add(stream)) {
       meters.streamOpened();
     }
+  }
+
+  /** Forgets a stream and every feed of it. */
+  void remove(SseStream stream) {
+    if (!streams.remove(stream)) {
+      return;
+    }
+    meters.streamClosed();
+    stream.feeds().forEach(this::unsubscribe);
+  }
+
+  /** Registers a feed; the future completes once events of its workflow reach this instance. */
+  Future<Void> subscribe(WorkflowFeed feed) {
+    String workflow = feed.workflow();
+    feeds.computeIfAbsent(workflow, w -> new LinkedHashSet<>()).add(feed);
     Future<JsonObject> subscribed = subscriptions.computeIfAbsent(workflow,
         w -> bus.request(Addresses.FANOUT_SUBSCRIBE, new JsonObject().put("workflow", w)));
     return subscribed.<Void>mapEmpty().onFailure(err -> subscriptions.remove(workflow, subscribed));
   }
 
-  void remove(SseStream stream) {
-    String workflow = stream.workflow();
-    Set<SseStream> set = streams.get(workflow);
-    if (set == null || !set.remove(stream)) {
+  void unsubscribe(WorkflowFeed feed) {
+    String workflow = feed.workflow();
+    Set<WorkflowFeed> set = feeds.get(workflow);
+    if (set == null || !set.remove(feed) || !set.isEmpty()) {
       return;
     }
-    meters.streamClosed();
-    if (!set.isEmpty()) {
-      return;
-    }
-    streams.remove(workflow);
+    feeds.remove(workflow);
     Future<JsonObject> subscribed = subscriptions.remove(workflow);
     if (subscribed != null) {
       subscribed.onSuccess(v -> bus.send(Addresses.FANOUT_UNSUBSCRIBE, new JsonObject().put("workflow", workflow)));
@@ -81,15 +91,13 @@ public final class StreamRegistry {
   }
 
   public int size() {
-    return streams.values().stream().mapToInt(Set::size).sum();
+    return streams.size();
   }
 
   /** Ends every stream cleanly (graceful shutdown); clients resume elsewhere with Last-Event-ID. */
   public void closeAll() {
     vertx.cancelTimer(heartbeatTimer);
-    List<SseStream> all = new ArrayList<>();
-    streams.values().forEach(all::addAll);
-    all.forEach(SseStream::end);
+    List.copyOf(streams).forEach(SseStream::end);
     if (consumer != null) {
       consumer.unregister();
       resyncConsumer.unregister();
@@ -98,13 +106,13 @@ public final class StreamRegistry {
   }
 
   private void deliver(EventDelivery event) {
-    List<SseStream> watching = streamsOf(event.workflow());
+    List<WorkflowFeed> watching = feedsOf(event.workflow());
     if (watching.isEmpty()) {
       return;
     }
     Buffer frame = SseFrames.event(event.id(), event.type(), event.json());
-    for (SseStream stream : watching) {
-      stream.deliver(event, frame);
+    for (WorkflowFeed feed : watching) {
+      feed.deliver(event, frame);
     }
   }
 
@@ -113,19 +121,16 @@ public final class StreamRegistry {
     if (sid == null) {
       return;
     }
-    List<SseStream> all = new ArrayList<>();
-    streams.values().forEach(all::addAll);
-    all.stream().filter(s -> sid.equals(s.sessionId())).forEach(s -> s.authEnded("revoked", "the session was revoked"));
+    List.copyOf(streams).stream().filter(s -> sid.equals(s.sessionId()))
+        .forEach(s -> s.authEnded("revoked", "the session was revoked"));
   }
 
-  private List<SseStream> streamsOf(String workflow) {
-    Set<SseStream> set = streams.get(workflow);
+  private List<WorkflowFeed> feedsOf(String workflow) {
+    Set<WorkflowFeed> set = feeds.get(workflow);
     return set == null ? List.of() : List.copyOf(set);
   }
 
   private void heartbeat() {
-    List<SseStream> all = new ArrayList<>();
-    streams.values().forEach(all::addAll);
-    all.forEach(SseStream::heartbeat);
+    List.copyOf(streams).forEach(SseStream::heartbeat);
   }
 }

@@ -1,0 +1,91 @@
+package io.flowcast.sse;
+
+import io.flowcast.testsupport.SseClient;
+import io.flowcast.testsupport.SseEvent;
+import io.flowcast.testsupport.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static io.flowcast.sse.MultiStreamTest.newWorkflows;
+import static io.flowcast.sse.MultiStreamTest.openings;
+import static io.flowcast.sse.MultiStreamTest.position;
+import static io.flowcast.sse.MultiStreamTest.publish;
+import static io.flowcast.sse.MultiStreamTest.streamPath;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A multi-workflow stream on the Redis backend: fed by both instances, resumed on the other one. */
+class MultiStreamTwoInstanceTest {
+  private static TestServer a;
+  private static TestServer b;
+
+  @BeforeAll
+  static void start() {
+    a = TestServer.start(TestServer.onRedis());
+    b = TestServer.start(TestServer.onRedis());
+  }
+
+  @AfterAll
+  static void stop() {
+    a.close();
+    b.close();
+  }
+
+  @Test
+  void streamOnOneInstanceResumesOnTheOtherWithoutGapOrDuplicateWhilePublishingOnBoth() throws Exception {
+    String token = a.token("pub", "t-" + UUID.randomUUID().toString().substring(0, 8), TestServer.RW);
+    List<String> ids = newWorkflows(a, token, 3);
+    int perWorkflow = 300;
+    Map<String, List<Long>> seen = new HashMap<>();
+    ids.forEach(id -> seen.put(id, new ArrayList<>()));
+    ExecutorService pool = Executors.newFixedThreadPool(ids.size());
+    List<Future<?>> running = new ArrayList<>();
+    String lastSeen;
+    try (SseClient first = b.stream(streamPath(ids), token, null)) {
+      lastSeen = position(openings(first, ids.size()));
+      for (String id : ids) {
+        running.add(pool.submit(() -> {
+          for (int i = 0; i < perWorkflow; i++) {
+            publish(i % 2 == 0 ? a : b, token, id, "tick");
+          }
+        }));
+      }
+      for (int i = 0; i < 150; i++) {
+        SseEvent event = first.next(10);
+        seen.get(event.json().getString("workflow_id")).add(event.seq());
+        lastSeen = event.id();
+      }
+    }
+    try (SseClient second = a.stream(streamPath(ids), token, lastSeen)) {
+      assertThat(running).as("publishers still running while the stream resumes").anyMatch(f -> !f.isDone());
+      long last = 1L + perWorkflow;
+      while (seen.values().stream().anyMatch(seqs -> seqs.isEmpty() || seqs.get(seqs.size() - 1) < last)) {
+        SseEvent event = second.next(20);
+        assertThat(event.event()).isEqualTo("tick");
+        seen.get(event.json().getString("workflow_id")).add(event.seq());
+      }
+      for (Future<?> publisher : running) {
+        publisher.get(60, TimeUnit.SECONDS);
+      }
+      pool.shutdown();
+      assertThat(second.poll(300)).as("nothing after the last events").isNull();
+    }
+    List<Long> wanted = new ArrayList<>();
+    for (long s = 2; s <= 1 + perWorkflow; s++) {
+      wanted.add(s);
+    }
+    for (String id : ids) {
+      assertThat(seen.get(id)).as("seq of " + id + " across both connections").containsExactlyElementsOf(wanted);
+    }
+  }
+}
