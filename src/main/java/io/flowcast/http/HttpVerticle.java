@@ -69,6 +69,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/metrics").handler(PrometheusScrapingHandler.create((PrometheusMeterRegistry) meters.registry()));
     new AuthApi(bus).mount(router, body, limits.tokenEndpoint());
     new WorkflowApi(bus).mount(router, body, auth, limits);
+    new ActionApi(bus).mount(router, body, auth, limits);
     router.get(WorkflowApi.BASE + "/:id/stream")
         .handler(new AuthHandler(jwt, config.queryTokenEnabled(), revoked))
         .handler(new StreamEndpoint(vertx, registry, bus,

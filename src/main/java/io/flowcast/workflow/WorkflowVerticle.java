@@ -58,6 +58,7 @@ public final class WorkflowVerticle extends VerticleBase {
     });
     handle(Addresses.WORKFLOW_EXPIRED, b -> store.expired(key(b)).map(v -> new JsonObject()));
     handle(Addresses.EVENTS_READ, this::readEvents);
+    io.flowcast.actions.ActionCommands.register(vertx, config, store, this::handoff);
     sweepTimer = vertx.setPeriodic(config.expirySweepMs(), id -> sweepExpired());
     log.info("workflow store: {}", store.name());
     return Future.succeededFuture();
