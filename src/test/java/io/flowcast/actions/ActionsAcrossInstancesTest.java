@@ -133,6 +133,22 @@ class ActionsAcrossInstancesTest {
     assertQueueDrained(tenant);
   }
 
+  @Test
+  void theQueueKeysCarryTheWorkflowsHashTagAndTtl() {
+    String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+    String token = a.token("agents", tenant, TestServer.RW);
+    a.api().create(token, new JsonObject().put("id", "jobs").put("ttl_seconds", 60));
+    a.api().post(WF + "/actions", token, new JsonObject().put("type", "job"));
+    a.api().post(WF + "/actions", token, new JsonObject().put("type", "job"));
+    claim(b, "w1", 30, token);
+
+    WorkflowKey key = new WorkflowKey(tenant, "jobs");
+    for (String name : List.of(RedisKeys.actions(key), RedisKeys.queue(key), RedisKeys.leases(key))) {
+      assertThat(name).endsWith("{" + tenant + ":jobs}");
+      assertThat(redis.send(Request.cmd(Command.TTL).arg(name)).await().toLong()).as(name).isBetween(50L, 60L);
+    }
+  }
+
   /** Claims and completes until nothing is left; returns how many this worker completed. */
   private static int work(List<TestServer> instances, String worker, String token,
       Map<String, AtomicInteger> completions) {
