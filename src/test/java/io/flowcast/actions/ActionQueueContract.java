@@ -65,7 +65,8 @@ public abstract class ActionQueueContract {
     assertThat(a.getInteger("attempts")).isZero();
     assertThat(a.getString("worker")).isNull();
     assertThat(a.getString("lease_until")).isNull();
-    assertThat(Instant.parse(a.getString("created_at"))).isAfter(before).isEqualTo(Instant.parse(a.getString("updated_at")));
+    assertThat(Instant.parse(a.getString("created_at"))).isAfter(before)
+        .isEqualTo(Instant.parse(a.getString("updated_at")));
     JsonObject event = c.mutation().event();
     assertThat(event.getString("type")).isEqualTo("action.queued");
     assertThat(event.getLong("seq")).isEqualTo(2);

@@ -50,7 +50,8 @@ class ActionApiTest {
   void enqueueAnswers201WithLocationAndTheAction() {
     JsonObject payload = new JsonObject().put("doc", "d-7").put("pages", new JsonArray().add(1).add(2));
 
-    HttpResponse<Buffer> r = api.post(ACTIONS, token, new JsonObject().put("type", "summarize").put("payload", payload));
+    HttpResponse<Buffer> r = api.post(ACTIONS, token,
+        new JsonObject().put("type", "summarize").put("payload", payload));
 
     assertThat(r.statusCode()).isEqualTo(201);
     JsonObject action = r.bodyAsJsonObject();
