@@ -68,6 +68,7 @@ public final class WorkflowVerticle extends VerticleBase {
     DraftCommands.register(vertx, new Drafts(sides, config.features().draftMaxRevisions()), this::handoff);
     SnapshotCommands.register(vertx, new Snapshots(sides, store, archive, config.features().snapshotsMax()),
         this::handoff);
+    io.flowcast.actions.ActionCommands.register(vertx, config, store, this::handoff);
     sweepTimer = vertx.setPeriodic(config.expirySweepMs(), id -> sweepExpired());
     log.info("workflow store: {}", store.name());
     return Future.succeededFuture();
