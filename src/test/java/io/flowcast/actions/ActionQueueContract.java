@@ -5,12 +5,10 @@ import io.flowcast.actions.ActionQueue.Claim;
 import io.flowcast.actions.ActionQueue.NewAction;
 import io.flowcast.actions.ActionQueue.Outcome;
 import io.flowcast.actions.ActionQueue.Settlement;
-import io.flowcast.bus.ApiException;
 import io.flowcast.workflow.Actor;
 import io.flowcast.workflow.NewWorkflow;
 import io.flowcast.workflow.WorkflowKey;
 import io.flowcast.workflow.WorkflowStore;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,12 +17,10 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
+import static io.flowcast.testsupport.StoreFutures.assertFailsWith;
+import static io.flowcast.testsupport.StoreFutures.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The semantics of the action queue on every backend, run once per backend (a subclass only says how to
@@ -311,29 +307,5 @@ public abstract class ActionQueueContract {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new AssertionError(e.getCause());
-    } catch (InterruptedException | TimeoutException e) {
-      throw new AssertionError("the queue did not answer", e);
-    }
-  }
-
-  private static void assertFailsWith(int status, Future<?> future) {
-    Object value;
-    try {
-      value = await(future);
-    } catch (ApiException e) {
-      assertThat(e.status()).as("status of '%s'", e.getMessage()).isEqualTo(status);
-      return;
-    }
-    fail("expected a failure with status " + status + ", got " + value);
   }
 }

@@ -1,37 +1,28 @@
 package io.flowcast.review;
 
-import io.flowcast.health.FlowcastMeters;
-import io.flowcast.redis.RedisClients;
-import io.flowcast.testsupport.TestServer;
+import io.flowcast.testsupport.RedisStores;
 import io.flowcast.workflow.RedisSideData;
 import io.flowcast.workflow.RedisWorkflowStore;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Vertx;
-import io.vertx.redis.client.Redis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** Drafts, snapshots and rollback on Redis (the test script's server). */
 class RedisReviewTest extends ReviewContract {
-  private static Vertx vertx;
-  private static Redis redis;
+  private static RedisStores redis;
 
   @BeforeAll
   static void connect() {
-    vertx = Vertx.vertx();
-    redis = RedisClients.pooled(vertx, TestServer.redisUrl(), 4, 2000);
+    redis = new RedisStores();
   }
 
   @AfterAll
   static void disconnect() {
     redis.close();
-    vertx.close().await();
   }
 
   @Override
   protected Stores newStores() {
-    RedisWorkflowStore store = new RedisWorkflowStore(vertx, redis,
-        new RedisWorkflowStore.Settings(1000, 300, 2000, 3600, 0), null, new FlowcastMeters(new SimpleMeterRegistry()));
+    RedisWorkflowStore store = redis.store(1000);
     return new Stores(store, new RedisSideData(store));
   }
 }

@@ -1,6 +1,5 @@
 package io.flowcast.review;
 
-import io.flowcast.bus.ApiException;
 import io.flowcast.snapshot.Snapshots;
 import io.flowcast.workflow.Actor;
 import io.flowcast.workflow.EventTypes;
@@ -9,7 +8,6 @@ import io.flowcast.workflow.NewWorkflow;
 import io.flowcast.workflow.SideData;
 import io.flowcast.workflow.WorkflowKey;
 import io.flowcast.workflow.WorkflowStore;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,10 +15,10 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
+import static io.flowcast.testsupport.StoreFutures.assertFailsWith;
+import static io.flowcast.testsupport.StoreFutures.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Drafts, snapshots and rollback, the same on every backend: a backend's test only says how to make the
@@ -67,7 +65,7 @@ public abstract class ReviewContract {
     assertThat(back.getLong("undone_revision")).isEqualTo(3);
     assertThat(await(drafts.undo(key, "intro", alice)).event().getJsonObject("data").getString("raw_draft"))
         .isEqualTo("draft 1");
-    assertStatus(drafts.undo(key, "intro", alice), 409);
+    assertFailsWith(409, drafts.undo(key, "intro", alice));
     JsonObject draft = await(drafts.get(key, "intro"));
     assertThat(draft.getString("raw_draft")).isEqualTo("draft 1");
     assertThat(draft.getString("diff_summary")).isEqualTo("change 1");
@@ -85,7 +83,7 @@ public abstract class ReviewContract {
       await(drafts.undo(key, "intro", alice));
     }
     assertThat(await(drafts.get(key, "intro")).getString("raw_draft")).isEqualTo("draft 3");
-    assertStatus(drafts.undo(key, "intro", alice), 409);
+    assertFailsWith(409, drafts.undo(key, "intro", alice));
   }
 
   @Test
@@ -100,7 +98,7 @@ public abstract class ReviewContract {
     assertThat(committed.event().getJsonObject("data").getString("raw_draft")).isEqualTo("new intro");
     assertThat(await(store.get(key)).state().getJsonObject("sections"))
         .isEqualTo(new JsonObject().put("intro", "new intro"));
-    assertStatus(drafts.get(key, "intro"), 404);
+    assertFailsWith(404, drafts.get(key, "intro"));
     assertThat(await(drafts.list(key)).stream().map(d -> ((JsonObject) d).getString("section_id")).toList())
         .containsExactly("body");
   }
@@ -113,7 +111,7 @@ public abstract class ReviewContract {
     await(store.patch(key, new JsonObject().put("state", new JsonObject().put("sections",
         new JsonObject().put("intro", "bob's intro"))), null, bob));
 
-    assertStatus(drafts.commit(key, "intro", alice), 409);
+    assertFailsWith(409, drafts.commit(key, "intro", alice));
     assertThat(await(store.get(key)).state().getJsonObject("sections").getString("intro")).isEqualTo("bob's intro");
     assertThat(await(drafts.get(key, "intro")).getString("raw_draft")).isEqualTo("alice's intro");
     // the other section did not change: its draft commits
@@ -139,7 +137,7 @@ public abstract class ReviewContract {
     // the section back, which also counts as a change of it
     await(drafts.put(key, "intro", "based on 2", "", bob));
     await(snapshots.rollback(key, null, 1L, null, alice));
-    assertStatus(drafts.commit(key, "intro", bob), 409);
+    assertFailsWith(409, drafts.commit(key, "intro", bob));
     assertThat(await(store.get(key)).state().getJsonObject("sections").getString("intro")).isEqualTo("v1 intro");
     assertThat(await(drafts.get(key, "intro")).getString("raw_draft")).isEqualTo("based on 2");
   }
@@ -150,8 +148,8 @@ public abstract class ReviewContract {
     Mutation discarded = await(drafts.discard(key, "intro", alice));
     assertThat(discarded.event().getString("type")).isEqualTo(EventTypes.DRAFT_DISCARDED);
     assertThat(discarded.event().getLong("version")).isEqualTo(1);
-    assertStatus(drafts.get(key, "intro"), 404);
-    assertStatus(drafts.discard(key, "intro", alice), 404);
+    assertFailsWith(404, drafts.get(key, "intro"));
+    assertFailsWith(404, drafts.discard(key, "intro", alice));
     assertThat(await(store.get(key)).version()).isEqualTo(1);
     assertThat(await(drafts.list(key))).isEmpty();
   }
@@ -175,8 +173,8 @@ public abstract class ReviewContract {
   @Test
   void draftsOfAnUnknownWorkflowAre404() {
     WorkflowKey unknown = new WorkflowKey(key.tenant(), "nope");
-    assertStatus(drafts.put(unknown, "intro", "x", "", alice), 404);
-    assertStatus(drafts.list(unknown), 404);
+    assertFailsWith(404, drafts.put(unknown, "intro", "x", "", alice));
+    assertFailsWith(404, drafts.list(unknown));
   }
 
   @Test
@@ -201,7 +199,7 @@ public abstract class ReviewContract {
     assertThat(list.stream().map(s -> ((JsonObject) s).getString("label")).toList())
         .containsExactly("s4", "s3", "s2");
     assertThat(list.getJsonObject(0).getJsonObject("state").getInteger("step")).isEqualTo(4);
-    assertStatus(snapshots.create(key, "s4", alice), 409);
+    assertFailsWith(409, snapshots.create(key, "s4", alice));
   }
 
   @Test
@@ -216,8 +214,8 @@ public abstract class ReviewContract {
     JsonObject expected = new JsonObject().put("sections", new JsonObject().put("intro", "v1 intro")).put("step", 1);
     assertThat(back.event().getJsonObject("data").getJsonObject("state")).isEqualTo(expected);
     assertThat(await(store.get(key)).state()).isEqualTo(expected);
-    assertStatus(snapshots.rollback(key, "missing", null, null, alice), 404);
-    assertStatus(snapshots.rollback(key, "good", null, 3L, alice), 412);
+    assertFailsWith(404, snapshots.rollback(key, "missing", null, null, alice));
+    assertFailsWith(412, snapshots.rollback(key, "good", null, 3L, alice));
   }
 
   @Test
@@ -238,24 +236,6 @@ public abstract class ReviewContract {
     // the replay goes through an earlier rollback too
     assertThat(await(snapshots.rollback(key, null, 5L, null, alice)).workflow().state()).isEqualTo(v2); // v7
     assertThat(await(store.get(key)).version()).isEqualTo(7);
-    assertStatus(snapshots.rollback(key, null, 99L, null, alice), 404);
-  }
-
-  private static void assertStatus(Future<?> future, int status) {
-    assertThatThrownBy(() -> await(future)).isInstanceOfSatisfying(ApiException.class,
-        e -> assertThat(e.status()).isEqualTo(status));
-  }
-
-  protected static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    assertFailsWith(404, snapshots.rollback(key, null, 99L, null, alice));
   }
 }

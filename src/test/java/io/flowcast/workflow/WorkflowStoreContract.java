@@ -1,7 +1,6 @@
 package io.flowcast.workflow;
 
 import io.flowcast.bus.ApiException;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,12 +14,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
+import static io.flowcast.testsupport.StoreFutures.assertFailsWith;
+import static io.flowcast.testsupport.StoreFutures.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The semantics every {@link WorkflowStore} backend must have, run once per backend: a backend's test
@@ -820,30 +817,5 @@ public abstract class WorkflowStoreContract {
   private static void assertNamesNewestEvent(Workflow workflow, JsonObject event) {
     assertThat(workflow.lastEventId()).isEqualTo(event.getString("id"));
     assertThat(workflow.lastSeq()).isEqualTo(event.getLong("seq"));
-  }
-
-  /** The value of a store future; its failure is rethrown as it is (an {@link ApiException}). */
-  protected static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new AssertionError(e.getCause());
-    } catch (InterruptedException | TimeoutException e) {
-      throw new AssertionError("the store did not answer", e);
-    }
-  }
-
-  protected static void assertFailsWith(int status, Future<?> future) {
-    Object value;
-    try {
-      value = await(future);
-    } catch (ApiException e) {
-      assertThat(e.status()).as("status of '%s'", e.getMessage()).isEqualTo(status);
-      return;
-    }
-    fail("expected a failure with status " + status + ", got " + value);
   }
 }
