@@ -9,7 +9,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,13 +108,11 @@ class MultiStreamTest {
   void resumeWithCompositeLastEventIdWhilePublishingToAllSkipsNothingAndRepeatsNothing() throws Exception {
     List<String> ids = newWorkflows(server, token, 3);
     int perWorkflow = 500;
-    Map<String, List<Long>> seen = new HashMap<>();
-    ids.forEach(id -> seen.put(id, new ArrayList<>()));
     ExecutorService pool = Executors.newFixedThreadPool(6);
     List<Future<?>> running = new ArrayList<>();
-    String lastSeen;
+    SeqsSeen seen;
     try (SseClient first = server.stream(streamPath(ids), token, null)) {
-      lastSeen = position(openings(first, 3));
+      seen = new SeqsSeen(ids, position(openings(first, 3)));
       // after the snapshots, so every workflow's events from seq 2 on must arrive exactly once
       for (String id : ids) {
         for (int half = 0; half < 2; half++) {
@@ -126,33 +123,18 @@ class MultiStreamTest {
           }));
         }
       }
-      for (int i = 0; i < 200; i++) {
-        SseEvent event = first.next(10);
-        seen.get(event.json().getString("workflow_id")).add(event.seq());
-        lastSeen = event.id();
-      }
+      seen.read(first, 200);
     }
-    try (SseClient second = server.stream(streamPath(ids), token, lastSeen)) {
+    try (SseClient second = server.stream(streamPath(ids), token, seen.lastId())) {
       assertThat(running).as("publishers still running while the stream resumes").anyMatch(f -> !f.isDone());
-      long last = 1L + perWorkflow;
-      while (seen.values().stream().anyMatch(seqs -> seqs.isEmpty() || seqs.get(seqs.size() - 1) < last)) {
-        SseEvent event = second.next(20);
-        assertThat(event.event()).isEqualTo("tick");
-        seen.get(event.json().getString("workflow_id")).add(event.seq());
-      }
+      seen.readUntil(second, "tick", 1L + perWorkflow);
       for (Future<?> publisher : running) {
         publisher.get(30, TimeUnit.SECONDS);
       }
       pool.shutdown();
       assertThat(second.poll(300)).as("nothing after the last events").isNull();
     }
-    List<Long> wanted = new ArrayList<>();
-    for (long s = 2; s <= 1 + perWorkflow; s++) {
-      wanted.add(s);
-    }
-    for (String id : ids) {
-      assertThat(seen.get(id)).as("seq of " + id + " across both connections").containsExactlyElementsOf(wanted);
-    }
+    seen.assertEachOnce(2, 1 + perWorkflow);
   }
 
   @Test

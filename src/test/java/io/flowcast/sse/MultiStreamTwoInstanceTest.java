@@ -1,16 +1,13 @@
 package io.flowcast.sse;
 
 import io.flowcast.testsupport.SseClient;
-import io.flowcast.testsupport.SseEvent;
 import io.flowcast.testsupport.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,13 +43,11 @@ class MultiStreamTwoInstanceTest {
     String token = a.token("pub", "t-" + UUID.randomUUID().toString().substring(0, 8), TestServer.RW);
     List<String> ids = newWorkflows(a, token, 3);
     int perWorkflow = 300;
-    Map<String, List<Long>> seen = new HashMap<>();
-    ids.forEach(id -> seen.put(id, new ArrayList<>()));
     ExecutorService pool = Executors.newFixedThreadPool(ids.size());
     List<Future<?>> running = new ArrayList<>();
-    String lastSeen;
+    SeqsSeen seen;
     try (SseClient first = b.stream(streamPath(ids), token, null)) {
-      lastSeen = position(openings(first, ids.size()));
+      seen = new SeqsSeen(ids, position(openings(first, ids.size())));
       for (String id : ids) {
         running.add(pool.submit(() -> {
           for (int i = 0; i < perWorkflow; i++) {
@@ -60,32 +55,17 @@ class MultiStreamTwoInstanceTest {
           }
         }));
       }
-      for (int i = 0; i < 150; i++) {
-        SseEvent event = first.next(10);
-        seen.get(event.json().getString("workflow_id")).add(event.seq());
-        lastSeen = event.id();
-      }
+      seen.read(first, 150);
     }
-    try (SseClient second = a.stream(streamPath(ids), token, lastSeen)) {
+    try (SseClient second = a.stream(streamPath(ids), token, seen.lastId())) {
       assertThat(running).as("publishers still running while the stream resumes").anyMatch(f -> !f.isDone());
-      long last = 1L + perWorkflow;
-      while (seen.values().stream().anyMatch(seqs -> seqs.isEmpty() || seqs.get(seqs.size() - 1) < last)) {
-        SseEvent event = second.next(20);
-        assertThat(event.event()).isEqualTo("tick");
-        seen.get(event.json().getString("workflow_id")).add(event.seq());
-      }
+      seen.readUntil(second, "tick", 1L + perWorkflow);
       for (Future<?> publisher : running) {
         publisher.get(60, TimeUnit.SECONDS);
       }
       pool.shutdown();
       assertThat(second.poll(300)).as("nothing after the last events").isNull();
     }
-    List<Long> wanted = new ArrayList<>();
-    for (long s = 2; s <= 1 + perWorkflow; s++) {
-      wanted.add(s);
-    }
-    for (String id : ids) {
-      assertThat(seen.get(id)).as("seq of " + id + " across both connections").containsExactlyElementsOf(wanted);
-    }
+    seen.assertEachOnce(2, 1 + perWorkflow);
   }
 }
