@@ -1,11 +1,14 @@
--- Writes a change computed from version ARGV[7] (compare-and-set) and appends its event.
+-- Writes a change computed from version ARGV[7] of generation ARGV[14] (compare-and-set) and appends
+-- its event.
 -- ARGV[8] status, [9] state JSON, [10] metadata JSON, [11] updated_at, [12] event type, [13] event rest,
--- [14...] the review sections the patch changed (a draft older than this version may not overwrite them)
-local current = redis.call('HGET', STATE, 'version')
+-- [14] generation, [15...] the review sections the patch changed (a draft older than this version may
+-- not overwrite them)
+local seen = redis.call('HMGET', STATE, 'version', 'generation')
+local current = seen[1]
 if not current then
   return {'missing'}
 end
-if current ~= ARGV[7] then
+if current ~= ARGV[7] or seen[2] ~= ARGV[14] then
   return {'stale', current}
 end
 if outbox_full() then
@@ -14,7 +17,7 @@ end
 local version = tonumber(current) + 1
 redis.call('HSET', STATE, 'status', ARGV[8], 'state', ARGV[9], 'metadata', ARGV[10], 'version', version,
   'updated_at', ARGV[11])
-for i = 14, #ARGV do
+for i = 15, #ARGV do
   redis.call('HSET', DRAFTS, 'committed:' .. ARGV[i], version)
 end
 local id, json, seq = next_event(version, ARGV[12], ARGV[13], true)

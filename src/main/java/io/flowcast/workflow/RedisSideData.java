@@ -45,6 +45,9 @@ public final class RedisSideData implements SideData {
     return store.calls().script("change", key, actor, args.toArray(String[]::new)).compose(r -> {
       switch (r.get(0).toString()) {
         case "ok":
+          if (change.newState() != null) {
+            store.changedElsewhere(key);
+          }
           return Future.succeededFuture(mutation(key, change, r, now));
         case "stale":
           return Future.failedFuture(new Stale());

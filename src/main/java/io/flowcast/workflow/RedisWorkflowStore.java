@@ -41,6 +41,7 @@ public final class RedisWorkflowStore implements WorkflowStore {
   private final Settings settings;
   private final WorkflowArchive archive;
   private final RedisCacheAside cache;
+  private final RecentWorkflows recent = new RecentWorkflows(4096);
 
   /** @param archive the durable record, or null without persistence */
   public RedisWorkflowStore(Vertx vertx, Redis redis, Settings settings, WorkflowArchive archive,
@@ -86,6 +87,7 @@ public final class RedisWorkflowStore implements WorkflowStore {
       Workflow workflow = new Workflow(key, spec.status(), spec.state(), spec.metadata(), 1, now, now,
           now.plusSeconds(spec.ttlSeconds()), spec.ttlSeconds(), r.get(1).toString(), r.get(3).toLong());
       String index = RedisKeys.tenantIndex(key.tenant());
+      recent.remember(workflow, spec.state().encode().length() + spec.metadata().encode().length());
       return calls.send(List.of(
               Request.cmd(Command.ZADD).arg(index).arg(now.toEpochMilli()).arg(key.id()),
               Request.cmd(Command.EXPIRE).arg(index).arg(settings.indexTtlSeconds())))
@@ -122,47 +124,73 @@ public final class RedisWorkflowStore implements WorkflowStore {
     return attemptPatch(key, patch, expectedVersion, actor, 1);
   }
 
+  /**
+   * One attempt of a patch: computed from the workflow this instance saw last when it has one (one round
+   * trip), else from a fresh read; a lost compare-and-set reads again.
+   */
   private Future<Mutation> attemptPatch(WorkflowKey key, JsonObject patch, Long expectedVersion, Actor actor,
       int attempt) {
-    return get(key).compose(current -> {
-      if (expectedVersion != null && expectedVersion != current.version()) {
-        return Future.failedFuture(versionMismatch(current.version(), expectedVersion));
+    Workflow known = attempt == 1 ? recent.get(key) : null;
+    if (known != null && (expectedVersion == null || expectedVersion == known.version())) {
+      PatchPlan plan = PatchPlan.of(known, patch);
+      // a patch that changes nothing still reads: the answer names the newest event and the TTL is refreshed
+      if (plan.changed()) {
+        return patchFrom(known, plan, key, patch, expectedVersion, actor, attempt);
       }
-      PatchPlan plan = PatchPlan.of(current, patch);
-      if (!plan.changed()) {
-        return Future.succeededFuture(new Mutation(current, null));
+    }
+    return get(key).compose(current -> patchFrom(current, PatchPlan.of(current, patch), key, patch, expectedVersion,
+        actor, attempt));
+  }
+
+  private Future<Mutation> patchFrom(Workflow current, PatchPlan plan, WorkflowKey key, JsonObject patch,
+      Long expectedVersion, Actor actor, int attempt) {
+    if (expectedVersion != null && expectedVersion != current.version()) {
+      return Future.failedFuture(versionMismatch(current.version(), expectedVersion));
+    }
+    if (!plan.changed()) {
+      return Future.succeededFuture(new Mutation(current, null));
+    }
+    Instant now = Times.now();
+    long version = current.version() + 1;
+    String rest = rest(WorkflowEvents.rest(key, plan.eventType(), patch, null, null, actor.subject(), now));
+    String state = plan.state().encode();
+    String metadata = plan.metadata().encode();
+    List<String> args = new ArrayList<>(List.of(String.valueOf(current.version()), plan.status(), state, metadata,
+        Times.format(now), plan.eventType(), rest, String.valueOf(current.createdAt().toEpochMilli())));
+    args.addAll(Sections.changed(current.state(), plan.state()));
+    return calls.script("patch", key, actor, args.toArray(String[]::new)).compose(r -> switch (outcome(r)) {
+      case "ok" -> {
+        Workflow after = new Workflow(key, plan.status(), plan.state(), plan.metadata(), version, current.createdAt(),
+            now, now.plusSeconds(current.ttlSeconds()), current.ttlSeconds(), r.get(1).toString(), r.get(3).toLong());
+        recent.remember(after, state.length() + metadata.length());
+        yield Future.succeededFuture(new Mutation(after, new JsonObject(r.get(2).toString())));
       }
-      Instant now = Times.now();
-      long version = current.version() + 1;
-      String rest = rest(WorkflowEvents.rest(key, plan.eventType(), patch, null, null, actor.subject(), now));
-      List<String> args = new ArrayList<>(List.of(String.valueOf(current.version()), plan.status(),
-          plan.state().encode(), plan.metadata().encode(), Times.format(now), plan.eventType(), rest));
-      args.addAll(Sections.changed(current.state(), plan.state()));
-      return calls.script("patch", key, actor, args.toArray(String[]::new))
-          .compose(r -> switch (outcome(r)) {
-            case "ok" -> Future.succeededFuture(new Mutation(
-                new Workflow(key, plan.status(), plan.state(), plan.metadata(), version, current.createdAt(), now,
-                    now.plusSeconds(current.ttlSeconds()), current.ttlSeconds(), r.get(1).toString(),
-                    r.get(3).toLong()),
-                new JsonObject(r.get(2).toString())));
-            case "missing" -> attempt < MAX_ATTEMPTS ? attemptPatch(key, patch, expectedVersion, actor, attempt + 1)
-                : Future.failedFuture(notFound(key));
-            case "backlog" -> Future.failedFuture(backlogFull());
-            default -> {
-              long actual = r.get(1).toLong();
-              if (expectedVersion != null) {
-                yield Future.failedFuture(versionMismatch(actual, expectedVersion));
-              }
-              yield attempt < MAX_ATTEMPTS ? later(attempt).compose(v -> attemptPatch(key, patch, null, actor,
-                  attempt + 1)) : Future.failedFuture(ApiException.conflict("too many concurrent changes; retry"));
-            }
-          });
+      case "missing" -> {
+        recent.forget(key);
+        yield attempt < MAX_ATTEMPTS ? attemptPatch(key, patch, expectedVersion, actor, attempt + 1)
+            : Future.failedFuture(notFound(key));
+      }
+      case "backlog" -> Future.failedFuture(backlogFull());
+      default -> {
+        recent.forget(key);
+        long actual = r.get(1).toLong();
+        if (attempt == 1 && actual == current.version()) {
+          // the version matched but not the generation: the id was deleted and created again meanwhile
+          yield attemptPatch(key, patch, expectedVersion, actor, attempt + 1);
+        }
+        if (expectedVersion != null) {
+          yield Future.failedFuture(versionMismatch(actual, expectedVersion));
+        }
+        yield attempt < MAX_ATTEMPTS ? later(attempt).compose(v -> attemptPatch(key, patch, null, actor,
+            attempt + 1)) : Future.failedFuture(ApiException.conflict("too many concurrent changes; retry"));
+      }
     });
   }
 
   @Override
   public Future<Mutation> delete(WorkflowKey key, Actor actor) {
     String rest = rest(WorkflowEvents.rest(key, EventTypes.DELETED, null, null, null, actor.subject(), Times.now()));
+    recent.forget(key);
     return get(key).compose(current -> calls.script("delete", key, actor, rest).compose(r -> switch (outcome(r)) {
       case "ok" -> calls.send(Request.cmd(Command.ZREM).arg(RedisKeys.tenantIndex(key.tenant())).arg(key.id()))
           .map(v -> new Mutation(current, new JsonObject(r.get(2).toString())));
@@ -210,8 +238,14 @@ public final class RedisWorkflowStore implements WorkflowStore {
 
   @Override
   public Future<Void> expired(WorkflowKey key) {
+    recent.forget(key);
     String rest = rest(WorkflowEvents.rest(key, EventTypes.EXPIRED, null, null, null, "system", Times.now()));
     return calls.script("expired", key, Actor.SYSTEM, rest).mapEmpty();
+  }
+
+  /** A feature changed the workflow's state (a commit, a rollback): what this instance knows of it is old. */
+  public void changedElsewhere(WorkflowKey key) {
+    recent.forget(key);
   }
 
   /** The store's Redis calls, for the features kept beside a workflow (drafts, snapshots, actions). */
