@@ -63,4 +63,15 @@ public final class Addresses {
 
   /** Graceful shutdown: the main verticle stops the HTTP side first (streams end), then the rest. */
   public static final String LIFECYCLE_DRAIN = "flowcast.lifecycle.drain";
+
+  /**
+   * Action queue commands of a workflow (docs/EVENTBUS.md), answered by {@code ActionCommands} in the
+   * workflow verticle.
+   */
+  public static final String ACTION_ENQUEUE = "flowcast.workflow.action.enqueue";
+  public static final String ACTION_CLAIM = "flowcast.workflow.action.claim";
+  public static final String ACTION_COMPLETE = "flowcast.workflow.action.complete";
+  public static final String ACTION_FAIL = "flowcast.workflow.action.fail";
+  public static final String ACTION_GET = "flowcast.workflow.action.get";
+  public static final String ACTION_LIST = "flowcast.workflow.action.list";
 }

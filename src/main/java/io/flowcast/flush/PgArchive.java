@@ -31,6 +31,9 @@ public final class PgArchive implements WorkflowArchive {
       + "WHERE tenant = $1 AND workflow_id = $2 AND generation = $3 AND event_id = $4";
   private static final String EVENTS_AFTER = "SELECT body FROM workflow_events "
       + "WHERE tenant = $1 AND workflow_id = $2 AND generation = $3 AND seq > $4 ORDER BY seq LIMIT $5";
+  private static final String SNAPSHOTS = "SELECT label, version, state::text AS state, created_at "
+      + "FROM workflow_snapshots WHERE tenant = $1 AND workflow_id = $2 AND generation = $3 "
+      + "ORDER BY created_at DESC, label LIMIT $4";
   private static final String LIST = "SELECT " + COLUMNS + " FROM workflows "
       + "WHERE tenant = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR status = $2) "
       + "AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4)) "
@@ -60,6 +63,15 @@ public final class PgArchive implements WorkflowArchive {
   public Future<List<JsonObject>> eventsAfter(WorkflowKey key, long generation, long afterSeq, int limit) {
     return query(EVENTS_AFTER, Tuple.of(key.tenant(), key.id(), generation, afterSeq, limit))
         .map(rows -> rows.stream().map(r -> new JsonObject(r.getString("body"))).toList());
+  }
+
+  @Override
+  public Future<List<JsonObject>> snapshots(WorkflowKey key, long generation, int limit) {
+    return query(SNAPSHOTS, Tuple.of(key.tenant(), key.id(), generation, limit)).map(rows -> rows.stream()
+        .map(r -> new JsonObject().put("label", r.getString("label")).put("version", r.getLong("version"))
+            .put("state", new JsonObject(r.getString("state")))
+            .put("created_at", Times.format(r.getOffsetDateTime("created_at").toInstant())))
+        .toList());
   }
 
   @Override

@@ -71,6 +71,7 @@ public final class HttpVerticle extends VerticleBase {
     new AuthApi(bus).mount(router, body, limits.tokenEndpoint());
     new WorkflowApi(bus).mount(router, body, auth, limits);
     new ReviewApi(bus).mount(router, body, auth, limits);
+    new ActionApi(bus).mount(router, body, auth, limits);
     AuthHandler streamAuth = new AuthHandler(jwt, config.queryTokenEnabled(), revoked);
     SseStream.Settings sse = new SseStream.Settings(config.retryMs(), config.maxBacklogBytes(), config.replayBatch());
     router.get(WorkflowApi.BASE + "/:id/stream").handler(streamAuth)

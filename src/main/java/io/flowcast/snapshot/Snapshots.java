@@ -30,15 +30,19 @@ public final class Snapshots {
   private static final int ATTEMPTS = 16;
   /** The newest ordinal: every create changes it, so two concurrent creates cannot both pass the limit. */
   private static final String ORDER = "#order";
+  /** How many snapshots of a workflow PostgreSQL is searched through for a label. */
+  private static final int ARCHIVED_LIMIT = 10_000;
 
   private final SideData sides;
   private final StateHistory history;
+  private final WorkflowArchive archive;
   private final int max;
 
   /** @param archive the durable record, or null without one */
   public Snapshots(SideData sides, WorkflowStore store, WorkflowArchive archive, int max) {
     this.sides = sides;
     this.history = new StateHistory(store, archive);
+    this.archive = archive;
     this.max = max;
   }
 
@@ -66,13 +70,22 @@ public final class Snapshots {
     }, actor);
   }
 
-  /** The snapshots, newest first. */
+  /**
+   * The snapshots, newest first. A workflow that left Redis and was read back from PostgreSQL lost its
+   * snapshots there: they are then listed from PostgreSQL.
+   */
   public Future<JsonArray> list(WorkflowKey key) {
-    return sides.read(key, SideData.SNAPSHOTS).map(read -> {
-      JsonArray out = new JsonArray();
-      sorted(read.fields()).forEach(s -> out.add(view(s)));
-      return out;
-    });
+    return sides.read(key, SideData.SNAPSHOTS).compose(read -> kept(key, read))
+        .map(snapshots -> new JsonArray(snapshots.stream().map(Snapshots::view).toList()));
+  }
+
+  /** The snapshots beside the workflow, or (when there are none) those in the durable record. */
+  private Future<List<JsonObject>> kept(WorkflowKey key, SideData.Read read) {
+    List<JsonObject> beside = sorted(read.fields());
+    if (!beside.isEmpty() || archive == null) {
+      return Future.succeededFuture(beside);
+    }
+    return archive.snapshots(key, read.workflow().createdAt().toEpochMilli(), max);
   }
 
   /**
@@ -88,10 +101,14 @@ public final class Snapshots {
       Future<JsonObject> target;
       if (label != null) {
         String stored = read.fields().get(label);
-        if (stored == null) {
-          throw ApiException.notFound("workflow '" + key.id() + "' has no snapshot labelled '" + label + "'");
-        }
-        target = Future.succeededFuture(new JsonObject(stored).getJsonObject("state"));
+        Future<List<JsonObject>> candidates = stored != null ? Future.succeededFuture(List.of(new JsonObject(stored)))
+            : archive == null ? Future.succeededFuture(List.of())
+            // kept in Redis no more (dropped, or the workflow was read back from PostgreSQL)
+            : archive.snapshots(key, w.createdAt().toEpochMilli(), ARCHIVED_LIMIT);
+        target = candidates.map(snapshots -> snapshots.stream()
+            .filter(snapshot -> snapshot.getString("label").equals(label)).findFirst()
+            .orElseThrow(() -> ApiException.notFound("workflow '" + key.id() + "' has no snapshot labelled '" + label
+                + "'")).getJsonObject("state"));
       } else {
         target = sorted(read.fields()).stream().filter(s -> s.getLong("version") == version.longValue()).findFirst()
             .map(s -> Future.succeededFuture(s.getJsonObject("state")))

@@ -20,5 +20,11 @@ public interface WorkflowArchive {
   /** Events of the given generation with seq above {@code afterSeq}, oldest first, at most {@code limit}. */
   Future<List<JsonObject>> eventsAfter(WorkflowKey key, long generation, long afterSeq, int limit);
 
+  /**
+   * The labelled snapshots the record holds for the given generation, newest first, at most
+   * {@code limit}: each {@code {label, version, state, created_at}}.
+   */
+  Future<List<JsonObject>> snapshots(WorkflowKey key, long generation, int limit);
+
   Future<WorkflowPage> list(String tenant, String status, int limit, ListCursor after);
 }

@@ -4,6 +4,7 @@ import io.flowcast.bus.Addresses;
 import io.flowcast.bus.ApiException;
 import io.flowcast.bus.Commands;
 import io.flowcast.config.FlowcastConfig;
+import io.flowcast.actions.ActionCommands;
 import io.flowcast.health.FlowcastMeters;
 import io.flowcast.review.DraftCommands;
 import io.flowcast.review.Drafts;
@@ -68,6 +69,7 @@ public final class WorkflowVerticle extends VerticleBase {
     DraftCommands.register(vertx, new Drafts(sides, config.features().draftMaxRevisions()), this::handoff);
     SnapshotCommands.register(vertx, new Snapshots(sides, store, archive, config.features().snapshotsMax()),
         this::handoff);
+    ActionCommands.register(vertx, config, store, this::handoff);
     sweepTimer = vertx.setPeriodic(config.expirySweepMs(), id -> sweepExpired());
     log.info("workflow store: {}", store.name());
     return Future.succeededFuture();

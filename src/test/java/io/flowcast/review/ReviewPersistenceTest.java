@@ -106,8 +106,10 @@ class ReviewPersistenceTest {
     String path = "/api/v1/workflows/old";
     server.api().create(token, new JsonObject().put("id", "old").put("ttl_seconds", 1)
         .put("state", new JsonObject().put("step", 1)));
+    assertThat(server.api().post(path + "/snapshots", token, new JsonObject().put("label", "start")).statusCode())
+        .isEqualTo(201);
     server.api().patch(path, token, new JsonObject().put("state", new JsonObject().put("step", 2)), null);
-    db.awaitFlushed(tenant, "old", 2);
+    db.awaitFlushed(tenant, "old", 3);
     // the workflow leaves Redis with its event stream; PostgreSQL keeps everything
     String stateKey = "workflow:state:{" + tenant + ":old}";
     long deadline = System.currentTimeMillis() + 10_000;
@@ -115,7 +117,7 @@ class ReviewPersistenceTest {
         && System.currentTimeMillis() < deadline) {
       Thread.sleep(100);
     }
-    db.awaitFlushed(tenant, "old", 3);
+    db.awaitFlushed(tenant, "old", 4);
     var patched = server.api().patch(path, token, new JsonObject().put("ttl_seconds", 1), null);
     assertThat(patched.statusCode()).as("ttl is not patchable: a 400 that still reloads the workflow")
         .isEqualTo(400);
@@ -129,5 +131,16 @@ class ReviewPersistenceTest {
     assertThat(back.bodyAsJsonObject().getLong("version")).isEqualTo(4);
     var again = server.api().post(path + "/rollback", token, new JsonObject().put("version", 3));
     assertThat(again.bodyAsJsonObject().getJsonObject("state")).isEqualTo(new JsonObject().put("step", 3));
+
+    // its snapshots left Redis with it; PostgreSQL still lists them and rolls back to them
+    var snapshots = server.api().get(path + "/snapshots", token).bodyAsJsonObject().getJsonArray("snapshots");
+    assertThat(snapshots).hasSize(1);
+    assertThat(snapshots.getJsonObject(0).getString("label")).isEqualTo("start");
+    assertThat(snapshots.getJsonObject(0).getLong("version")).isEqualTo(1);
+    var byLabel = server.api().post(path + "/rollback", token, new JsonObject().put("label", "start"));
+    assertThat(byLabel.statusCode()).as(byLabel.bodyAsString()).isEqualTo(200);
+    assertThat(byLabel.bodyAsJsonObject().getJsonObject("state")).isEqualTo(new JsonObject().put("step", 1));
+    assertThat(server.api().post(path + "/rollback", token, new JsonObject().put("label", "never")).statusCode())
+        .isEqualTo(404);
   }
 }
