@@ -364,11 +364,11 @@ async function reviewSteps() {
     await putDraft(id, 'intro', 'The slow brown fox jumps very high.', 'even higher');
     await within(LIVE_VIEW_MS, t0, () => document.querySelector('.draft-card[data-section="intro"] pre.draft')
       ?.textContent.includes('very'), null, 'the second revision');
-    assert.match(await card('intro').locator('.card-meta').textContent(), /Revision 2 \(2 kept\)/);
+    assert.match(await card('intro').locator('.draft-meta').textContent(), /Revision 2 \(2 kept\)/);
     await card('intro').locator('button[data-action="undo"]').click();
     await page.waitForFunction(() => !document.querySelector('.draft-card[data-section="intro"] pre.draft')
       .textContent.includes('very'));
-    assert.match(await card('intro').locator('.card-meta').textContent(), /Revision 1 \(1 kept\)/);
+    assert.match(await card('intro').locator('.draft-meta').textContent(), /Revision 1 \(1 kept\)/);
     assert.match(await card('intro').locator('.draft-summary').textContent(), /slower fox/);
     const draft = await call('GET', draftPath(id, 'intro'));
     assert.equal(draft.raw_draft, 'The slow brown fox jumps high.');
@@ -484,7 +484,7 @@ async function actionsSteps() {
     await item('claimed', a.id).waitFor({ timeout: LIVE_VIEW_MS });
     await call('POST', `${actionsPath}/${a.id}/fail`, { error: 'gave up', retry: false });
     await item('failed', a.id).filter({ hasText: 'gave up' }).waitFor({ timeout: LIVE_VIEW_MS });
-    assert.deepEqual(await page.$$eval('[id^="actions-"] h2', (hs) => hs.map((x) => x.textContent)),
+    assert.deepEqual(await page.$$eval('.action-groups h2', (hs) => hs.map((x) => x.textContent)),
       ['Queued (0)', 'Claimed (0)', 'Completed (1)', 'Failed (1)']);
     await expectAccessibleBasics('actions');
     await shot('21-actions');

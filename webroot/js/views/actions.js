@@ -1,4 +1,4 @@
-// The actions view: the workflow's action queue by status (queued and claimed in queue order, completed
+// The actions view: the workflow's action queue by status (queued and claimed oldest first, completed
 // and failed newest first), from the listing endpoint and then live from the action.* events.
 import { api, describe, workflowPath } from '../api.js';
 import { focusHeading, h, route } from '../dom.js';
@@ -49,15 +49,21 @@ export function actionsView(container, { id }) {
     if (!order.has(actionId)) order.set(actionId, order.size);
   };
 
-  /** Where an action goes in its list: the first item it comes before. */
+  /**
+   * Where an action goes in its list: the first item it comes before. Queued and claimed actions by when
+   * they entered that status (updated_at: a retried action goes to the end of the queue), oldest first;
+   * completed and failed ones newest first.
+   */
   function before(action) {
     const newest = NEWEST_FIRST.has(action.status);
+    const key = (a) => [String(a.updated_at ?? a.created_at ?? ''), order.get(a.id) ?? 0];
+    const [at, seq] = key(action);
     for (const li of groups[action.status].list.children) {
       const other = actions.get(li.dataset.id);
       if (!other) continue;
-      const after = newest ? String(other.updated_at ?? '') < String(action.updated_at ?? '')
-        : order.get(other.id) > order.get(action.id);
-      if (after) return li;
+      const [otherAt, otherSeq] = key(other);
+      const later = otherAt > at || (otherAt === at && otherSeq > seq);
+      if (newest ? !later : later) return li;
     }
     return null;
   }
