@@ -7,9 +7,10 @@ import { clear, focusHeading, formatTime } from './dom.js';
 import {
   claims, decodeClaims, expiresAt, renewable, session, signIn, signInWithGrant, signOut, token,
 } from './session.js';
+import { actionsView } from './views/actions.js';
 import { createView } from './views/create.js';
 import { listView } from './views/list.js';
-import { unavailableView } from './views/unavailable.js';
+import { reviewView } from './views/review.js';
 import { workflowView } from './views/workflow.js';
 
 const $ = (id) => document.getElementById(id);
@@ -23,7 +24,8 @@ const ROUTES = [
   [/^\/?$/, (m, query) => ['list', listView, { query }]],
   [/^\/new$/, () => ['new', createView, {}]],
   [/^\/w\/([^/]+)$/, (m) => ['workflow', workflowView, { id: decodeURIComponent(m[1]) }]],
-  [/^\/w\/([^/]+)\/(review|actions)$/, (m) => ['workflow', unavailableView, { id: decodeURIComponent(m[1]), which: m[2] }]],
+  [/^\/w\/([^/]+)\/review$/, (m) => ['workflow', reviewView, { id: decodeURIComponent(m[1]) }]],
+  [/^\/w\/([^/]+)\/actions$/, (m) => ['workflow', actionsView, { id: decodeURIComponent(m[1]) }]],
 ];
 
 function resolve() {

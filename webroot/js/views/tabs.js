@@ -6,9 +6,9 @@ const TABS = [
   ['actions', 'Actions', (id) => route('w', id, 'actions')],
 ];
 
-/** The views of one workflow; Review and Actions are placeholders until their endpoints exist. */
+/** The views of one workflow. */
 export function workflowTabs(id, current) {
   return h('nav', { class: 'tabs', 'aria-label': 'Workflow views' },
     TABS.map(([key, label, href]) => h('a', { href: href(id), 'aria-current': key === current ? 'page' : null },
-      label, key === 'overview' ? null : h('span', { class: 'soon' }, ' (not available yet)'))));
+      label)));
 }

@@ -3,30 +3,13 @@
 import { api, workflowPath } from '../api.js';
 import { focusHeading, h, statusBadge, time } from '../dom.js';
 import { WorkflowFeed } from '../feed.js';
-import { changedPaths, mergePatch, pathKey } from '../json.js';
+import { changedPaths, pathKey } from '../json.js';
 import { compactJson, renderJson } from '../json-view.js';
-import { expire } from '../session.js';
+import { advance } from '../workflow-state.js';
+import { CONNECTION_TEXT, connectionIndicator, sessionEnded, showConnection } from './live.js';
 import { workflowTabs } from './tabs.js';
 
 const MAX_LOG = 2000;
-const PATCH_TYPES = new Set(['state.updated', 'status.changed']);
-
-const CONNECTION_TEXT = {
-  connecting: () => 'Connecting…',
-  live: () => 'Live',
-  reconnecting: () => 'Reconnecting…',
-  resumed: ({ fromSeq }) => (fromSeq == null ? 'Live — resumed' : `Live — resumed from event ${fromSeq}`),
-  reset: () => 'Live — history too old, state reloaded',
-  paused: ({ reason }) => (reason === 'expired' ? 'Paused — session expired, sign in to resume'
-    : 'Paused — sign in to resume'),
-  ended: ({ reason }) => ({
-    deleted: 'Ended — the workflow was deleted',
-    expired: 'Ended — the workflow expired',
-    gone: 'Ended — no such workflow',
-    forbidden: 'Ended — not allowed to read this workflow',
-  }[reason] ?? 'Ended'),
-};
-
 export function workflowView(container, { id }) {
   document.title = `${id} · Flowcast`;
   let workflow = null;
@@ -38,8 +21,7 @@ export function workflowView(container, { id }) {
   const versionCell = h('dd', { id: 'wf-version' }, '…');
   const updatedCell = h('dd', { id: 'wf-updated' }, '…');
   const expiresCell = h('dd', { id: 'wf-expires' }, '…');
-  const connection = h('p', { id: 'connection', class: 'conn', role: 'status', dataset: { state: 'connecting' } },
-    'Connecting…');
+  const connection = connectionIndicator();
   const banner = h('p', { class: 'notice', role: 'alert', hidden: true });
   const statePre = h('pre', { id: 'wf-state', class: 'json', tabindex: 0, 'aria-labelledby': 'state-title' });
   const removedNote = h('p', { id: 'wf-removed', class: 'help', hidden: true });
@@ -116,17 +98,9 @@ export function workflowView(container, { id }) {
   }
 
   function applyEvent(event) {
-    if (!workflow || typeof event.version !== 'number' || event.version <= workflow.version) return;
-    const patch = event.data;
-    if (PATCH_TYPES.has(event.type) && event.version === workflow.version + 1 && patch && typeof patch === 'object') {
-      const next = { ...workflow, version: event.version, updated_at: event.created_at ?? workflow.updated_at };
-      if ('status' in patch) next.status = patch.status;
-      if ('state' in patch) next.state = mergePatch(workflow.state, patch.state);
-      if ('metadata' in patch) next.metadata = mergePatch(workflow.metadata, patch.metadata);
-      setWorkflow(next, true);
-    } else {
-      refetch(event.version); // a rollback or an unseen change: read the workflow as it is now
-    }
+    const next = advance(workflow, event);
+    if (next === null) refetch(event.version); // a change the event does not carry: read the workflow
+    else if (next !== workflow) setWorkflow(next, true);
   }
 
   function entry(event) {
@@ -183,17 +157,8 @@ export function workflowView(container, { id }) {
       addLog(event);
       applyEvent(event);
     },
-    connection(state, info) {
-      connection.dataset.state = state;
-      connection.dataset.fromSeq = info.fromSeq ?? '';
-      connection.textContent = CONNECTION_TEXT[state](info);
-    },
-    authExpired(reason) {
-      expire(/revoked/i.test(reason ?? '')
-        ? 'Your session was ended on the server (signed out or revoked). Sign in again: the workflow view '
-          + 'resumes where it stopped.'
-        : 'Your session expired. Sign in again: the workflow view resumes where it stopped.');
-    },
+    connection: (state, info) => showConnection(connection, state, info),
+    authExpired: sessionEnded,
     end(reason) {
       banner.hidden = false;
       banner.textContent = CONNECTION_TEXT.ended({ reason }) + '. No more changes will arrive.';

@@ -20,8 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * playwright-core from {@code src/test/js}): sign-in (a pasted token, or user name and password through the
  * token endpoint, with access tokens that live {@value #ACCESS_TTL_SECONDS} s so the page renews them
  * during the run), list, create, live changes, resume after a dropped stream or a token renewal without a
- * missing or repeated event, sign-out revoking the session, escaping of workflow data, screenshots in
- * target/screenshots. {@code scripts/test.sh} installs chromium and the node modules when missing.
+ * missing or repeated event, sign-out revoking the session, escaping of workflow data, the review view
+ * (drafts live with their diff; undo, commit, a refused commit, discard) and the actions view (queued,
+ * claimed, completed, failed, live), screenshots in target/screenshots. {@code scripts/test.sh} installs
+ * chromium and the node modules when missing.
  */
 class DashboardBrowserTest {
   private static final Path SCRIPT = Path.of("src", "test", "js", "dashboard.spec.mjs");
