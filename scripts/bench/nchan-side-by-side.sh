@@ -5,8 +5,9 @@
 #   scripts/bench/nchan-side-by-side.sh [fanout] [idle] [profile]     (default: fanout idle)
 #
 #   fanout   (a) 1,000 SSE subscribers on one workflow/channel, events published as fast as possible
-#            (one publisher), and (b) the same at 100 events/s; ROUNDS rounds, Flowcast and nchan
-#            interleaved (the order alternates by round), after one short warm-up run of each
+#            (one publisher), and (b) the same at RATE (100) events/s; ROUNDS rounds, Flowcast and nchan
+#            interleaved (the order alternates by round), after one short warm-up run of each.
+#            FANOUT_SCENARIOS="rate" RATE=20 runs only (b), at 20 events/s
 #   idle     IDLE_STREAMS idle streams over 100 workflows/channels, held HOLD seconds, on a fresh
 #            server each: Flowcast with JVM defaults, Flowcast with a fixed pre-touched heap, nchan;
 #            ROUNDS rounds; RSS (and PSS) growth per stream, and Flowcast's live heap after a full GC
@@ -31,6 +32,7 @@ DURATION=${DURATION:-20}
 WARMUP=${WARMUP:-5}
 SUBSCRIBERS=${SUBSCRIBERS:-1000}
 RATE=${RATE:-100}
+FANOUT_SCENARIOS=${FANOUT_SCENARIOS:-max rate}
 IDLE_STREAMS=${IDLE_STREAMS:-20000}
 IDLE_WORKFLOWS=${IDLE_WORKFLOWS:-100}
 HOLD=${HOLD:-30}
@@ -190,14 +192,16 @@ phase_fanout() {
   fanout_line warmup-nchan
   local round scenario server order
   for round in $(seq 1 "$ROUNDS"); do
-    for scenario in max rate; do
+    for scenario in $FANOUT_SCENARIOS; do
       order="flowcast nchan"
       [ $((round % 2)) -eq 0 ] && order="nchan flowcast"
       for server in $order; do
         wait_idle
         log "run: $scenario, $server, round $round"
-        bench "fanout-$scenario-$server-$round" $(fanout_args "$scenario") $(${server}_target)
-        fanout_line "fanout-$scenario-$server-$round"
+        local name=fanout-$scenario-$server-$round
+        [ "$scenario" = rate ] && name=fanout-rate$RATE-$server-$round
+        bench "$name" $(fanout_args "$scenario") $(${server}_target)
+        fanout_line "$name"
       done
     done
   done
@@ -288,7 +292,7 @@ phase_idle() {
 perf_record() { # $1 = name, $2 = pids (comma-separated), $3 = seconds
   command -v perf > /dev/null || return 0
   perf record -q -F 499 -g -p "$2" -o "$OUT/$1.perf.data" -- sleep "$3" > /dev/null 2>&1 || true
-  perf report -i "$OUT/$1.perf.data" --no-children --sort dso --stdio 2> /dev/null | grep -v '^$' | head -40 \
+  perf report -i "$OUT/$1.perf.data" --no-children --sort dso --stdio -g none 2> /dev/null | grep -v '^$' | head -40 \
     > "$OUT/$1.perf-dso.txt" || true
   perf report -i "$OUT/$1.perf.data" --no-children --sort dso,sym --stdio -g none 2> /dev/null | grep -v '^$' \
     | head -80 > "$OUT/$1.perf-sym.txt" || true
