@@ -296,14 +296,21 @@ perf_record() { # $1 = name, $2 = pids (comma-separated), $3 = seconds
     > "$OUT/$1.perf-dso.txt" || true
   perf report -i "$OUT/$1.perf.data" --no-children --sort dso,sym --stdio -g none 2> /dev/null | grep -v '^$' \
     | head -80 > "$OUT/$1.perf-sym.txt" || true
+  perf report -i "$OUT/$1.perf.data" --no-children --sort comm --stdio -g none 2> /dev/null | grep -v '^$' \
+    | head -30 > "$OUT/$1.perf-threads.txt" || true
 }
 
 phase_profile() {
   log "== profile: fan-out (a) on each server; Flowcast with JFR, both with perf, ${PROFILE_S}s"
   start_flowcast profile
   start_nginx
-  bench profile-warmup-flowcast $(fanout_args max) $(flowcast_target)
-  fanout_line profile-warmup-flowcast
+  local i
+  for i in 1 2; do # two, so that C2 is done compiling the delivery path before the recording
+    bench "profile-warmup-flowcast-$i" $(fanout_args max) $(flowcast_target)
+    fanout_line "profile-warmup-flowcast-$i"
+  done
+  bench profile-warmup-nchan $(fanout_args max) $(nchan_target)
+  fanout_line profile-warmup-nchan
   local server bpid
   for server in flowcast nchan; do
     wait_idle
@@ -326,7 +333,7 @@ phase_profile() {
   jfr print --events jdk.ExecutionSample,jdk.NativeMethodSample --stack-depth 64 "$OUT/fanout.jfr" \
     > "$OUT/fanout-samples.txt"
   "$ROOT/scripts/bench/jfr-top.py" "$OUT/fanout-samples.txt" 30 > "$OUT/fanout-top-frames.txt"
-  log "JFR: $OUT/fanout.jfr, top frames in $OUT/fanout-top-frames.txt; perf: $OUT/profile-*.perf-{dso,sym}.txt"
+  log "JFR: $OUT/fanout.jfr, top frames in $OUT/fanout-top-frames.txt; perf: $OUT/profile-*.perf-{dso,sym,threads}.txt"
   stop_flowcast
   stop_nginx
 }
