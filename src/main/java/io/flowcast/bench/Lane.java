@@ -23,6 +23,7 @@ final class Lane {
   private final Context context;
   private final HttpClient api;
   private final HttpClient sse;
+  private final HttpClient ordered;
 
   /** The answer to an API request. */
   record Answer(int status, String body) {
@@ -39,6 +40,8 @@ final class Lane {
         new PoolOptions().setHttp1MaxSize(Math.max(1, apiConnections)).setMaxWaitQueueSize(-1));
     this.sse = context.owner().createHttpClient(new HttpClientOptions(options),
         new PoolOptions().setHttp1MaxSize(Math.max(1, sseConnections)).setMaxWaitQueueSize(-1));
+    this.ordered = context.owner().createHttpClient(new HttpClientOptions(options).setPipelining(true)
+        .setPipeliningLimit(Publisher.MAX_IN_FLIGHT), new PoolOptions().setHttp1MaxSize(1).setMaxWaitQueueSize(-1));
   }
 
   HttpClient sse() {
@@ -75,6 +78,20 @@ final class Lane {
 
   /** An API request with a bounded wait; to be called on this lane. */
   Future<Answer> send(RequestOptions options, String token, String contentType, String body) {
+    return send(api, options, token, contentType, body);
+  }
+
+  /**
+   * A request on this lane's one pipelined HTTP/1.1 connection to that server: requests sent through
+   * here reach the server in the order they were sent, several may be in flight, and an HTTP/1.1 server
+   * answers them in that order. To be called on this lane.
+   */
+  Future<Answer> sendInOrder(RequestOptions options, String token, String contentType, String body) {
+    return send(ordered, options, token, contentType, body);
+  }
+
+  private static Future<Answer> send(HttpClient client, RequestOptions options, String token, String contentType,
+      String body) {
     options.setIdleTimeout(REQUEST_TIMEOUT_MS).setConnectTimeout(REQUEST_TIMEOUT_MS);
     if (token != null) {
       options.addHeader("Authorization", "Bearer " + token);
@@ -82,12 +99,12 @@ final class Lane {
     if (contentType != null) {
       options.addHeader("Content-Type", contentType);
     }
-    return api.request(options)
+    return client.request(options)
         .compose(request -> body == null ? request.send() : request.send(Buffer.buffer(body)))
         .compose(response -> response.body().map(b -> new Answer(response.statusCode(), b.toString())));
   }
 
   Future<Void> close() {
-    return api.close().eventually(sse::close);
+    return api.close().eventually(sse::close).eventually(ordered::close);
   }
 }

@@ -3,6 +3,7 @@ package io.flowcast.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 
 import java.util.ArrayDeque;
 import java.util.List;
@@ -11,8 +12,11 @@ import java.util.List;
  * One fan-out publisher on one lane, publishing to its own workflows ({@link Slot}s) in turn until the
  * window ends. With a rate it is open-loop: a 1 ms tick releases the events due by then, and what cannot
  * be sent (too many in flight) waits; what still waits at the end is counted as unsent. Without a rate
- * it is a closed loop, one request at a time. In generic mode a workflow has at most one publish in
- * flight, so the seq the bench writes into the body is also the order the server received them in.
+ * it is a closed loop, one request at a time. In generic mode the bench numbers each workflow's events
+ * itself, so they must reach the server in that order: a publisher sends them all over its lane's one
+ * pipelined connection ({@link Lane#sendInOrder}), and several may be in flight without a round trip
+ * between them (waiting for each answer would cap a workflow at one event per round trip, and on a busy
+ * client the round trip includes the client's own queue).
  */
 final class Publisher {
   static final int MAX_IN_FLIGHT = 256;
@@ -97,7 +101,7 @@ final class Publisher {
   private void pump() {
     for (int n = waiting.size(); n > 0 && inFlight < MAX_IN_FLIGHT; n--) {
       Slot slot = waiting.poll();
-      while (slot.pending > 0 && inFlight < MAX_IN_FLIGHT && (!generic || slot.inFlight == 0)) {
+      while (slot.pending > 0 && inFlight < MAX_IN_FLIGHT) {
         slot.pending--;
         send(slot);
       }
@@ -113,7 +117,10 @@ final class Publisher {
     long sent = System.nanoTime();
     long seq = ++slot.nextSeq;
     String body = generic ? BenchPayload.generic(seq, sent, pad) : BenchPayload.flowcastEvent(sent, pad);
-    lane.send(slot.endpoint.request(HttpMethod.POST), token, "application/json", body).onComplete(ar -> {
+    RequestOptions request = slot.endpoint.request(HttpMethod.POST);
+    Future<Lane.Answer> answer = generic ? lane.sendInOrder(request, token, "application/json", body)
+        : lane.send(request, token, "application/json", body);
+    answer.onComplete(ar -> {
       long answered = System.nanoTime();
       inFlight--;
       slot.inFlight--;

@@ -27,13 +27,18 @@ final class TinySseHub implements AutoCloseable {
             .putHeader("Content-Type", "text/event-stream");
         response.write(": hi\n\n");
         String channel = path.substring(5);
-        channels.computeIfAbsent(channel, c -> new ArrayList<>()).add(response);
-        response.closeHandler(v -> channels.get(channel).remove(response));
+        synchronized (channels) {
+          channels.computeIfAbsent(channel, c -> new ArrayList<>()).add(response);
+        }
+        response.closeHandler(v -> {
+          synchronized (channels) {
+            channels.get(channel).remove(response);
+          }
+        });
       } else if (path.startsWith("/pub/")) {
         request.body().onSuccess(body -> {
           if (dropEvery == 0 || ++published % dropEvery != 0) {
-            channels.getOrDefault(path.substring(5), List.of())
-                .forEach(r -> r.write("data: " + body.toString() + "\n\n"));
+            publish(path.substring(5), body.toString());
           }
           request.response().setStatusCode(201).end();
         });
@@ -42,6 +47,13 @@ final class TinySseHub implements AutoCloseable {
       }
     });
     server.listen(0, "127.0.0.1").await();
+  }
+
+  /** Sends {@code body} as one event's data to the channel's subscribers; from any thread. */
+  void publish(String channel, String body) {
+    synchronized (channels) {
+      channels.getOrDefault(channel, List.of()).forEach(r -> r.write("data: " + body + "\n\n"));
+    }
   }
 
   int port() {
