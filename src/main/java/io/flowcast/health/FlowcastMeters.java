@@ -63,6 +63,11 @@ public final class FlowcastMeters {
     eventsDelivered.increment();
   }
 
+  /** Counts many deliveries at once (one event written to many streams). */
+  public void delivered(long count) {
+    eventsDelivered.increment(count);
+  }
+
   public void slowConsumerClosed() {
     slowConsumers.increment();
   }

@@ -91,6 +91,9 @@ public final class HttpVerticle extends VerticleBase {
         .setHost(config.httpHost())
         .setPort(config.httpPort())
         .setCompressionSupported(false)
+        // no WebSockets here: without these, no WebSocket handler inspects every SSE write
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setPerMessageWebSocketCompressionSupported(false)
         .setTcpNoDelay(true));
     return registry.start(config.heartbeatMs())
         .compose(v -> server.requestHandler(router).listen());

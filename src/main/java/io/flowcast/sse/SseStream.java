@@ -136,7 +136,7 @@ public final class SseStream {
   }
 
   void delivered() {
-    registry.meters().delivered();
+    registry.delivered();
   }
 
   /**

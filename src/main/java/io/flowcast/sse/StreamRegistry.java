@@ -27,6 +27,12 @@ public final class StreamRegistry {
   private final FlowcastMeters meters;
   private final Set<SseStream> streams = new LinkedHashSet<>();
   private final Map<String, Set<WorkflowFeed>> feeds = new HashMap<>();
+  /** The feeds of a workflow as an array, made again only after a feed came or went (not per event). */
+  private final Map<String, WorkflowFeed[]> watching = new HashMap<>();
+  private static final WorkflowFeed[] NONE = new WorkflowFeed[0];
+  /** Deliveries of the event being fanned out, counted once it was written to every stream. */
+  private long deliveredNow;
+  private boolean fanningOut;
   private final Map<String, Future<JsonObject>> subscriptions = new HashMap<>();
   private MessageConsumer<JsonObject> consumer;
   private MessageConsumer<JsonObject> resyncConsumer;
@@ -46,7 +52,7 @@ public final class StreamRegistry {
   public Future<Void> start(long heartbeatMs) {
     consumer = vertx.eventBus().consumer(Addresses.SSE_DELIVER, m -> deliver(EventDelivery.fromJson(m.body())));
     resyncConsumer = vertx.eventBus().consumer(Addresses.SSE_RESYNC, m -> m.body().getJsonArray("workflows")
-        .forEach(w -> feedsOf((String) w).forEach(WorkflowFeed::resync)));
+        .forEach(w -> java.util.Arrays.stream(feedsOf((String) w)).forEach(WorkflowFeed::resync)));
     revokedConsumer = vertx.eventBus().consumer(Addresses.SESSION_REVOKED, m -> revoked(m.body().getString("sid")));
     heartbeatTimer = vertx.setPeriodic(heartbeatMs, id -> heartbeat());
     return consumer.completion().compose(v -> resyncConsumer.completion());
@@ -72,6 +78,7 @@ public final class StreamRegistry {
   Future<Void> subscribe(WorkflowFeed feed) {
     String workflow = feed.workflow();
     feeds.computeIfAbsent(workflow, w -> new LinkedHashSet<>()).add(feed);
+    watching.remove(workflow);
     Future<JsonObject> subscribed = subscriptions.computeIfAbsent(workflow,
         w -> bus.request(Addresses.FANOUT_SUBSCRIBE, new JsonObject().put("workflow", w)));
     return subscribed.<Void>mapEmpty().onFailure(err -> subscriptions.remove(workflow, subscribed));
@@ -80,7 +87,11 @@ public final class StreamRegistry {
   void unsubscribe(WorkflowFeed feed) {
     String workflow = feed.workflow();
     Set<WorkflowFeed> set = feeds.get(workflow);
-    if (set == null || !set.remove(feed) || !set.isEmpty()) {
+    if (set == null || !set.remove(feed)) {
+      return;
+    }
+    watching.remove(workflow);
+    if (!set.isEmpty()) {
       return;
     }
     feeds.remove(workflow);
@@ -106,13 +117,34 @@ public final class StreamRegistry {
   }
 
   private void deliver(EventDelivery event) {
-    List<WorkflowFeed> watching = feedsOf(event.workflow());
-    if (watching.isEmpty()) {
+    WorkflowFeed[] targets = feedsOf(event.workflow());
+    if (targets.length == 0) {
       return;
     }
     Buffer frame = SseFrames.event(event.id(), event.type(), event.json());
-    for (WorkflowFeed feed : watching) {
-      feed.deliver(event, frame);
+    fanningOut = true;
+    try {
+      for (WorkflowFeed feed : targets) {
+        feed.deliver(event, frame);
+      }
+    } finally {
+      fanningOut = false;
+      countDelivered();
+    }
+  }
+
+  /** One event was written to a stream. */
+  void delivered() {
+    deliveredNow++;
+    if (!fanningOut) {
+      countDelivered();
+    }
+  }
+
+  private void countDelivered() {
+    if (deliveredNow > 0) {
+      meters.delivered(deliveredNow);
+      deliveredNow = 0;
     }
   }
 
@@ -125,9 +157,9 @@ public final class StreamRegistry {
         .forEach(s -> s.authEnded("revoked", "the session was revoked"));
   }
 
-  private List<WorkflowFeed> feedsOf(String workflow) {
+  private WorkflowFeed[] feedsOf(String workflow) {
     Set<WorkflowFeed> set = feeds.get(workflow);
-    return set == null ? List.of() : List.copyOf(set);
+    return set == null ? NONE : watching.computeIfAbsent(workflow, w -> set.toArray(WorkflowFeed[]::new));
   }
 
   private void heartbeat() {
