@@ -73,7 +73,8 @@ public final class HttpVerticle extends VerticleBase {
     new ReviewApi(bus).mount(router, body, auth, limits);
     new ActionApi(bus).mount(router, body, auth, limits);
     AuthHandler streamAuth = new AuthHandler(jwt, config.queryTokenEnabled(), revoked);
-    SseStream.Settings sse = new SseStream.Settings(config.retryMs(), config.maxBacklogBytes(), config.replayBatch());
+    SseStream.Settings sse = new SseStream.Settings(config.retryMs(), config.maxBacklogBytes(), config.replayBatch(),
+        config.stallTimeoutMs());
     router.get(WorkflowApi.BASE + "/:id/stream").handler(streamAuth)
         .handler(new StreamEndpoint(vertx, registry, bus, sse, limits));
     router.get("/api/v1/stream").handler(streamAuth)
@@ -94,7 +95,9 @@ public final class HttpVerticle extends VerticleBase {
         // no WebSockets here: without these, no WebSocket handler inspects every SSE write
         .setPerFrameWebSocketCompressionSupported(false)
         .setPerMessageWebSocketCompressionSupported(false)
-        .setTcpNoDelay(true));
+        .setTcpNoDelay(true)
+        // room for a multi-workflow stream's URL (up to sse.max_workflows_per_stream ids of 128 characters)
+        .setMaxInitialLineLength(16 * 1024));
     return registry.start(config.heartbeatMs())
         .compose(v -> server.requestHandler(router).listen());
   }

@@ -34,7 +34,8 @@ public final class SseStream {
   private static final Logger log = LoggerFactory.getLogger(SseStream.class);
 
   /** Tuning of a stream, from config. */
-  public record Settings(long retryMs, int maxBacklogBytes, int replayBatch) {
+  /** @param stallTimeoutMs how long a replay waits for a client that takes none of its queued bytes */
+  public record Settings(long retryMs, int maxBacklogBytes, int replayBatch, long stallTimeoutMs) {
   }
 
   private final Vertx vertx;
@@ -47,6 +48,10 @@ public final class SseStream {
   private final boolean compositeIds;
   private final List<WorkflowFeed> feeds = new ArrayList<>();
   private final List<Runnable> drainWaiters = new ArrayList<>();
+  /** Drain signals so far, and when the write queue was first seen full without one since. */
+  private long drains;
+  private long drainsAtFull;
+  private long fullSince;
   private boolean started;
   private boolean closed;
   private long expiryTimer = -1;
@@ -99,6 +104,7 @@ public final class SseStream {
           started = true;
           response.setChunked(true)
               .setWriteQueueMaxSize(settings.maxBacklogBytes())
+              .drainHandler(v -> drained())
               .putHeader("Content-Type", "text/event-stream; charset=utf-8")
               .putHeader("Cache-Control", "no-cache")
               .putHeader("X-Accel-Buffering", "no");
@@ -154,17 +160,16 @@ public final class SseStream {
   /** Runs {@code action} once the client has taken the queued bytes; one drain handler serves every feed. */
   void whenDrained(Runnable action) {
     drainWaiters.add(action);
-    if (drainWaiters.size() > 1) {
-      return;
+  }
+
+  /** The client took queued bytes: replays waiting for room go on. */
+  private void drained() {
+    drains++;
+    List<Runnable> ready = List.copyOf(drainWaiters);
+    drainWaiters.clear();
+    if (!closed) {
+      ready.forEach(Runnable::run);
     }
-    response.drainHandler(v -> {
-      response.drainHandler(null);
-      List<Runnable> ready = List.copyOf(drainWaiters);
-      drainWaiters.clear();
-      if (!closed) {
-        ready.forEach(Runnable::run);
-      }
-    });
   }
 
   /** A feed's workflow is gone (deleted, expired): the stream ends with its last feed. */
@@ -175,9 +180,30 @@ public final class SseStream {
     }
   }
 
+  /**
+   * Every heartbeat tick: a heartbeat comment, or, while the queue is full, a check that the client still
+   * takes bytes. One that took nothing for {@code stallTimeoutMs} is gone or stuck (a live write would
+   * have closed it already, but a replay waits, and so does a stream that saw no event since): its
+   * place is freed, and it resumes with Last-Event-ID.
+   */
   void heartbeat() {
-    if (!closed && !response.writeQueueFull()) {
+    if (closed || !started) {
+      return;
+    }
+    if (!response.writeQueueFull()) {
+      fullSince = 0;
       write(SseFrames.HEARTBEAT, false);
+      return;
+    }
+    long now = System.currentTimeMillis();
+    if (fullSince == 0 || drains != drainsAtFull) {
+      fullSince = now;
+      drainsAtFull = drains;
+    } else if (now - fullSince >= settings.stallTimeoutMs()) {
+      log.info("closing a stream of {}: the client took nothing for {} ms", describe(), now - fullSince);
+      registry.meters().slowConsumerClosed();
+      dispose();
+      request.connection().close();
     }
   }
 

@@ -60,4 +60,53 @@ class SlowConsumerTest {
       net.close().await();
     }
   }
+
+  private static double openStreams(TestServer server) {
+    String metrics = server.api().get("/metrics", null).bodyAsString();
+    return metrics.lines().filter(l -> l.startsWith("flowcast_sse_streams_open")).mapToDouble(
+        l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  @Test
+  void replayToAClientThatTakesNothingEndsAfterTheStallTimeout() throws Exception {
+    JsonObject config = new JsonObject().put("sse.max_backlog_bytes", 65536).put("sse.stall_timeout_ms", 1500)
+        .put("sse.heartbeat_ms", 200);
+    try (TestServer server = TestServer.start(config)) {
+      String token = server.token("stuck", "acme", TestServer.RW);
+      JsonObject created = server.api().create(token, new JsonObject().put("id", "backlog"));
+      // more than the kernel's socket buffers hold on loopback, so the server's own queue fills
+      String payload = "y".repeat(32 * 1024);
+      for (int i = 0; i < 1000; i++) {
+        server.api().post("/api/v1/workflows/backlog/events", token,
+            new JsonObject().put("type", "blob").put("data", payload));
+      }
+      String first = server.api().get("/api/v1/workflows/backlog/events?limit=1", token).bodyAsJsonObject()
+          .getJsonArray("events").getJsonObject(0).getString("id");
+      assertThat(created.getString("id")).isEqualTo("backlog");
+
+      NetClient net = server.vertx().createNetClient();
+      NetSocket socket = net.connect(server.port(), "127.0.0.1").await();
+      AtomicBoolean closed = new AtomicBoolean();
+      socket.closeHandler(v -> closed.set(true));
+      socket.handler(b -> { });
+      socket.pause(); // reads nothing of the replay of ~32 MB
+      socket.write("GET /api/v1/workflows/backlog/stream HTTP/1.1\r\nHost: localhost\r\n"
+          + "Authorization: Bearer " + token + "\r\nLast-Event-ID: " + first + "\r\n\r\n").await();
+
+      Thread.sleep(800);
+      assertThat(openStreams(server)).as("the stream waits for the client within the stall timeout").isEqualTo(1);
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (openStreams(server) > 0 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(openStreams(server)).as("a replay the client never takes ends the stream").isZero();
+      socket.resume(); // the client now sees what was sent before the close, then the close
+      deadline = System.currentTimeMillis() + 10_000;
+      while (!closed.get() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(closed).isTrue();
+      net.close().await();
+    }
+  }
 }
