@@ -61,9 +61,10 @@ public final class SnapshotCommands {
   }
 
   private static long version(Object value) {
-    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() < 1) {
+    // JSON integers arrive as Integer or Long; anything else (a fraction, a number beyond a long) is no version
+    if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < 1) {
       throw ApiException.badRequest("version must be a positive integer");
     }
-    return n.longValue();
+    return ((Number) value).longValue();
   }
 }

@@ -133,6 +133,10 @@ class ReviewApiTest {
         "version");
     assertProblem(server.api().post(s.path() + "/rollback", s.token(), new JsonObject().put("version", 0)), 400,
         "version");
+    assertProblem(server.api().send(HttpMethod.POST, s.path() + "/rollback", s.token(),
+        Buffer.buffer("{\"version\":99999999999999999999999}"), "application/json"), 400, "version");
+    assertProblem(server.api().post(s.path() + "/rollback", s.token(), new JsonObject().put("version", 1.5)), 400,
+        "version");
     assertProblem(server.api().post(s.path() + "/rollback", s.token(), new JsonObject().put("version", 42)), 404,
         "42");
     assertProblem(server.api().post(s.path() + "/rollback", s.token(), new JsonObject().put("label", "nope")), 404,
