@@ -52,6 +52,9 @@ public final class SseStream {
   private long drains;
   private long drainsAtFull;
   private long fullSince;
+  /** Live frames of this event-loop turn not written yet, and whether {@code held} is a shared frame. */
+  private Buffer held;
+  private boolean heldShared;
   private boolean started;
   private boolean closed;
   private long expiryTimer = -1;
@@ -138,7 +141,43 @@ public final class SseStream {
       return;
     }
     String id = compositeIds ? ResumeId.encode(feeds) : feed.lastId();
-    write(shared != null && !compositeIds ? shared : SseFrames.event(id, type, json), live);
+    Buffer frame = shared != null && !compositeIds ? shared : SseFrames.event(id, type, json);
+    if (live) {
+      hold(frame, shared != null && !compositeIds);
+    } else {
+      write(frame, false);
+    }
+  }
+
+  /**
+   * Holds a live frame until the end of this event-loop turn: events that arrive together reach the
+   * client in one write (one system call) instead of one each. Anything else written in between goes
+   * after them, so the order never changes.
+   */
+  private void hold(Buffer frame, boolean shared) {
+    if (closed || !started) {
+      return;
+    }
+    if (held == null) {
+      held = frame;
+      heldShared = shared;
+      registry.writeAtEndOfTurn(this);
+      return;
+    }
+    if (heldShared) {
+      held = Buffer.buffer(held.length() * 2 + frame.length()).appendBuffer(held); // shared: never append to it
+      heldShared = false;
+    }
+    held.appendBuffer(frame);
+  }
+
+  /** Writes the held live frames (the registry calls it once per turn). */
+  void writeHeld() {
+    Buffer frames = held;
+    held = null;
+    if (frames != null) {
+      write(frames, true);
+    }
   }
 
   void delivered() {
@@ -210,6 +249,9 @@ public final class SseStream {
   /** Ends the response cleanly. */
   void end() {
     if (!closed) {
+      writeHeld();
+    }
+    if (!closed) {
       dispose();
       response.end();
     }
@@ -236,6 +278,12 @@ public final class SseStream {
     if (closed || !started) {
       return;
     }
+    if (held != null) {
+      writeHeld();
+      if (closed) {
+        return;
+      }
+    }
     if (live && response.writeQueueFull()) {
       log.info("closing a stream of {}: the client does not keep up", describe());
       registry.meters().slowConsumerClosed();
@@ -258,6 +306,7 @@ public final class SseStream {
   private void dispose() {
     if (!closed) {
       closed = true;
+      held = null;
       drainWaiters.clear();
       vertx.cancelTimer(expiryTimer);
       registry.remove(this);

@@ -4,12 +4,14 @@ import io.flowcast.bus.Addresses;
 import io.flowcast.bus.EventDelivery;
 import io.flowcast.health.FlowcastMeters;
 import io.flowcast.http.BusClient;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,6 +35,9 @@ public final class StreamRegistry {
   /** Deliveries of the event being fanned out, counted once it was written to every stream. */
   private long deliveredNow;
   private boolean fanningOut;
+  /** Streams holding live frames of this event-loop turn, written together once the turn's tasks ran. */
+  private final List<SseStream> holding = new ArrayList<>();
+  private Context context;
   private final Map<String, Future<JsonObject>> subscriptions = new HashMap<>();
   private MessageConsumer<JsonObject> consumer;
   private MessageConsumer<JsonObject> resyncConsumer;
@@ -50,6 +55,7 @@ public final class StreamRegistry {
   }
 
   public Future<Void> start(long heartbeatMs) {
+    context = vertx.getOrCreateContext();
     consumer = vertx.eventBus().consumer(Addresses.SSE_DELIVER, m -> deliver(EventDelivery.fromJson(m.body())));
     resyncConsumer = vertx.eventBus().consumer(Addresses.SSE_RESYNC, m -> m.body().getJsonArray("workflows")
         .forEach(w -> java.util.Arrays.stream(feedsOf((String) w)).forEach(WorkflowFeed::resync)));
@@ -131,6 +137,20 @@ public final class StreamRegistry {
       fanningOut = false;
       countDelivered();
     }
+  }
+
+  /** The stream holds live frames: write them after the tasks already queued on this event loop. */
+  void writeAtEndOfTurn(SseStream stream) {
+    holding.add(stream);
+    if (holding.size() == 1) {
+      context.runOnContext(v -> writeHolding());
+    }
+  }
+
+  private void writeHolding() {
+    List<SseStream> streams = List.copyOf(holding);
+    holding.clear();
+    streams.forEach(SseStream::writeHeld);
   }
 
   /** One event was written to a stream. */
