@@ -7,7 +7,8 @@
 #   fanout   (a) 1,000 SSE subscribers on one workflow/channel, events published as fast as possible
 #            (one publisher), and (b) the same at RATE (100) events/s; ROUNDS rounds, Flowcast and nchan
 #            interleaved (the order alternates by round), after one short warm-up run of each.
-#            FANOUT_SCENARIOS="rate" RATE=20 runs only (b), at 20 events/s
+#            FANOUT_SCENARIOS="rate" RATE=20 runs only (b), at 20 events/s; PUBLISHERS=4 publishes from
+#            4 closed loops instead of 1
 #   idle     IDLE_STREAMS idle streams over 100 workflows/channels, held HOLD seconds, on a fresh
 #            server each: Flowcast with JVM defaults, Flowcast with a fixed pre-touched heap, nchan;
 #            ROUNDS rounds; RSS (and PSS) growth per stream, and Flowcast's live heap after a full GC
@@ -32,6 +33,7 @@ DURATION=${DURATION:-20}
 WARMUP=${WARMUP:-5}
 SUBSCRIBERS=${SUBSCRIBERS:-1000}
 RATE=${RATE:-100}
+PUBLISHERS=${PUBLISHERS:-1}
 FANOUT_SCENARIOS=${FANOUT_SCENARIOS:-max rate}
 IDLE_STREAMS=${IDLE_STREAMS:-20000}
 IDLE_WORKFLOWS=${IDLE_WORKFLOWS:-100}
@@ -175,7 +177,7 @@ fanout_line() {
 fanout_args() { # $1 = max|rate
   local rate=0
   [ "$1" = rate ] && rate=$RATE
-  echo fanout --subscribers "$SUBSCRIBERS" --workflows 1 --rate "$rate" --publishers 1 \
+  echo fanout --subscribers "$SUBSCRIBERS" --workflows 1 --rate "$rate" --publishers "$PUBLISHERS" \
     --duration "$DURATION" --warmup "$WARMUP"
 }
 
