@@ -5,10 +5,10 @@ import io.flowcast.actions.ActionQueue.NewAction;
 import io.flowcast.actions.ActionQueue.Outcome;
 import io.flowcast.actions.ActionQueue.Settlement;
 import io.flowcast.bus.ApiException;
+import io.flowcast.workflow.WorkflowRules;
 import io.flowcast.config.FlowcastConfig;
 import io.flowcast.workflow.EventId;
 import io.flowcast.workflow.Ids;
-import io.flowcast.workflow.JsonDepth;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Set;
@@ -104,26 +104,10 @@ final class ActionRules {
     return (String) worker;
   }
 
-  /**
-   * Bodies arriving over the bus get the depth limit of HTTP bodies, and no U+0000, which PostgreSQL cannot
-   * store (the events carry payloads, results and errors into the durable record).
-   */
   private static void checked(JsonObject body, Set<String> allowed, String what) {
     if (body == null) {
       throw ApiException.badRequest("a JSON object body is required: " + what);
     }
-    if (JsonDepth.of(body) > JsonDepth.MAX) {
-      throw ApiException.badRequest("the body is nested deeper than " + JsonDepth.MAX + " levels");
-    }
-    if (JsonDepth.hasNul(body)) {
-      throw ApiException.badRequest("JSON strings may not contain U+0000");
-    }
-    for (String name : body.fieldNames()) {
-      if (!allowed.contains(name)) {
-        String shown = name.length() > 40 ? name.substring(0, 40) + "..." : name;
-        throw ApiException.badRequest("unknown field '" + shown.replaceAll("[\\p{Cntrl}]", "?") + "' in " + what
-            + "; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
-      }
-    }
+    WorkflowRules.onlyFields(body, allowed, what);
   }
 }

@@ -4,10 +4,10 @@ import io.flowcast.bus.Addresses;
 import io.flowcast.bus.ApiException;
 import io.flowcast.bus.Commands;
 import io.flowcast.workflow.CommandFields;
-import io.flowcast.workflow.JsonDepth;
 import io.flowcast.workflow.Mutation;
 import io.flowcast.workflow.MutationHandoff;
 import io.flowcast.workflow.WorkflowKey;
+import io.flowcast.workflow.WorkflowRules;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -31,6 +31,11 @@ public final class DraftCommands {
         b -> drafts.get(CommandFields.key(b), section(b)).map(d -> new JsonObject().put("draft", d)));
     Commands.serve(vertx, Addresses.DRAFT_PUT, log, b -> {
       JsonObject body = b.getJsonObject("body");
+      if (body == null) {
+        throw ApiException.badRequest("a JSON object {raw_draft, diff_summary} is required");
+      }
+      // no U+0000 (checked here with the rest): PostgreSQL's jsonb refuses it once the draft is committed
+      WorkflowRules.onlyFields(body, PUT_FIELDS, "a draft");
       String raw = text(body, "raw_draft", true);
       String summary = text(body, "diff_summary", false);
       return changed(handoff, b, drafts.put(CommandFields.key(b), section(b), raw, summary, CommandFields.actor(b)))
@@ -54,25 +59,13 @@ public final class DraftCommands {
     return CommandFields.id(body, "section", "section id");
   }
 
-  /** A text field of a draft: a string without U+0000 (PostgreSQL's jsonb refuses it once committed). */
   private static String text(JsonObject body, String field, boolean required) {
-    if (body == null) {
-      throw ApiException.badRequest("a JSON object {raw_draft, diff_summary} is required");
-    }
-    for (String name : body.fieldNames()) {
-      if (!PUT_FIELDS.contains(name)) {
-        throw ApiException.badRequest("unknown field '" + name + "'; a draft has raw_draft and diff_summary");
-      }
-    }
     Object value = body.getValue(field);
     if (value == null && !required) {
       return "";
     }
     if (!(value instanceof String s)) {
       throw ApiException.badRequest(field + " must be a string" + (required ? " and is required" : ""));
-    }
-    if (JsonDepth.hasNul(s)) {
-      throw ApiException.badRequest(field + " must not contain U+0000");
     }
     return s;
   }

@@ -24,7 +24,6 @@ import java.util.function.Function;
  */
 public final class Drafts {
   private static final String DRAFT = "draft:";
-  private static final int ATTEMPTS = 16;
 
   private final SideData sides;
   private final int maxRevisions;
@@ -114,16 +113,9 @@ public final class Drafts {
     }, actor);
   }
 
+  /** A draft change computed from a fresh read, retried when someone else changed the draft first. */
   private Future<Mutation> attempt(WorkflowKey key, Function<SideData.Read, Change> compute, Actor actor) {
-    return attempt(key, compute, actor, 1);
-  }
-
-  private Future<Mutation> attempt(WorkflowKey key, Function<SideData.Read, Change> compute, Actor actor, int n) {
-    return sides.read(key, SideData.DRAFTS)
-        .compose(read -> sides.write(key, compute.apply(read), actor))
-        .recover(err -> !(err instanceof SideData.Stale) ? Future.failedFuture(err)
-            : n < ATTEMPTS ? attempt(key, compute, actor, n + 1)
-            : Future.failedFuture(ApiException.conflict("too many concurrent changes to this draft; retry")));
+    return sides.update(key, SideData.DRAFTS, read -> Future.succeededFuture(compute.apply(read)), actor);
   }
 
   private static DraftRecord draft(SideData.Read read, String section) {

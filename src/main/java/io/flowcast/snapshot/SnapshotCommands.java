@@ -6,10 +6,13 @@ import io.flowcast.bus.Commands;
 import io.flowcast.workflow.CommandFields;
 import io.flowcast.workflow.MutationHandoff;
 import io.flowcast.workflow.WorkflowKey;
+import io.flowcast.workflow.WorkflowRules;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.Set;
 
 /** The snapshot and rollback commands of {@link Addresses}, served in the workflow verticle. */
 public final class SnapshotCommands {
@@ -22,7 +25,7 @@ public final class SnapshotCommands {
     Commands.serve(vertx, Addresses.SNAPSHOT_CREATE, log, b -> {
       WorkflowKey key = CommandFields.key(b);
       JsonObject body = body(b, "a JSON object {label}");
-      only(body, "label");
+      WorkflowRules.onlyFields(body, Set.of("label"), "a snapshot");
       String label = CommandFields.id(body, "label", "label");
       return snapshots.create(key, label, CommandFields.actor(b)).compose(m -> handoff.apply(key, m, b))
           .map(m -> m.event().getJsonObject("data").copy().put("created_at", m.event().getString("created_at")));
@@ -32,7 +35,7 @@ public final class SnapshotCommands {
     Commands.serve(vertx, Addresses.ROLLBACK, log, b -> {
       WorkflowKey key = CommandFields.key(b);
       JsonObject body = body(b, "a JSON object {label} or {version}");
-      only(body, "label", "version");
+      WorkflowRules.onlyFields(body, Set.of("label", "version"), "a rollback");
       if (body.containsKey("label") == body.containsKey("version")) {
         throw ApiException.badRequest("name exactly one of label or version");
       }
@@ -49,15 +52,6 @@ public final class SnapshotCommands {
       throw ApiException.badRequest(expected + " is required");
     }
     return body;
-  }
-
-  private static void only(JsonObject body, String... allowed) {
-    java.util.List<String> names = java.util.List.of(allowed);
-    for (String name : body.fieldNames()) {
-      if (!names.contains(name)) {
-        throw ApiException.badRequest("unknown field '" + name + "'; expected " + String.join(" or ", names));
-      }
-    }
   }
 
   private static long version(Object value) {

@@ -27,7 +27,6 @@ import java.util.function.Function;
  * beside the workflow and, through their event, in PostgreSQL; an older version is replayed from the log.
  */
 public final class Snapshots {
-  private static final int ATTEMPTS = 16;
   /** The newest ordinal: every create changes it, so two concurrent creates cannot both pass the limit. */
   private static final String ORDER = "#order";
   /** How many snapshots of a workflow PostgreSQL is searched through for a label. */
@@ -128,17 +127,7 @@ public final class Snapshots {
   }
 
   private Future<Mutation> attempt(WorkflowKey key, Function<SideData.Read, Future<Change>> compute, Actor actor) {
-    return attempt(key, compute, actor, 1);
-  }
-
-  private Future<Mutation> attempt(WorkflowKey key, Function<SideData.Read, Future<Change>> compute, Actor actor,
-      int n) {
-    return sides.read(key, SideData.SNAPSHOTS)
-        .compose(compute)
-        .compose(change -> sides.write(key, change, actor))
-        .recover(err -> !(err instanceof SideData.Stale) ? Future.failedFuture(err)
-            : n < ATTEMPTS ? attempt(key, compute, actor, n + 1)
-            : Future.failedFuture(ApiException.conflict("too many concurrent changes; retry")));
+    return sides.update(key, SideData.SNAPSHOTS, compute, actor);
   }
 
   private static List<JsonObject> sorted(Map<String, String> fields) {

@@ -70,8 +70,10 @@ public final class RedisWorkflowStore implements WorkflowStore {
     JsonObject data = new JsonObject().put("status", spec.status()).put("state", spec.state())
         .put("metadata", spec.metadata());
     String rest = rest(WorkflowEvents.rest(key, EventTypes.CREATED, data, null, null, actor.subject(), now));
+    String state = spec.state().encode();
+    String metadata = spec.metadata().encode();
     Function<Boolean, Future<Response>> attempt = checked -> calls.script("create", key, actor, spec.status(),
-        spec.state().encode(), spec.metadata().encode(), String.valueOf(spec.ttlSeconds()), Times.format(now),
+        state, metadata, String.valueOf(spec.ttlSeconds()), Times.format(now),
         String.valueOf(now.toEpochMilli()), rest, checked ? "1" : "0");
     return attempt.apply(false).compose(first -> !outcome(first).equals("check") ? Future.succeededFuture(first)
         // Redis does not know the id: it may live on in PostgreSQL. If PostgreSQL cannot say (it is down),
@@ -87,7 +89,7 @@ public final class RedisWorkflowStore implements WorkflowStore {
       Workflow workflow = new Workflow(key, spec.status(), spec.state(), spec.metadata(), 1, now, now,
           now.plusSeconds(spec.ttlSeconds()), spec.ttlSeconds(), r.get(1).toString(), r.get(3).toLong());
       String index = RedisKeys.tenantIndex(key.tenant());
-      recent.remember(workflow, spec.state().encode().length() + spec.metadata().encode().length());
+      recent.remember(workflow, state.length() + metadata.length());
       return calls.send(List.of(
               Request.cmd(Command.ZADD).arg(index).arg(now.toEpochMilli()).arg(key.id()),
               Request.cmd(Command.EXPIRE).arg(index).arg(settings.indexTtlSeconds())))

@@ -1,11 +1,13 @@
 package io.flowcast.workflow;
 
+import io.flowcast.bus.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The data kept beside a workflow (review drafts, labelled snapshots): string fields of a side table,
@@ -28,6 +30,27 @@ public interface SideData {
 
   /** Applies the change unless something it depends on moved since {@code change.base()} was read. */
   Future<Mutation> write(WorkflowKey key, Change change, Actor actor);
+
+  /** How often a feature reads and computes again after losing a compare-and-set. */
+  int ATTEMPTS = 16;
+
+  /**
+   * Reads a side with its workflow, computes a change from them and writes it; when someone else changed
+   * what the change depends on, reads and computes again (up to {@link #ATTEMPTS} times, then a 409).
+   */
+  default Future<Mutation> update(WorkflowKey key, int side, Function<Read, Future<Change>> compute, Actor actor) {
+    return update(key, side, compute, actor, 1);
+  }
+
+  private Future<Mutation> update(WorkflowKey key, int side, Function<Read, Future<Change>> compute, Actor actor,
+      int attempt) {
+    return read(key, side)
+        .compose(compute)
+        .compose(change -> write(key, change, actor))
+        .recover(err -> !(err instanceof Stale) ? Future.failedFuture(err)
+            : attempt < ATTEMPTS ? update(key, side, compute, actor, attempt + 1)
+            : Future.failedFuture(ApiException.conflict("too many concurrent changes; retry")));
+  }
 
   /** Someone else changed what a write depended on: read again and recompute. */
   final class Stale extends RuntimeException {

@@ -115,7 +115,11 @@ public final class WorkflowRules {
     }
   }
 
-  private static void onlyFields(JsonObject body, Set<String> allowed, String what) {
+  /**
+   * A command body with no field outside {@code allowed}, within the depth limit and free of U+0000:
+   * the one check every body of the workflow features goes through.
+   */
+  public static void onlyFields(JsonObject body, Set<String> allowed, String what) {
     shallow(body);
     for (String name : body.fieldNames()) {
       if (!allowed.contains(name)) {
