@@ -32,6 +32,8 @@ final class FlowcastHooks implements VertxApplicationHooks {
 
   @Override
   public VertxBuilder createVertxBuilder(VertxOptions options) {
+    // epoll on Linux x86-64 (bundled); Vert.x falls back to NIO where it cannot load
+    options.setPreferNativeTransport(true);
     return Metrics.builder(options);
   }
 

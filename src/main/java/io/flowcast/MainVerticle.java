@@ -73,9 +73,10 @@ public final class MainVerticle extends VerticleBase {
             })
             .onSuccess(id -> {
               httpDeployment = id;
-              log.info("Flowcast {} listening on {}:{} ({} HTTP verticles); backend {}, transport {}, "
+              log.info("Flowcast {} listening on {}:{} ({} HTTP verticles, {} sockets); backend {}, transport {}, "
                       + "persistence {}", config.instanceId(), config.httpHost(), config.httpPort(),
-                  httpInstances, backend.store().name(), backend.transport().name(),
+                  httpInstances, vertx.isNativeTransportEnabled() ? "epoll" : "NIO", backend.store().name(),
+                  backend.transport().name(),
                   backend.persistence() ? config.persistenceMode() : "off");
             }));
   }

@@ -31,7 +31,7 @@ public final class BenchCommand {
       return 2;
     }
     BenchLogging.toStderr();
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.threads()));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(BenchContext.eventLoops(options)));
     try {
       BenchContext ctx = BenchContext.create(vertx, options);
       long limitSeconds = options.warmupSeconds() + options.durationSeconds() + options.drainSeconds() + 300;

@@ -11,35 +11,55 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** What a scenario runs with: the options, the client's lanes (one per event loop), tokens and run id. */
+/**
+ * What a scenario runs with: the options, the client's lanes (one per event loop), tokens and run id.
+ * Publishers get a lane of their own, so a publisher is never kept waiting behind the reads of
+ * hundreds of subscriber streams on its event loop (in production they are other processes).
+ */
 final class BenchContext {
   private final Vertx vertx;
   private final BenchOptions options;
   private final BenchTokens tokens;
   private final List<Lane> lanes;
+  private final Lane publishing;
   private final String runId = UUID.randomUUID().toString().substring(0, 8);
 
-  private BenchContext(Vertx vertx, BenchOptions options, BenchTokens tokens, List<Lane> lanes) {
+  private BenchContext(Vertx vertx, BenchOptions options, BenchTokens tokens, List<Lane> lanes, Lane publishing) {
     this.vertx = vertx;
     this.options = options;
     this.tokens = tokens;
     this.lanes = lanes;
+    this.publishing = publishing;
   }
 
-  /** Deploys one lane per event loop ({@code --threads}); call from main, not from an event loop. */
+  /** Event loops the client needs: one per lane ({@code --threads}) and the publishers' own. */
+  static int eventLoops(BenchOptions options) {
+    return options.threads() + 1;
+  }
+
+  /**
+   * Deploys one lane per event loop ({@code --threads}), and the publishers' lane; call from main, not
+   * from an event loop.
+   */
   static BenchContext create(Vertx vertx, BenchOptions options) {
     int threads = options.threads();
     int apiPerLane = (options.connections() + options.publishers()) / threads + 64;
     int ssePerLane = Math.max(options.subscribers(), options.streams()) / threads + 64;
+    List<Lane> lanes = deployLanes(vertx, threads, apiPerLane, ssePerLane);
+    Lane publishing = deployLanes(vertx, 1, options.publishers() + 64, 1).get(0);
+    return new BenchContext(vertx, options, BenchTokens.create(vertx, options), lanes, publishing);
+  }
+
+  private static List<Lane> deployLanes(Vertx vertx, int count, int apiConnections, int sseConnections) {
     List<Lane> lanes = new CopyOnWriteArrayList<>();
     vertx.deployVerticle(() -> new VerticleBase() {
       @Override
       public Future<?> start() {
-        lanes.add(new Lane(context, apiPerLane, ssePerLane));
+        lanes.add(new Lane(context, apiConnections, sseConnections));
         return Future.succeededFuture();
       }
-    }, new DeploymentOptions().setInstances(threads)).await();
-    return new BenchContext(vertx, options, BenchTokens.create(vertx, options), List.copyOf(lanes));
+    }, new DeploymentOptions().setInstances(count)).await();
+    return List.copyOf(lanes);
   }
 
   BenchOptions options() {
@@ -52,6 +72,11 @@ final class BenchContext {
 
   Lane lane(int i) {
     return lanes.get(i % lanes.size());
+  }
+
+  /** The lane of the fan-out publishers. */
+  Lane publishingLane() {
+    return publishing;
   }
 
   /** Bench workflows are named per run, so runs never collide: {@code bench-<run>-<i>}. */
@@ -81,6 +106,7 @@ final class BenchContext {
   }
 
   Future<Void> close() {
-    return Future.join(lanes.stream().map(Lane::close).toList()).mapEmpty();
+    return Future.join(java.util.stream.Stream.concat(lanes.stream(), java.util.stream.Stream.of(publishing))
+        .map(Lane::close).toList()).mapEmpty();
   }
 }

@@ -18,7 +18,7 @@ final class BenchUsage {
 
       common
         --url URL (http://127.0.0.1:8080)  --duration T (10 s)  --warmup S (2 s; write, fanout)
-        --payload BYTES (0: padding per write/event)  --threads N (client event loops)
+        --payload BYTES (0: padding per write/event)  --threads N (client event loops; publishers get one more)
         --token JWT (default: minted with the configured secret, one subject per connection)
         --tenant NAME (bench: tenant of minted tokens)  --json  --allow-remote (non-loopback targets)
         --server-pid PID[,PID] (local servers: their CPU while measuring; idle: their RSS)

@@ -36,7 +36,7 @@ final class FanoutScenario implements Scenario {
       for (int w = o.workflows() >= publisherCount ? p : p % o.workflows(); w < o.workflows(); w += publisherCount) {
         slots.add(new Publisher.Slot(w, Targets.publish(o, ctx.workflowId(w))));
       }
-      publishers.add(new Publisher(ctx.lane(p), slots, (double) o.rate() / publisherCount, !flowcast,
+      publishers.add(new Publisher(ctx.publishingLane(), slots, (double) o.rate() / publisherCount, !flowcast,
           ctx.tokens().forSubject("bench-p" + p), pad, stats));
     }
     List<Subscriber> open = new ArrayList<>();

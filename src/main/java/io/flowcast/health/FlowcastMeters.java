@@ -19,6 +19,7 @@ public final class FlowcastMeters {
   private final AtomicLong flushLagMs = new AtomicLong();
   private final Counter eventsPublished;
   private final Counter eventsDelivered;
+  private final Counter liveWrites;
   private final Counter slowConsumers;
   private final DistributionSummary flushBatchRows;
   private final Counter flushFailures;
@@ -35,6 +36,8 @@ public final class FlowcastMeters {
         .description("events committed by this instance").register(registry);
     eventsDelivered = Counter.builder("flowcast.events.delivered")
         .description("events written to SSE streams of this instance").register(registry);
+    liveWrites = Counter.builder("flowcast.sse.live.writes")
+        .description("writes of live events to SSE streams; events arriving together share one").register(registry);
     slowConsumers = Counter.builder("flowcast.sse.slow.consumers.closed")
         .description("streams closed because the client did not keep up").register(registry);
     flushBatchRows = DistributionSummary.builder("flowcast.flush.batch.rows")
@@ -66,6 +69,11 @@ public final class FlowcastMeters {
   /** Counts many deliveries at once (one event written to many streams). */
   public void delivered(long count) {
     eventsDelivered.increment(count);
+  }
+
+  /** Counts writes of live events (divide deliveries by it: events per write). */
+  public void liveWrites(long count) {
+    liveWrites.increment(count);
   }
 
   public void slowConsumerClosed() {

@@ -176,6 +176,7 @@ public final class SseStream {
     Buffer frames = held;
     held = null;
     if (frames != null) {
+      registry.wroteLive();
       write(frames, true);
     }
   }

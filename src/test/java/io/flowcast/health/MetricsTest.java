@@ -37,6 +37,8 @@ class MetricsTest {
         assertThat(value(scrape, "flowcast_sse_streams_open")).isEqualTo(1.0);
         assertThat(value(scrape, "flowcast_events_published_total")).isEqualTo(4.0);
         assertThat(value(scrape, "flowcast_events_delivered_total")).isEqualTo(3.0);
+        assertThat(value(scrape, "flowcast_sse_live_writes_total"))
+            .as("each event was published after the previous one arrived: one write each").isEqualTo(3.0);
         assertThat(value(scrape, "flowcast_sse_slow_consumers_closed_total")).isZero();
         assertThat(scrape).contains("jvm_memory_used_bytes");
       }
