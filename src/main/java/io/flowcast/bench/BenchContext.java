@@ -99,6 +99,24 @@ final class BenchContext {
     return figures.future();
   }
 
+  /**
+   * Events per SSE write on the Flowcast server at {@code baseUrl} during the window's measured part,
+   * from its {@code /metrics}; null when the server does not tell.
+   */
+  Future<Double> eventsPerWriteDuring(Window window, String baseUrl) {
+    Promise<ServerWrites.Reading> first = Promise.promise();
+    Promise<Double> figure = Promise.promise();
+    long now = System.nanoTime();
+    vertx.setTimer(Math.max(1, (window.measureStart() - now) / 1_000_000),
+        id -> publishing.call(() -> ServerWrites.read(publishing, baseUrl)).onComplete(first));
+    vertx.setTimer(Math.max(2, (window.end() - now) / 1_000_000),
+        id -> first.future().compose(before -> publishing.call(() -> ServerWrites.read(publishing, baseUrl))
+                .map(after -> after.eventsPerWriteSince(before)))
+            .otherwise((Double) null)
+            .onComplete(figure));
+    return figure.future();
+  }
+
   Future<Void> sleep(long ms) {
     Promise<Void> promise = Promise.promise();
     vertx.setTimer(Math.max(1, ms), id -> promise.complete());

@@ -41,6 +41,7 @@ final class FanoutScenario implements Scenario {
     }
     List<Subscriber> open = new ArrayList<>();
     AtomicReference<JsonObject> cpu = new AtomicReference<>(new JsonObject());
+    AtomicReference<Double> perWrite = new AtomicReference<>();
     Future<Void> setup = flowcast ? WorkflowSetup.create(ctx, o.publishUrl(), o.workflows()) : Future.succeededFuture();
     return setup.compose(v -> Concurrently.run(subscribers.size(), OPEN_PARALLEL, j -> subscribers.get(j).open()
             .onSuccess(ok -> {
@@ -56,7 +57,10 @@ final class FanoutScenario implements Scenario {
           Window window = Window.startingNow(o.warmupSeconds(), o.durationSeconds());
           stats.start(window);
           Future<JsonObject> figures = ctx.cpuDuring(window).onSuccess(cpu::set);
-          return Future.join(publishers.stream().map(Publisher::run).toList()).compose(x -> figures);
+          Future<Double> perWriteFigure = (flowcast ? ctx.eventsPerWriteDuring(window, o.subscribeUrl())
+              : Future.<Double>succeededFuture()).onSuccess(perWrite::set);
+          return Future.join(publishers.stream().map(Publisher::run).toList()).compose(x -> figures)
+              .compose(x -> perWriteFigure);
         })
         .compose(v -> {
           long[] lastSeq = new long[o.workflows()];
@@ -66,7 +70,7 @@ final class FanoutScenario implements Scenario {
           return drain(ctx, open, lastSeq, baseline, deadline)
               .compose(x -> Future.all(open.stream().map(s -> s.verdict(lastSeq[s.workflow()])).toList()))
               .map(verdicts -> report(o, stats, publisherCount, open, verdicts.<SeqChecker.Result>list())
-                  .cpu(cpu.get()));
+                  .cpu(cpu.get()).eventsPerWrite(perWrite.get()));
         });
   }
 

@@ -59,6 +59,12 @@ public final class Report {
     return this;
   }
 
+  /** Events per SSE write on a Flowcast server while measuring (see {@link ServerWrites}); none if unknown. */
+  Report eventsPerWrite(Double perWrite) {
+    return perWrite == null ? this
+        : put("server_events_per_write", Math.round(perWrite * 100) / 100.0, "events per SSE write (server)");
+  }
+
   /** Where the CPU went while measuring (see {@link CpuSampler}). */
   Report cpu(JsonObject cpu) {
     json.put("cpu", cpu);

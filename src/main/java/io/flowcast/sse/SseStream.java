@@ -175,7 +175,7 @@ public final class SseStream {
   void writeHeld() {
     Buffer frames = held;
     held = null;
-    if (frames != null) {
+    if (frames != null && !closed) {
       registry.wroteLive();
       write(frames, true);
     }

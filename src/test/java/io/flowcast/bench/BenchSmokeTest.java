@@ -82,6 +82,8 @@ class BenchSmokeTest {
     assertThat(run.report().getLong("published")).isPositive();
     assertThat(run.report().getJsonObject("check").getBoolean("ok")).isTrue();
     assertThat(run.report().getJsonObject("publish_errors")).isEmpty();
+    assertThat(run.report().getDouble("server_events_per_write")).as("read from the server's /metrics")
+        .isGreaterThanOrEqualTo(1.0);
   }
 
   @Test
