@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 
 /**
  * What a scenario runs with: the options, the client's lanes (one per event loop), tokens and run id.
@@ -124,7 +125,6 @@ final class BenchContext {
   }
 
   Future<Void> close() {
-    return Future.join(java.util.stream.Stream.concat(lanes.stream(), java.util.stream.Stream.of(publishing))
-        .map(Lane::close).toList()).mapEmpty();
+    return Future.join(Stream.concat(lanes.stream(), Stream.of(publishing)).map(Lane::close).toList()).mapEmpty();
   }
 }

@@ -52,7 +52,7 @@ public final class SseStream {
   private long drains;
   private long drainsAtFull;
   private long fullSince;
-  /** Live frames of this event-loop turn not written yet, and whether {@code held} is a shared frame. */
+  /** Live frames waiting for the registry's next write slice, and whether {@code held} is a shared frame. */
   private Buffer held;
   private boolean heldShared;
   private boolean started;
@@ -150,9 +150,9 @@ public final class SseStream {
   }
 
   /**
-   * Holds a live frame until the end of this event-loop turn: events that arrive together reach the
-   * client in one write (one system call) instead of one each. Anything else written in between goes
-   * after them, so the order never changes.
+   * Holds a live frame until the registry writes this stream's slice: events that arrive before then
+   * reach the client in one write (one system call) instead of one each. Anything else written in
+   * between goes after them, so the order never changes.
    */
   private void hold(Buffer frame, boolean shared) {
     if (closed || !started) {
@@ -161,7 +161,7 @@ public final class SseStream {
     if (held == null) {
       held = frame;
       heldShared = shared;
-      registry.writeAtEndOfTurn(this);
+      registry.writeSoon(this);
       return;
     }
     if (heldShared) {
@@ -171,7 +171,7 @@ public final class SseStream {
     held.appendBuffer(frame);
   }
 
-  /** Writes the held live frames (the registry calls it once per turn). */
+  /** Writes the held live frames (the registry calls it in the stream's write slice). */
   void writeHeld() {
     Buffer frames = held;
     held = null;

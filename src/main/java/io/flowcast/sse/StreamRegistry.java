@@ -39,8 +39,9 @@ public final class StreamRegistry {
   /** Writes of held live frames not yet counted. */
   private long liveWritesNow;
   /**
-   * Streams holding live frames, in the order they got their first one; written {@link #WRITE_SLICE} at
-   * a time, each slice a task of its own on the event loop.
+   * Streams holding live frames, in the order they got them; written {@link #WRITE_SLICE} at a time,
+   * each slice a task of its own on the event loop. A stream whose frames went out early (before
+   * another write) may be here twice; its second turn writes nothing.
    */
   private final ArrayDeque<SseStream> holding = new ArrayDeque<>();
   private boolean writeScheduled;
@@ -154,8 +155,11 @@ public final class StreamRegistry {
     }
   }
 
-  /** The stream holds live frames: write them after the tasks already queued on this event loop. */
-  void writeAtEndOfTurn(SseStream stream) {
+  /**
+   * The stream holds live frames: write them in a slice that starts after the tasks already queued on
+   * this event loop.
+   */
+  void writeSoon(SseStream stream) {
     holding.add(stream);
     if (!writeScheduled) {
       writeScheduled = true;
