@@ -38,7 +38,7 @@ final class FeatureRows {
     List<OutboxRecord> sections = new ArrayList<>();
     for (OutboxRecord r : records) {
       String type = r.event().getString("type");
-      if (type.equals(EventTypes.SNAPSHOT_CREATED) && r.snapshot() != null) {
+      if (type.equals(EventTypes.SNAPSHOT_CREATED) && r.hasSnapshot()) {
         snapshots.add(r);
       } else if (type.equals(EventTypes.DRAFT_COMMITTED)) {
         sections.add(r);

@@ -176,7 +176,7 @@ public final class FlushVerticle extends VerticleBase {
       return Future.failedFuture(err);
     }
     return deadLetter(record.entryId(), record.key().tag() + " seq " + record.seq() + ": " + pg.getMessage(),
-        record.event().encode());
+        record.eventJson());
   }
 
   private Future<Void> setAsideMalformed(List<OutboxRecord> records) {
@@ -263,9 +263,9 @@ public final class FlushVerticle extends VerticleBase {
         record = fields == null ? null : OutboxRecord.fromEntry(id, RedisWorkflowStore.fieldsOf(fields));
       } catch (RuntimeException malformed) {
         // kept for an operator (see setAsideMalformed), never retried forever
-        record = new OutboxRecord(id, null, 0, new JsonObject().put("fields", fields.toString()), null, null);
+        record = OutboxRecord.unusable(id, new JsonObject().put("fields", fields.toString()));
       }
-      records.add(record != null ? record : new OutboxRecord(id, null, 0, null, null, null));
+      records.add(record != null ? record : OutboxRecord.unusable(id, null));
     }
     return records;
   }

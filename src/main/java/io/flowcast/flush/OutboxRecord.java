@@ -9,30 +9,57 @@ import java.util.Map;
  * One event on its way to PostgreSQL: an entry of the Redis outbox stream (written by the workflow
  * scripts), or, in write-through mode, a record of {@code flowcast.flush.write}.
  *
- * @param snapshot the workflow after the event ({@code status, state, metadata, version, created_at,
- *                 updated_at, ttl}) for events that change it, else null
+ * <p>The texts are kept as they came, so the flusher neither encodes an event again (its text is what
+ * clients saw) nor parses a snapshot that a newer one of the same batch replaces.
+ *
+ * @param event        the event, parsed
+ * @param eventText    the event's JSON as clients saw it, or null when only the parsed event is known
+ * @param snapshotText the workflow after the event ({@code status, state, metadata, version, created_at,
+ *                     updated_at, ttl}) as JSON, for events that change it, else null
  */
-public record OutboxRecord(String entryId, WorkflowKey key, long generation, JsonObject event, String requestId,
-    JsonObject snapshot) {
+public record OutboxRecord(String entryId, WorkflowKey key, long generation, JsonObject event, String eventText,
+    String requestId, String snapshotText) {
 
   /** Parses an outbox stream entry's fields; null when the entry is not one (deleted meanwhile). */
   static OutboxRecord fromEntry(String entryId, Map<String, String> fields) {
     if (fields == null || fields.get("w") == null || fields.get("e") == null) {
       return null;
     }
+    String event = fields.get("e");
     String snapshot = fields.get("s");
     String request = fields.get("r");
     return new OutboxRecord(entryId, WorkflowKey.parseTag(fields.get("w")), Long.parseLong(fields.get("g")),
-        new JsonObject(fields.get("e")), request == null || request.isEmpty() ? null : request,
-        snapshot == null || snapshot.isEmpty() ? null : new JsonObject(snapshot));
+        new JsonObject(event), event, request == null || request.isEmpty() ? null : request,
+        snapshot == null || snapshot.isEmpty() ? null : snapshot);
   }
 
   public static OutboxRecord fromJson(JsonObject json) {
+    JsonObject snapshot = json.getJsonObject("snapshot");
     return new OutboxRecord(null, WorkflowKey.parseTag(json.getString("workflow")), json.getLong("generation"),
-        json.getJsonObject("event"), json.getString("request_id"), json.getJsonObject("snapshot"));
+        json.getJsonObject("event"), null, json.getString("request_id"),
+        snapshot == null ? null : snapshot.encode());
+  }
+
+  /** An outbox entry that is not an event record (deleted meanwhile, or malformed: {@code details}). */
+  static OutboxRecord unusable(String entryId, JsonObject details) {
+    return new OutboxRecord(entryId, null, 0, details, null, null, null);
   }
 
   long seq() {
     return event.getLong("seq");
+  }
+
+  boolean hasSnapshot() {
+    return snapshotText != null;
+  }
+
+  /** The workflow after the event, parsed on each call; null for events that do not change it. */
+  JsonObject snapshot() {
+    return snapshotText == null ? null : new JsonObject(snapshotText);
+  }
+
+  /** The event's JSON text. */
+  String eventJson() {
+    return eventText != null ? eventText : event.encode();
   }
 }
