@@ -26,11 +26,14 @@ public final class AuthHandler implements Handler<RoutingContext> {
   private final JWTAuth jwt;
   private final boolean queryTokenAllowed;
   private final RevokedSessions revoked;
+  private final VerifiedTokens verified;
 
-  public AuthHandler(JWTAuth jwt, boolean queryTokenAllowed, RevokedSessions revoked) {
+  /** @param verified the tokens verified on this event loop, shared by the verticle's auth handlers */
+  public AuthHandler(JWTAuth jwt, boolean queryTokenAllowed, RevokedSessions revoked, VerifiedTokens verified) {
     this.jwt = jwt;
     this.queryTokenAllowed = queryTokenAllowed;
     this.revoked = revoked;
+    this.verified = verified;
   }
 
   public static Caller caller(RoutingContext ctx) {
@@ -44,6 +47,12 @@ public final class AuthHandler implements Handler<RoutingContext> {
       ctx.fail(new ApiException(401, "a bearer token is required (Authorization: Bearer <JWT>)"));
       return;
     }
+    long now = System.currentTimeMillis();
+    Caller known = verified.get(token, now);
+    if (known != null) {
+      admit(ctx, known);
+      return;
+    }
     Future<User> authenticated;
     try {
       authenticated = jwt.authenticate(new TokenCredentials(token));
@@ -55,17 +64,25 @@ public final class AuthHandler implements Handler<RoutingContext> {
     authenticated
         .onFailure(err -> ctx.fail(new ApiException(401, "the token is not valid: " + reason(err))))
         .onSuccess(user -> {
+          Caller caller;
           try {
-            Caller caller = caller(user);
-            if (revoked.revoked(caller.sessionId())) {
-              throw new ApiException(401, "the token is not valid: its session was revoked");
-            }
-            ctx.put(CALLER, caller);
-            ctx.next();
+            caller = caller(user);
           } catch (ApiException e) {
             ctx.fail(e);
+            return;
           }
+          verified.put(token, caller, now);
+          admit(ctx, caller);
         });
+  }
+
+  private void admit(RoutingContext ctx, Caller caller) {
+    if (revoked.revoked(caller.sessionId())) {
+      ctx.fail(new ApiException(401, "the token is not valid: its session was revoked"));
+      return;
+    }
+    ctx.put(CALLER, caller);
+    ctx.next();
   }
 
   private String token(RoutingContext ctx) {

@@ -3,6 +3,7 @@ package io.flowcast.http;
 import io.flowcast.auth.AuthHandler;
 import io.flowcast.auth.JwtSupport;
 import io.flowcast.auth.RevokedSessions;
+import io.flowcast.auth.VerifiedTokens;
 import io.flowcast.config.FlowcastConfig;
 import io.flowcast.health.FlowcastMeters;
 import io.flowcast.ratelimit.RateLimits;
@@ -57,7 +58,8 @@ public final class HttpVerticle extends VerticleBase {
     BusClient bus = new BusClient(vertx, config.busTimeoutMs());
     registry = new StreamRegistry(vertx, bus, meters);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes());
-    AuthHandler auth = new AuthHandler(jwt, false, revoked);
+    VerifiedTokens verified = new VerifiedTokens();
+    AuthHandler auth = new AuthHandler(jwt, false, revoked, verified);
 
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds());
@@ -72,7 +74,7 @@ public final class HttpVerticle extends VerticleBase {
     new WorkflowApi(bus).mount(router, body, auth, limits);
     new ReviewApi(bus).mount(router, body, auth, limits);
     new ActionApi(bus).mount(router, body, auth, limits);
-    AuthHandler streamAuth = new AuthHandler(jwt, config.queryTokenEnabled(), revoked);
+    AuthHandler streamAuth = new AuthHandler(jwt, config.queryTokenEnabled(), revoked, verified);
     SseStream.Settings sse = new SseStream.Settings(config.retryMs(), config.maxBacklogBytes(), config.replayBatch(),
         config.stallTimeoutMs());
     router.get(WorkflowApi.BASE + "/:id/stream").handler(streamAuth)
