@@ -22,11 +22,16 @@ local function outbox_full()
   return CAPACITY > 0 and redis.call('XLEN', OUTBOX) >= CAPACITY
 end
 
--- The workflow as the flusher writes it to PostgreSQL, from the state hash.
+-- The workflow as the flusher writes it to PostgreSQL.
+local function workflow_json(status, state, metadata, version, created_at, updated_at, ttl)
+  return '{"status":"' .. status .. '","state":' .. state .. ',"metadata":' .. metadata .. ',"version":' .. version
+    .. ',"created_at":"' .. created_at .. '","updated_at":"' .. updated_at .. '","ttl":' .. ttl .. '}'
+end
+
+-- The same, from the state hash.
 local function snapshot()
   local h = redis.call('HMGET', STATE, 'status', 'state', 'metadata', 'version', 'created_at', 'updated_at', 'ttl')
-  return '{"status":"' .. h[1] .. '","state":' .. h[2] .. ',"metadata":' .. h[3] .. ',"version":' .. h[4]
-    .. ',"created_at":"' .. h[5] .. '","updated_at":"' .. h[6] .. '","ttl":' .. h[7] .. '}'
+  return workflow_json(h[1], h[2], h[3], h[4], h[5], h[6], h[7])
 end
 
 -- Appends one event to the stream, publishes it to every instance and hands it to the flusher.
@@ -62,14 +67,28 @@ local function next_event(version, etype, rest, with_snapshot)
   return id, json, seq
 end
 
--- Every interaction keeps the workflow alive for its TTL, with its drafts, snapshots and actions.
-local function refresh()
-  local ttl = tonumber(redis.call('HGET', STATE, 'ttl'))
+-- The same for a script that already read the workflow's generation and last seq (the hot paths: one
+-- HMGET up front, then every field of the state hash, `fields` and the new seq and id, in one HSET).
+local function next_event_after(generation, last_seq, version, etype, rest, workflow, fields)
+  local seq = (tonumber(last_seq) or 0) + 1
+  local id, json = append_event(generation, seq, version, etype, rest, workflow)
+  local n = #fields
+  fields[n + 1], fields[n + 2], fields[n + 3], fields[n + 4] = 'last_seq', seq, 'last_id', id
+  redis.call('HSET', STATE, unpack(fields))
+  return id, json, seq
+end
+
+-- Every interaction keeps the workflow alive for its TTL (seconds), with its drafts, snapshots and actions.
+local function refresh_for(ttl)
   redis.call('EXPIRE', STATE, ttl)
   redis.call('EXPIRE', EVENTS, ttl + GRACE)
   for _, side in ipairs(SIDE_KEYS) do
     redis.call('EXPIRE', side, ttl)
   end
+end
+
+local function refresh()
+  refresh_for(tonumber(redis.call('HGET', STATE, 'ttl')))
 end
 
 -- Removes what lives only as long as the workflow (deleted, expired, or an id created again).

@@ -1,12 +1,13 @@
 -- Appends a client's event; the workflow's version is unchanged.
 -- ARGV[7] event type, [8] event rest
-local version = redis.call('HGET', STATE, 'version')
+local seen = redis.call('HMGET', STATE, 'version', 'generation', 'last_seq', 'ttl')
+local version, generation = seen[1], seen[2]
 if not version then
   return {'missing'}
 end
 if outbox_full() then
   return {'backlog'}
 end
-local id, json, seq = next_event(version, ARGV[7], ARGV[8], false)
-refresh()
-return {'ok', id, json, seq, redis.call('HGET', STATE, 'generation')}
+local id, json, seq = next_event_after(generation, seen[3], version, ARGV[7], ARGV[8], '', {})
+refresh_for(tonumber(seen[4]))
+return {'ok', id, json, seq, generation}

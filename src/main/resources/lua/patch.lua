@@ -3,23 +3,26 @@
 -- ARGV[8] status, [9] state JSON, [10] metadata JSON, [11] updated_at, [12] event type, [13] event rest,
 -- [14] generation, [15...] the review sections the patch changed (a draft older than this version may
 -- not overwrite them)
-local seen = redis.call('HMGET', STATE, 'version', 'generation')
-local current = seen[1]
+local seen = redis.call('HMGET', STATE, 'version', 'generation', 'last_seq', 'ttl', 'created_at')
+local current, generation, ttl = seen[1], seen[2], seen[4]
 if not current then
   return {'missing'}
 end
-if current ~= ARGV[7] or seen[2] ~= ARGV[14] then
+if current ~= ARGV[7] or generation ~= ARGV[14] then
   return {'stale', current}
 end
 if outbox_full() then
   return {'backlog'}
 end
 local version = tonumber(current) + 1
-redis.call('HSET', STATE, 'status', ARGV[8], 'state', ARGV[9], 'metadata', ARGV[10], 'version', version,
-  'updated_at', ARGV[11])
 for i = 15, #ARGV do
   redis.call('HSET', DRAFTS, 'committed:' .. ARGV[i], version)
 end
-local id, json, seq = next_event(version, ARGV[12], ARGV[13], true)
-refresh()
-return {'ok', id, json, seq, redis.call('HGET', STATE, 'generation')}
+local workflow = ''
+if CAPACITY > 0 then
+  workflow = workflow_json(ARGV[8], ARGV[9], ARGV[10], version, seen[5], ARGV[11], ttl)
+end
+local id, json, seq = next_event_after(generation, seen[3], version, ARGV[12], ARGV[13], workflow,
+  {'status', ARGV[8], 'state', ARGV[9], 'metadata', ARGV[10], 'version', version, 'updated_at', ARGV[11]})
+refresh_for(tonumber(ttl))
+return {'ok', id, json, seq, generation}
