@@ -58,8 +58,7 @@ public final class HttpVerticle extends VerticleBase {
     BusClient bus = new BusClient(vertx, config.busTimeoutMs());
     registry = new StreamRegistry(vertx, bus, meters);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes());
-    VerifiedTokens verified = new VerifiedTokens();
-    AuthHandler auth = new AuthHandler(jwt, false, revoked, verified);
+    AuthHandler auth = new AuthHandler(jwt, false, revoked, new VerifiedTokens());
 
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds());
@@ -74,7 +73,7 @@ public final class HttpVerticle extends VerticleBase {
     new WorkflowApi(bus).mount(router, body, auth, limits);
     new ReviewApi(bus).mount(router, body, auth, limits);
     new ActionApi(bus).mount(router, body, auth, limits);
-    AuthHandler streamAuth = new AuthHandler(jwt, config.queryTokenEnabled(), revoked, verified);
+    AuthHandler streamAuth = new AuthHandler(jwt, config.queryTokenEnabled(), revoked, null);
     SseStream.Settings sse = new SseStream.Settings(config.retryMs(), config.maxBacklogBytes(), config.replayBatch(),
         config.stallTimeoutMs());
     router.get(WorkflowApi.BASE + "/:id/stream").handler(streamAuth)
