@@ -70,7 +70,8 @@ final class FanoutScenario implements Scenario {
           return drain(ctx, open, lastSeq, baseline, deadline)
               .compose(x -> Future.all(open.stream().map(s -> s.verdict(lastSeq[s.workflow()])).toList()))
               .map(verdicts -> report(o, stats, publisherCount, open, verdicts.<SeqChecker.Result>list())
-                  .cpu(cpu.get()).eventsPerWrite(perWrite.get()));
+                  .cpu(cpu.get()).eventsPerWrite(perWrite.get())
+                  .cpuPer("delivery", "deliveries_per_s"));
         });
   }
 

@@ -81,6 +81,23 @@ public final class Report {
     return this;
   }
 
+  /**
+   * Each server's CPU time per unit of work ({@code what}: an acknowledged op, a delivery) while
+   * measuring, from its CPU share and the rate of that work (the report's field {@code rateKey});
+   * nothing when no server pid was given.
+   */
+  Report cpuPer(String what, String rateKey) {
+    JsonObject cpu = json.getJsonObject("cpu");
+    double perSecond = json.getDouble(rateKey, 0.0);
+    if (cpu == null || !cpu.containsKey("per_server_pct") || perSecond <= 0) {
+      return this;
+    }
+    JsonObject micros = new JsonObject();
+    cpu.getJsonObject("per_server_pct").forEach(e -> micros.put(e.getKey(),
+        Math.round(((Number) e.getValue()).doubleValue() / 100 * 1e6 / perSecond * 100) / 100.0));
+    return put("server_cpu_us_per_" + what, micros, "server CPU per " + what + " (us)");
+  }
+
   Report fail(String reason) {
     failures.add(reason);
     return this;

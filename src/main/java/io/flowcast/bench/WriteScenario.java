@@ -40,7 +40,7 @@ final class WriteScenario implements Scenario {
       Future<JsonObject> cpu = ctx.cpuDuring(window);
       return Concurrently.run(tokens.length, tokens.length, k -> ctx.lane(k).call(() ->
           new Client(ctx.lane(k), k, tokens[k], window, patchTo, eventTo, o.mix(), pad).run()))
-          .compose(done -> cpu).map(figures -> report(o, window).cpu(figures));
+          .compose(done -> cpu).map(figures -> report(o, window).cpu(figures).cpuPer("op", "ops_per_s"));
     });
   }
 

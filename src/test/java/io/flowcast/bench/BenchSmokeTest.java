@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 /** Short runs of each scenario against an in-process server: they work end to end, no timing asserted. */
 class BenchSmokeTest {
@@ -57,6 +58,11 @@ class BenchSmokeTest {
     assertThat(run.report().getJsonObject("errors")).isEmpty();
     assertThat(run.report().getJsonObject("latency").getLong("count")).isPositive();
     assertThat(run.report().getJsonObject("cpu").getDouble("machine_busy_pct")).isPositive();
+    String pid = String.valueOf(ProcessHandle.current().pid());
+    double share = run.report().getJsonObject("cpu").getJsonObject("per_server_pct").getDouble(pid);
+    double perOp = run.report().getJsonObject("server_cpu_us_per_op").getDouble(pid);
+    assertThat(perOp).as("CPU share / ops per second").isCloseTo(share / 100 * 1e6 / run.report()
+        .getDouble("ops_per_s"), offset(0.02 + perOp / 1000));
   }
 
   @Test
