@@ -63,6 +63,10 @@ final class BenchContext {
     return List.copyOf(lanes);
   }
 
+  Vertx vertx() {
+    return vertx;
+  }
+
   BenchOptions options() {
     return options;
   }
@@ -116,6 +120,22 @@ final class BenchContext {
             .otherwise((Double) null)
             .onComplete(figure));
     return figure.future();
+  }
+
+  /** The server's flush lag and backlog, sampled every 250 ms during the window's measured part. */
+  Future<FlushLag> flushLagDuring(Window window, String baseUrl) {
+    FlushLag lag = new FlushLag();
+    Promise<FlushLag> done = Promise.promise();
+    long now = System.nanoTime();
+    vertx.setTimer(Math.max(1, (window.measureStart() - now) / 1_000_000), first -> {
+      long periodic = vertx.setPeriodic(0, FlushLag.SAMPLE_MS,
+          id -> publishing.call(() -> lag.sample(publishing, baseUrl)));
+      vertx.setTimer(Math.max(1, (window.end() - System.nanoTime()) / 1_000_000), last -> {
+        vertx.cancelTimer(periodic);
+        done.complete(lag);
+      });
+    });
+    return done.future();
   }
 
   Future<Void> sleep(long ms) {

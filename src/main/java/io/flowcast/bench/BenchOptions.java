@@ -16,14 +16,15 @@ import java.util.Set;
 public record BenchOptions(String scenario, String url, String subscribeUrl, String publishUrl,
     String sseUrlTemplate, String publishUrlTemplate, boolean allowRemote, int connections, int workflows,
     int durationSeconds, int warmupSeconds, Mix mix, int subscribers, int rate, int publishers, int streams,
-    List<Long> serverPids, String token, String tenant, int payloadBytes, int threads, int drainSeconds, boolean json) {
+    List<Long> serverPids, String token, String tenant, int payloadBytes, int threads, int drainSeconds, String pgUrl,
+    boolean json) {
 
   public static final Set<String> SCENARIOS = Set.of("write", "fanout", "idle");
   private static final Set<String> FLAGS = Set.of("--json", "--allow-remote");
   private static final Set<String> COMMON = Set.of("--url", "--duration", "--workflows", "--token", "--tenant",
       "--threads", "--json", "--allow-remote", "--server-pid");
   private static final Map<String, Set<String>> SPECIFIC = Map.of(
-      "write", Set.of("--connections", "--mix", "--warmup", "--payload"),
+      "write", Set.of("--connections", "--mix", "--warmup", "--payload", "--pg-url", "--drain"),
       "fanout", Set.of("--subscribers", "--rate", "--publishers", "--subscribe-url", "--publish-url",
           "--sse-url-template", "--publish-url-template", "--warmup", "--payload", "--drain"),
       "idle", Set.of("--streams", "--subscribe-url", "--sse-url-template"));
@@ -96,7 +97,8 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
         o.get("--token"), o.getOrDefault("--tenant", "bench"),
         bounded(o, "--payload", 0, 0, 65_536),
         bounded(o, "--threads", Math.min(4, Runtime.getRuntime().availableProcessors()), 1, 64),
-        bounded(o, "--drain", 5, 0, 60),
+        bounded(o, "--drain", scenario.equals("write") ? 10 : 5, 0, 60),
+        o.get("--pg-url"),
         o.containsKey("--json"));
     Targets.check(options);
     return options;
@@ -136,7 +138,8 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
         .put("server_pids", new JsonArray(new ArrayList<>(serverPids)));
     switch (scenario) {
       case "write" -> json.put("url", url).put("connections", connections).put("workflows", workflows)
-          .put("warmup_s", warmupSeconds).put("mix", mix.toString()).put("payload_bytes", payloadBytes);
+          .put("warmup_s", warmupSeconds).put("mix", mix.toString()).put("payload_bytes", payloadBytes)
+          .put("pg_check", pgUrl != null).put("drain_s", drainSeconds);
       case "fanout" -> json.put("subscribe", generic() ? sseUrlTemplate : subscribeUrl)
           .put("publish", generic() ? publishUrlTemplate : publishUrl).put("subscribers", subscribers)
           .put("workflows", workflows).put("rate", rate).put("publishers", publishers)

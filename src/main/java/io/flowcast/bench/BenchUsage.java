@@ -7,6 +7,8 @@ final class BenchUsage {
 
       write    C clients PATCH (merge patch) and/or publish events on W workflows for T seconds
         --connections C (64)  --workflows W (100)  --mix patch|event|patch=70,event=30 (patch)
+        --pg-url postgresql://user@host:5432/db  (the server's PostgreSQL: report its flush lag and check
+         that PostgreSQL holds every acknowledged event, waiting up to --drain S, default 10 s)
       fanout   S SSE subscribers on W workflows; events published at --rate per second (0 = as fast
                as possible with --publishers P) for T seconds; checks every subscriber saw every seq
                exactly once, in order (exit status 1 if not)

@@ -1,5 +1,7 @@
 package io.flowcast.bench;
 
+import io.vertx.pgclient.PgConnectOptions;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -27,12 +29,25 @@ final class Targets {
         urls.add(template.replace(PLACEHOLDER, "w"));
       }
     }
-    for (String url : urls) {
-      Endpoint endpoint = Endpoint.parse(url);
-      if (!options.allowRemote() && !loopback(endpoint.host())) {
-        throw new BenchOptions.UsageException("refusing to load " + endpoint.host()
+    List<String> hosts = new ArrayList<>();
+    urls.forEach(url -> hosts.add(Endpoint.parse(url).host()));
+    if (options.pgUrl() != null) {
+      hosts.add(pgHost(options.pgUrl()));
+    }
+    for (String host : hosts) {
+      if (!options.allowRemote() && !loopback(host)) {
+        throw new BenchOptions.UsageException("refusing to load " + host
             + ": not a loopback address (pass --allow-remote to bench a server you run elsewhere)");
       }
+    }
+  }
+
+  private static String pgHost(String pgUrl) {
+    try {
+      return PgConnectOptions.fromUri(pgUrl).getHost();
+    } catch (RuntimeException e) {
+      throw new BenchOptions.UsageException("--pg-url must be a URL like postgresql://user@host:5432/database, got '"
+          + pgUrl + "'");
     }
   }
 

@@ -6,13 +6,17 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.ConcurrentHistogram;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * {@code bench write}: C concurrent clients, each one connection doing one request at a time (closed
  * loop), PATCH a merge patch or publish an event on a random one of W workflows, for the warm-up and
- * then T seconds. Reports the operations the server acknowledged in the measured window.
+ * then T seconds. Reports the operations the server acknowledged in the measured window; with
+ * {@code --pg-url}, also the server's flush lag and whether PostgreSQL holds the event of every
+ * operation acknowledged in the whole run.
  */
 final class WriteScenario implements Scenario {
   static final int STATE_KEYS = 16;
@@ -20,6 +24,8 @@ final class WriteScenario implements Scenario {
   private final LongAdder patches = new LongAdder();
   private final LongAdder events = new LongAdder();
   private final ErrorCounts errors = new ErrorCounts();
+  /** With {@code --pg-url}: every acknowledged operation, checked against PostgreSQL after the run. */
+  private DurableCheck durable;
 
   @Override
   public Future<Report> run(BenchContext ctx) {
@@ -27,6 +33,11 @@ final class WriteScenario implements Scenario {
     String[] tokens = new String[o.connections()];
     for (int k = 0; k < tokens.length; k++) {
       tokens[k] = ctx.tokens().forSubject("bench-c" + k);
+    }
+    durable = o.pgUrl() == null ? null : new DurableCheck(o.workflows());
+    List<String> ids = new ArrayList<>();
+    for (int w = 0; w < o.workflows(); w++) {
+      ids.add(ctx.workflowId(w));
     }
     Endpoint[] patchTo = new Endpoint[o.workflows()];
     Endpoint[] eventTo = new Endpoint[o.workflows()];
@@ -38,10 +49,25 @@ final class WriteScenario implements Scenario {
     return WorkflowSetup.create(ctx, o.url(), o.workflows()).compose(v -> {
       Window window = Window.startingNow(o.warmupSeconds(), o.durationSeconds());
       Future<JsonObject> cpu = ctx.cpuDuring(window);
+      Future<FlushLag> lag = durable == null ? Future.succeededFuture() : ctx.flushLagDuring(window, o.url());
       return Concurrently.run(tokens.length, tokens.length, k -> ctx.lane(k).call(() ->
           new Client(ctx.lane(k), k, tokens[k], window, patchTo, eventTo, o.mix(), pad).run()))
-          .compose(done -> cpu).map(figures -> report(o, window).cpu(figures).cpuPer("op", "ops_per_s"));
+          .compose(done -> cpu).map(figures -> report(o, window).cpu(figures).cpuPer("op", "ops_per_s"))
+          .compose(report -> durable == null ? Future.succeededFuture(report) : lag.compose(flush ->
+              durable.verify(ctx.vertx(), o.pgUrl(), o.tenant(), ids, o.drainSeconds())
+                  .map(check -> durably(report, flush, check, o.drainSeconds()))));
     });
+  }
+
+  /** The flush lag while measuring and whether PostgreSQL holds every acknowledged operation's event. */
+  private static Report durably(Report report, FlushLag flush, JsonObject check, int drainSeconds) {
+    report.put("flush_lag", flush.toJson(), "flush lag (server, every 250 ms)")
+        .put("pg_check", check, "PostgreSQL holds every ack'd event");
+    if (!check.getBoolean("ok")) {
+      report.fail("PostgreSQL lacks " + check.getLong("missing") + " of " + check.getLong("acknowledged")
+          + " acknowledged events after waiting " + drainSeconds + " s (--drain)");
+    }
+    return report;
   }
 
   private Report report(BenchOptions o, Window window) {
@@ -112,6 +138,13 @@ final class WriteScenario implements Scenario {
       sent.onComplete(ar -> {
         long ended = System.nanoTime();
         boolean ok = ar.succeeded() && ar.result().success();
+        if (ok && durable != null) {
+          if (patch) {
+            durable.patched(w, ar.result().body());
+          } else {
+            durable.published(w, ar.result().body());
+          }
+        }
         if (ok && window.measures(ended)) {
           latency.recordValue(Window.micros(ended - started));
           (patch ? patches : events).increment();

@@ -41,6 +41,19 @@ class BenchOptionsTest {
   }
 
   @Test
+  void thePostgresOfTheDurableCheckIsLoopbackAndAUrl() {
+    assertThat(parse("write", "--pg-url", "postgresql://postgres@127.0.0.1:5432/test").pgUrl())
+        .isEqualTo("postgresql://postgres@127.0.0.1:5432/test");
+    assertThat(parse("write").pgUrl()).isNull();
+    assertThat(parse("write").drainSeconds()).isEqualTo(10);
+    assertThatThrownBy(() -> parse("write", "--pg-url", "postgresql://postgres@192.0.2.10:5432/test"))
+        .hasMessageContaining("--allow-remote");
+    assertThatThrownBy(() -> parse("write", "--pg-url", "not a url")).hasMessageContaining("--pg-url");
+    assertThatThrownBy(() -> parse("fanout", "--pg-url", "postgresql://postgres@127.0.0.1:5432/test"))
+        .hasMessageContaining("does not apply to fanout");
+  }
+
+  @Test
   void optionsOfAnotherScenarioAreRefused() {
     assertThatThrownBy(() -> parse("write", "--rate", "5")).hasMessageContaining("does not apply to write");
     assertThatThrownBy(() -> parse("nope")).hasMessageContaining("unknown scenario");

@@ -31,10 +31,10 @@ class BenchSmokeTest {
   }
 
   /** Runs the command; the exit status and the JSON report. */
-  private record Run(int status, JsonObject report, String err) {
+  record Run(int status, JsonObject report, String err) {
   }
 
-  private static Run bench(String... args) {
+  static Run bench(String... args) {
     String[] all = new String[args.length + 2];
     all[0] = "bench";
     System.arraycopy(args, 0, all, 1, args.length);

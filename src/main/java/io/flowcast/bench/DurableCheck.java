@@ -1,0 +1,130 @@
+package io.flowcast.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * {@code bench write --pg-url}: remembers every operation the server acknowledged (a PATCH by the
+ * version it answered, a published event by its seq) and, after the run, checks that PostgreSQL holds
+ * the event of each one, waiting up to the drain time for the write-behind flusher.
+ */
+final class DurableCheck {
+  private static final String EVENTS = "SELECT seq, version, type FROM workflow_events "
+      + "WHERE tenant = $1 AND workflow_id = $2";
+  private static final String PATCHED = "state.updated";
+  private static final long RETRY_MS = 250;
+
+  private final BitSet[] versions;
+  private final BitSet[] seqs;
+
+  DurableCheck(int workflows) {
+    versions = new BitSet[workflows];
+    seqs = new BitSet[workflows];
+    for (int w = 0; w < workflows; w++) {
+      versions[w] = new BitSet();
+      seqs[w] = new BitSet();
+    }
+  }
+
+  /** A PATCH of workflow {@code w} was acknowledged with {@code answer}, the workflow after it. */
+  synchronized void patched(int w, String answer) {
+    versions[w].set(Math.toIntExact(new JsonObject(answer).getLong("version")));
+  }
+
+  /** An event published on workflow {@code w} was acknowledged with {@code answer}, the event. */
+  synchronized void published(int w, String answer) {
+    seqs[w].set(Math.toIntExact(new JsonObject(answer).getLong("seq")));
+  }
+
+  synchronized long acknowledged() {
+    long n = 0;
+    for (int w = 0; w < versions.length; w++) {
+      n += versions[w].cardinality() + seqs[w].cardinality();
+    }
+    return n;
+  }
+
+  /**
+   * The acknowledged operations whose event PostgreSQL lacks in {@code stored}: the rows of one workflow
+   * (seq, version, type). A PATCH's event is the {@code state.updated} event of its version.
+   */
+  synchronized long missing(int w, List<long[]> storedSeqVersionPatched) {
+    BitSet haveVersions = new BitSet();
+    BitSet haveSeqs = new BitSet();
+    for (long[] row : storedSeqVersionPatched) {
+      haveSeqs.set(Math.toIntExact(row[0]));
+      if (row[2] == 1) {
+        haveVersions.set(Math.toIntExact(row[1]));
+      }
+    }
+    BitSet lackedVersions = (BitSet) versions[w].clone();
+    lackedVersions.andNot(haveVersions);
+    BitSet lackedSeqs = (BitSet) seqs[w].clone();
+    lackedSeqs.andNot(haveSeqs);
+    return lackedVersions.cardinality() + lackedSeqs.cardinality();
+  }
+
+  /**
+   * Checks PostgreSQL at {@code pgUrl} for the workflows {@code ids} (index = workflow) of {@code tenant},
+   * again every 250 ms for those still lacking events, until {@code drainSeconds} have passed.
+   */
+  Future<JsonObject> verify(Vertx vertx, String pgUrl, String tenant, List<String> ids, int drainSeconds) {
+    Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2))
+        .connectingTo(PgConnectOptions.fromUri(pgUrl)).using(vertx).build();
+    long started = System.nanoTime();
+    long deadline = started + drainSeconds * 1_000_000_000L;
+    List<Integer> all = new ArrayList<>();
+    for (int w = 0; w < ids.size(); w++) {
+      all.add(w);
+    }
+    return round(vertx, pool, tenant, ids, all, deadline)
+        .map(missing -> new JsonObject().put("ok", missing == 0).put("acknowledged", acknowledged())
+            .put("found", acknowledged() - missing).put("missing", missing)
+            .put("waited_ms", (System.nanoTime() - started) / 1_000_000))
+        .eventually(() -> pool.close());
+  }
+
+  /** One look at the workflows {@code pending}; then again for those still lacking, or the total lacked. */
+  private Future<Long> round(Vertx vertx, Pool pool, String tenant, List<String> ids, List<Integer> pending,
+      long deadline) {
+    List<Integer> lacking = new ArrayList<>();
+    long[] missing = {0};
+    Future<Void> looked = Future.succeededFuture();
+    for (int w : pending) {
+      looked = looked.compose(v -> pool.preparedQuery(EVENTS).execute(Tuple.of(tenant, ids.get(w))).map(rows -> {
+        List<long[]> stored = new ArrayList<>();
+        for (Row row : rows) {
+          stored.add(new long[] {row.getLong("seq"), row.getLong("version"),
+              PATCHED.equals(row.getString("type")) ? 1 : 0});
+        }
+        long lacked = missing(w, stored);
+        if (lacked > 0) {
+          lacking.add(w);
+          missing[0] += lacked;
+        }
+        return null;
+      }));
+    }
+    return looked.compose(v -> {
+      if (lacking.isEmpty() || System.nanoTime() > deadline) {
+        return Future.succeededFuture(missing[0]);
+      }
+      return sleep(vertx, RETRY_MS).compose(x -> round(vertx, pool, tenant, ids, lacking, deadline));
+    });
+  }
+
+  private static Future<Void> sleep(Vertx vertx, long ms) {
+    return Future.future(p -> vertx.setTimer(ms, id -> p.complete()));
+  }
+}

@@ -1,0 +1,72 @@
+package io.flowcast.bench;
+
+import io.flowcast.testsupport.Databases;
+import io.flowcast.testsupport.TestServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static io.flowcast.bench.BenchSmokeTest.bench;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code bench write --pg-url}: the flush lag read from the server while measuring, and the check that
+ * PostgreSQL holds the event of every acknowledged operation, which fails when the flusher does not
+ * deliver them.
+ */
+class BenchDurableCheckTest {
+  /** A database no other test class uses. */
+  private static final int REDIS_DB = 6;
+  private static Vertx vertx;
+  private static Databases db;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    db = new Databases(vertx, REDIS_DB);
+    db.flushRedis();
+  }
+
+  @AfterAll
+  static void stop() {
+    db.close();
+    vertx.close().await();
+  }
+
+  @Test
+  void everyAcknowledgedPatchAndEventIsFoundInPostgres() {
+    try (TestServer server = TestServer.start(TestServer.onRedisWithPg(REDIS_DB))) {
+      BenchSmokeTest.Run run = bench("write", "--url", "http://127.0.0.1:" + server.port(), "--connections", "8",
+          "--workflows", "4", "--duration", "2", "--warmup", "0", "--mix", "patch=50,event=50",
+          "--pg-url", TestServer.pgUrl(), "--drain", "20");
+      assertThat(run.status()).as(run.err()).isZero();
+      JsonObject check = run.report().getJsonObject("pg_check");
+      assertThat(check.getBoolean("ok")).as(check.encode()).isTrue();
+      assertThat(check.getLong("acknowledged")).isGreaterThanOrEqualTo(run.report().getLong("ops")).isPositive();
+      assertThat(check.getLong("found")).isEqualTo(check.getLong("acknowledged"));
+      JsonObject lag = run.report().getJsonObject("flush_lag");
+      assertThat(lag.getLong("samples")).as(lag.encode()).isPositive();
+      assertThat(lag.getInteger("unreadable")).isZero();
+      assertThat(lag.getLong("max_ms")).isGreaterThanOrEqualTo(lag.getLong("p50_ms"));
+    }
+  }
+
+  @Test
+  void changesTheFlusherHoldsBackAreReportedMissing() {
+    // the flusher reads only every 10 minutes and never on a change count: nothing reaches PostgreSQL
+    JsonObject heldBack = TestServer.onRedisWithPg(REDIS_DB).put("flush.interval_ms", 600_000)
+        .put("flush.threshold", 100_000_000);
+    try (TestServer server = TestServer.start(heldBack)) {
+      BenchSmokeTest.Run run = bench("write", "--url", "http://127.0.0.1:" + server.port(), "--connections", "4",
+          "--workflows", "2", "--duration", "1", "--warmup", "0", "--pg-url", TestServer.pgUrl(), "--drain", "1");
+      assertThat(run.status()).as("exit status of a failed check").isEqualTo(1);
+      JsonObject check = run.report().getJsonObject("pg_check");
+      assertThat(check.getBoolean("ok")).isFalse();
+      assertThat(check.getLong("missing")).isEqualTo(check.getLong("acknowledged")).isPositive();
+      assertThat(check.getLong("waited_ms")).isGreaterThanOrEqualTo(1000);
+      assertThat(run.report().getJsonArray("failures").encode()).contains("PostgreSQL lacks");
+    }
+  }
+}
