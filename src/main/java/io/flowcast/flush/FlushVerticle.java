@@ -157,9 +157,9 @@ public final class FlushVerticle extends VerticleBase {
   }
 
   /**
-   * A batch failed: write its records one at a time, so one record PostgreSQL refuses (bad data) cannot
-   * hold back every other. A refused record is set aside; any other failure stops here and the batch
-   * is retried (writes are idempotent).
+   * A batch failed: write its records one at a time, so one record PostgreSQL refuses (bad data) or
+   * whose snapshot is not JSON cannot hold back every other. Such a record is set aside; any other
+   * failure stops here and the batch is retried (writes are idempotent).
    */
   private Future<Void> oneByOne(List<OutboxRecord> records, int index) {
     if (index == records.size()) {
@@ -171,6 +171,10 @@ public final class FlushVerticle extends VerticleBase {
   }
 
   private Future<Void> setAsideIfBad(OutboxRecord record, Throwable err) {
+    if (err instanceof MalformedSnapshot malformed) {
+      return deadLetter(record.entryId(), malformed.getMessage(), new JsonObject().put("event", record.eventJson())
+          .put("snapshot", record.snapshotText()).encode());
+    }
     if (!(err instanceof PgException pg) || pg.getSqlState() == null
         || !(pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"))) {
       return Future.failedFuture(err);

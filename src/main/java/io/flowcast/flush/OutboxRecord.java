@@ -1,6 +1,7 @@
 package io.flowcast.flush;
 
 import io.flowcast.workflow.WorkflowKey;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
@@ -53,9 +54,20 @@ public record OutboxRecord(String entryId, WorkflowKey key, long generation, Jso
     return snapshotText != null;
   }
 
-  /** The workflow after the event, parsed on each call; null for events that do not change it. */
+  /**
+   * The workflow after the event, parsed on each call; null for events that do not change it.
+   *
+   * @throws MalformedSnapshot when the text is not a JSON object
+   */
   JsonObject snapshot() {
-    return snapshotText == null ? null : new JsonObject(snapshotText);
+    if (snapshotText == null) {
+      return null;
+    }
+    try {
+      return new JsonObject(snapshotText);
+    } catch (DecodeException e) {
+      throw new MalformedSnapshot("the workflow snapshot of " + key.tag() + " seq " + seq() + " is not JSON", e);
+    }
   }
 
   /** The event's JSON text. */

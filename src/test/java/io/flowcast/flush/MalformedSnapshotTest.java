@@ -1,0 +1,74 @@
+package io.flowcast.flush;
+
+import io.flowcast.testsupport.Databases;
+import io.flowcast.testsupport.Eventually;
+import io.flowcast.testsupport.TestServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A buffered entry whose workflow snapshot is not JSON (the flusher parses snapshots only when it writes
+ * them) is set aside in {@code flowcast:outbox:dead} with its texts, and the entries behind it are
+ * flushed: it never blocks the buffer.
+ */
+class MalformedSnapshotTest {
+  /** Shares BenchDurableCheckTest's database; both flush it at start. */
+  private static final int REDIS_DB = 6;
+  private static Vertx vertx;
+  private static Databases db;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    db = new Databases(vertx, REDIS_DB);
+    db.flushRedis();
+  }
+
+  @AfterAll
+  static void stop() {
+    db.close();
+    vertx.close().await();
+  }
+
+  @Test
+  void anEntryWithABrokenSnapshotIsSetAsideAndTheRestIsFlushed() throws Exception {
+    String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+    try (TestServer server = TestServer.start(TestServer.onRedisWithPg(REDIS_DB))) {
+      String token = server.token("writer", tenant, TestServer.RW);
+      assertThat(server.api().post("/api/v1/workflows", token, new JsonObject().put("id", "after")).statusCode())
+          .isEqualTo(201);
+      db.awaitFlushed(tenant, "after", 1);
+
+      String event = new JsonObject().put("id", "1-1").put("seq", 7).put("version", 7).put("workflow_id", "broken")
+          .put("type", "state.updated").put("data", new JsonObject()).put("actor", "someone")
+          .put("created_at", "2026-12-01T10:00:00.000Z").encode();
+      db.redis(Request.cmd(Command.XADD).arg("flowcast:outbox").arg("*").arg("w").arg(tenant + ":broken")
+          .arg("g").arg("1").arg("e").arg(event).arg("r").arg("").arg("s").arg("{\"status\":\"pending\",\"state\":"));
+      assertThat(server.api().patch("/api/v1/workflows/after", token,
+          new JsonObject().put("state", new JsonObject().put("step", 2)), null).statusCode()).isEqualTo(200);
+
+      db.awaitFlushed(tenant, "after", 2);
+      Response dead = Eventually.await("a dead-lettered entry", Duration.ofSeconds(20),
+          () -> db.redis(Request.cmd(Command.XRANGE).arg("flowcast:outbox:dead").arg("-").arg("+")),
+          r -> r.size() > 0);
+      assertThat(dead.size()).isEqualTo(1);
+      String fields = dead.get(0).get(1).toString();
+      assertThat(fields).contains("snapshot of " + tenant + ":broken seq 7 is not JSON")
+          .contains("{\\\"status\\\":\\\"pending\\\",\\\"state\\\":");
+      assertThat(db.flushedSeqs(tenant, "broken")).as("nothing of the broken entry is written").isEmpty();
+      Eventually.await("the buffer drained", Duration.ofSeconds(20),
+          () -> db.redis(Request.cmd(Command.XLEN).arg("flowcast:outbox")).toLong(), n -> n == 0);
+    }
+  }
+}
