@@ -67,15 +67,23 @@ local function next_event(version, etype, rest, with_snapshot)
   return id, json, seq
 end
 
--- The same for a script that already read the workflow's generation and last seq (the hot paths: one
--- HMGET up front, then every field of the state hash, `fields` and the new seq and id, in one HSET).
-local function next_event_after(generation, last_seq, version, etype, rest, workflow, fields)
-  local seq = (tonumber(last_seq) or 0) + 1
+-- The seq of the next event after the state hash's `last_seq` field as read (false when absent). A value
+-- that is not a number stops the script, as HINCRBY would: call it before the script writes anything.
+local function seq_after(last_seq)
+  if not last_seq then
+    return 1
+  end
+  return assert(tonumber(last_seq), 'last_seq of ' .. STATE .. ' is not a number') + 1
+end
+
+-- The same as next_event for a script that read the workflow up front (the hot paths: one HMGET, then
+-- `seq` from seq_after, and every field of the state hash, `fields` and the new seq and id, in one HSET).
+local function next_event_after(generation, seq, version, etype, rest, workflow, fields)
   local id, json = append_event(generation, seq, version, etype, rest, workflow)
   local n = #fields
   fields[n + 1], fields[n + 2], fields[n + 3], fields[n + 4] = 'last_seq', seq, 'last_id', id
   redis.call('HSET', STATE, unpack(fields))
-  return id, json, seq
+  return id, json
 end
 
 -- Every interaction keeps the workflow alive for its TTL (seconds), with its drafts, snapshots and actions.

@@ -8,6 +8,7 @@ end
 if outbox_full() then
   return {'backlog'}
 end
-local id, json, seq = next_event_after(generation, seen[3], version, ARGV[7], ARGV[8], '', {})
+local seq = seq_after(seen[3])
+local id, json = next_event_after(generation, seq, version, ARGV[7], ARGV[8], '', {})
 refresh_for(tonumber(seen[4]))
 return {'ok', id, json, seq, generation}

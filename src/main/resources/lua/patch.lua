@@ -14,15 +14,17 @@ end
 if outbox_full() then
   return {'backlog'}
 end
+-- everything that can fail is computed before the first write (a script is not rolled back)
 local version = tonumber(current) + 1
-for i = 15, #ARGV do
-  redis.call('HSET', DRAFTS, 'committed:' .. ARGV[i], version)
-end
+local seq = seq_after(seen[3])
 local workflow = ''
 if CAPACITY > 0 then
   workflow = workflow_json(ARGV[8], ARGV[9], ARGV[10], version, seen[5], ARGV[11], ttl)
 end
-local id, json, seq = next_event_after(generation, seen[3], version, ARGV[12], ARGV[13], workflow,
+for i = 15, #ARGV do
+  redis.call('HSET', DRAFTS, 'committed:' .. ARGV[i], version)
+end
+local id, json = next_event_after(generation, seq, version, ARGV[12], ARGV[13], workflow,
   {'status', ARGV[8], 'state', ARGV[9], 'metadata', ARGV[10], 'version', version, 'updated_at', ARGV[11]})
 refresh_for(tonumber(ttl))
 return {'ok', id, json, seq, generation}

@@ -30,8 +30,8 @@ public final class AuthHandler implements Handler<RoutingContext> {
 
   /**
    * @param verified the tokens verified on this event loop, or null to verify every time (the stream
-   *                 endpoints: a stream keeps its caller while it lasts, so remembering its token would
-   *                 cost memory per idle stream to save one verification per connection)
+   *                 endpoints: a stream verifies its token once per connection, so remembering it would
+   *                 save little and push the API clients' tokens out of the cache)
    */
   public AuthHandler(JWTAuth jwt, boolean queryTokenAllowed, RevokedSessions revoked, VerifiedTokens verified) {
     this.jwt = jwt;
@@ -52,7 +52,8 @@ public final class AuthHandler implements Handler<RoutingContext> {
       return;
     }
     long now = System.currentTimeMillis();
-    Caller known = verified == null ? null : verified.get(token, now);
+    long nowNanos = System.nanoTime();
+    Caller known = verified == null ? null : verified.get(token, now, nowNanos);
     if (known != null) {
       admit(ctx, known);
       return;
@@ -76,7 +77,7 @@ public final class AuthHandler implements Handler<RoutingContext> {
             return;
           }
           if (verified != null) {
-            verified.put(token, caller, now);
+            verified.put(token, caller, now, nowNanos);
           }
           admit(ctx, caller);
         });

@@ -7,9 +7,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A token used again is not verified again (each HTTP verticle remembers the callers of the tokens it
- * verified), and that never admits more than verifying would: not a token past its expiry, not a token
- * that differs from a verified one, not a caller of another token.
+ * Over HTTP, a token used again (each HTTP verticle remembers the callers of the tokens it verified;
+ * the cache itself: VerifiedTokensTest) never admits more than verifying would: not a token past its
+ * expiry, not a token that differs from a verified one, not a caller of another token.
  */
 class TokenReuseTest {
 
@@ -20,7 +20,7 @@ class TokenReuseTest {
       String other = server.token("someone-else", "elsewhere", TestServer.RW);
       long expires = (System.currentTimeMillis() / 1000 + 2) * 1000;
       assertThat(server.api().post("/api/v1/workflows", token, new JsonObject().put("id", "mine")).statusCode()).isEqualTo(201);
-      // several requests, so that both HTTP verticles have verified (and remembered) the token
+      // the token is verified once and then remembered
       for (int i = 0; i < 6; i++) {
         assertThat(server.api().get("/api/v1/workflows/mine", token).statusCode()).isEqualTo(200);
       }

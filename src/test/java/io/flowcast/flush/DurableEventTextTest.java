@@ -17,14 +17,16 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The durable record keeps each event's JSON exactly as clients saw it on their stream (byte for byte,
- * with non-ASCII text, escapes and numbers beyond a double's precision), its time as the event says, and
- * the workflow row as the newest event of a batch left it.
+ * with non-ASCII text, escapes and an integer too large for a double), its time as the event says, and
+ * the workflow row as the newest event of a batch left it. The flusher stores the buffered text itself,
+ * not a new encoding of it.
  */
 class DurableEventTextTest {
   /** Shares AuditLogTest's and WriteThroughTest's database; each flushes it at start. */
@@ -43,6 +45,20 @@ class DurableEventTextTest {
   static void stop() {
     db.close();
     vertx.close().await();
+  }
+
+  @Test
+  void theBodyIsTheBufferedTextNotANewEncoding() {
+    String text = "{\"id\": \"1-1\", \"seq\": 1, \"type\": \"state.updated\", \"n\": 1.50}";
+    OutboxRecord record = OutboxRecord.fromEntry("1-1", Map.of("w", "t:w", "g", "1", "e", text));
+    assertThat(new JsonObject(text).encode()).as("a new encoding differs").isNotEqualTo(text);
+    assertThat(PgWriter.durableBody(record)).isEqualTo(text);
+
+    String draft = "{\"id\":\"1-2\",\"seq\":2,\"type\":\"draft.updated\",\"data\":{\"section_id\":\"s\","
+        + "\"revision\":3,\"text\":\"secret words\"}}";
+    String kept = PgWriter.durableBody(OutboxRecord.fromEntry("1-2", Map.of("w", "t:w", "g", "1",
+        "e", draft)));
+    assertThat(kept).doesNotContain("secret words").contains("\"text_kept\":false");
   }
 
   @Test
