@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,16 +17,16 @@ import java.util.List;
 final class FeatureRows {
   private static final String SNAPSHOTS = "INSERT INTO workflow_snapshots "
       + "(tenant, workflow_id, generation, label, version, state, created_at) "
-      + "SELECT t, i, g, l, v, s::jsonb, c FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], $5::int8[], "
-      + "$6::text[], $7::timestamptz[]) AS x(t, i, g, l, v, s, c) "
+      + "SELECT t, i, g, l, v, s::jsonb, c::timestamptz FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], "
+      + "$5::int8[], $6::text[], $7::text[]) AS x(t, i, g, l, v, s, c) "
       // a label dropped from Redis (oldest beyond the limit) may be used again: the newer use wins
       + "ON CONFLICT (tenant, workflow_id, generation, label) DO UPDATE SET version = excluded.version, "
       + "state = excluded.state, created_at = excluded.created_at "
       + "WHERE workflow_snapshots.created_at <= excluded.created_at";
   private static final String SECTIONS = "INSERT INTO committed_sections "
       + "(tenant, workflow_id, generation, section_id, version, content, author, committed_at) "
-      + "SELECT t, i, g, s, v, to_jsonb(x.content), a, c FROM unnest($1::text[], $2::text[], $3::int8[], "
-      + "$4::text[], $5::int8[], $6::text[], $7::text[], $8::timestamptz[]) AS x(t, i, g, s, v, content, a, c) "
+      + "SELECT t, i, g, s, v, to_jsonb(x.content), a, c::timestamptz FROM unnest($1::text[], $2::text[], "
+      + "$3::int8[], $4::text[], $5::int8[], $6::text[], $7::text[], $8::text[]) AS x(t, i, g, s, v, content, a, c) "
       + "ON CONFLICT DO NOTHING";
 
   private FeatureRows() {
@@ -58,7 +57,7 @@ final class FeatureRows {
     int n = rows.size();
     String[] t = new String[n], i = new String[n], l = new String[n], s = new String[n];
     Long[] g = new Long[n], v = new Long[n];
-    OffsetDateTime[] c = new OffsetDateTime[n];
+    String[] c = new String[n];
     for (int k = 0; k < n; k++) {
       OutboxRecord r = rows.get(k);
       JsonObject data = r.event().getJsonObject("data");
@@ -68,7 +67,7 @@ final class FeatureRows {
       l[k] = data.getString("label");
       v[k] = r.event().getLong("version");
       s[k] = r.snapshot().getJsonObject("state").encode();
-      c[k] = OffsetDateTime.parse(r.event().getString("created_at"));
+      c[k] = r.event().getString("created_at");
     }
     return Tuple.tuple(List.of(t, i, g, l, v, s, c));
   }
@@ -77,7 +76,7 @@ final class FeatureRows {
     int n = rows.size();
     String[] t = new String[n], i = new String[n], s = new String[n], content = new String[n], a = new String[n];
     Long[] g = new Long[n], v = new Long[n];
-    OffsetDateTime[] c = new OffsetDateTime[n];
+    String[] c = new String[n];
     for (int k = 0; k < n; k++) {
       OutboxRecord r = rows.get(k);
       JsonObject data = r.event().getJsonObject("data");
@@ -88,7 +87,7 @@ final class FeatureRows {
       v[k] = r.event().getLong("version");
       content[k] = data.getString("raw_draft");
       a[k] = r.event().getString("actor") == null ? "unknown" : r.event().getString("actor");
-      c[k] = OffsetDateTime.parse(r.event().getString("created_at"));
+      c[k] = r.event().getString("created_at");
     }
     return Tuple.tuple(List.of(t, i, g, s, v, content, a, c));
   }

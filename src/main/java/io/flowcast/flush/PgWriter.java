@@ -25,8 +25,9 @@ import java.util.concurrent.TimeUnit;
 public final class PgWriter {
   private static final String LOCK = "SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) "
       + "FROM (SELECT unnest($1::text[]) AS k ORDER BY 1) s";
-  // Times travel as the ISO-8601 text the events carry and PostgreSQL reads them: parsing them in Java
-  // (java.time) cost more than the rest of building a batch.
+  // Times travel as the ISO-8601 text the events carry and PostgreSQL reads them (here and in
+  // FeatureRows): parsing them in Java (java.time) cost more than the rest of building a batch, and a
+  // malformed time is then refused by PostgreSQL (22007), so the entry is set aside like other bad data.
   private static final String EVENTS = "INSERT INTO workflow_events "
       + "(tenant, workflow_id, generation, seq, event_id, type, version, body, created_at) "
       + "SELECT t, i, g, sq, eid, ty, v, b, c::timestamptz FROM unnest($1::text[], $2::text[], $3::int8[], "
