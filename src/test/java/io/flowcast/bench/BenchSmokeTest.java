@@ -67,8 +67,9 @@ class BenchSmokeTest {
 
   @Test
   void fanoutAtAFixedRateDeliversEverySeqOnceInOrder() {
+    String pid = String.valueOf(ProcessHandle.current().pid());
     Run run = bench("fanout", "--url", url, "--subscribers", "20", "--workflows", "3", "--rate", "200",
-        "--publishers", "2", "--duration", "2", "--warmup", "0");
+        "--publishers", "2", "--duration", "2", "--warmup", "0", "--server-pid", pid);
     assertThat(run.status()).as(run.err()).isZero();
     JsonObject report = run.report();
     assertThat(report.getLong("published")).isPositive();
@@ -78,6 +79,8 @@ class BenchSmokeTest {
     assertThat(report.getJsonObject("publish_errors")).isEmpty();
     assertThat(report.getJsonObject("subscribe_errors")).isEmpty();
     assertThat(report.getJsonArray("timeline")).isNotEmpty();
+    assertThat(report.getJsonObject("server_cpu_us_per_delivery").getDouble(pid))
+        .as("this process's CPU per delivery").isPositive();
   }
 
   @Test
