@@ -67,13 +67,20 @@ local function next_event(version, etype, rest, with_snapshot)
   return id, json, seq
 end
 
--- The seq of the next event after the state hash's `last_seq` field as read (false when absent). A value
--- that is not a number stops the script, as HINCRBY would: call it before the script writes anything.
+-- A field of the state hash as read that must be a whole number; anything else stops the script, as
+-- HINCRBY or EXPIRE would: read and check before the script writes anything.
+local function whole(value, field)
+  local n = tonumber(value)
+  assert(n and n == math.floor(n), field .. ' of ' .. STATE .. ' is not a whole number')
+  return n
+end
+
+-- The seq of the next event after the state hash's `last_seq` field as read (false when absent).
 local function seq_after(last_seq)
   if not last_seq then
     return 1
   end
-  return assert(tonumber(last_seq), 'last_seq of ' .. STATE .. ' is not a number') + 1
+  return whole(last_seq, 'last_seq') + 1
 end
 
 -- The same as next_event for a script that read the workflow up front (the hot paths: one HMGET, then

@@ -9,6 +9,7 @@ if outbox_full() then
   return {'backlog'}
 end
 local seq = seq_after(seen[3])
+local ttl_seconds = whole(seen[4], 'ttl')
 local id, json = next_event_after(generation, seq, version, ARGV[7], ARGV[8], '', {})
-refresh_for(tonumber(seen[4]))
+refresh_for(ttl_seconds)
 return {'ok', id, json, seq, generation}

@@ -17,6 +17,7 @@ end
 -- everything that can fail is computed before the first write (a script is not rolled back)
 local version = tonumber(current) + 1
 local seq = seq_after(seen[3])
+local ttl_seconds = whole(ttl, 'ttl')
 local workflow = ''
 if CAPACITY > 0 then
   workflow = workflow_json(ARGV[8], ARGV[9], ARGV[10], version, seen[5], ARGV[11], ttl)
@@ -26,5 +27,5 @@ for i = 15, #ARGV do
 end
 local id, json = next_event_after(generation, seq, version, ARGV[12], ARGV[13], workflow,
   {'status', ARGV[8], 'state', ARGV[9], 'metadata', ARGV[10], 'version', version, 'updated_at', ARGV[11]})
-refresh_for(tonumber(ttl))
+refresh_for(ttl_seconds)
 return {'ok', id, json, seq, generation}

@@ -37,14 +37,42 @@ final class DurableCheck {
     }
   }
 
+  private long unidentified;
+
   /** A PATCH of workflow {@code w} was acknowledged with {@code answer}, the workflow after it. */
   synchronized void patched(int w, String answer) {
-    versions[w].set(Math.toIntExact(new JsonObject(answer).getLong("version")));
+    Integer version = number(answer, "version");
+    if (version == null) {
+      unidentified++;
+    } else {
+      versions[w].set(version);
+    }
   }
 
   /** An event published on workflow {@code w} was acknowledged with {@code answer}, the event. */
   synchronized void published(int w, String answer) {
-    seqs[w].set(Math.toIntExact(new JsonObject(answer).getLong("seq")));
+    Integer seq = number(answer, "seq");
+    if (seq == null) {
+      unidentified++;
+    } else {
+      seqs[w].set(seq);
+    }
+  }
+
+  /** The whole number {@code field} of a JSON answer; null when the answer is not one that has it. */
+  private static Integer number(String answer, String field) {
+    try {
+      Object value = new JsonObject(answer).getValue(field);
+      return value instanceof Number n && n.longValue() >= 0 && n.longValue() <= Integer.MAX_VALUE
+          ? n.intValue() : null;
+    } catch (RuntimeException notJson) {
+      return null;
+    }
+  }
+
+  /** Acknowledged operations whose answer did not say which event they made (not checkable). */
+  synchronized long unidentified() {
+    return unidentified;
   }
 
   synchronized long acknowledged() {
@@ -89,9 +117,14 @@ final class DurableCheck {
       all.add(w);
     }
     return round(vertx, pool, tenant, ids, all, deadline)
-        .map(missing -> new JsonObject().put("ok", missing == 0).put("acknowledged", acknowledged())
-            .put("found", acknowledged() - missing).put("missing", missing)
-            .put("waited_ms", (System.nanoTime() - started) / 1_000_000))
+        .map(missing -> {
+          long unknown = unidentified();
+          return new JsonObject().put("ok", missing == 0 && unknown == 0).put("acknowledged", acknowledged())
+              .put("found", acknowledged() - missing).put("missing", missing).put("unidentified", unknown)
+              .put("waited_ms", (System.nanoTime() - started) / 1_000_000);
+        })
+        .recover(err -> Future.succeededFuture(new JsonObject().put("ok", false).put("acknowledged", acknowledged())
+            .put("error", "cannot read workflow_events at --pg-url: " + err.getMessage())))
         .eventually(() -> pool.close());
   }
 

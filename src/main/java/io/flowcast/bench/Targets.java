@@ -46,8 +46,7 @@ final class Targets {
     try {
       return PgConnectOptions.fromUri(pgUrl).getHost();
     } catch (RuntimeException e) {
-      throw new BenchOptions.UsageException("--pg-url must be a URL like postgresql://user@host:5432/database, got '"
-          + pgUrl + "'");
+      throw new BenchOptions.UsageException("--pg-url must be a URL like postgresql://user@host:5432/database");
     }
   }
 

@@ -63,9 +63,14 @@ final class WriteScenario implements Scenario {
   private static Report durably(Report report, FlushLag flush, JsonObject check, int drainSeconds) {
     report.put("flush_lag", flush.toJson(), "flush lag (server, every 250 ms)")
         .put("pg_check", check, "PostgreSQL holds every ack'd event");
-    if (!check.getBoolean("ok")) {
+    if (check.containsKey("error")) {
+      report.fail(check.getString("error"));
+    } else if (check.getLong("missing") > 0) {
       report.fail("PostgreSQL lacks " + check.getLong("missing") + " of " + check.getLong("acknowledged")
           + " acknowledged events after waiting " + drainSeconds + " s (--drain)");
+    }
+    if (check.getLong("unidentified", 0L) > 0) {
+      report.fail(check.getLong("unidentified") + " acknowledged answers did not say their version or seq");
     }
     return report;
   }

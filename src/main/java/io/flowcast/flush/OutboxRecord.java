@@ -57,17 +57,31 @@ public record OutboxRecord(String entryId, WorkflowKey key, long generation, Jso
   /**
    * The workflow after the event, parsed on each call; null for events that do not change it.
    *
-   * @throws MalformedSnapshot when the text is not a JSON object
+   * @throws MalformedSnapshot when the text is not a JSON object of the fields the flusher writes
    */
   JsonObject snapshot() {
     if (snapshotText == null) {
       return null;
     }
+    JsonObject snapshot;
     try {
-      return new JsonObject(snapshotText);
+      snapshot = new JsonObject(snapshotText);
     } catch (DecodeException e) {
-      throw new MalformedSnapshot("the workflow snapshot of " + key.tag() + " seq " + seq() + " is not JSON", e);
+      throw malformed("is not JSON", e);
     }
+    boolean complete = snapshot.getValue("status") instanceof String
+        && snapshot.getValue("state") instanceof JsonObject && snapshot.getValue("metadata") instanceof JsonObject
+        && snapshot.getValue("version") instanceof Number && snapshot.getValue("ttl") instanceof Number
+        && snapshot.getValue("created_at") instanceof String && snapshot.getValue("updated_at") instanceof String;
+    if (!complete) {
+      throw malformed("lacks a field or has one of the wrong type", null);
+    }
+    return snapshot;
+  }
+
+  private MalformedSnapshot malformed(String what, Throwable cause) {
+    Object seq = event == null ? null : event.getValue("seq");
+    return new MalformedSnapshot("the workflow snapshot of " + key.tag() + " seq " + seq + " " + what, cause);
   }
 
   /** The event's JSON text. */

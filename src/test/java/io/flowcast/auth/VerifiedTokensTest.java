@@ -59,6 +59,8 @@ class VerifiedTokensTest {
     tokens.put("x".repeat(VerifiedTokens.MAX_TOKEN_CHARS + 1), expiringAt(NOW_MS / 1000 + 60), NOW_MS, NOW_NANOS);
 
     assertThat(tokens.size()).isZero();
+    tokens.put("x".repeat(VerifiedTokens.MAX_TOKEN_CHARS), expiringAt(NOW_MS / 1000 + 60), NOW_MS, NOW_NANOS);
+    assertThat(tokens.size()).as("a token of exactly the longest length is kept").isEqualTo(1);
   }
 
   @Test

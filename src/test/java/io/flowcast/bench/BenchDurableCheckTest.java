@@ -54,13 +54,27 @@ class BenchDurableCheckTest {
   }
 
   @Test
+  void aPostgresWithoutTheRecordFailsTheRunWithAReason() {
+    // a PostgreSQL that answers but has no durable record: the check reports why, the figures stay
+    try (TestServer server = TestServer.start(TestServer.onRedisWithPg(REDIS_DB))) {
+      String elsewhere = TestServer.pgUrl().replaceFirst("/[^/?]+(\\?.*)?$", "/postgres");
+      BenchSmokeTest.Run run = bench("write", "--url", "http://127.0.0.1:" + server.port(), "--connections", "2",
+          "--workflows", "1", "--duration", "1", "--warmup", "0", "--pg-url", elsewhere, "--drain", "1");
+      assertThat(run.status()).as(run.err()).isEqualTo(1);
+      assertThat(run.report().getLong("ops")).isPositive();
+      assertThat(run.report().getJsonObject("pg_check").getString("error")).contains("workflow_events");
+    }
+  }
+
+  @Test
   void changesTheFlusherHoldsBackAreReportedMissing() {
     // the flusher reads only every 10 minutes and never on a change count: nothing reaches PostgreSQL
     JsonObject heldBack = TestServer.onRedisWithPg(REDIS_DB).put("flush.interval_ms", 600_000)
         .put("flush.threshold", 100_000_000);
     try (TestServer server = TestServer.start(heldBack)) {
       BenchSmokeTest.Run run = bench("write", "--url", "http://127.0.0.1:" + server.port(), "--connections", "4",
-          "--workflows", "2", "--duration", "1", "--warmup", "0", "--pg-url", TestServer.pgUrl(), "--drain", "1");
+          "--workflows", "2", "--duration", "1", "--warmup", "0", "--mix", "patch=50,event=50",
+          "--pg-url", TestServer.pgUrl(), "--drain", "1");
       assertThat(run.status()).as("exit status of a failed check").isEqualTo(1);
       JsonObject check = run.report().getJsonObject("pg_check");
       assertThat(check.getBoolean("ok")).isFalse();
