@@ -49,6 +49,10 @@ class BenchOptionsTest {
     assertThatThrownBy(() -> parse("write", "--pg-url", "postgresql://postgres@192.0.2.10:5432/test"))
         .hasMessageContaining("--allow-remote");
     assertThatThrownBy(() -> parse("write", "--pg-url", "not a url")).hasMessageContaining("--pg-url");
+    assertThatThrownBy(() -> parse("write", "--pg-url", "postgresql://postgres@127.0.0.1:5432/test",
+        "--token", "a.b.c")).hasMessageContaining("--tenant");
+    assertThat(parse("write", "--pg-url", "postgresql://postgres@127.0.0.1:5432/test", "--token", "a.b.c",
+        "--tenant", "acme").tenant()).isEqualTo("acme");
     assertThatThrownBy(() -> parse("fanout", "--pg-url", "postgresql://postgres@127.0.0.1:5432/test"))
         .hasMessageContaining("does not apply to fanout");
   }
