@@ -2,13 +2,13 @@ package io.flowcast.actions;
 
 import io.flowcast.testsupport.Databases;
 import io.flowcast.testsupport.TestServer;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.UUID;
@@ -19,22 +19,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ActionsDurableTest {
   /** A database of its own: the write buffer is one stream per database (see TestServer.onRedisWithPg). */
   private static final int REDIS_DB = 4;
-  private static Vertx vertx;
-  private static Databases db;
+  @RegisterExtension
+  static final Databases db = new Databases(REDIS_DB);
   private static TestServer server;
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    db = new Databases(vertx, REDIS_DB);
     server = TestServer.start(TestServer.onRedisWithPg(REDIS_DB));
   }
 
   @AfterAll
   static void stop() {
     server.close();
-    db.close();
-    vertx.close().await();
   }
 
   @Test

@@ -2,11 +2,9 @@ package io.flowcast.bench;
 
 import io.flowcast.testsupport.Databases;
 import io.flowcast.testsupport.TestServer;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static io.flowcast.bench.BenchSmokeTest.bench;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,21 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BenchDurableCheckTest {
   /** A database no other test class uses. */
   private static final int REDIS_DB = 6;
-  private static Vertx vertx;
-  private static Databases db;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    db = new Databases(vertx, REDIS_DB);
-    db.flushRedis();
-  }
-
-  @AfterAll
-  static void stop() {
-    db.close();
-    vertx.close().await();
-  }
+  @RegisterExtension
+  static final Databases db = new Databases(REDIS_DB);
 
   @Test
   void everyAcknowledgedPatchAndEventIsFoundInPostgres() {

@@ -4,15 +4,13 @@ import io.flowcast.testsupport.Databases;
 import io.flowcast.testsupport.Eventually;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Row;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -27,24 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AuditLogTest {
   /** Shares WriteThroughTest's database (three were free for four classes); both flush it at start. */
   private static final int REDIS_DB = 13;
-  private static Vertx vertx;
-  private static Databases db;
+  @RegisterExtension
+  static final Databases db = new Databases(REDIS_DB);
 
   /** An audit row as compared: tenant, action, version, actor, request id. */
   private record Audit(String tenant, String action, long version, String actor, String requestId) {
-  }
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    db = new Databases(vertx, REDIS_DB);
-    db.flushRedis();
-  }
-
-  @AfterAll
-  static void stop() {
-    db.close();
-    vertx.close().await();
   }
 
   @Test

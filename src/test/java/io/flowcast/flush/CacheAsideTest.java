@@ -4,13 +4,13 @@ import io.flowcast.testsupport.Databases;
 import io.flowcast.testsupport.SseClient;
 import io.flowcast.testsupport.SseEvent;
 import io.flowcast.testsupport.TestServer;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.UUID;
@@ -20,29 +20,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** PostgreSQL behind Redis: what left Redis is read back from PostgreSQL, and old history is served from it. */
 class CacheAsideTest {
   private static final int REDIS_DB = 9;
-  private static Vertx vertx;
-  private static Databases db;
+  @RegisterExtension
+  static final Databases db = new Databases(REDIS_DB);
   private static TestServer server;
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    db = new Databases(vertx, REDIS_DB);
-    db.flushRedis();
     server = TestServer.start(TestServer.onRedisWithPg(REDIS_DB).put("events.retention_max", 10));
   }
 
   @AfterAll
   static void stop() {
     server.close();
-    db.close();
-    vertx.close().await();
   }
 
   private static String tenant() {
     return "t-" + UUID.randomUUID().toString().substring(0, 8);
   }
-
 
   @Test
   void workflowThatExpiredFromRedisIsReadBackFromPostgresAndLivesOn() throws Exception {

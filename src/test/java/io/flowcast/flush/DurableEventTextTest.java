@@ -4,15 +4,13 @@ import io.flowcast.testsupport.Databases;
 import io.flowcast.testsupport.SseClient;
 import io.flowcast.testsupport.SseEvent;
 import io.flowcast.testsupport.TestServer;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,21 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DurableEventTextTest {
   /** Shares AuditLogTest's and WriteThroughTest's database; each flushes it at start. */
   private static final int REDIS_DB = 13;
-  private static Vertx vertx;
-  private static Databases db;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    db = new Databases(vertx, REDIS_DB);
-    db.flushRedis();
-  }
-
-  @AfterAll
-  static void stop() {
-    db.close();
-    vertx.close().await();
-  }
+  @RegisterExtension
+  static final Databases db = new Databases(REDIS_DB);
 
   @Test
   void theBodyIsTheBufferedTextNotANewEncoding() {

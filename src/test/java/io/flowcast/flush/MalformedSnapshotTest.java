@@ -3,14 +3,12 @@ package io.flowcast.flush;
 import io.flowcast.testsupport.Databases;
 import io.flowcast.testsupport.Eventually;
 import io.flowcast.testsupport.TestServer;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -25,21 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MalformedSnapshotTest {
   /** Shares BenchDurableCheckTest's database; both flush it at start. */
   private static final int REDIS_DB = 6;
-  private static Vertx vertx;
-  private static Databases db;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    db = new Databases(vertx, REDIS_DB);
-    db.flushRedis();
-  }
-
-  @AfterAll
-  static void stop() {
-    db.close();
-    vertx.close().await();
-  }
+  @RegisterExtension
+  static final Databases db = new Databases(REDIS_DB);
 
   @Test
   void anEntryWithABrokenSnapshotIsSetAsideAndTheRestIsFlushed() throws Exception {

@@ -2,11 +2,9 @@ package io.flowcast.flush;
 
 import io.flowcast.testsupport.Databases;
 import io.flowcast.testsupport.TestServer;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.UUID;
@@ -19,28 +17,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class UnflushedChangesTest {
   private static final int REDIS_DB = 15;
-  private static Vertx vertx;
-  private static Databases db;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    db = new Databases(vertx, REDIS_DB);
-    db.flushRedis();
-  }
-
-  @AfterAll
-  static void stop() {
-    db.close();
-    vertx.close().await();
-  }
+  @RegisterExtension
+  static final Databases db = new Databases(REDIS_DB);
 
   /** A server whose flusher only runs when asked (FLUSH_NOW) or at shutdown. */
   private static TestServer slowFlusher() {
     return TestServer.start(TestServer.onRedisWithPg(REDIS_DB).put("flush.interval_ms", 600_000)
         .put("flush.threshold", 1_000_000));
   }
-
 
   @Test
   void deleteThatIsNotFlushedYetIsNotUndoneByAReload() throws Exception {

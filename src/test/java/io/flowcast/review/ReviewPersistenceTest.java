@@ -2,7 +2,6 @@ package io.flowcast.review;
 
 import io.flowcast.testsupport.Databases;
 import io.flowcast.testsupport.TestServer;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -12,6 +11,7 @@ import io.vertx.sqlclient.Row;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.UUID;
@@ -21,23 +21,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** What of review and snapshots reaches PostgreSQL, and rollback to a version PostgreSQL alone still has. */
 class ReviewPersistenceTest {
   private static final int REDIS_DB = 3;
-  private static Vertx vertx;
-  private static Databases db;
+  @RegisterExtension
+  static final Databases db = new Databases(REDIS_DB);
   private static TestServer server;
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    db = new Databases(vertx, REDIS_DB);
-    db.flushRedis();
     server = TestServer.start(TestServer.onRedisWithPg(REDIS_DB));
   }
 
   @AfterAll
   static void stop() {
     server.close();
-    db.close();
-    vertx.close().await();
   }
 
   private static String tenant() {

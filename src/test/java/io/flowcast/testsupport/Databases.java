@@ -12,20 +12,53 @@ import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** Direct access to the test Redis and PostgreSQL, to check what Flowcast left there. */
-public final class Databases implements AutoCloseable {
-  private final Redis redis;
-  private final Pool pg;
+/**
+ * Direct access to the test Redis and PostgreSQL, to check what Flowcast left there. Either made with a
+ * test's own Vert.x, or registered for a whole test class:
+ * {@code @RegisterExtension static final Databases db = new Databases(REDIS_DB);} then has a Vert.x of
+ * its own, empties the class's Redis database before its first test and closes after its last.
+ */
+public final class Databases implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+  private final int redisDatabase;
+  private Vertx own;
+  private Redis redis;
+  private Pool pg;
 
   public Databases(Vertx vertx, int redisDatabase) {
+    this.redisDatabase = redisDatabase;
+    connect(vertx);
+  }
+
+  /** For a test class: connects before its first test (see above). */
+  public Databases(int redisDatabase) {
+    this.redisDatabase = redisDatabase;
+  }
+
+  private void connect(Vertx vertx) {
     this.redis = Redis.createClient(vertx, new RedisOptions()
         .setConnectionString(TestServer.redisUrl().replaceFirst("/\\d+$", "") + "/" + redisDatabase)
         .setPreferredProtocolVersion(ProtocolVersion.RESP2));
     this.pg = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(TestServer.pgUrl())).using(vertx).build();
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    own = Vertx.vertx();
+    connect(own);
+    flushRedis();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
+    own.close().await();
   }
 
   public Response redis(Request request) {
