@@ -1,11 +1,8 @@
 package io.flowcast.bench;
 
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
-
-import java.util.regex.Pattern;
 
 /**
  * The write-behind flusher's lag and backlog as a Flowcast server reports them on {@code /metrics}
@@ -14,8 +11,6 @@ import java.util.regex.Pattern;
  */
 final class FlushLag {
   static final long SAMPLE_MS = 250;
-  private static final Pattern LAG = Pattern.compile("(?m)^flowcast_flush_lag_seconds (\\S+)$");
-  private static final Pattern BACKLOG = Pattern.compile("(?m)^flowcast_flush_backlog (\\S+)$");
 
   private final Histogram lagMs = new Histogram(3);
   private long backlogMax;
@@ -23,11 +18,9 @@ final class FlushLag {
 
   /** Reads both gauges once; a server without them (or unreachable) counts as an unreadable sample. */
   Future<Void> sample(Lane lane, String baseUrl) {
-    return lane.send(Endpoint.parse(baseUrl).plus("/metrics").request(HttpMethod.GET), null, null, null)
-        .map(answer -> {
-          Double lag = answer.success() ? ServerWrites.value(LAG, answer.body()) : null;
-          Double backlog = answer.success() ? ServerWrites.value(BACKLOG, answer.body()) : null;
-          record(lag, backlog);
+    return MetricsScrape.read(lane, baseUrl)
+        .map(scrape -> {
+          record(scrape.value("flowcast_flush_lag_seconds"), scrape.value("flowcast_flush_backlog"));
           return (Void) null;
         })
         .otherwise(err -> {
