@@ -193,9 +193,9 @@ public final class FlushVerticle extends VerticleBase {
     return all;
   }
 
-  /** Keeps a record PostgreSQL cannot take in {@code flowcast:outbox:dead} for an operator, and says so. */
+  /** Keeps a record that cannot be flushed in {@code flowcast:outbox:dead} for an operator, and says so. */
   private Future<Void> deadLetter(String entryId, String reason, String content) {
-    log.error("setting aside buffered entry {} that PostgreSQL refuses: {}", entryId, reason);
+    log.error("setting aside buffered entry {} that cannot be flushed: {}", entryId, reason);
     readiness.degraded("flush-dead", "entries PostgreSQL refused are kept in " + RedisKeys.OUTBOX_DEAD);
     meters.flushFailed();
     return call(Request.cmd(Command.XADD).arg(RedisKeys.OUTBOX_DEAD).arg("*").arg("entry").arg(entryId)
