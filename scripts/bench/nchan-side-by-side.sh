@@ -24,7 +24,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
-JAR=$ROOT/target/flowcast.jar
+JAR=${JAR:-$ROOT/target/flowcast.jar}
 CONF=$ROOT/scripts/bench/nchan.conf
 WORK=${WORK:-/tmp/flowcast-nchan-bench}
 OUT=${OUT:-$WORK/results-$(date -u +%Y%m%dT%H%M%SZ)}

@@ -10,7 +10,6 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.web.RoutingContext;
 
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -118,8 +117,12 @@ public final class AuthHandler implements Handler<RoutingContext> {
     if (!(scopeClaim instanceof String scope)) {
       throw new ApiException(401, "the token's 'scope' claim must be a space-separated string");
     }
-    Set<String> scopes = new LinkedHashSet<>(Arrays.asList(scope.trim().split("\\s+")));
-    scopes.remove("");
+    Set<String> scopes = new LinkedHashSet<>();
+    for (String name : scope.trim().split("\\s+")) {
+      if (!name.isEmpty()) {
+        scopes.add(Caller.known(name));
+      }
+    }
     Object sid = claims.getValue("sid");
     return new Caller(subject, tenant, Set.copyOf(scopes), exp.longValue(), sid instanceof String s ? s : null);
   }
