@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FlushVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(FlushVerticle.class);
+  /** How often, at most, the backlog figures are read when no cycle reads them. */
+  private static final long STATS_MS = 1000;
 
   /** Tuning, from config. */
   public record Settings(String consumer, long intervalMs, int batchSize, long claimIdleMs, long drainTimeoutMs,
@@ -43,6 +45,7 @@ public final class FlushVerticle extends VerticleBase {
   private boolean running;
   private boolean again;
   private long timer = -1;
+  private long statsTimer = -1;
   private long lastClaim;
   private String claimCursor = "0-0";
 
@@ -67,6 +70,9 @@ public final class FlushVerticle extends VerticleBase {
           });
     });
     timer = vertx.setPeriodic(settings.intervalMs(), id -> flush());
+    // the backlog and its oldest entry are also read between cycles: a cycle that hangs, or a long
+    // interval, must not freeze the figures operators watch
+    statsTimer = vertx.setPeriodic(Math.min(settings.intervalMs(), STATS_MS), id -> refreshStats());
     readiness.fact("flush", stats.toJson());
     return joinGroup().recover(err -> {
       log.warn("cannot create the flush consumer group yet ({}); retrying on each cycle", err.getMessage());
@@ -89,6 +95,7 @@ public final class FlushVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
+    vertx.cancelTimer(statsTimer);
     long deadline = System.currentTimeMillis() + settings.drainTimeoutMs();
     return drain(deadline).onComplete(ar -> log.info("flusher {} stopped; {} entries left in the buffer",
         settings.consumer(), stats.backlog()));
@@ -246,9 +253,8 @@ public final class FlushVerticle extends VerticleBase {
         .timeout(settings.redisTimeoutMs(), TimeUnit.MILLISECONDS)
         .onSuccess(r -> {
           long oldest = r.get(1).size() == 0 ? 0 : Long.parseLong(r.get(1).get(0).get(0).toString().split("-")[0]);
-          long lag = oldest == 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest);
-          stats.backlog(r.get(0).toLong(), lag);
-          meters.flushBacklog(r.get(0).toLong(), lag);
+          stats.backlog(r.get(0).toLong(), oldest == 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest));
+          meters.flushBacklog(r.get(0).toLong(), oldest);
           readiness.fact("flush", stats.toJson());
         });
   }

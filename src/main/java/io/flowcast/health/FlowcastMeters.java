@@ -16,7 +16,8 @@ public final class FlowcastMeters {
   private final MeterRegistry registry;
   private final AtomicLong openStreams = new AtomicLong();
   private final AtomicLong flushBacklog = new AtomicLong();
-  private final AtomicLong flushLagMs = new AtomicLong();
+  /** When the oldest buffered entry was written (epoch ms), 0 when none: the lag is its age at scrape time. */
+  private final AtomicLong flushOldestMs = new AtomicLong();
   private final Counter eventsPublished;
   private final Counter eventsDelivered;
   private final Counter liveWrites;
@@ -30,7 +31,7 @@ public final class FlowcastMeters {
         .description("SSE streams open on this instance").register(registry);
     Gauge.builder("flowcast.flush.backlog", flushBacklog, AtomicLong::get)
         .description("entries in the write buffer to PostgreSQL").register(registry);
-    Gauge.builder("flowcast.flush.lag.seconds", flushLagMs, v -> v.get() / 1000.0)
+    Gauge.builder("flowcast.flush.lag.seconds", flushOldestMs, FlowcastMeters::ageSeconds)
         .description("age of the oldest entry in the write buffer").register(registry);
     eventsPublished = Counter.builder("flowcast.events.published")
         .description("events committed by this instance").register(registry);
@@ -88,9 +89,15 @@ public final class FlowcastMeters {
     flushFailures.increment();
   }
 
-  public void flushBacklog(long entries, long lagMs) {
+  /** @param oldestEntryMs when the oldest buffered entry was written (epoch ms), 0 when none */
+  public void flushBacklog(long entries, long oldestEntryMs) {
     flushBacklog.set(entries);
-    flushLagMs.set(lagMs);
+    flushOldestMs.set(oldestEntryMs);
+  }
+
+  private static double ageSeconds(AtomicLong epochMs) {
+    long at = epochMs.get();
+    return at == 0 ? 0 : Math.max(0, System.currentTimeMillis() - at) / 1000.0;
   }
 
   /** Latency of Redis calls, by operation (a script name or a command). */

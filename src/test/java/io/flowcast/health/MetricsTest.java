@@ -1,5 +1,6 @@
 package io.flowcast.health;
 
+import io.flowcast.testsupport.Api;
 import io.flowcast.testsupport.Eventually;
 import io.flowcast.testsupport.SseClient;
 import io.flowcast.testsupport.TestServer;
@@ -7,19 +8,12 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** /metrics exports Flowcast's meters in the Prometheus text format. */
 class MetricsTest {
 
-  private static double value(String scrape, String name) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(scrape);
-    assertThat(m.find()).as(name + " in\n" + scrape).isTrue();
-    return Double.parseDouble(m.group(1));
-  }
 
   @Test
   void metricsCountStreamsAndEventsPublishedAndDelivered() {
@@ -36,22 +30,22 @@ class MetricsTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.getHeader("Content-Type")).startsWith("text/plain");
         String scrape = response.bodyAsString();
-        assertThat(value(scrape, "flowcast_sse_streams_open")).isEqualTo(1.0);
-        assertThat(value(scrape, "flowcast_events_published_total")).isEqualTo(4.0);
-        assertThat(value(scrape, "flowcast_events_delivered_total")).isEqualTo(3.0);
+        assertThat(Api.meter(scrape, "flowcast_sse_streams_open")).isEqualTo(1.0);
+        assertThat(Api.meter(scrape, "flowcast_events_published_total")).isEqualTo(4.0);
+        assertThat(Api.meter(scrape, "flowcast_events_delivered_total")).isEqualTo(3.0);
         // a slice counts its writes when it ends, which may be just after the client read the last one
         double writes = Eventually.await("three live writes counted", Duration.ofSeconds(5),
-            () -> value(server.api().get("/metrics", null).bodyAsString(), "flowcast_sse_live_writes_total"),
+            () -> server.api().metric("flowcast_sse_live_writes_total"),
             n -> n >= 3.0);
         assertThat(writes).as("each event was published after the previous one arrived: one write each")
             .isEqualTo(3.0);
-        assertThat(value(scrape, "flowcast_sse_slow_consumers_closed_total")).isZero();
+        assertThat(Api.meter(scrape, "flowcast_sse_slow_consumers_closed_total")).isZero();
         assertThat(scrape).contains("jvm_memory_used_bytes");
       }
       long deadline = System.currentTimeMillis() + 5000;
       double open = 1;
       while (open != 0 && System.currentTimeMillis() < deadline) {
-        open = value(server.api().get("/metrics", null).bodyAsString(), "flowcast_sse_streams_open");
+        open = server.api().metric("flowcast_sse_streams_open");
       }
       assertThat(open).as("the closed stream is no longer counted").isZero();
     }

@@ -10,6 +10,9 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /** A blocking HTTP client for tests (real HTTP through Vert.x WebClient, awaited on the test thread). */
 public final class Api {
   private final WebClient client;
@@ -52,6 +55,26 @@ public final class Api {
       request.putHeader("Content-Type", contentType);
     }
     return (body == null ? request.send() : request.sendBuffer(body)).await();
+  }
+
+  /** The value of a meter on {@code /metrics} now, summed over its labels; fails the test when it is absent. */
+  public double metric(String name) {
+    return meter(get("/metrics", null).bodyAsString(), name);
+  }
+
+  /** The value of a meter in a Prometheus scrape, summed over its labels; fails the test when it is absent. */
+  public static double meter(String scrape, String name) {
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? (\\S+)$").matcher(scrape);
+    double sum = 0;
+    boolean found = false;
+    while (m.find()) {
+      found = true;
+      sum += Double.parseDouble(m.group(2));
+    }
+    if (!found) {
+      throw new AssertionError(name + " is not in the scrape:\n" + scrape);
+    }
+    return sum;
   }
 
   /** Creates a workflow and returns its representation; fails the test unless the answer is 201. */
