@@ -77,6 +77,9 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
     if (scenario.equals("fanout") && sseTemplate != null && publishTemplate == null) {
       throw new UsageException("fanout in generic mode needs both --sse-url-template and --publish-url-template");
     }
+    if (scenario.equals("write") && o.containsKey("--drain") && !o.containsKey("--pg-url")) {
+      throw new UsageException("--drain is how long write waits for PostgreSQL: it needs --pg-url");
+    }
     if (o.containsKey("--pg-url") && o.containsKey("--token") && !o.containsKey("--tenant")) {
       throw new UsageException("--pg-url with --token needs --tenant (the token's tenant, where PostgreSQL is read)");
     }

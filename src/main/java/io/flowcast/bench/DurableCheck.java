@@ -12,7 +12,9 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code bench write --pg-url}: remembers every operation the server acknowledged (a PATCH by the
@@ -20,8 +22,10 @@ import java.util.List;
  * the event of each one, waiting up to the drain time for the write-behind flusher.
  */
 final class DurableCheck {
-  private static final String EVENTS = "SELECT seq, version, type FROM workflow_events "
-      + "WHERE tenant = $1 AND workflow_id = $2";
+  private static final String EVENTS = "SELECT workflow_id, seq, version, type FROM workflow_events "
+      + "WHERE tenant = $1 AND workflow_id = ANY($2)";
+  /** Workflows read per query: a run on many workflows takes a few queries, not one per workflow. */
+  static final int WORKFLOWS_PER_QUERY = 500;
   private static final String PATCHED = "state.updated";
   private static final long RETRY_MS = 250;
 
@@ -134,17 +138,15 @@ final class DurableCheck {
     List<Integer> lacking = new ArrayList<>();
     long[] missing = {0};
     Future<Void> looked = Future.succeededFuture();
-    for (int w : pending) {
-      looked = looked.compose(v -> pool.preparedQuery(EVENTS).execute(Tuple.of(tenant, ids.get(w))).map(rows -> {
-        List<long[]> stored = new ArrayList<>();
-        for (Row row : rows) {
-          stored.add(new long[] {row.getLong("seq"), row.getLong("version"),
-              PATCHED.equals(row.getString("type")) ? 1 : 0});
-        }
-        long lacked = missing(w, stored);
-        if (lacked > 0) {
-          lacking.add(w);
-          missing[0] += lacked;
+    for (int from = 0; from < pending.size(); from += WORKFLOWS_PER_QUERY) {
+      List<Integer> chunk = pending.subList(from, Math.min(pending.size(), from + WORKFLOWS_PER_QUERY));
+      looked = looked.compose(v -> look(pool, tenant, ids, chunk).map(stored -> {
+        for (int w : chunk) {
+          long lacked = missing(w, stored.getOrDefault(ids.get(w), List.of()));
+          if (lacked > 0) {
+            lacking.add(w);
+            missing[0] += lacked;
+          }
         }
         return null;
       }));
@@ -154,6 +156,20 @@ final class DurableCheck {
         return Future.succeededFuture(missing[0]);
       }
       return sleep(vertx, RETRY_MS).compose(x -> round(vertx, pool, tenant, ids, lacking, deadline));
+    });
+  }
+
+  /** The stored events (seq, version, whether a PATCH's) of the workflows {@code chunk}, by workflow id. */
+  private static Future<Map<String, List<long[]>>> look(Pool pool, String tenant, List<String> ids,
+      List<Integer> chunk) {
+    String[] wanted = chunk.stream().map(ids::get).toArray(String[]::new);
+    return pool.preparedQuery(EVENTS).execute(Tuple.tuple().addString(tenant).addArrayOfString(wanted)).map(rows -> {
+      Map<String, List<long[]>> stored = new HashMap<>();
+      for (Row row : rows) {
+        stored.computeIfAbsent(row.getString("workflow_id"), id -> new ArrayList<>()).add(new long[] {
+            row.getLong("seq"), row.getLong("version"), PATCHED.equals(row.getString("type")) ? 1 : 0});
+      }
+      return stored;
     });
   }
 

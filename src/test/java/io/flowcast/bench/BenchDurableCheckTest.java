@@ -22,9 +22,11 @@ class BenchDurableCheckTest {
 
   @Test
   void everyAcknowledgedPatchAndEventIsFoundInPostgres() {
+    // more workflows than one query reads: the check must look at every chunk of them
+    String workflows = String.valueOf(DurableCheck.WORKFLOWS_PER_QUERY + 100);
     try (TestServer server = TestServer.start(TestServer.onRedisWithPg(REDIS_DB))) {
       BenchSmokeTest.Run run = bench("write", "--url", "http://127.0.0.1:" + server.port(), "--connections", "8",
-          "--workflows", "4", "--duration", "2", "--warmup", "0", "--mix", "patch=50,event=50",
+          "--workflows", workflows, "--duration", "2", "--warmup", "0", "--mix", "patch=50,event=50",
           "--pg-url", TestServer.pgUrl(), "--drain", "20");
       assertThat(run.status()).as(run.err()).isZero();
       JsonObject check = run.report().getJsonObject("pg_check");

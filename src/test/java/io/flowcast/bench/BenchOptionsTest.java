@@ -46,6 +46,8 @@ class BenchOptionsTest {
         .isEqualTo("postgresql://postgres@127.0.0.1:5432/test");
     assertThat(parse("write").pgUrl()).isNull();
     assertThat(parse("write").drainSeconds()).isEqualTo(10);
+    assertThatThrownBy(() -> parse("write", "--drain", "5")).hasMessageContaining("needs --pg-url");
+    assertThat(parse("fanout", "--drain", "7").drainSeconds()).isEqualTo(7);
     assertThatThrownBy(() -> parse("write", "--pg-url", "postgresql://postgres@192.0.2.10:5432/test"))
         .hasMessageContaining("--allow-remote");
     assertThatThrownBy(() -> parse("write", "--pg-url", "not a url")).hasMessageContaining("--pg-url");
