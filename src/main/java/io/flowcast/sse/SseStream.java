@@ -8,6 +8,7 @@ import io.flowcast.workflow.WorkflowKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -39,7 +40,9 @@ public final class SseStream {
   }
 
   private final Vertx vertx;
-  private final HttpServerRequest request;
+  /** Until the stream is open: afterwards only the response and the connection are kept. */
+  private HttpServerRequest request;
+  private final HttpConnection connection;
   private final HttpServerResponse response;
   private final StreamRegistry registry;
   private final BusClient bus;
@@ -69,6 +72,7 @@ public final class SseStream {
     this.vertx = vertx;
     this.request = request;
     this.response = request.response();
+    this.connection = request.connection();
     this.registry = registry;
     this.bus = bus;
     this.settings = settings;
@@ -123,14 +127,16 @@ public final class SseStream {
   }
 
   /**
-   * An open stream keeps its request for as long as it lives, but nothing reads the headers any more:
-   * the token and Last-Event-ID were read before it opened, and the response's head has been written.
-   * Dropping both maps frees about a kilobyte per stream (a browser's cookies and the like: more), and
-   * the bearer token no longer stays in memory for the stream's life.
+   * Nothing reads the headers of an open stream any more: the token and Last-Event-ID were read before
+   * it opened, and the response's head has been written. The connection keeps its request for as long
+   * as the stream lives, so its header maps are emptied (about a kilobyte per stream; a browser's cookies
+   * and the like: more), and the bearer token no longer stays in memory for the stream's life. The
+   * stream itself lets go of the request (and with it the router's context).
    */
   private void dropHeaders() {
     request.headers().clear();
     response.headers().clear();
+    request = null;
   }
 
   private Future<JsonObject> subscribeAndRead(WorkflowFeed feed) {
@@ -255,7 +261,7 @@ public final class SseStream {
       log.info("closing a stream of {}: the client took nothing for {} ms", describe(), now - fullSince);
       registry.meters().slowConsumerClosed();
       dispose();
-      request.connection().close();
+      connection.close();
     }
   }
 
@@ -301,7 +307,7 @@ public final class SseStream {
       log.info("closing a stream of {}: the client does not keep up", describe());
       registry.meters().slowConsumerClosed();
       dispose();
-      request.connection().close();
+      connection.close();
       return;
     }
     response.write(frame);
