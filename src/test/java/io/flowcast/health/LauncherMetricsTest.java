@@ -4,9 +4,9 @@ import io.flowcast.testsupport.Api;
 import io.flowcast.testsupport.FlowcastProcess;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 import java.util.Map;
@@ -18,21 +18,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * requests and a response-time histogram with fixed buckets, and Vert.x's other timers stay without
  * buckets (one series each, not dozens).
  */
+@ExtendWith(VertxExtension.class)
 class LauncherMetricsTest {
-  private static Vertx vertx;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stop() {
-    vertx.close().await();
-  }
 
   @Test
-  void httpResponseTimeHasAHistogramWithFixedBuckets() throws Exception {
+  void httpResponseTimeHasAHistogramWithFixedBuckets(Vertx vertx) throws Exception {
     try (FlowcastProcess server = FlowcastProcess.start(vertx, Map.of())) {
       WebClient client = WebClient.create(vertx);
       for (int i = 0; i < 3; i++) {
