@@ -179,28 +179,15 @@ public final class FlushVerticle extends VerticleBase {
 
   private Future<Void> setAsideIfBad(OutboxRecord record, Throwable err) {
     if (err instanceof MalformedSnapshot malformed) {
-      // the event itself is sound (clients saw it): store it, and set aside only the snapshot
-      String content = new JsonObject().put("event", record.eventJson()).put("snapshot", record.snapshotText())
-          .encode();
-      return writer.write(List.of(record.withoutSnapshot())).compose(
-          v -> deadLetter(record.entryId(), malformed.getMessage() + "; its event was stored without it", content),
-          refused -> refusedAsBadData(refused)
-              ? deadLetter(record.entryId(), malformed.getMessage() + "; its event was refused too: "
-                  + refused.getMessage(), content)
-              : Future.failedFuture(refused));
+      return deadLetter(record.entryId(), malformed.getMessage(), new JsonObject().put("event", record.eventJson())
+          .put("snapshot", record.snapshotText()).encode());
     }
-    if (!refusedAsBadData(err)) {
+    if (!(err instanceof PgException pg) || pg.getSqlState() == null
+        || !(pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"))) {
       return Future.failedFuture(err);
     }
-    PgException pg = (PgException) err;
     return deadLetter(record.entryId(), record.key().tag() + " seq " + record.seq() + ": " + pg.getMessage(),
         record.eventJson());
-  }
-
-  /** PostgreSQL refused the data itself (a data or constraint error): retrying cannot help. */
-  private static boolean refusedAsBadData(Throwable err) {
-    return err instanceof PgException pg && pg.getSqlState() != null
-        && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"));
   }
 
   private Future<Void> setAsideMalformed(List<OutboxRecord> records) {

@@ -46,11 +46,6 @@ public record OutboxRecord(String entryId, WorkflowKey key, long generation, Jso
     return new OutboxRecord(entryId, null, 0, details, null, null, null);
   }
 
-  /** The same event without the workflow after it: what can still be stored when the snapshot cannot. */
-  OutboxRecord withoutSnapshot() {
-    return new OutboxRecord(entryId, key, generation, event, eventText, requestId, null);
-  }
-
   long seq() {
     return event.getLong("seq");
   }
