@@ -13,7 +13,7 @@ public record Caller(String subject, String tenant, Set<String> scopes, long exp
   public static final String WRITE = "workflows:write";
   public static final String ADMIN = "admin";
 
-  /** The constant for a scope this server knows: a caller an open stream holds keeps no copy of its own. */
+  /** The constant for a scope this server knows: callers the token cache keeps hold no copy of their own. */
   static String known(String scope) {
     return switch (scope) {
       case READ -> READ;

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FlushVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(FlushVerticle.class);
-  /** How often, at most, the backlog figures are read when no cycle reads them. */
+  /** How old the backlog figures may get while no cycle ends (a cycle waiting on PostgreSQL, a long interval). */
   private static final long STATS_MS = 1000;
 
   /** Tuning, from config. */
@@ -46,6 +46,8 @@ public final class FlushVerticle extends VerticleBase {
   private boolean again;
   private long timer = -1;
   private long statsTimer = -1;
+  private boolean refreshing;
+  private long refreshedAt;
   private long lastClaim;
   private String claimCursor = "0-0";
 
@@ -70,9 +72,12 @@ public final class FlushVerticle extends VerticleBase {
           });
     });
     timer = vertx.setPeriodic(settings.intervalMs(), id -> flush());
-    // the backlog and its oldest entry are also read between cycles: a cycle that hangs, or a long
-    // interval, must not freeze the figures operators watch
-    statsTimer = vertx.setPeriodic(Math.min(settings.intervalMs(), STATS_MS), id -> refreshStats());
+    // the figures operators watch must not freeze while no cycle ends: with a long interval a timer of
+    // its own reads them; a cycle that waits on PostgreSQL is covered by the flush ticks (see flush())
+    refreshedAt = System.nanoTime() - STATS_MS * 1_000_000;
+    if (settings.intervalMs() > STATS_MS) {
+      statsTimer = vertx.setPeriodic(STATS_MS, id -> refreshStatsIfStale());
+    }
     readiness.fact("flush", stats.toJson());
     return joinGroup().recover(err -> {
       log.warn("cannot create the flush consumer group yet ({}); retrying on each cycle", err.getMessage());
@@ -112,6 +117,7 @@ public final class FlushVerticle extends VerticleBase {
   private void flush() {
     if (running) {
       again = true;
+      refreshStatsIfStale();
       return;
     }
     running = true;
@@ -247,11 +253,28 @@ public final class FlushVerticle extends VerticleBase {
     return redis.batch(List.of(ack, del)).timeout(settings.redisTimeoutMs(), TimeUnit.MILLISECONDS).mapEmpty();
   }
 
+  private void refreshStatsIfStale() {
+    if (System.nanoTime() - refreshedAt >= STATS_MS * 1_000_000) {
+      refreshStats();
+    }
+  }
+
+  /** Reads the backlog and its oldest entry (one lookup at a time) for /ready and /metrics. */
   private void refreshStats() {
+    if (refreshing) {
+      return;
+    }
+    refreshing = true;
     redis.batch(List.of(Request.cmd(Command.XLEN).arg(RedisKeys.OUTBOX),
             Request.cmd(Command.XRANGE).arg(RedisKeys.OUTBOX).arg("-").arg("+").arg("COUNT").arg(1)))
         .timeout(settings.redisTimeoutMs(), TimeUnit.MILLISECONDS)
-        .onSuccess(r -> {
+        .onComplete(ar -> {
+          refreshing = false;
+          refreshedAt = System.nanoTime();
+          if (ar.failed()) {
+            return;
+          }
+          List<Response> r = ar.result();
           long oldest = r.get(1).size() == 0 ? 0 : Long.parseLong(r.get(1).get(0).get(0).toString().split("-")[0]);
           stats.backlog(r.get(0).toLong(), oldest == 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest));
           meters.flushBacklog(r.get(0).toLong(), oldest);

@@ -11,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,14 +129,17 @@ public final class SseStream {
 
   /**
    * Nothing reads the headers of an open stream any more: the token and Last-Event-ID were read before
-   * it opened, and the response's head has been written. The connection keeps its request for as long
-   * as the stream lives, so its header maps are emptied (about a kilobyte per stream; a browser's cookies
-   * and the like: more), and the bearer token no longer stays in memory for the stream's life. The
-   * stream itself lets go of the request (and with it the router's context).
+   * it opened, and the response's head has been written. An HTTP/1 connection keeps its request for as
+   * long as the stream lives, so its header maps are emptied (about a kilobyte per stream; a browser's
+   * cookies and the like: more), and the bearer token no longer stays in memory for the stream's life.
+   * Only on HTTP/1, whose head the strict-thread-mode server has encoded by now; an HTTP/2 head may
+   * still wait in its stream's queue. The stream itself lets go of the request (and the router's context).
    */
   private void dropHeaders() {
-    request.headers().clear();
-    response.headers().clear();
+    if (request.version() != HttpVersion.HTTP_2) {
+      request.headers().clear();
+      response.headers().clear();
+    }
     request = null;
   }
 

@@ -41,6 +41,7 @@ class LauncherMetricsTest {
           .filter(l -> !l.startsWith("vertx_http_server_response_time_seconds_bucket")).toList())
           .as("buckets only for the HTTP response time").isEmpty();
       assertThat(Api.meter(scrape, "flowcast_sse_streams_open")).isZero();
+      assertThat(Api.meter(scrape, "jvm_memory_used_bytes")).as("JVM meters on the same registry").isPositive();
     }
   }
 }
