@@ -100,6 +100,10 @@ public final class HttpVerticle extends VerticleBase {
         // every response is written on its connection's event loop: Vert.x then writes straight to the
         // channel, without a per-connection outbound queue (4.7 KB each, most of an idle stream's memory)
         .setStrictThreadMode(true)
+        // HTTP/1.1 only: browsers never speak cleartext HTTP/2 (TLS ends at the load balancer), an h2c
+        // upgrade through a proxy is a known way to smuggle requests past it, and strict thread mode
+        // covers HTTP/1 connections only
+        .setHttp2ClearTextEnabled(false)
         // room for a multi-workflow stream's URL (up to sse.max_workflows_per_stream ids of 128 characters)
         .setMaxInitialLineLength(16 * 1024));
     return registry.start(config.heartbeatMs())

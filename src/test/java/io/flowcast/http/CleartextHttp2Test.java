@@ -1,0 +1,28 @@
+package io.flowcast.http;
+
+import io.flowcast.testsupport.TestServer;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The server speaks HTTP/1.1 only: a request asking to upgrade to cleartext HTTP/2 (h2c) is answered as HTTP/1.1. */
+class CleartextHttp2Test {
+
+  @Test
+  void anH2cUpgradeIsNotTaken() throws Exception {
+    try (TestServer server = TestServer.start(); Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
+      assertThat(status).isEqualTo("HTTP/1.1 200 OK");
+    }
+  }
+}
