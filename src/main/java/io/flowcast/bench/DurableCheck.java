@@ -45,21 +45,21 @@ final class DurableCheck {
 
   /** A PATCH of workflow {@code w} was acknowledged with {@code answer}, the workflow after it. */
   synchronized void patched(int w, String answer) {
-    Integer version = number(answer, "version");
-    if (version == null) {
-      unidentified++;
-    } else {
-      versions[w].set(version);
-    }
+    remember(versions[w], answer, "version");
   }
 
   /** An event published on workflow {@code w} was acknowledged with {@code answer}, the event. */
   synchronized void published(int w, String answer) {
-    Integer seq = number(answer, "seq");
-    if (seq == null) {
+    remember(seqs[w], answer, "seq");
+  }
+
+  /** Sets the answer's {@code field} in {@code acknowledged}; an answer without it is unidentified. */
+  private void remember(BitSet acknowledged, String answer, String field) {
+    Integer number = number(answer, field);
+    if (number == null) {
       unidentified++;
     } else {
-      seqs[w].set(seq);
+      acknowledged.set(number);
     }
   }
 

@@ -51,8 +51,7 @@ class DurableEventTextTest {
     String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
     try (TestServer server = TestServer.start(TestServer.onRedisWithPg(REDIS_DB))) {
       String token = server.token("writer", tenant, TestServer.RW);
-      assertThat(server.api().post("/api/v1/workflows", token, new JsonObject().put("id", "texts")).statusCode())
-          .isEqualTo(201);
+      server.api().create(token, new JsonObject().put("id", "texts"));
       List<SseEvent> streamed = new ArrayList<>();
       try (SseClient sse = server.stream("/api/v1/workflows/texts/stream", token, null)) {
         sse.next("snapshot", 10);

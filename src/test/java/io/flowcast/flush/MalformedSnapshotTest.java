@@ -31,8 +31,7 @@ class MalformedSnapshotTest {
     String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
     try (TestServer server = TestServer.start(TestServer.onRedisWithPg(REDIS_DB))) {
       String token = server.token("writer", tenant, TestServer.RW);
-      assertThat(server.api().post("/api/v1/workflows", token, new JsonObject().put("id", "after")).statusCode())
-          .isEqualTo(201);
+      server.api().create(token, new JsonObject().put("id", "after"));
       db.awaitFlushed(tenant, "after", 1);
 
       String event = new JsonObject().put("id", "1-1").put("seq", 7).put("version", 7).put("workflow_id", "broken")
