@@ -12,6 +12,7 @@ import io.flowcast.flush.PgSupport;
 import io.flowcast.health.FlowcastMeters;
 import io.flowcast.health.Readiness;
 import io.flowcast.redis.RedisClients;
+import io.flowcast.redis.RedisKeys;
 import io.flowcast.workflow.InMemoryWorkflowStore;
 import io.flowcast.workflow.RedisWorkflowStore;
 import io.flowcast.workflow.WorkflowStore;
@@ -112,7 +113,8 @@ final class Backends {
       archive = new PgArchive(pg, config.pgTimeoutMs());
       readiness.fact("persistence", config.persistenceMode()).fact("postgresql", redacted(config.pgUrl()));
     }
-    RedisWorkflowStore store = new RedisWorkflowStore(vertx, redis, new RedisWorkflowStore.Settings(
+    RedisKeys keys = new RedisKeys(config.redisKeyPrefix());
+    RedisWorkflowStore store = new RedisWorkflowStore(vertx, redis, new RedisWorkflowStore.Settings(keys,
         config.eventsRetentionMax(), config.redisStreamGraceSeconds(), config.redisTimeoutMs(),
         config.redisIndexTtlSeconds(), persistence ? config.flushBacklogMax() : 0), archive, meters);
     readiness.down("redis", "not checked yet");
@@ -120,9 +122,9 @@ final class Backends {
     healthTimer = vertx.setPeriodic(HEALTH_PROBE_MS, id -> probeRedis(store));
     RedisEventTransport transport = new RedisEventTransport(vertx,
         RedisClients.subscriber(vertx, config.redisUrl(), (int) config.redisTimeoutMs()),
-        RedisClients.database(config.redisUrl()), config.redisTimeoutMs(), readiness);
+        keys, RedisClients.database(config.redisUrl()), config.redisTimeoutMs(), readiness);
     Backend backend = new Backend(store, transport, persistence,
-        new RedisRefreshTokens(redis, config.redisTimeoutMs()));
+        new RedisRefreshTokens(redis, keys, config.redisTimeoutMs()));
     return persistence ? migrate().map(backend) : Future.succeededFuture(backend);
   }
 

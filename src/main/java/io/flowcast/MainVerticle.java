@@ -14,6 +14,7 @@ import io.flowcast.health.Metrics;
 import io.flowcast.health.Readiness;
 import io.flowcast.http.HttpVerticle;
 import io.flowcast.ratelimit.RateLimits;
+import io.flowcast.redis.RedisKeys;
 import io.flowcast.workflow.WorkflowVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -62,7 +63,8 @@ public final class MainVerticle extends VerticleBase {
             .compose(id -> vertx.deployVerticle(new AuthVerticle(config, backend.refreshTokens(), backends.pg())))
             .compose(id -> backend.persistence() ? vertx.deployVerticle(new FlushVerticle(
                 new FlushVerticle.Settings(config.instanceId(), config.flushIntervalMs(), config.flushBatchSize(),
-                    config.flushClaimIdleMs(), config.flushDrainTimeoutMs(), config.redisTimeoutMs()),
+                    config.flushClaimIdleMs(), config.flushDrainTimeoutMs(), config.redisTimeoutMs(),
+                    new RedisKeys(config.redisKeyPrefix())),
                 backends.redis(), new PgWriter(backends.pg(), config.pgTimeoutMs()), readiness, meters))
                 : Future.succeededFuture(id))
             .compose(id -> {

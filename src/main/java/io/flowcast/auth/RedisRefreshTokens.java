@@ -1,6 +1,7 @@
 package io.flowcast.auth;
 
 import io.flowcast.bus.ApiException;
+import io.flowcast.redis.RedisKeys;
 import io.flowcast.redis.RedisScripts;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -18,23 +19,22 @@ import java.util.concurrent.TimeUnit;
  * Refresh tokens in Redis, shared by every instance. A family is one hash
  * {@code auth:refresh:{<family>}} (token hash → record) rotated by {@code lua/refresh.lua}; a revoked
  * session is a key {@code auth:revoked:{<sid>}} that expires with its last access token, announced on
- * the channel {@link #REVOCATIONS}.
+ * the channel {@link RedisKeys#revocations()} (all under the key prefix).
  */
 public final class RedisRefreshTokens implements RefreshTokens {
-  public static final String REVOCATIONS = "flowcast:revocations";
-  private static final String REVOKED_PREFIX = "auth:revoked:";
-
   private final Redis redis;
+  private final RedisKeys keys;
   private final long timeoutMs;
   private final RedisScripts scripts = RedisScripts.standalone(List.of("refresh"));
 
-  public RedisRefreshTokens(Redis redis, long timeoutMs) {
+  public RedisRefreshTokens(Redis redis, RedisKeys keys, long timeoutMs) {
     this.redis = redis;
+    this.keys = keys;
     this.timeoutMs = timeoutMs;
   }
 
-  private static String family(String id) {
-    return "auth:refresh:{" + id + "}";
+  private String family(String id) {
+    return keys.refreshFamily(id);
   }
 
   @Override
@@ -88,8 +88,8 @@ public final class RedisRefreshTokens implements RefreshTokens {
   public Future<Void> revokeSession(String sid, long untilEpochSecond) {
     long ttl = Math.max(1, untilEpochSecond - now());
     return guard(redis.batch(List.of(
-        Request.cmd(Command.SET).arg(REVOKED_PREFIX + "{" + sid + "}").arg(untilEpochSecond).arg("EX").arg(ttl),
-        Request.cmd(Command.PUBLISH).arg(REVOCATIONS).arg(sid + " " + untilEpochSecond)))).mapEmpty();
+        Request.cmd(Command.SET).arg(keys.revokedSession(sid)).arg(untilEpochSecond).arg("EX").arg(ttl),
+        Request.cmd(Command.PUBLISH).arg(keys.revocations()).arg(sid + " " + untilEpochSecond)))).mapEmpty();
   }
 
   @Override
@@ -98,14 +98,14 @@ public final class RedisRefreshTokens implements RefreshTokens {
   }
 
   private Future<Map<String, Long>> scan(String cursor, Map<String, Long> found) {
-    return guard(redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(REVOKED_PREFIX + "*")
+    return guard(redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(keys.revokedSessionPattern())
         .arg("COUNT").arg(1000))).compose(page -> {
-          List<String> keys = page.get(1).stream().map(Response::toString).toList();
-          Future<Void> values = keys.isEmpty() ? Future.succeededFuture() : guard(redis.send(mget(keys))).map(v -> {
-            for (int i = 0; i < keys.size(); i++) {
+          List<String> revoked = page.get(1).stream().map(Response::toString).toList();
+          Future<Void> values = revoked.isEmpty() ? Future.succeededFuture() : guard(redis.send(mget(revoked))).map(v -> {
+            for (int i = 0; i < revoked.size(); i++) {
               if (v.get(i) != null) {
-                String key = keys.get(i);
-                found.put(key.substring(key.indexOf('{') + 1, key.lastIndexOf('}')), v.get(i).toLong());
+                String key = revoked.get(i);
+                found.put(keys.sidOfRevoked(key), v.get(i).toLong());
               }
             }
             return null;

@@ -22,6 +22,7 @@ public record FlowcastConfig(
     long redisTimeoutMs,
     int redisStreamGraceSeconds,
     int redisIndexTtlSeconds,
+    String redisKeyPrefix,
     String pgUrl,
     int pgPoolSize,
     long pgTimeoutMs,
@@ -91,6 +92,7 @@ public record FlowcastConfig(
         range(c, "redis.timeout_ms", 50, 600_000),
         (int) range(c, "redis.stream_grace_seconds", 1, 86_400),
         (int) range(c, "redis.index_ttl_seconds", 60, Integer.MAX_VALUE),
+        keyPrefix(c),
         pgUrl(c),
         (int) range(c, "pg.pool_size", 1, 256),
         range(c, "pg.timeout_ms", 100, 600_000),
@@ -217,6 +219,16 @@ public record FlowcastConfig(
       throw new ConfigException("redis.url", "expected redis://host:port[/db], got '" + url + "'");
     }
     return url;
+  }
+
+  /** Printable, no spaces, no braces (they would break the hash tags); a separator such as ':' is the user's. */
+  private static String keyPrefix(JsonObject c) {
+    String prefix = string(c, "redis.key_prefix", true);
+    if (prefix.length() > 64 || !prefix.matches("[\\x21-\\x7a|~]*")) {
+      throw new ConfigException("redis.key_prefix", "expected at most 64 printable characters without spaces or "
+          + "braces, e.g. 'flowcast:'");
+    }
+    return prefix;
   }
 
   private static String pgUrl(JsonObject c) {

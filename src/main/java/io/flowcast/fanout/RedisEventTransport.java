@@ -1,6 +1,5 @@
 package io.flowcast.fanout;
 
-import io.flowcast.auth.RedisRefreshTokens;
 import io.flowcast.bus.ApiException;
 import io.flowcast.bus.EventDelivery;
 import io.flowcast.health.Readiness;
@@ -43,6 +42,7 @@ public final class RedisEventTransport implements EventTransport {
 
   private final Vertx vertx;
   private final Redis client;
+  private final RedisKeys keys;
   private final String expiredChannel;
   private final long timeoutMs;
   private final Readiness readiness;
@@ -54,13 +54,16 @@ public final class RedisEventTransport implements EventTransport {
   private boolean closed;
   private boolean everConnected;
   private boolean connecting;
-  private final String probeChannel = "flowcast:probe:" + java.util.UUID.randomUUID();
+  private final String probeChannel;
   private Promise<Void> probePending;
   private final Map<String, Promise<Void>> pendingConfirmations = new HashMap<>();
 
-  public RedisEventTransport(Vertx vertx, Redis client, int database, long timeoutMs, Readiness readiness) {
+  public RedisEventTransport(Vertx vertx, Redis client, RedisKeys keys, int database, long timeoutMs,
+      Readiness readiness) {
     this.vertx = vertx;
     this.client = client;
+    this.keys = keys;
+    this.probeChannel = keys.probeChannel(java.util.UUID.randomUUID().toString());
     this.expiredChannel = "__keyevent@" + database + "__:expired";
     this.timeoutMs = timeoutMs;
     this.readiness = readiness;
@@ -96,7 +99,7 @@ public final class RedisEventTransport implements EventTransport {
       subscribed.remove(workflow);
       return Future.failedFuture(ApiException.unavailable("Redis pub/sub is reconnecting"));
     }
-    return subscribeConfirmed(connection, List.of(RedisKeys.channel(workflow)))
+    return subscribeConfirmed(connection, List.of(keys.channel(workflow)))
         .onFailure(err -> subscribed.remove(workflow));
   }
 
@@ -105,7 +108,7 @@ public final class RedisEventTransport implements EventTransport {
     if (!subscribed.remove(workflow) || connection == null) {
       return Future.succeededFuture();
     }
-    return command(Request.cmd(Command.UNSUBSCRIBE).arg(RedisKeys.channel(workflow))).mapEmpty();
+    return command(Request.cmd(Command.UNSUBSCRIBE).arg(keys.channel(workflow))).mapEmpty();
   }
 
   @Override
@@ -146,8 +149,8 @@ public final class RedisEventTransport implements EventTransport {
       conn.handler(this::onMessage);
       conn.exceptionHandler(err -> lost(conn, err.toString()));
       conn.endHandler(v -> lost(conn, "connection closed"));
-      List<String> channels = new ArrayList<>(List.of(expiredChannel, RedisRefreshTokens.REVOCATIONS, probeChannel));
-      subscribed.forEach(w -> channels.add(RedisKeys.channel(w)));
+      List<String> channels = new ArrayList<>(List.of(expiredChannel, keys.revocations(), probeChannel));
+      subscribed.forEach(w -> channels.add(keys.channel(w)));
       return enableExpiryNotifications(conn)
           .compose(v -> subscribeConfirmed(conn, channels))
           .onFailure(err -> conn.close())
@@ -270,13 +273,13 @@ public final class RedisEventTransport implements EventTransport {
       return;
     }
     if (channel.equals(expiredChannel)) {
-      String tag = payload.startsWith(RedisKeys.STATE_PREFIX) ? RedisKeys.tagOf(payload) : null;
-      if (tag != null && tag.indexOf(':') > 0) {
+      String tag = keys.tagOfState(payload);
+      if (tag != null) {
         listener.expired(tag);
       }
       return;
     }
-    if (channel.equals(RedisRefreshTokens.REVOCATIONS)) {
+    if (channel.equals(keys.revocations())) {
       String[] parts = payload.split(" ");
       if (parts.length == 2 && parts[1].matches("[0-9]{1,19}")) {
         listener.revoked(parts[0], Long.parseLong(parts[1]));
@@ -285,7 +288,7 @@ public final class RedisEventTransport implements EventTransport {
       }
       return;
     }
-    String workflow = RedisKeys.tagOf(channel);
+    String workflow = keys.tagOfChannel(channel);
     int a = payload.indexOf('\n');
     int b = payload.indexOf('\n', a + 1);
     int c = payload.indexOf('\n', b + 1);

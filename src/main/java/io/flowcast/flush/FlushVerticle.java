@@ -33,7 +33,7 @@ public final class FlushVerticle extends VerticleBase {
 
   /** Tuning, from config. */
   public record Settings(String consumer, long intervalMs, int batchSize, long claimIdleMs, long drainTimeoutMs,
-      long redisTimeoutMs) {
+      long redisTimeoutMs, RedisKeys keys) {
   }
 
   private final Settings settings;
@@ -87,13 +87,13 @@ public final class FlushVerticle extends VerticleBase {
 
   /** Creates the consumer group (and the stream) unless it exists; also after Redis lost it. */
   private Future<Void> joinGroup() {
-    return call(Request.cmd(Command.XGROUP).arg("CREATE").arg(RedisKeys.OUTBOX).arg(RedisKeys.OUTBOX_GROUP)
+    return call(Request.cmd(Command.XGROUP).arg("CREATE").arg(settings.keys().outbox()).arg(RedisKeys.OUTBOX_GROUP)
         .arg("0").arg("MKSTREAM"))
         .<Void>mapEmpty()
         .recover(err -> err.getMessage() != null && err.getMessage().startsWith("BUSYGROUP")
             ? Future.succeededFuture() : Future.failedFuture(err))
         .onSuccess(v -> log.info("flusher {} joined consumer group {} on {}", settings.consumer(),
-            RedisKeys.OUTBOX_GROUP, RedisKeys.OUTBOX));
+            RedisKeys.OUTBOX_GROUP, settings.keys().outbox()));
   }
 
   /** Drains what is buffered before the instance stops, within the configured time. */
@@ -209,15 +209,15 @@ public final class FlushVerticle extends VerticleBase {
   /** Keeps a record that cannot be flushed in {@code flowcast:outbox:dead} for an operator, and says so. */
   private Future<Void> deadLetter(String entryId, String reason, String content) {
     log.error("setting aside buffered entry {} that cannot be flushed: {}", entryId, reason);
-    readiness.degraded("flush-dead", "entries PostgreSQL refused are kept in " + RedisKeys.OUTBOX_DEAD);
+    readiness.degraded("flush-dead", "entries PostgreSQL refused are kept in " + settings.keys().outboxDead());
     meters.flushFailed();
-    return call(Request.cmd(Command.XADD).arg(RedisKeys.OUTBOX_DEAD).arg("*").arg("entry").arg(entryId)
+    return call(Request.cmd(Command.XADD).arg(settings.keys().outboxDead()).arg("*").arg("entry").arg(entryId)
         .arg("reason").arg(reason).arg("content").arg(content)).mapEmpty();
   }
 
   private Future<List<OutboxRecord>> read(String from) {
     return call(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(RedisKeys.OUTBOX_GROUP).arg(settings.consumer())
-        .arg("COUNT").arg(settings.batchSize()).arg("STREAMS").arg(RedisKeys.OUTBOX).arg(from))
+        .arg("COUNT").arg(settings.batchSize()).arg("STREAMS").arg(settings.keys().outbox()).arg(from))
         .map(r -> r == null || r.size() == 0 ? List.<OutboxRecord>of() : records(r.get(0).get(1)))
         .recover(err -> err.getMessage() != null && err.getMessage().startsWith("NOGROUP")
             ? joinGroup().map(List.of()) : Future.failedFuture(err));
@@ -230,7 +230,7 @@ public final class FlushVerticle extends VerticleBase {
       return Future.succeededFuture(List.of());
     }
     lastClaim = now;
-    return call(Request.cmd(Command.XAUTOCLAIM).arg(RedisKeys.OUTBOX).arg(RedisKeys.OUTBOX_GROUP)
+    return call(Request.cmd(Command.XAUTOCLAIM).arg(settings.keys().outbox()).arg(RedisKeys.OUTBOX_GROUP)
         .arg(settings.consumer()).arg(settings.claimIdleMs()).arg(claimCursor).arg("COUNT").arg(settings.batchSize()))
         .map(r -> {
           claimCursor = r.get(0).toString(); // where the next scan of idle entries goes on ("0-0": from the start)
@@ -244,8 +244,8 @@ public final class FlushVerticle extends VerticleBase {
   }
 
   private Future<Void> acknowledge(List<OutboxRecord> records) {
-    Request ack = Request.cmd(Command.XACK).arg(RedisKeys.OUTBOX).arg(RedisKeys.OUTBOX_GROUP);
-    Request del = Request.cmd(Command.XDEL).arg(RedisKeys.OUTBOX);
+    Request ack = Request.cmd(Command.XACK).arg(settings.keys().outbox()).arg(RedisKeys.OUTBOX_GROUP);
+    Request del = Request.cmd(Command.XDEL).arg(settings.keys().outbox());
     records.forEach(r -> {
       ack.arg(r.entryId());
       del.arg(r.entryId());
@@ -265,8 +265,8 @@ public final class FlushVerticle extends VerticleBase {
       return;
     }
     refreshing = true;
-    redis.batch(List.of(Request.cmd(Command.XLEN).arg(RedisKeys.OUTBOX),
-            Request.cmd(Command.XRANGE).arg(RedisKeys.OUTBOX).arg("-").arg("+").arg("COUNT").arg(1)))
+    redis.batch(List.of(Request.cmd(Command.XLEN).arg(settings.keys().outbox()),
+            Request.cmd(Command.XRANGE).arg(settings.keys().outbox()).arg("-").arg("+").arg("COUNT").arg(1)))
         .timeout(settings.redisTimeoutMs(), TimeUnit.MILLISECONDS)
         .onComplete(ar -> {
           refreshing = false;

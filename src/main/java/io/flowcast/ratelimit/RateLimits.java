@@ -1,5 +1,6 @@
 package io.flowcast.ratelimit;
 
+import io.flowcast.redis.RedisKeys;
 import io.flowcast.auth.AuthHandler;
 import io.flowcast.auth.Caller;
 import io.flowcast.bus.ApiException;
@@ -66,8 +67,8 @@ public final class RateLimits {
     }
     readiness.fact("ratelimit", "redis (fail_mode=" + c.failMode() + ")");
     RedisGuard guard = new RedisGuard(redis, config.redisTimeoutMs(), c.failMode().equals("open"), readiness);
-    RedisRateLimiter shared = new RedisRateLimiter(redis);
-    RedisStreamSlots sharedSlots = new RedisStreamSlots(redis, config.instanceId(), STREAM_LEASE_MS);
+    RedisRateLimiter shared = new RedisRateLimiter(redis, new RedisKeys(config.redisKeyPrefix()));
+    RedisStreamSlots sharedSlots = new RedisStreamSlots(redis, new RedisKeys(config.redisKeyPrefix()), config.instanceId(), STREAM_LEASE_MS);
     RateLimiter limiter = (quota, partition) ->
         guard.call(() -> shared.take(quota, partition), () -> local.take(quota, partition));
     StreamSlots slots = (partition, max) ->

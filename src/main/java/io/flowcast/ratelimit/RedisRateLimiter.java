@@ -1,5 +1,6 @@
 package io.flowcast.ratelimit;
 
+import io.flowcast.redis.RedisKeys;
 import io.flowcast.redis.RedisScripts;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Redis;
@@ -17,18 +18,16 @@ public final class RedisRateLimiter implements RateLimiter {
   private static final RedisScripts SCRIPTS = RedisScripts.standalone(List.of(SCRIPT));
 
   private final Redis redis;
+  private final RedisKeys keys;
 
-  public RedisRateLimiter(Redis redis) {
+  public RedisRateLimiter(Redis redis, RedisKeys keys) {
     this.redis = redis;
-  }
-
-  static String key(String policy, String partition) {
-    return "ratelimit:" + policy + ":{" + partition + "}";
+    this.keys = keys;
   }
 
   @Override
   public Future<Decision> take(Quota quota, String partition) {
-    return SCRIPTS.run(redis, SCRIPT, List.of(key(quota.name(), partition)),
+    return SCRIPTS.run(redis, SCRIPT, List.of(keys.rateLimit(quota.name(), partition)),
             List.of(Long.toString(quota.intervalMicros()), Integer.toString(quota.burst())))
         .map(reply -> decision(quota, reply));
   }

@@ -1,5 +1,6 @@
 package io.flowcast.ratelimit;
 
+import io.flowcast.redis.RedisKeys;
 import io.flowcast.redis.RedisScripts;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -27,13 +28,15 @@ public final class RedisStreamSlots implements StreamSlots {
   private static final RedisScripts SCRIPTS = RedisScripts.standalone(List.of(SCRIPT));
 
   private final Redis redis;
+  private final RedisKeys keys;
   private final String instanceId;
   private final long leaseMs;
   /** This instance's open streams: stream id to its set's key. */
   private final Map<String, String> held = new ConcurrentHashMap<>();
 
-  public RedisStreamSlots(Redis redis, String instanceId, long leaseMs) {
+  public RedisStreamSlots(Redis redis, RedisKeys keys, String instanceId, long leaseMs) {
     this.redis = redis;
+    this.keys = keys;
     this.instanceId = instanceId;
     this.leaseMs = leaseMs;
   }
@@ -44,7 +47,7 @@ public final class RedisStreamSlots implements StreamSlots {
 
   @Override
   public Future<Slot> acquire(String partition, int max) {
-    String key = RedisRateLimiter.key("streams", partition);
+    String key = keys.rateLimit("streams", partition);
     String stream = instanceId + ":" + UUID.randomUUID();
     return SCRIPTS.run(redis, SCRIPT, List.of(key),
             List.of("acquire", stream, Integer.toString(max), Long.toString(leaseMs)))

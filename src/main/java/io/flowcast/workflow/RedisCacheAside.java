@@ -67,7 +67,7 @@ final class RedisCacheAside {
 
   /** Not in PostgreSQL: 404, unless the write buffer still holds its life (then PostgreSQL is just behind). */
   private Future<Boolean> unflushed(WorkflowKey key) {
-    return calls.send(Request.cmd(Command.HGET).arg(RedisKeys.mark(key)).arg("deleted")).compose(deleted -> {
+    return calls.send(Request.cmd(Command.HGET).arg(calls.keys().mark(key)).arg("deleted")).compose(deleted -> {
       if (deleted != null && deleted.toString().equals("0")) {
         vertx.eventBus().send(Addresses.FLUSH_NOW, null);
         return Future.failedFuture(ApiException.unavailable("recent changes to this workflow are still being "
@@ -91,9 +91,9 @@ final class RedisCacheAside {
             return Future.succeededFuture(outcome);
           }
           return calls.send(List.of(
-              Request.cmd(Command.ZADD).arg(RedisKeys.tenantIndex(key.tenant())).arg(w.createdAt().toEpochMilli())
+              Request.cmd(Command.ZADD).arg(calls.keys().tenantIndex(key.tenant())).arg(w.createdAt().toEpochMilli())
                   .arg(key.id()),
-              Request.cmd(Command.EXPIRE).arg(RedisKeys.tenantIndex(key.tenant())).arg(indexTtlSeconds)))
+              Request.cmd(Command.EXPIRE).arg(calls.keys().tenantIndex(key.tenant())).arg(indexTtlSeconds)))
               .map(outcome);
         });
   }

@@ -25,31 +25,38 @@ public final class RedisCalls {
   private final Redis redis;
   private final RedisScripts scripts = new RedisScripts();
   private final RedisWorkflowStore.Settings settings;
+  private final RedisKeys keys;
   private final FlowcastMeters meters;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
   RedisCalls(Redis redis, RedisWorkflowStore.Settings settings, FlowcastMeters meters) {
     this.redis = redis;
     this.settings = settings;
+    this.keys = settings.keys();
     this.meters = meters;
   }
 
   /** Runs a workflow script ({@code lua/<name>.lua} after {@code _lib.lua}) with the workflow's keys. */
   public Future<Response> script(String name, WorkflowKey key, Actor actor, String... args) {
-    List<String> keys = new ArrayList<>(List.of(RedisKeys.state(key), RedisKeys.events(key), RedisKeys.mark(key)));
-    keys.addAll(RedisKeys.sideKeys(key));
+    List<String> names = new ArrayList<>(List.of(keys.state(key), keys.events(key), keys.mark(key)));
+    names.addAll(keys.sideKeys(key));
     if (settings.outboxCapacity() > 0) {
-      keys.add(RedisKeys.OUTBOX);
+      names.add(keys.outbox());
     }
     List<String> argv = new ArrayList<>(5 + args.length);
     argv.add(String.valueOf(settings.retentionMax()));
-    argv.add(RedisKeys.channel(key.tag()));
+    argv.add(keys.channel(key.tag()));
     argv.add(String.valueOf(settings.streamGraceSeconds()));
     argv.add(actor == null || actor.requestId() == null ? "" : actor.requestId());
     argv.add(String.valueOf(settings.outboxCapacity()));
     argv.add(String.valueOf(settings.indexTtlSeconds()));
     argv.addAll(List.of(args));
-    return guard(name, scripts.run(redis, name, keys, argv));
+    return guard(name, scripts.run(redis, name, names, argv));
+  }
+
+  /** The names of this deployment's keys. */
+  public RedisKeys keys() {
+    return keys;
   }
 
   public Future<Response> send(Request request) {

@@ -27,7 +27,8 @@ final class RedisListing {
   private Future<WorkflowPage> collect(String tenant, String status, int limit, ListCursor after, int offset,
       List<Workflow> items) {
     int batch = Math.max(limit * 2, 16);
-    String index = RedisKeys.tenantIndex(tenant);
+    RedisKeys keys = calls.keys();
+    String index = keys.tenantIndex(tenant);
     Request range = Request.cmd(Command.ZRANGE).arg(index)
         .arg(after == null ? "+inf" : String.valueOf(after.createdMillis())).arg("-inf")
         .arg("BYSCORE").arg("REV").arg("LIMIT").arg(offset).arg(batch).arg("WITHSCORES");
@@ -47,7 +48,7 @@ final class RedisListing {
       }
       List<Request> reads = new ArrayList<>();
       ids.forEach(id -> {
-        String key = RedisKeys.state(new WorkflowKey(tenant, id));
+        String key = keys.state(new WorkflowKey(tenant, id));
         reads.add(Request.cmd(Command.HGETALL).arg(key));
         reads.add(Request.cmd(Command.PTTL).arg(key));
       });

@@ -22,7 +22,7 @@ public final class RedisSideData implements SideData {
 
   @Override
   public Future<Read> read(WorkflowKey key, int side) {
-    String hash = RedisKeys.sideKeys(key).get(side - DRAFTS);
+    String hash = store.calls().keys().sideKeys(key).get(side - DRAFTS);
     return store.get(key).compose(workflow -> store.calls().send(Request.cmd(Command.HGETALL).arg(hash))
         .map(fields -> new Read(workflow, RedisWorkflowStore.fieldsOf(fields))));
   }

@@ -31,7 +31,7 @@ public final class RedisWorkflowStore implements WorkflowStore {
   private static final int MAX_ATTEMPTS = 16;
 
   /** Tuning of the store, from config; {@code outboxCapacity} 0 means persistence is off. */
-  public record Settings(int retentionMax, int streamGraceSeconds, long timeoutMs, int indexTtlSeconds,
+  public record Settings(RedisKeys keys, int retentionMax, int streamGraceSeconds, long timeoutMs, int indexTtlSeconds,
       int outboxCapacity) {
   }
 
@@ -42,6 +42,7 @@ public final class RedisWorkflowStore implements WorkflowStore {
   private final WorkflowArchive archive;
   private final RedisCacheAside cache;
   private final RecentWorkflows recent = new RecentWorkflows(4096);
+  private final RedisKeys keys;
 
   /** @param archive the durable record, or null without persistence */
   public RedisWorkflowStore(Vertx vertx, Redis redis, Settings settings, WorkflowArchive archive,
@@ -52,6 +53,7 @@ public final class RedisWorkflowStore implements WorkflowStore {
     this.cache = new RedisCacheAside(vertx, calls, archive, settings.indexTtlSeconds());
     this.settings = settings;
     this.archive = archive;
+    this.keys = settings.keys();
   }
 
   @Override
@@ -88,7 +90,7 @@ public final class RedisWorkflowStore implements WorkflowStore {
       }
       Workflow workflow = new Workflow(key, spec.status(), spec.state(), spec.metadata(), 1, now, now,
           now.plusSeconds(spec.ttlSeconds()), spec.ttlSeconds(), r.get(1).toString(), r.get(3).toLong());
-      String index = RedisKeys.tenantIndex(key.tenant());
+      String index = keys.tenantIndex(key.tenant());
       recent.remember(workflow, state.length() + metadata.length());
       return calls.send(List.of(
               Request.cmd(Command.ZADD).arg(index).arg(now.toEpochMilli()).arg(key.id()),
@@ -194,7 +196,7 @@ public final class RedisWorkflowStore implements WorkflowStore {
     String rest = rest(WorkflowEvents.rest(key, EventTypes.DELETED, null, null, null, actor.subject(), Times.now()));
     recent.forget(key);
     return get(key).compose(current -> calls.script("delete", key, actor, rest).compose(r -> switch (outcome(r)) {
-      case "ok" -> calls.send(Request.cmd(Command.ZREM).arg(RedisKeys.tenantIndex(key.tenant())).arg(key.id()))
+      case "ok" -> calls.send(Request.cmd(Command.ZREM).arg(keys.tenantIndex(key.tenant())).arg(key.id()))
           .map(v -> new Mutation(current, new JsonObject(r.get(2).toString())));
       case "backlog" -> Future.failedFuture(backlogFull());
       default -> Future.failedFuture(notFound(key));

@@ -32,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Workers on two instances sharing one Redis: every action is completed exactly once, leases hand work on. */
 class ActionsAcrossInstancesTest {
+  private static final RedisKeys KEYS = new RedisKeys(TestServer.RUN_PREFIX);
   private static final String WF = "/api/v1/workflows/jobs";
   private static TestServer a;
   private static TestServer b;
@@ -143,7 +144,7 @@ class ActionsAcrossInstancesTest {
     claim(b, "w1", 30, token);
 
     WorkflowKey key = new WorkflowKey(tenant, "jobs");
-    for (String name : List.of(RedisKeys.actions(key), RedisKeys.queue(key), RedisKeys.leases(key))) {
+    for (String name : List.of(KEYS.actions(key), KEYS.queue(key), KEYS.leases(key))) {
       assertThat(name).endsWith("{" + tenant + ":jobs}");
       assertThat(redis.send(Request.cmd(Command.TTL).arg(name)).await().toLong()).as(name).isBetween(50L, 60L);
     }
@@ -192,12 +193,12 @@ class ActionsAcrossInstancesTest {
 
   /** Nothing is left in the stream, nothing pending in the group, and no worker lingers in it. */
   private static void assertQueueDrained(String tenant) {
-    String queue = RedisKeys.queue(new WorkflowKey(tenant, "jobs"));
+    String queue = KEYS.queue(new WorkflowKey(tenant, "jobs"));
     assertThat(redis.send(Request.cmd(Command.XLEN).arg(queue)).await().toLong()).isZero();
     assertThat(redis.send(Request.cmd(Command.XPENDING).arg(queue).arg("workers")).await().get(0).toLong()).isZero();
     assertThat(redis.send(Request.cmd(Command.XINFO).arg("CONSUMERS").arg(queue).arg("workers")).await().size())
         .isZero();
-    assertThat(redis.send(Request.cmd(Command.ZCARD).arg(RedisKeys.leases(new WorkflowKey(tenant, "jobs"))))
+    assertThat(redis.send(Request.cmd(Command.ZCARD).arg(KEYS.leases(new WorkflowKey(tenant, "jobs"))))
         .await().toLong()).isZero();
   }
 }

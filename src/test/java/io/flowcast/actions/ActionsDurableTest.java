@@ -18,14 +18,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Action events reach PostgreSQL through the write buffer like every other event, exactly as clients saw them. */
 class ActionsDurableTest {
   /** A database of its own: the write buffer is one stream per database (see TestServer.onRedisWithPg). */
-  private static final int REDIS_DB = 4;
+  private static final String KEY_PREFIX = TestServer.keyPrefix(ActionsDurableTest.class);
   @RegisterExtension
-  static final Databases db = new Databases(REDIS_DB);
+  static final Databases db = new Databases(KEY_PREFIX);
   private static TestServer server;
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(TestServer.onRedisWithPg(REDIS_DB));
+    server = TestServer.start(TestServer.onRedisWithPg(KEY_PREFIX));
   }
 
   @AfterAll

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** With PostgreSQL configured, accounts and service clients come from its tables (and only from there). */
 class PostgresAccountsTest {
-  private static final int REDIS_DB = 7;
+  private static final String KEY_PREFIX = TestServer.keyPrefix(PostgresAccountsTest.class);
 
   private static String bcrypt(String secret) {
     byte[] salt = new byte[16];
@@ -24,9 +24,9 @@ class PostgresAccountsTest {
   @Test
   void passwordAndClientCredentialsGrantsUseThePostgresAccounts() {
     Vertx vertx = Vertx.vertx();
-    try (Databases db = new Databases(vertx, REDIS_DB)) {
+    try (Databases db = new Databases(vertx, KEY_PREFIX)) {
       db.flushRedis();
-      try (TestServer server = TestServer.start(TestServer.onRedisWithPg(REDIS_DB))) {
+      try (TestServer server = TestServer.start(TestServer.onRedisWithPg(KEY_PREFIX))) {
         String user = "user-" + UUID.randomUUID().toString().substring(0, 8);
         String client = "svc-" + UUID.randomUUID().toString().substring(0, 8);
         db.sql("INSERT INTO auth_accounts (username, password_bcrypt, tenant, scope) VALUES ($1, $2, 'pg-tenant', "

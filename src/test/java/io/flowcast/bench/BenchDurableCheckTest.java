@@ -16,14 +16,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BenchDurableCheckTest {
   /** A database no other test class uses. */
-  private static final int REDIS_DB = 6;
+  private static final String KEY_PREFIX = TestServer.keyPrefix(BenchDurableCheckTest.class);
   @RegisterExtension
-  static final Databases db = new Databases(REDIS_DB);
+  static final Databases db = new Databases(KEY_PREFIX);
 
   @Test
   void everyAcknowledgedPatchAndEventIsFoundInPostgres() {
     String workflows = String.valueOf(DurableCheck.WORKFLOWS_PER_QUERY + 100);
-    try (TestServer server = TestServer.start(TestServer.onRedisWithPg(REDIS_DB))) {
+    try (TestServer server = TestServer.start(TestServer.onRedisWithPg(KEY_PREFIX))) {
       BenchSmokeTest.Run run = bench("write", "--url", "http://127.0.0.1:" + server.port(), "--connections", "8",
           "--workflows", workflows, "--duration", "2", "--warmup", "0", "--mix", "patch=50,event=50",
           "--pg-url", TestServer.pgUrl(), "--drain", "20");
@@ -42,7 +42,7 @@ class BenchDurableCheckTest {
   @Test
   void aPostgresWithoutTheRecordFailsTheRunWithAReason() {
     // a PostgreSQL that answers but has no durable record: the check reports why, the figures stay
-    try (TestServer server = TestServer.start(TestServer.onRedisWithPg(REDIS_DB))) {
+    try (TestServer server = TestServer.start(TestServer.onRedisWithPg(KEY_PREFIX))) {
       String elsewhere = TestServer.pgUrl().replaceFirst("/[^/?]+(\\?.*)?$", "/postgres");
       BenchSmokeTest.Run run = bench("write", "--url", "http://127.0.0.1:" + server.port(), "--connections", "2",
           "--workflows", "1", "--duration", "1", "--warmup", "0", "--pg-url", elsewhere, "--drain", "1");
@@ -55,7 +55,7 @@ class BenchDurableCheckTest {
   @Test
   void changesTheFlusherHoldsBackAreReportedMissing() {
     // the flusher reads only every 10 minutes and never on a change count: nothing reaches PostgreSQL
-    JsonObject heldBack = TestServer.onRedisWithPg(REDIS_DB).put("flush.interval_ms", 600_000)
+    JsonObject heldBack = TestServer.onRedisWithPg(KEY_PREFIX).put("flush.interval_ms", 600_000)
         .put("flush.threshold", 100_000_000);
     try (TestServer server = TestServer.start(heldBack)) {
       // more workflows than one query reads: a chunk left unread would count as found

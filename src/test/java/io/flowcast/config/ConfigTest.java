@@ -128,6 +128,16 @@ class ConfigTest {
   }
 
   @Test
+  void keyPrefixWithABraceOrSpaceFailsNamingKey() {
+    assertThat(config(new JsonObject(), Map.of("FLOWCAST_REDIS_KEY_PREFIX", "staging:")).redisKeyPrefix())
+        .isEqualTo("staging:");
+    assertThatThrownBy(() -> config(new JsonObject().put("redis.key_prefix", "a{b}:"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("redis.key_prefix");
+    assertThatThrownBy(() -> config(new JsonObject().put("redis.key_prefix", "my app:"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("redis.key_prefix");
+  }
+
+  @Test
   void nonBooleanEnvFlagFailsNamingKeyAndVariable() {
     assertThatThrownBy(() -> config(new JsonObject(), Map.of("FLOWCAST_SSE_QUERY_TOKEN_ENABLED", "yes")))
         .isInstanceOf(ConfigException.class)

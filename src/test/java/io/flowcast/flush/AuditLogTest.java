@@ -24,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AuditLogTest {
   /** Shares WriteThroughTest's database (three were free for four classes); both flush it at start. */
-  private static final int REDIS_DB = 13;
+  private static final String KEY_PREFIX = TestServer.keyPrefix(AuditLogTest.class);
   @RegisterExtension
-  static final Databases db = new Databases(REDIS_DB);
+  static final Databases db = new Databases(KEY_PREFIX);
 
   /** An audit row as compared: tenant, action, version, actor, request id. */
   private record Audit(String tenant, String action, long version, String actor, String requestId) {
@@ -34,14 +34,14 @@ class AuditLogTest {
 
   @Test
   void writeBehindRecordsEveryMutationOnceWithActorActionVersionAndRequestId() {
-    try (TestServer server = TestServer.start(TestServer.onRedisWithPg(REDIS_DB))) {
+    try (TestServer server = TestServer.start(TestServer.onRedisWithPg(KEY_PREFIX))) {
       auditTrailOfOneLife(server);
     }
   }
 
   @Test
   void writeThroughRecordsEveryMutationOnceWithActorActionVersionAndRequestId() {
-    try (TestServer server = TestServer.start(TestServer.onRedisWithPg(REDIS_DB)
+    try (TestServer server = TestServer.start(TestServer.onRedisWithPg(KEY_PREFIX)
         .put("persistence.mode", "write-through"))) {
       auditTrailOfOneLife(server);
     }

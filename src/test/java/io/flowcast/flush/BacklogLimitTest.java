@@ -27,17 +27,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * being dropped, and everything acknowledged before reaches PostgreSQL once it is back.
  */
 class BacklogLimitTest {
-  private static final int REDIS_DB = 14;
+  private static final String KEY_PREFIX = TestServer.keyPrefix(BacklogLimitTest.class);
   private static final int BACKLOG_MAX = 50;
   private static final String PATH = "/api/v1/workflows/bounded";
 
   @Test
   void aFullWriteBufferRefusesTheNextChangeWith503AndLosesNothingAcknowledged() throws Exception {
     Vertx vertx = Vertx.vertx();
-    try (Databases db = new Databases(vertx, REDIS_DB);
+    try (Databases db = new Databases(vertx, KEY_PREFIX);
          TcpProxy proxy = TcpProxy.inFrontOf(vertx, TestServer.pgUrl())) {
       db.flushRedis();
-      JsonObject config = TestServer.onRedisWithPg(REDIS_DB).put("pg.url", proxy.url(TestServer.pgUrl()))
+      JsonObject config = TestServer.onRedisWithPg(KEY_PREFIX).put("pg.url", proxy.url(TestServer.pgUrl()))
           .put("pg.timeout_ms", 2000).put("flush.backlog_max", BACKLOG_MAX);
       try (TestServer server = TestServer.start(config)) {
         String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
@@ -92,7 +92,7 @@ class BacklogLimitTest {
   }
 
   private static long outbox(Databases db) {
-    return db.redis(Request.cmd(Command.XLEN).arg(RedisKeys.OUTBOX)).toLong();
+    return db.redis(Request.cmd(Command.XLEN).arg(db.keys().outbox())).toLong();
   }
 
   private static void assertProblem503(HttpResponse<Buffer> response) {

@@ -19,14 +19,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** PostgreSQL behind Redis: what left Redis is read back from PostgreSQL, and old history is served from it. */
 class CacheAsideTest {
-  private static final int REDIS_DB = 9;
+  private static final String KEY_PREFIX = TestServer.keyPrefix(CacheAsideTest.class);
   @RegisterExtension
-  static final Databases db = new Databases(REDIS_DB);
+  static final Databases db = new Databases(KEY_PREFIX);
   private static TestServer server;
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(TestServer.onRedisWithPg(REDIS_DB).put("events.retention_max", 10));
+    server = TestServer.start(TestServer.onRedisWithPg(KEY_PREFIX).put("events.retention_max", 10));
   }
 
   @AfterAll
@@ -47,7 +47,7 @@ class CacheAsideTest {
     server.api().patch("/api/v1/workflows/sleeper", token,
         new JsonObject().put("state", new JsonObject().put("step", 2)), null);
     db.awaitFlushed(tenant, "sleeper", 2);
-    String stateKey = "workflow:state:{" + tenant + ":sleeper}";
+    String stateKey = KEY_PREFIX + "workflow:state:{" + tenant + ":sleeper}";
     long deadline = System.currentTimeMillis() + 10_000;
     while (db.redis(Request.cmd(Command.EXISTS).arg(stateKey)).toInteger() == 1
         && System.currentTimeMillis() < deadline) {
@@ -90,7 +90,7 @@ class CacheAsideTest {
     }
     long last = events + 1;
     db.awaitFlushed(tenant, "long", last);
-    long retained = db.redis(Request.cmd(Command.XLEN).arg("workflow:events:{" + tenant + ":long}")).toLong();
+    long retained = db.redis(Request.cmd(Command.XLEN).arg(KEY_PREFIX + "workflow:events:{" + tenant + ":long}")).toLong();
     assertThat(retained).as("Redis trimmed the stream").isLessThan(last);
 
     try (SseClient sse = server.stream("/api/v1/workflows/long/stream", token, firstId)) {
@@ -123,7 +123,7 @@ class CacheAsideTest {
     for (int i = 0; i < 5; i++) {
       db.awaitFlushed(tenant, "item-" + i, 1);
     }
-    db.redis(Request.cmd(Command.DEL).arg("workflow:index:{" + tenant + "}"));
+    db.redis(Request.cmd(Command.DEL).arg(KEY_PREFIX + "workflow:index:{" + tenant + "}"));
     var running = server.api().get("/api/v1/workflows?status=running&limit=2", token).bodyAsJsonObject();
     assertThat(running.getJsonArray("items")).hasSize(2);
     assertThat(running.getString("next_cursor")).isNotNull();

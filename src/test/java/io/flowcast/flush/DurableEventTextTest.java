@@ -28,9 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DurableEventTextTest {
   /** Shares AuditLogTest's and WriteThroughTest's database; each flushes it at start. */
-  private static final int REDIS_DB = 13;
+  private static final String KEY_PREFIX = TestServer.keyPrefix(DurableEventTextTest.class);
   @RegisterExtension
-  static final Databases db = new Databases(REDIS_DB);
+  static final Databases db = new Databases(KEY_PREFIX);
 
   @Test
   void theBodyIsTheBufferedTextNotANewEncoding() {
@@ -49,7 +49,7 @@ class DurableEventTextTest {
   @Test
   void storedBodyIsTheStreamedTextAndTimesAreTheEventsOwn() throws Exception {
     String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
-    try (TestServer server = TestServer.start(TestServer.onRedisWithPg(REDIS_DB))) {
+    try (TestServer server = TestServer.start(TestServer.onRedisWithPg(KEY_PREFIX))) {
       String token = server.token("writer", tenant, TestServer.RW);
       server.api().create(token, new JsonObject().put("id", "texts"));
       List<SseEvent> streamed = new ArrayList<>();

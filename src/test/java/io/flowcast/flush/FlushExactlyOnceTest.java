@@ -20,14 +20,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two instances flush one write buffer: every acknowledged event lands in PostgreSQL exactly once. */
 class FlushExactlyOnceTest {
-  private static final int REDIS_DB = 10;
+  private static final String KEY_PREFIX = TestServer.keyPrefix(FlushExactlyOnceTest.class);
 
   @Test
   void twentyThousandAcknowledgedEventsReachPostgresExactlyOnceInSeqOrder() throws Exception {
     Vertx vertx = Vertx.vertx();
-    try (Databases db = new Databases(vertx, REDIS_DB)) {
+    try (Databases db = new Databases(vertx, KEY_PREFIX)) {
       db.flushRedis();
-      JsonObject config = TestServer.onRedisWithPg(REDIS_DB).put("flush.batch_size", 500);
+      JsonObject config = TestServer.onRedisWithPg(KEY_PREFIX).put("flush.batch_size", 500);
       try (TestServer a = TestServer.start(config); TestServer b = TestServer.start(config)) {
         String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
         String token = a.token("writer", tenant, TestServer.RW);

@@ -16,15 +16,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * when the flusher last ran: with a flusher that does not get round to flushing, the lag keeps growing.
  */
 class FlushLagMetricTest {
-  private static final int REDIS_DB = 13;
+  private static final String KEY_PREFIX = TestServer.keyPrefix(FlushLagMetricTest.class);
 
   @RegisterExtension
-  static final Databases db = new Databases(REDIS_DB);
+  static final Databases db = new Databases(KEY_PREFIX);
 
   @Test
   void theLagGrowsWhileNothingIsFlushed() {
     // the flusher reads only every 10 minutes and never on a change count: the change stays buffered
-    JsonObject heldBack = TestServer.onRedisWithPg(REDIS_DB).put("flush.interval_ms", 600_000)
+    JsonObject heldBack = TestServer.onRedisWithPg(KEY_PREFIX).put("flush.interval_ms", 600_000)
         .put("flush.threshold", 100_000_000);
     try (TestServer server = TestServer.start(heldBack)) {
       String token = server.token("lagging", "lag-" + System.nanoTime(), TestServer.RW);

@@ -16,17 +16,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** SIGTERM: the instance drains its write buffer into PostgreSQL before it exits. */
 class GracefulDrainTest {
-  private static final int REDIS_DB = 8;
+  private static final String KEY_PREFIX = TestServer.keyPrefix(GracefulDrainTest.class);
 
   @Test
   void sigtermFlushesEverythingBufferedBeforeExit() throws Exception {
     Vertx vertx = Vertx.vertx();
-    try (Databases db = new Databases(vertx, REDIS_DB)) {
+    try (Databases db = new Databases(vertx, KEY_PREFIX)) {
       db.flushRedis();
-      JsonObject config = TestServer.onRedisWithPg(REDIS_DB);
+      JsonObject config = TestServer.onRedisWithPg(KEY_PREFIX);
       // nothing is flushed before the shutdown: a long interval and a threshold never reached
       try (FlowcastProcess server = FlowcastProcess.start(vertx, Map.of(
           "FLOWCAST_REDIS_URL", config.getString("redis.url"),
+              "FLOWCAST_REDIS_KEY_PREFIX", config.getString("redis.key_prefix"),
           "FLOWCAST_PG_URL", config.getString("pg.url"),
           "FLOWCAST_FLUSH_INTERVAL_MS", "600000",
           "FLOWCAST_FLUSH_THRESHOLD", "1000000"))) {

@@ -28,18 +28,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * everything the killed one had acknowledged, and nothing is written twice.
  */
 class KilledInstanceTest {
-  private static final int REDIS_DB = 11;
+  private static final String KEY_PREFIX = TestServer.keyPrefix(KilledInstanceTest.class);
 
   @Test
   void survivorFlushesEverythingTheKilledInstanceAcknowledged() throws Exception {
     Vertx vertx = Vertx.vertx();
-    try (Databases db = new Databases(vertx, REDIS_DB)) {
+    try (Databases db = new Databases(vertx, KEY_PREFIX)) {
       db.flushRedis();
-      JsonObject config = TestServer.onRedisWithPg(REDIS_DB);
+      JsonObject config = TestServer.onRedisWithPg(KEY_PREFIX);
       // The doomed instance cannot reach PostgreSQL: its flusher reads entries from the write buffer and
       // holds them unacknowledged, so when it dies the survivor must take them over, not just read new ones.
       try (FlowcastProcess doomed = FlowcastProcess.start(vertx, Map.of(
               "FLOWCAST_REDIS_URL", config.getString("redis.url"),
+              "FLOWCAST_REDIS_KEY_PREFIX", config.getString("redis.key_prefix"),
               "FLOWCAST_REDIS_FALLBACK", "none",
               "FLOWCAST_PG_URL", "postgresql://postgres@127.0.0.1:" + TestServer.freePort() + "/test",
               "FLOWCAST_FLUSH_INTERVAL_MS", "100",
@@ -77,7 +78,7 @@ class KilledInstanceTest {
           }
           Thread.sleep(20);
         }
-        Response pending = db.redis(Request.cmd(Command.XPENDING).arg("flowcast:outbox").arg("flushers"));
+        Response pending = db.redis(Request.cmd(Command.XPENDING).arg(KEY_PREFIX + "flowcast:outbox").arg("flushers"));
         assertThat(pending.get(0).toLong()).as("the doomed flusher holds unacknowledged entries").isPositive();
         doomed.kill(); // SIGKILL
         killed.set(true);

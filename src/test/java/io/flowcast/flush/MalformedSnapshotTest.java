@@ -22,14 +22,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MalformedSnapshotTest {
   /** Shares BenchDurableCheckTest's database; both flush it at start. */
-  private static final int REDIS_DB = 6;
+  private static final String KEY_PREFIX = TestServer.keyPrefix(MalformedSnapshotTest.class);
   @RegisterExtension
-  static final Databases db = new Databases(REDIS_DB);
+  static final Databases db = new Databases(KEY_PREFIX);
 
   @Test
   void anEntryWithABrokenSnapshotIsSetAsideAndTheRestIsFlushed() throws Exception {
     String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
-    try (TestServer server = TestServer.start(TestServer.onRedisWithPg(REDIS_DB))) {
+    try (TestServer server = TestServer.start(TestServer.onRedisWithPg(KEY_PREFIX))) {
       String token = server.token("writer", tenant, TestServer.RW);
       server.api().create(token, new JsonObject().put("id", "after"));
       db.awaitFlushed(tenant, "after", 1);
@@ -37,14 +37,14 @@ class MalformedSnapshotTest {
       String event = new JsonObject().put("id", "1-1").put("seq", 7).put("version", 7).put("workflow_id", "broken")
           .put("type", "state.updated").put("data", new JsonObject()).put("actor", "someone")
           .put("created_at", "2026-12-01T10:00:00.000Z").encode();
-      db.redis(Request.cmd(Command.XADD).arg("flowcast:outbox").arg("*").arg("w").arg(tenant + ":broken")
+      db.redis(Request.cmd(Command.XADD).arg(KEY_PREFIX + "flowcast:outbox").arg("*").arg("w").arg(tenant + ":broken")
           .arg("g").arg("1").arg("e").arg(event).arg("r").arg("").arg("s").arg("{\"status\":\"pending\",\"state\":"));
       assertThat(server.api().patch("/api/v1/workflows/after", token,
           new JsonObject().put("state", new JsonObject().put("step", 2)), null).statusCode()).isEqualTo(200);
 
       db.awaitFlushed(tenant, "after", 2);
       Response dead = Eventually.await("a dead-lettered entry", Duration.ofSeconds(20),
-          () -> db.redis(Request.cmd(Command.XRANGE).arg("flowcast:outbox:dead").arg("-").arg("+")),
+          () -> db.redis(Request.cmd(Command.XRANGE).arg(KEY_PREFIX + "flowcast:outbox:dead").arg("-").arg("+")),
           r -> r.size() > 0);
       assertThat(dead.size()).isEqualTo(1);
       String fields = dead.get(0).get(1).toString();
@@ -52,7 +52,7 @@ class MalformedSnapshotTest {
           .contains("{\\\"status\\\":\\\"pending\\\",\\\"state\\\":");
       assertThat(db.flushedSeqs(tenant, "broken")).as("nothing of the broken entry is written").isEmpty();
       Eventually.await("the buffer drained", Duration.ofSeconds(20),
-          () -> db.redis(Request.cmd(Command.XLEN).arg("flowcast:outbox")).toLong(), n -> n == 0);
+          () -> db.redis(Request.cmd(Command.XLEN).arg(KEY_PREFIX + "flowcast:outbox")).toLong(), n -> n == 0);
     }
   }
 }

@@ -24,16 +24,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * acknowledged event lands in it exactly once.
  */
 class PostgresOutageTest {
-  private static final int REDIS_DB = 12;
+  private static final String KEY_PREFIX = TestServer.keyPrefix(PostgresOutageTest.class);
   private static final String PATH = "/api/v1/workflows/outage";
 
   @Test
   void writeBehindKeepsAcknowledgingDuringAnOutageAndFlushesEveryEventOnceWhenPostgresReturns() throws Exception {
     Vertx vertx = Vertx.vertx();
-    try (Databases db = new Databases(vertx, REDIS_DB);
+    try (Databases db = new Databases(vertx, KEY_PREFIX);
          TcpProxy proxy = TcpProxy.inFrontOf(vertx, TestServer.pgUrl())) {
       db.flushRedis();
-      JsonObject config = TestServer.onRedisWithPg(REDIS_DB).put("pg.url", proxy.url(TestServer.pgUrl()))
+      JsonObject config = TestServer.onRedisWithPg(KEY_PREFIX).put("pg.url", proxy.url(TestServer.pgUrl()))
           .put("pg.timeout_ms", 2000);
       try (TestServer server = TestServer.start(config)) {
         String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);

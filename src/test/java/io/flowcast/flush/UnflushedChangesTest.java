@@ -16,20 +16,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * PostgreSQL must neither resurrect a deleted workflow nor reuse a seq that is still on its way.
  */
 class UnflushedChangesTest {
-  private static final int REDIS_DB = 15;
+  private static final String KEY_PREFIX = TestServer.keyPrefix(UnflushedChangesTest.class);
   @RegisterExtension
-  static final Databases db = new Databases(REDIS_DB);
+  static final Databases db = new Databases(KEY_PREFIX);
 
   /** A server whose flusher only runs when asked (FLUSH_NOW) or at shutdown. */
   private static TestServer slowFlusher() {
-    return TestServer.start(TestServer.onRedisWithPg(REDIS_DB).put("flush.interval_ms", 600_000)
+    return TestServer.start(TestServer.onRedisWithPg(KEY_PREFIX).put("flush.interval_ms", 600_000)
         .put("flush.threshold", 1_000_000));
   }
 
   @Test
   void deleteThatIsNotFlushedYetIsNotUndoneByAReload() throws Exception {
     String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
-    try (TestServer fast = TestServer.start(TestServer.onRedisWithPg(REDIS_DB))) {
+    try (TestServer fast = TestServer.start(TestServer.onRedisWithPg(KEY_PREFIX))) {
       String token = fast.token("a", tenant, TestServer.RW);
       fast.api().create(token, new JsonObject().put("id", "gone"));
       db.awaitFlushed(tenant, "gone", 1);
@@ -52,7 +52,7 @@ class UnflushedChangesTest {
   @Test
   void reloadWaitsForBufferedEventsInsteadOfReusingTheirSeqs() throws Exception {
     String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
-    try (TestServer fast = TestServer.start(TestServer.onRedisWithPg(REDIS_DB))) {
+    try (TestServer fast = TestServer.start(TestServer.onRedisWithPg(KEY_PREFIX))) {
       String token = fast.token("a", tenant, TestServer.RW);
       fast.api().create(token, new JsonObject().put("id", "brief").put("ttl_seconds", 2));
       db.awaitFlushed(tenant, "brief", 1);

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * unready, until it comes back.
  */
 class WriteThroughTest {
-  private static final int REDIS_DB = 13;
+  private static final String KEY_PREFIX = TestServer.keyPrefix(WriteThroughTest.class);
   private static final long PG_TIMEOUT_MS = 2000;
   private static Vertx vertx;
   private static Databases db;
@@ -36,10 +36,10 @@ class WriteThroughTest {
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    db = new Databases(vertx, REDIS_DB);
+    db = new Databases(vertx, KEY_PREFIX);
     db.flushRedis();
     proxy = TcpProxy.inFrontOf(vertx, TestServer.pgUrl());
-    server = TestServer.start(TestServer.onRedisWithPg(REDIS_DB).put("pg.url", proxy.url(TestServer.pgUrl()))
+    server = TestServer.start(TestServer.onRedisWithPg(KEY_PREFIX).put("pg.url", proxy.url(TestServer.pgUrl()))
         .put("persistence.mode", "write-through").put("pg.timeout_ms", PG_TIMEOUT_MS)
         // the write buffer would flush it anyway: a long interval keeps it from hiding a late write
         .put("flush.interval_ms", 600_000).put("flush.threshold", 1_000_000));

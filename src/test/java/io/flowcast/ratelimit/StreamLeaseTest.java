@@ -1,5 +1,6 @@
 package io.flowcast.ratelimit;
 
+import io.flowcast.redis.RedisKeys;
 import io.flowcast.redis.RedisClients;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.Vertx;
@@ -31,8 +32,8 @@ class StreamLeaseTest {
   @Test
   void aKilledInstancesStreamsAgeOutWhileALiveInstanceKeepsItsOwn() throws Exception {
     String subject = Limits.tenant() + ":alice";
-    RedisStreamSlots killed = new RedisStreamSlots(redis, "killed", LEASE_MS);
-    RedisStreamSlots alive = new RedisStreamSlots(redis, "alive", LEASE_MS);
+    RedisStreamSlots killed = new RedisStreamSlots(redis, new RedisKeys(TestServer.RUN_PREFIX), "killed", LEASE_MS);
+    RedisStreamSlots alive = new RedisStreamSlots(redis, new RedisKeys(TestServer.RUN_PREFIX), "alive", LEASE_MS);
     assertThat(alive.acquire(subject, 2).await().granted()).isTrue();
     assertThat(killed.acquire(subject, 2).await().granted()).isTrue();
     assertThat(alive.acquire(subject, 2).await().granted()).isFalse();

@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** What Flowcast leaves in Redis: key names with the workflow's hash tag, hash fields, TTLs and expiry. */
 class RedisLayoutTest {
+  private static final String P = TestServer.RUN_PREFIX;
   private static TestServer server;
   private static Redis redis;
 
@@ -61,11 +62,11 @@ class RedisLayoutTest {
     server.api().post("/api/v1/workflows/wf-1/events", token, new JsonObject().put("type", "note"));
 
     assertThat(keysMatching("*" + tenant + "*")).containsExactlyInAnyOrder(
-        "workflow:state:{" + tenant + ":wf-1}",
-        "workflow:events:{" + tenant + ":wf-1}",
-        "workflow:index:{" + tenant + "}");
+        P + "workflow:state:{" + tenant + ":wf-1}",
+        P + "workflow:events:{" + tenant + ":wf-1}",
+        P + "workflow:index:{" + tenant + "}");
 
-    Response hash = redis(Request.cmd(Command.HGETALL).arg("workflow:state:{" + tenant + ":wf-1}"));
+    Response hash = redis(Request.cmd(Command.HGETALL).arg(P + "workflow:state:{" + tenant + ":wf-1}"));
     JsonObject fields = new JsonObject();
     for (int i = 0; i < hash.size(); i += 2) {
       fields.put(hash.get(i).toString(), hash.get(i + 1).toString());
@@ -74,11 +75,11 @@ class RedisLayoutTest {
         "schema", "ttl", "last_id", "last_seq");
     assertThat(new JsonObject(fields.getString("state"))).isEqualTo(new JsonObject().put("x", 1));
     assertThat(fields.getString("last_seq")).isEqualTo("2");
-    assertThat(redis(Request.cmd(Command.XLEN).arg("workflow:events:{" + tenant + ":wf-1}")).toLong()).isEqualTo(2);
+    assertThat(redis(Request.cmd(Command.XLEN).arg(P + "workflow:events:{" + tenant + ":wf-1}")).toLong()).isEqualTo(2);
 
-    long stateTtl = redis(Request.cmd(Command.TTL).arg("workflow:state:{" + tenant + ":wf-1}")).toLong();
-    long eventsTtl = redis(Request.cmd(Command.TTL).arg("workflow:events:{" + tenant + ":wf-1}")).toLong();
-    long indexTtl = redis(Request.cmd(Command.TTL).arg("workflow:index:{" + tenant + "}")).toLong();
+    long stateTtl = redis(Request.cmd(Command.TTL).arg(P + "workflow:state:{" + tenant + ":wf-1}")).toLong();
+    long eventsTtl = redis(Request.cmd(Command.TTL).arg(P + "workflow:events:{" + tenant + ":wf-1}")).toLong();
+    long indexTtl = redis(Request.cmd(Command.TTL).arg(P + "workflow:index:{" + tenant + "}")).toLong();
     assertThat(stateTtl).isBetween(100L, 120L);
     assertThat(eventsTtl).as("the log outlives the state by the grace, to announce expiry").isBetween(160L, 180L);
     assertThat(indexTtl).isPositive();
@@ -89,7 +90,7 @@ class RedisLayoutTest {
     String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
     String token = server.token("ttl", tenant, TestServer.RW);
     server.api().create(token, new JsonObject().put("id", "kept").put("ttl_seconds", 4));
-    String key = "workflow:state:{" + tenant + ":kept}";
+    String key = P + "workflow:state:{" + tenant + ":kept}";
     Thread.sleep(2100);
     assertThat(redis(Request.cmd(Command.PTTL).arg(key)).toLong()).isLessThan(2000);
     assertThat(server.api().get("/api/v1/workflows/kept", token).statusCode()).isEqualTo(200);
@@ -119,8 +120,35 @@ class RedisLayoutTest {
       assertThat(sse.poll(200)).as("announced once").isNull();
     }
     assertThat(server.api().get("/api/v1/workflows/brief", token).statusCode()).isEqualTo(404);
-    assertThat(keysMatching("workflow:*{" + tenant + ":brief}")).isEmpty();
+    assertThat(keysMatching(P + "workflow:*{" + tenant + ":brief}")).isEmpty();
     var list = server.api().get("/api/v1/workflows", token).bodyAsJsonObject();
     assertThat(list.getJsonArray("items")).isEmpty();
+  }
+
+  @Test
+  void twoDeploymentsUnderTheirOwnKeyPrefixesShareOneRedisWithoutMeeting() {
+    String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+    String blue = P + "blue:";
+    String green = P + "green:";
+    try (TestServer a = TestServer.start(TestServer.onRedis().put("redis.key_prefix", blue));
+         TestServer b = TestServer.start(TestServer.onRedis().put("redis.key_prefix", green))) {
+      String tokenA = a.token("keys", tenant, TestServer.RW);
+      String tokenB = b.token("keys", tenant, TestServer.RW);
+      assertThat(a.api().post("/api/v1/workflows", tokenA, new JsonObject().put("id", "same").put("state", new JsonObject().put("x", 1)))
+          .statusCode()).isEqualTo(201);
+      assertThat(b.api().post("/api/v1/workflows", tokenB, new JsonObject().put("id", "same").put("state", new JsonObject().put("x", 2)))
+          .statusCode()).as("the same id is free in the other deployment").isEqualTo(201);
+      try (SseClient sse = b.stream("/api/v1/workflows/same/stream", tokenB, null)) {
+        sse.next("snapshot", 5);
+        a.api().post("/api/v1/workflows/same/events", tokenA, new JsonObject().put("type", "blue.only"));
+        b.api().post("/api/v1/workflows/same/events", tokenB, new JsonObject().put("type", "green.only"));
+        assertThat(sse.next(5).event()).as("the other deployment's event never arrives").isEqualTo("green.only");
+      }
+      assertThat(a.api().get("/api/v1/workflows/same", tokenA).bodyAsJsonObject().getJsonObject("state").getInteger("x"))
+          .isEqualTo(1);
+      assertThat(keysMatching(blue + "workflow:state:{" + tenant + ":same}")).hasSize(1);
+      assertThat(keysMatching(green + "workflow:state:{" + tenant + ":same}")).hasSize(1);
+      assertThat(keysMatching("workflow:*{" + tenant + ":*")).as("nothing outside the prefixes").isEmpty();
+    }
   }
 }

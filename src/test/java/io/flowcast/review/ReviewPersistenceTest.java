@@ -20,14 +20,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** What of review and snapshots reaches PostgreSQL, and rollback to a version PostgreSQL alone still has. */
 class ReviewPersistenceTest {
-  private static final int REDIS_DB = 3;
+  private static final String KEY_PREFIX = TestServer.keyPrefix(ReviewPersistenceTest.class);
   @RegisterExtension
-  static final Databases db = new Databases(REDIS_DB);
+  static final Databases db = new Databases(KEY_PREFIX);
   private static TestServer server;
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(TestServer.onRedisWithPg(REDIS_DB));
+    server = TestServer.start(TestServer.onRedisWithPg(KEY_PREFIX));
   }
 
   @AfterAll
@@ -106,7 +106,7 @@ class ReviewPersistenceTest {
     server.api().patch(path, token, new JsonObject().put("state", new JsonObject().put("step", 2)), null);
     db.awaitFlushed(tenant, "old", 3);
     // the workflow leaves Redis with its event stream; PostgreSQL keeps everything
-    String stateKey = "workflow:state:{" + tenant + ":old}";
+    String stateKey = KEY_PREFIX + "workflow:state:{" + tenant + ":old}";
     long deadline = System.currentTimeMillis() + 10_000;
     while (db.redis(Request.cmd(Command.EXISTS).arg(stateKey)).toInteger() == 1
         && System.currentTimeMillis() < deadline) {

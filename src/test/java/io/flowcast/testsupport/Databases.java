@@ -1,5 +1,6 @@
 package io.flowcast.testsupport;
 
+import io.flowcast.redis.RedisKeys;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -20,30 +21,32 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Direct access to the test Redis and PostgreSQL, to check what Flowcast left there. Either made with a
- * test's own Vert.x, or registered for a whole test class:
- * {@code @RegisterExtension static final Databases db = new Databases(REDIS_DB);} then has a Vert.x of
- * its own, empties the class's Redis database before its first test and closes after its last.
+ * Direct access to the test Redis and PostgreSQL, to check what Flowcast left there. Every test class
+ * that needs a Redis of its own (a write buffer of its own, say) has its own key prefix
+ * ({@link TestServer#keyPrefix}) in the developer's Redis: this class removes only keys under it. Either
+ * made with a test's own Vert.x, or registered for a whole test class:
+ * {@code @RegisterExtension static final Databases db = new Databases(KEY_PREFIX);} then has a Vert.x of
+ * its own, removes the class's keys before its first test and after its last.
  */
 public final class Databases implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
-  private final int redisDatabase;
+  private final String keyPrefix;
   private Vertx own;
   private Redis redis;
   private Pool pg;
 
-  public Databases(Vertx vertx, int redisDatabase) {
-    this.redisDatabase = redisDatabase;
+  public Databases(Vertx vertx, String keyPrefix) {
+    this.keyPrefix = keyPrefix;
     connect(vertx);
   }
 
   /** For a test class: connects before its first test (see above). */
-  public Databases(int redisDatabase) {
-    this.redisDatabase = redisDatabase;
+  public Databases(String keyPrefix) {
+    this.keyPrefix = keyPrefix;
   }
 
   private void connect(Vertx vertx) {
     this.redis = Redis.createClient(vertx, new RedisOptions()
-        .setConnectionString(TestServer.redisUrl().replaceFirst("/\\d+$", "") + "/" + redisDatabase)
+        .setConnectionString(TestServer.redisUrl())
         .setPreferredProtocolVersion(ProtocolVersion.RESP2));
     this.pg = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(TestServer.pgUrl())).using(vertx).build();
   }
@@ -57,6 +60,7 @@ public final class Databases implements AutoCloseable, BeforeAllCallback, AfterA
 
   @Override
   public void afterAll(ExtensionContext context) {
+    flushRedis();
     close();
     own.close().await();
   }
@@ -65,9 +69,32 @@ public final class Databases implements AutoCloseable, BeforeAllCallback, AfterA
     return redis.send(request).await();
   }
 
-  /** Empties this test's Redis database (never another's). */
+  /** The names of the keys Flowcast writes under this test's prefix. */
+  public RedisKeys keys() {
+    return new RedisKeys(keyPrefix);
+  }
+
+  /** Removes this test's keys (never anyone else's: only those under its own prefix). */
   public void flushRedis() {
-    redis(Request.cmd(Command.FLUSHDB));
+    removeKeys(redis, keyPrefix);
+  }
+
+  /** Removes every key under {@code prefix} (SCAN and UNLINK: the server is never blocked, nothing else goes). */
+  static void removeKeys(Redis redis, String prefix) {
+    if (prefix.isEmpty()) {
+      throw new IllegalArgumentException("tests never remove keys without a prefix of their own");
+    }
+    String cursor = "0";
+    do {
+      Response page = redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(prefix + "*")
+          .arg("COUNT").arg(1000)).await();
+      cursor = page.get(0).toString();
+      if (page.get(1).size() > 0) {
+        Request unlink = Request.cmd(Command.UNLINK);
+        page.get(1).forEach(key -> unlink.arg(key.toString()));
+        redis.send(unlink).await();
+      }
+    } while (!cursor.equals("0"));
   }
 
   public List<Row> sql(String query, Object... args) {

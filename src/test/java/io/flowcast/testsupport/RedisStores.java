@@ -17,7 +17,8 @@ public final class RedisStores implements AutoCloseable {
 
   /** A fresh store keeping about {@code retentionMax} events per workflow. */
   public RedisWorkflowStore store(int retentionMax) {
-    return new RedisWorkflowStore(vertx, redis, new RedisWorkflowStore.Settings(retentionMax, 300, 2000, 3600, 0),
+    return new RedisWorkflowStore(vertx, redis, new RedisWorkflowStore.Settings(
+        new io.flowcast.redis.RedisKeys(TestServer.RUN_PREFIX), retentionMax, 300, 2000, 3600, 0),
         null, new FlowcastMeters(new SimpleMeterRegistry()));
   }
 

@@ -96,9 +96,21 @@ public final class TestServer implements AutoCloseable {
     return url == null || url.isBlank() ? "redis://127.0.0.1:6379" : url;
   }
 
-  /** Config overrides that put a server on the test Redis. */
+  /**
+   * The key prefix of this test run in the developer's Redis: every server a test starts on Redis writes
+   * under it (tests keep apart by tenant), and {@link TestRunKeys} removes them when the run ends.
+   */
+  public static final String RUN_PREFIX = "fctest-" + java.util.UUID.randomUUID().toString().substring(0, 8) + ":";
+
+  /** A key prefix of the test class's own, under the run's (for a write buffer that no other class shares). */
+  public static String keyPrefix(Class<?> testClass) {
+    return RUN_PREFIX + testClass.getSimpleName() + ":";
+  }
+
+  /** Config overrides that put a server on the test Redis, under the run's key prefix. */
   public static JsonObject onRedis() {
-    return new JsonObject().put("redis.url", redisUrl()).put("redis.fallback", "none");
+    return new JsonObject().put("redis.url", redisUrl()).put("redis.fallback", "none")
+        .put("redis.key_prefix", RUN_PREFIX);
   }
 
   /** The PostgreSQL the test script provides ({@code FLOWCAST_TEST_PG_URL}). */
@@ -108,11 +120,11 @@ public final class TestServer implements AutoCloseable {
   }
 
   /**
-   * Config overrides for a server with persistence on a Redis database of the test's own (the write
-   * buffer is one stream per database, so tests that flush must not share one).
+   * Config overrides for a server with persistence under a key prefix of the test's own (the write
+   * buffer is one stream per prefix, so tests that flush must not share one): see {@link #keyPrefix}.
    */
-  public static JsonObject onRedisWithPg(int database) {
-    return new JsonObject().put("redis.url", redisUrl().replaceFirst("/\\d+$", "") + "/" + database)
+  public static JsonObject onRedisWithPg(String keyPrefix) {
+    return new JsonObject().put("redis.url", redisUrl()).put("redis.key_prefix", keyPrefix)
         .put("redis.fallback", "none").put("pg.url", pgUrl()).put("flush.interval_ms", 200)
         .put("flush.claim_idle_ms", 1000);
   }
