@@ -35,11 +35,17 @@ local function snapshot()
 end
 
 -- Appends one event to the stream, publishes it to every instance and hands it to the flusher.
+-- Its id is `<epoch>-<seq>` (the workflow's life, then its place in it: never reused, see Epochs.java).
 -- `rest` is the event's JSON after its id, seq and version: ',"workflow_id":...}'.
 -- `workflow` is the snapshot to store with it ('' when the event does not change the workflow).
 local function append_event(generation, seq, version, etype, rest, workflow)
   local body = '"seq":' .. seq .. ',"version":' .. version .. rest
-  local id = redis.call('XADD', EVENTS, 'MAXLEN', '~', RETENTION, '*', 'seq', seq, 'g', generation, 'b', body)
+  local id = generation .. '-' .. seq
+  local added = redis.pcall('XADD', EVENTS, 'MAXLEN', '~', RETENTION, id, 'seq', seq, 'g', generation, 'b', body)
+  if type(added) == 'table' and added.err then
+    -- a workflow created before epoch ids: its stream's ids are times, which this id may not follow
+    id = redis.call('XADD', EVENTS, 'MAXLEN', '~', RETENTION, '*', 'seq', seq, 'g', generation, 'b', body)
+  end
   local json = '{"id":"' .. id .. '",' .. body
   redis.call('PUBLISH', CHANNEL, id .. '\n' .. seq .. '\n' .. etype .. '\n' .. json)
   if CAPACITY > 0 then

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 public final class PgArchive implements WorkflowArchive {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PgArchive.class);
   private static final String COLUMNS = "tenant, id, status, state::text AS state, metadata::text AS metadata, "
-      + "version, ttl_seconds, created_at, updated_at, last_event_id, last_seq";
+      + "version, ttl_seconds, created_at, updated_at, generation, last_event_id, last_seq";
   private static final String LOAD = "SELECT " + COLUMNS + " FROM workflows "
       + "WHERE tenant = $1 AND id = $2 AND deleted_at IS NULL";
   private static final String SEQ_OF = "SELECT seq FROM workflow_events "
@@ -108,6 +108,7 @@ public final class PgArchive implements WorkflowArchive {
     return new Workflow(new WorkflowKey(row.getString("tenant"), row.getString("id")), row.getString("status"),
         new JsonObject(row.getString("state")), new JsonObject(row.getString("metadata")), row.getLong("version"),
         row.getOffsetDateTime("created_at").toInstant(), row.getOffsetDateTime("updated_at").toInstant(),
-        Times.now().plusSeconds(ttl), ttl, row.getString("last_event_id"), row.getLong("last_seq"));
+        Times.now().plusSeconds(ttl), ttl, row.getLong("generation"), row.getString("last_event_id"),
+        row.getLong("last_seq"));
   }
 }

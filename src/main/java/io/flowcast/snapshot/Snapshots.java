@@ -84,7 +84,7 @@ public final class Snapshots {
     if (!beside.isEmpty() || archive == null) {
       return Future.succeededFuture(beside);
     }
-    return archive.snapshots(key, read.workflow().createdAt().toEpochMilli(), max);
+    return archive.snapshots(key, read.workflow().epoch(), max);
   }
 
   /**
@@ -103,7 +103,7 @@ public final class Snapshots {
         Future<List<JsonObject>> candidates = stored != null ? Future.succeededFuture(List.of(new JsonObject(stored)))
             : archive == null ? Future.succeededFuture(List.of())
             // kept in Redis no more (dropped, or the workflow was read back from PostgreSQL)
-            : archive.snapshots(key, w.createdAt().toEpochMilli(), ARCHIVED_LIMIT);
+            : archive.snapshots(key, w.epoch(), ARCHIVED_LIMIT);
         target = candidates.map(snapshots -> snapshots.stream()
             .filter(snapshot -> snapshot.getString("label").equals(label)).findFirst()
             .orElseThrow(() -> ApiException.notFound("workflow '" + key.id() + "' has no snapshot labelled '" + label

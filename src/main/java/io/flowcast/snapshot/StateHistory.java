@@ -43,7 +43,7 @@ final class StateHistory {
       if (archive == null) {
         return Future.failedFuture(tooOld(version));
       }
-      long generation = current.createdAt().toEpochMilli();
+      long generation = current.epoch();
       return archive.eventsAfter(key, generation, 0, 1).compose(origin -> origin.isEmpty()
           ? Future.failedFuture(tooOld(version))
           : fold(key, replay, new EventSlice(origin, true, true)));

@@ -29,13 +29,14 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
   private final int retentionMax;
   private final Map<WorkflowKey, Entry> entries = new HashMap<>();
   private final Map<String, NavigableSet<Workflow>> byTenant = new HashMap<>();
+  /** One sequence of epochs for the whole store: no two lives of any id share one. */
+  private final Epochs epochs = new Epochs();
 
-  /** A workflow and its retained events; {@code trimmedLastId} is the newest event dropped by retention. */
+  /** A workflow, its retained events and the data of its features. */
   private static final class Entry {
     Workflow workflow;
     final ArrayDeque<JsonObject> events = new ArrayDeque<>();
     final Map<String, Object> sides = new HashMap<>();
-    EventId lastId;
 
     Entry(Workflow workflow) {
       this.workflow = workflow;
@@ -57,13 +58,12 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
     if (live(key, now) != null) {
       return Future.failedFuture(ApiException.conflict("workflow '" + key.id() + "' already exists"));
     }
-    Workflow workflow = new Workflow(key, spec.status(), spec.state().copy(), spec.metadata().copy(), 1, now, now,
-        now.plusSeconds(spec.ttlSeconds()), spec.ttlSeconds(), null, 0);
+    Workflow workflow = Workflow.created(key, new NewWorkflow(spec.status(), spec.state().copy(),
+        spec.metadata().copy(), spec.ttlSeconds()), now, epochs.next(Times.micros(now)));
     Entry entry = new Entry(workflow);
     Entry previous = entries.put(key, entry);
     if (previous != null) {
       index(previous.workflow, false);
-      entry.lastId = previous.lastId;
     }
     JsonObject data = new JsonObject().put("status", spec.status()).put("state", spec.state().copy())
         .put("metadata", spec.metadata().copy());
@@ -126,9 +126,8 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
       touch(entry, now);
       return Future.succeededFuture(new Mutation(entry.workflow, null));
     }
-    replace(entry, new Workflow(key, plan.status(), plan.state(), plan.metadata(), current.version() + 1,
-        current.createdAt(), now, current.expiresAt(), current.ttlSeconds(), current.lastEventId(),
-        current.lastSeq()));
+    replace(entry, current.withChange(plan.status(), plan.state(), plan.metadata(), now)
+        .expiringAt(current.expiresAt()));
     for (String section : Sections.changed(current.state(), plan.state())) {
       InMemorySideData.fields(entry.sides, SideData.DRAFTS)
           .put(Sections.changedField(section), String.valueOf(current.version() + 1));
@@ -244,8 +243,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
       public Mutation change(JsonObject state, String type, Object data, Actor actor) {
         Workflow w = entry.workflow;
         Instant at = Times.now();
-        replace(entry, new Workflow(key, w.status(), state.copy(), w.metadata(), w.version() + 1, w.createdAt(), at,
-            w.expiresAt(), w.ttlSeconds(), w.lastEventId(), w.lastSeq()));
+        replace(entry, w.withChange(w.status(), state.copy(), w.metadata(), at).expiringAt(w.expiresAt()));
         return InMemoryWorkflowStore.this.append(entry, type, w.version() + 1, data, null, null, actor.subject(), at);
       }
 
@@ -269,18 +267,15 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
 
   private Mutation append(Entry entry, String type, long version, Object data, String parentId, JsonObject metadata,
       String actor, Instant now) {
-    EventId id = entry.lastId == null ? new EventId(now.toEpochMilli(), 0) : entry.lastId.next(now.toEpochMilli());
     Workflow w = entry.workflow;
     long seq = w.lastSeq() + 1;
-    JsonObject event = WorkflowEvents.event(id.toString(), w.key(), seq, type, version, data, parentId, metadata,
-        actor, now);
-    entry.lastId = id;
+    String id = Epochs.eventId(w.epoch(), seq);
+    JsonObject event = WorkflowEvents.event(id, w.key(), seq, type, version, data, parentId, metadata, actor, now);
     entry.events.addLast(event);
     while (entry.events.size() > retentionMax) {
       entry.events.removeFirst();
     }
-    replace(entry, new Workflow(w.key(), w.status(), w.state(), w.metadata(), w.version(), w.createdAt(),
-        w.updatedAt(), now.plusSeconds(w.ttlSeconds()), w.ttlSeconds(), id.toString(), seq));
+    replace(entry, w.withEvent(id, seq).touched(now));
     return new Mutation(entry.workflow, event.copy());
   }
 
@@ -329,6 +324,6 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
   private static Workflow probe(String tenant, ListCursor cursor) {
     Instant created = Instant.ofEpochMilli(cursor.createdMillis());
     return new Workflow(new WorkflowKey(tenant, cursor.id()), WorkflowStatus.PENDING, new JsonObject(),
-        new JsonObject(), 0, created, created, created, 0, null, 0);
+        new JsonObject(), 0, created, created, created, 0, 0, null, 0);
   }
 }

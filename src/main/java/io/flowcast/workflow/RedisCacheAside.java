@@ -84,7 +84,7 @@ final class RedisCacheAside {
   Future<String> restore(WorkflowKey key, Workflow w) {
     return calls.script("restore", key, null, w.status(), w.state().encode(), w.metadata().encode(),
         String.valueOf(w.version()), Times.format(w.createdAt()), Times.format(w.updatedAt()),
-        String.valueOf(w.ttlSeconds()), String.valueOf(w.createdAt().toEpochMilli()), w.lastEventId(),
+        String.valueOf(w.ttlSeconds()), String.valueOf(w.epoch()), w.lastEventId(),
         String.valueOf(w.lastSeq())).compose(r -> {
           String outcome = outcome(r);
           if (!outcome.equals("restored")) {

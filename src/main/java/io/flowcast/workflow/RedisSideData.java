@@ -63,9 +63,10 @@ public final class RedisSideData implements SideData {
   private static Mutation mutation(WorkflowKey key, Change change, Response r, Instant now) {
     Workflow base = change.base();
     boolean writes = change.newState() != null;
+    // the version as the script left it: a change that writes no state checked none
     Workflow after = new Workflow(key, base.status(), writes ? change.newState() : base.state(), base.metadata(),
         r.get(5).toLong(), base.createdAt(), writes ? now : base.updatedAt(), now.plusSeconds(base.ttlSeconds()),
-        base.ttlSeconds(), r.get(1).toString(), r.get(3).toLong());
+        base.ttlSeconds(), r.get(4).toLong(), r.get(1).toString(), r.get(3).toLong());
     return new Mutation(after, new JsonObject(r.get(2).toString()), r.get(4).toLong());
   }
 }

@@ -74,22 +74,23 @@ public final class RedisWorkflowStore implements WorkflowStore {
     String rest = rest(WorkflowEvents.rest(key, EventTypes.CREATED, data, null, null, actor.subject(), now));
     String state = spec.state().encode();
     String metadata = spec.metadata().encode();
-    Function<Boolean, Future<Response>> attempt = checked -> calls.script("create", key, actor, spec.status(),
-        state, metadata, String.valueOf(spec.ttlSeconds()), Times.format(now),
-        String.valueOf(now.toEpochMilli()), rest, checked ? "1" : "0");
-    return attempt.apply(false).compose(first -> !outcome(first).equals("check") ? Future.succeededFuture(first)
+    // floor: null before PostgreSQL was asked, else the epoch the new life must exceed ("" when none known)
+    Function<String, Future<Response>> attempt = floor -> calls.script("create", key, actor, spec.status(),
+        state, metadata, String.valueOf(spec.ttlSeconds()), Times.format(now), floor == null ? "" : floor, rest,
+        floor == null ? "0" : "1");
+    return attempt.apply(null).compose(first -> !outcome(first).equals("check") ? Future.succeededFuture(first)
         // Redis does not know the id: it may live on in PostgreSQL. If PostgreSQL cannot say (it is down),
         // the create goes ahead: writes keep being accepted, and a later life of an id wins in PostgreSQL.
         : archive.load(key).recover(err -> Future.succeededFuture(null)).compose(archived -> archived == null
-            ? attempt.apply(true)
-            : cache.restore(key, archived).compose(restored -> restored.equals("gone") ? attempt.apply(true)
-                : Future.failedFuture(exists(key))))).compose(r -> {
+            ? attempt.apply("")
+            : cache.restore(key, archived).compose(restored -> restored.equals("gone")
+                ? attempt.apply(String.valueOf(archived.epoch())) : Future.failedFuture(exists(key))))).compose(r -> {
       String outcome = outcome(r);
       if (!outcome.equals("ok")) {
         return Future.failedFuture(outcome.equals("exists") ? exists(key) : backlogFull());
       }
-      Workflow workflow = new Workflow(key, spec.status(), spec.state(), spec.metadata(), 1, now, now,
-          now.plusSeconds(spec.ttlSeconds()), spec.ttlSeconds(), r.get(1).toString(), r.get(3).toLong());
+      Workflow workflow = Workflow.created(key, spec, now, r.get(4).toLong()).withEvent(r.get(1).toString(),
+          r.get(3).toLong());
       String index = keys.tenantIndex(key.tenant());
       recent.remember(workflow, state.length() + metadata.length());
       return calls.send(List.of(
@@ -160,12 +161,12 @@ public final class RedisWorkflowStore implements WorkflowStore {
     String state = plan.state().encode();
     String metadata = plan.metadata().encode();
     List<String> args = new ArrayList<>(List.of(String.valueOf(current.version()), plan.status(), state, metadata,
-        Times.format(now), plan.eventType(), rest, String.valueOf(current.createdAt().toEpochMilli())));
+        Times.format(now), plan.eventType(), rest, String.valueOf(current.epoch())));
     args.addAll(Sections.changed(current.state(), plan.state()));
     return calls.script("patch", key, actor, args.toArray(String[]::new)).compose(r -> switch (outcome(r)) {
       case "ok" -> {
-        Workflow after = new Workflow(key, plan.status(), plan.state(), plan.metadata(), version, current.createdAt(),
-            now, now.plusSeconds(current.ttlSeconds()), current.ttlSeconds(), r.get(1).toString(), r.get(3).toLong());
+        Workflow after = current.withChange(plan.status(), plan.state(), plan.metadata(), now)
+            .withEvent(r.get(1).toString(), r.get(3).toLong());
         recent.remember(after, state.length() + metadata.length());
         yield Future.succeededFuture(new Mutation(after, new JsonObject(r.get(2).toString())));
       }
@@ -323,7 +324,7 @@ public final class RedisWorkflowStore implements WorkflowStore {
     return new Workflow(key, f.get("status"), new JsonObject(f.get("state")), new JsonObject(f.get("metadata")),
         Long.parseLong(f.get("version")), Instant.parse(f.get("created_at")), Instant.parse(f.get("updated_at")),
         expiresAt != null ? expiresAt.truncatedTo(java.time.temporal.ChronoUnit.MILLIS) : Times.now().plusSeconds(ttl),
-        ttl, f.get("last_id"), Long.parseLong(f.get("last_seq")));
+        ttl, Long.parseLong(f.get("generation")), f.get("last_id"), Long.parseLong(f.get("last_seq")));
   }
 
   private static ApiException notFound(WorkflowKey key) {

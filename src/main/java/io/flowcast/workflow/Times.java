@@ -12,6 +12,11 @@ public final class Times {
     return Instant.now().truncatedTo(ChronoUnit.MILLIS);
   }
 
+  /** Microseconds since the epoch (for {@link Epochs}). */
+  public static long micros(Instant instant) {
+    return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1000;
+  }
+
   public static String format(Instant instant) {
     return instant.truncatedTo(ChronoUnit.MILLIS).toString();
   }

@@ -180,7 +180,7 @@ public final class WorkflowVerticle extends VerticleBase {
     JsonObject snapshot = !changesWorkflow ? null : new JsonObject().put("status", w.status()).put("state", w.state())
         .put("metadata", w.metadata()).put("version", w.version()).put("created_at", Times.format(w.createdAt()))
         .put("updated_at", Times.format(w.updatedAt())).put("ttl", w.ttlSeconds());
-    return new JsonObject().put("workflow", key.tag()).put("generation", mutation.generation())
+    return new JsonObject().put("workflow", key.tag()).put("generation", mutation.epoch())
         .put("event", mutation.event()).put("request_id", requestId).put("snapshot", snapshot);
   }
 

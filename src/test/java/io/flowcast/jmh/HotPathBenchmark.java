@@ -50,10 +50,10 @@ public class HotPathBenchmark {
     state.put("plan", new JsonObject().put("steps", new io.vertx.core.json.JsonArray().add("a").add("b")));
     Instant now = Instant.parse("2026-12-01T00:00:00Z");
     workflow = new Workflow(new WorkflowKey("acme", "wf-1"), "running", state, new JsonObject().put("o", 1), 7, now,
-        now, now.plusSeconds(600), 600, "1764547200000-0", 9);
+        now, now.plusSeconds(600), 600, 1764547200000000L, "1764547200000000-9", 9);
     patchBody = new JsonObject().put("state", new JsonObject().put("k3", "changed-value-123"));
     rules = new WorkflowRules(1800, 2_592_000);
-    event = new JsonObject().put("id", "1764547200000-3").put("workflow_id", "wf-1").put("seq", 10)
+    event = new JsonObject().put("id", "1764547200000000-10").put("workflow_id", "wf-1").put("seq", 10)
         .put("type", "state.updated").put("version", 8).put("data", patchBody).putNull("parent_id")
         .put("metadata", new JsonObject()).put("actor", "alice").put("created_at", "2026-12-01T00:00:00.000Z");
     delivery = EventDelivery.of("acme:wf-1", event).toJson();

@@ -314,6 +314,31 @@ public abstract class WorkflowStoreContract {
     assertEvent(again.event(), "wf-1", 1, EventTypes.CREATED, 1, "bob");
   }
 
+  @Test
+  void aNewLifeOfAnIdStartsANewEpochAndNeverReusesAnEventId() {
+    Set<String> oldIds = new HashSet<>();
+    long previousEpoch = 0;
+    for (int life = 0; life < 20; life++) {
+      Mutation created = await(store.create(key("wf-1"), spec("running", new JsonObject()), Actor.of("bob")));
+      Mutation event = await(store.appendEvent(key("wf-1"), new CustomEvent("tick", new JsonObject(), null, null),
+          Actor.of("bob")));
+      long epoch = created.workflow().epoch();
+      assertThat(epoch).as("each life's epoch is greater than the last").isGreaterThan(previousEpoch);
+      previousEpoch = epoch;
+      assertThat(created.epoch()).isEqualTo(epoch);
+      assertThat(created.event().getString("id")).isEqualTo(epoch + "-1");
+      assertThat(event.event().getString("id")).isEqualTo(epoch + "-2");
+      if (life > 0) {
+        EventSlice resumed = await(store.events(key("wf-1"), oldIds.iterator().next(), 10));
+        assertThat(resumed.afterKnown()).as("an id of an earlier life is unknown to this one").isFalse();
+      }
+      assertThat(oldIds.add(created.event().getString("id"))).as("ids of every life differ").isTrue();
+      assertThat(oldIds.add(event.event().getString("id"))).isTrue();
+      // deleted and created again at once: within the same millisecond, yet a new epoch
+      await(store.delete(key("wf-1"), Actor.of("bob")));
+    }
+  }
+
   // ---- custom events
 
   @Test
