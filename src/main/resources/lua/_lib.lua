@@ -12,6 +12,8 @@
 local STATE, EVENTS, MARK = KEYS[1], KEYS[2], KEYS[3]
 local DRAFTS, SNAPSHOTS, ACTIONS, QUEUE, LEASES = KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local SIDE_KEYS = {DRAFTS, SNAPSHOTS, ACTIONS, QUEUE, LEASES}
+-- the sides features keep field by field (SideData.Side), by name
+local SIDES = {drafts = DRAFTS, snapshots = SNAPSHOTS}
 local OUTBOX = KEYS[9]
 local RETENTION, CHANNEL, GRACE = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local REQUEST, CAPACITY, MARK_TTL = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])

@@ -3,7 +3,7 @@
 -- makes the caller read again rather than overwrite it.
 -- ARGV[7] expected version ('' = any), [8] new state JSON ('' = unchanged), [9] updated_at,
 -- [10] event type, [11] event rest, [12] number of field operations, then four arguments per operation:
--- side key (4 = drafts, 5 = snapshots), field, expected value ('' = absent, '*' = any), new value
+-- side name (drafts, snapshots), field, expected value ('' = absent, '*' = any), new value
 -- ('' = remove the field).
 local version = redis.call('HGET', STATE, 'version')
 if not version then
@@ -17,7 +17,7 @@ for i = 0, ops - 1 do
   local at = 13 + i * 4
   local expected = ARGV[at + 2]
   if expected ~= '*' then
-    local actual = redis.call('HGET', KEYS[tonumber(ARGV[at])], ARGV[at + 1]) or ''
+    local actual = redis.call('HGET', SIDES[ARGV[at]], ARGV[at + 1]) or ''
     if actual ~= expected then
       return {'stale', version}
     end
@@ -28,7 +28,7 @@ if outbox_full() then
 end
 for i = 0, ops - 1 do
   local at = 13 + i * 4
-  local side, field, value = KEYS[tonumber(ARGV[at])], ARGV[at + 1], ARGV[at + 3]
+  local side, field, value = SIDES[ARGV[at]], ARGV[at + 1], ARGV[at + 3]
   if value == '' then
     redis.call('HDEL', side, field)
   else

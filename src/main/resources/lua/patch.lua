@@ -1,8 +1,8 @@
 -- Writes a change computed from version ARGV[7] of generation ARGV[14] (compare-and-set) and appends
 -- its event.
 -- ARGV[8] status, [9] state JSON, [10] metadata JSON, [11] updated_at, [12] event type, [13] event rest,
--- [14] generation, [15...] the review sections the patch changed (a draft older than this version may
--- not overwrite them)
+-- [14] generation, [15...] field writes that features make with every state change (StateHook), three
+-- arguments each: side name, field, value
 local seen = redis.call('HMGET', STATE, 'version', 'generation', 'last_seq', 'ttl', 'created_at')
 local current, generation, ttl = seen[1], seen[2], seen[4]
 if not current then
@@ -22,8 +22,8 @@ local workflow = ''
 if CAPACITY > 0 then
   workflow = workflow_json(ARGV[8], ARGV[9], ARGV[10], version, seen[5], ARGV[11], ttl)
 end
-for i = 15, #ARGV do
-  redis.call('HSET', DRAFTS, 'committed:' .. ARGV[i], version)
+for i = 15, #ARGV, 3 do
+  redis.call('HSET', SIDES[ARGV[i]], ARGV[i + 1], ARGV[i + 2])
 end
 local id, json = next_event_after(generation, seq, version, ARGV[12], ARGV[13], workflow,
   {'status', ARGV[8], 'state', ARGV[9], 'metadata', ARGV[10], 'version', version, 'updated_at', ARGV[11]})

@@ -1,21 +1,17 @@
 package io.flowcast;
 
-import io.flowcast.auth.InMemoryRefreshTokens;
-import io.flowcast.auth.RedisRefreshTokens;
-import io.flowcast.auth.RefreshTokens;
+import io.flowcast.backend.Backend;
 import io.flowcast.config.FlowcastConfig;
-import io.flowcast.fanout.EventTransport;
-import io.flowcast.fanout.LocalEventTransport;
-import io.flowcast.fanout.RedisEventTransport;
-import io.flowcast.flush.PgArchive;
-import io.flowcast.flush.PgSupport;
 import io.flowcast.health.FlowcastMeters;
 import io.flowcast.health.Readiness;
+import io.flowcast.memory.MemoryBackend;
+import io.flowcast.pg.PgArchive;
+import io.flowcast.pg.PgSupport;
+import io.flowcast.redis.RedisBackend;
 import io.flowcast.redis.RedisClients;
 import io.flowcast.redis.RedisKeys;
-import io.flowcast.workflow.InMemoryWorkflowStore;
-import io.flowcast.workflow.RedisWorkflowStore;
-import io.flowcast.workflow.WorkflowStore;
+import io.flowcast.redis.RedisWorkflowStore;
+import io.flowcast.workflow.StateHook;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -25,30 +21,34 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Chooses and connects the backends from config: in memory, or Redis (with the in-memory fallback of
- * {@code redis.fallback}), and PostgreSQL behind it; keeps their health on {@code /ready}.
+ * Chooses and connects the backend from config: in memory, or Redis (with the in-memory fallback of
+ * {@code redis.fallback}), and PostgreSQL behind it; its factory builds every part of it
+ * ({@link Backend}); keeps their health on {@code /ready}.
  */
 final class Backends {
   private static final Logger log = LoggerFactory.getLogger(Backends.class);
   private static final long HEALTH_PROBE_MS = 2000;
 
-  /** The chosen storage and transport, and whether changes are flushed to PostgreSQL. */
-  record Backend(WorkflowStore store, EventTransport transport, boolean persistence, RefreshTokens refreshTokens) {
-  }
-
   private final Vertx vertx;
   private final FlowcastConfig config;
   private final Readiness readiness;
   private final FlowcastMeters meters;
+  private final StateHook hook;
+  private final Clock clock;
   private Redis redis;
   private Pool pg;
   private long healthTimer = -1;
   private long pgTimer = -1;
 
-  Backends(Vertx vertx, FlowcastConfig config, Readiness readiness, FlowcastMeters meters) {
+  /** @param hook what features record beside a workflow with each change of its state */
+  Backends(Vertx vertx, FlowcastConfig config, Readiness readiness, FlowcastMeters meters, StateHook hook,
+      Clock clock) {
+    this.hook = hook;
+    this.clock = clock;
     this.vertx = vertx;
     this.config = config;
     this.readiness = readiness;
@@ -100,8 +100,7 @@ final class Backends {
   private Backend memory(String why) {
     readiness.fact("backend", "memory").fact("transport", "local");
     readiness.degraded("backend", why);
-    return new Backend(new InMemoryWorkflowStore(config.eventsRetentionMax()), new LocalEventTransport(), false,
-        new InMemoryRefreshTokens());
+    return MemoryBackend.create(config.eventsRetentionMax(), hook, clock);
   }
 
   private Future<Backend> redisBackend(String where) {
@@ -110,21 +109,19 @@ final class Backends {
     PgArchive archive = null;
     if (persistence) {
       pg = PgSupport.pool(vertx, config.pgUrl(), config.pgPoolSize());
-      archive = new PgArchive(pg, config.pgTimeoutMs());
+      archive = new PgArchive(pg, config.pgTimeoutMs(), clock);
       readiness.fact("persistence", config.persistenceMode()).fact("postgresql", redacted(config.pgUrl()));
     }
     RedisKeys keys = new RedisKeys(config.redisKeyPrefix());
-    RedisWorkflowStore store = new RedisWorkflowStore(vertx, redis, new RedisWorkflowStore.Settings(keys,
-        config.eventsRetentionMax(), config.redisStreamGraceSeconds(), config.redisTimeoutMs(),
-        config.redisIndexTtlSeconds(), persistence ? config.flushBacklogMax() : 0), archive, meters);
+    RedisWorkflowStore.Settings settings = new RedisWorkflowStore.Settings(keys, config.eventsRetentionMax(),
+        config.redisStreamGraceSeconds(), config.redisTimeoutMs(), config.redisIndexTtlSeconds(),
+        persistence ? config.flushBacklogMax() : 0);
+    Backend backend = RedisBackend.create(vertx, new RedisBackend.Connections(redis,
+            RedisClients.subscriber(vertx, config.redisUrl(), (int) config.redisTimeoutMs()),
+            RedisClients.database(config.redisUrl())), settings, archive, hook, clock, meters, readiness);
     readiness.down("redis", "not checked yet");
-    probeRedis(store);
-    healthTimer = vertx.setPeriodic(HEALTH_PROBE_MS, id -> probeRedis(store));
-    RedisEventTransport transport = new RedisEventTransport(vertx,
-        RedisClients.subscriber(vertx, config.redisUrl(), (int) config.redisTimeoutMs()),
-        keys, RedisClients.database(config.redisUrl()), config.redisTimeoutMs(), readiness);
-    Backend backend = new Backend(store, transport, persistence,
-        new RedisRefreshTokens(redis, keys, config.redisTimeoutMs()));
+    probeRedis();
+    healthTimer = vertx.setPeriodic(HEALTH_PROBE_MS, id -> probeRedis());
     return persistence ? migrate().map(backend) : Future.succeededFuture(backend);
   }
 
@@ -167,8 +164,9 @@ final class Backends {
     }
   }
 
-  private void probeRedis(RedisWorkflowStore store) {
-    store.ping().onSuccess(v -> readiness.up("redis", "PING answered"))
+  private void probeRedis() {
+    redis.send(Request.cmd(Command.PING)).timeout(config.redisTimeoutMs(), TimeUnit.MILLISECONDS)
+        .onSuccess(v -> readiness.up("redis", "PING answered"))
         .onFailure(err -> readiness.down("redis", err.getMessage()));
   }
 

@@ -1,9 +1,12 @@
 package io.flowcast;
 
+import io.flowcast.actions.ActionCommands;
 import io.flowcast.auth.AuthVerticle;
+import io.flowcast.backend.Backend;
 import io.flowcast.auth.RefreshTokens;
 import io.flowcast.auth.RevokedSessions;
 import io.flowcast.bus.Addresses;
+import io.flowcast.bus.EventDelivery;
 import io.flowcast.config.ConfigLoader;
 import io.flowcast.config.FlowcastConfig;
 import io.flowcast.flush.FlushVerticle;
@@ -15,15 +18,23 @@ import io.flowcast.health.Readiness;
 import io.flowcast.http.HttpVerticle;
 import io.flowcast.ratelimit.RateLimits;
 import io.flowcast.redis.RedisKeys;
+import io.flowcast.review.DraftCommands;
+import io.flowcast.review.Drafts;
+import io.flowcast.review.Sections;
+import io.flowcast.snapshot.SnapshotCommands;
+import io.flowcast.snapshot.Snapshots;
+import io.flowcast.workflow.Feature;
 import io.flowcast.workflow.WorkflowVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Redis;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.List;
 
 
 /**
@@ -44,20 +55,33 @@ public final class MainVerticle extends VerticleBase {
   private Backends backends;
 
   private final RevokedSessions revokedSessions = new RevokedSessions();
+  private final Clock clock;
+
+  public MainVerticle() {
+    this(Clock.systemUTC());
+  }
+
+  /** @param clock the time every timestamp, TTL and lease of the in-process backends is read from (tests move it) */
+  public MainVerticle(Clock clock) {
+    this.clock = clock;
+  }
 
   @Override
   public Future<?> start() {
     config = FlowcastConfig.from(ConfigLoader.load(config(), System.getenv()));
     meters = new FlowcastMeters(Metrics.registry());
     readiness.fact("instance", config.instanceId()).fact("persistence", "off");
-    backends = new Backends(vertx, config, readiness, meters);
+    // review records which sections a state change changed, with every change, on either backend
+    backends = new Backends(vertx, config, readiness, meters, Sections.HOOK, clock);
+    EventDelivery.register(vertx);
     int httpInstances = config.httpInstances() == 0
         ? Math.max(1, Runtime.getRuntime().availableProcessors()) : config.httpInstances();
     drainConsumer = vertx.eventBus().consumer(Addresses.LIFECYCLE_DRAIN,
         m -> stopHttp().onComplete(ar -> m.reply(null)));
 
     return backends.choose()
-        .compose(backend -> vertx.deployVerticle(new WorkflowVerticle(config, backend.store(), backend.persistence(), meters))
+        .compose(backend -> vertx.deployVerticle(new WorkflowVerticle(config, backend.store(), backend.persistence(),
+                meters, features(backend), clock))
             .compose(id -> vertx.deployVerticle(new FanoutVerticle(backend.transport())))
             .compose(id -> watchRevocations(backend.refreshTokens()))
             .compose(id -> vertx.deployVerticle(new AuthVerticle(config, backend.refreshTokens(), backends.pg())))
@@ -81,6 +105,16 @@ public final class MainVerticle extends VerticleBase {
                   backend.transport().name(),
                   backend.persistence() ? config.persistenceMode() : "off");
             }));
+  }
+
+  /** The features kept beside workflows, built on the backend's parts. */
+  private List<Feature> features(Backend backend) {
+    FlowcastConfig.Features limits = config.features();
+    return List.of(
+        new DraftCommands(new Drafts(backend.sides(), limits.draftMaxRevisions(), clock)),
+        new SnapshotCommands(new Snapshots(backend.sides(), backend.store(), backend.archive().orElse(null),
+            limits.snapshotsMax(), clock)),
+        new ActionCommands(backend.actions(), config));
   }
 
   /** Revoked sessions: those recorded before this instance started, then every announcement. */

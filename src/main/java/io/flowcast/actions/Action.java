@@ -45,7 +45,7 @@ public record Action(String id, String type, Object payload, String status, Stri
   }
 
   /** JSON values are mutable: the in-memory backend hands out and keeps copies only. */
-  static Object copy(Object value) {
+  public static Object copy(Object value) {
     if (value instanceof JsonObject o) {
       return o.copy();
     }

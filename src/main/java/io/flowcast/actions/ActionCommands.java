@@ -5,11 +5,9 @@ import io.flowcast.bus.Addresses;
 import io.flowcast.bus.Commands;
 import io.flowcast.config.FlowcastConfig;
 import io.flowcast.workflow.CommandFields;
-import io.flowcast.workflow.InMemoryWorkflowStore;
+import io.flowcast.workflow.Feature;
 import io.flowcast.workflow.MutationHandoff;
-import io.flowcast.workflow.RedisWorkflowStore;
 import io.flowcast.workflow.WorkflowKey;
-import io.flowcast.workflow.WorkflowStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -21,21 +19,22 @@ import org.slf4j.LoggerFactory;
  * The action commands of {@link Addresses} (docs/EVENTBUS.md), served in the workflow verticle: each
  * change passes through the mutation handoff (fan-out, durable record) before it is answered.
  */
-public final class ActionCommands {
+public final class ActionCommands implements Feature {
   private static final Logger log = LoggerFactory.getLogger(ActionCommands.class);
 
   private final ActionQueue queue;
   private final ActionRules rules;
-  private final MutationHandoff handoff;
+  private MutationHandoff handoff;
 
-  private ActionCommands(ActionQueue queue, ActionRules rules, MutationHandoff handoff) {
+  public ActionCommands(ActionQueue queue, FlowcastConfig config) {
     this.queue = queue;
-    this.rules = rules;
-    this.handoff = handoff;
+    this.rules = new ActionRules(config);
   }
 
-  public static void register(Vertx vertx, FlowcastConfig config, WorkflowStore store, MutationHandoff handoff) {
-    ActionCommands c = new ActionCommands(backend(store), new ActionRules(config), handoff);
+  @Override
+  public void register(Vertx vertx, MutationHandoff handoff) {
+    this.handoff = handoff;
+    ActionCommands c = this;
     Commands.serve(vertx, Addresses.ACTION_ENQUEUE, log, c::enqueue);
     Commands.serve(vertx, Addresses.ACTION_CLAIM, log, c::claim);
     Commands.serve(vertx, Addresses.ACTION_COMPLETE, log,
@@ -44,17 +43,6 @@ public final class ActionCommands {
         b -> c.settle(b, c.rules.fail(actionId(b), b.getJsonObject("body", new JsonObject()))));
     Commands.serve(vertx, Addresses.ACTION_GET, log, c::get);
     Commands.serve(vertx, Addresses.ACTION_LIST, log, c::list);
-  }
-
-  /** The queue of the store's backend: kept beside the workflow in memory, or in its Redis keys. */
-  static ActionQueue backend(WorkflowStore store) {
-    if (store instanceof InMemoryWorkflowStore mem) {
-      return new InMemoryActionQueue(mem);
-    }
-    if (store instanceof RedisWorkflowStore redis) {
-      return new RedisActionQueue(redis.calls(), redis);
-    }
-    throw new IllegalArgumentException("no action queue for the " + store.name() + " store");
   }
 
   private Future<JsonObject> enqueue(JsonObject b) {

@@ -8,26 +8,26 @@ import io.vertx.core.json.JsonObject;
  * Redis scripts ({@code lua/action_*.lua}) build the same objects by concatenation (so payloads, results
  * and errors pass through Lua untouched); the contract suite compares the two.
  */
-final class ActionEvents {
+public final class ActionEvents {
   private ActionEvents() {
   }
 
-  static JsonObject queued(Action a) {
+  public static JsonObject queued(Action a) {
     return base(a).put("payload", Action.copy(a.payload()));
   }
 
   /** @param previousWorker the worker whose lease expired, or null for an action claimed from the queue */
-  static JsonObject claimed(Action a, String previousWorker) {
+  public static JsonObject claimed(Action a, String previousWorker) {
     return base(a).put("worker", a.worker()).put("lease_until", Times.format(a.leaseUntil()))
         .put("attempts", a.attempts()).put("previous_worker", previousWorker);
   }
 
-  static JsonObject completed(Action a) {
+  public static JsonObject completed(Action a) {
     return base(a).put("worker", a.worker()).put("result", Action.copy(a.result()));
   }
 
   /** @param worker the worker that failed it (an action queued again has none) */
-  static JsonObject failed(Action a, String worker, boolean retry) {
+  public static JsonObject failed(Action a, String worker, boolean retry) {
     return base(a).put("worker", worker).put("error", Action.copy(a.error())).put("retry", retry)
         .put("attempts", a.attempts());
   }

@@ -11,10 +11,10 @@ import java.time.Instant;
  * decide which action a claim hands out, so they write the data between the two. Built by
  * {@link WorkflowEvents#rest} like every other event, so the format stays in one place.
  */
-record EventRest(String head, String tail) {
+public record EventRest(String head, String tail) {
   private static final String EMPTY_DATA = "\"data\":{}";
 
-  static EventRest of(WorkflowKey key, String type, Actor actor, Instant now) {
+  public static EventRest of(WorkflowKey key, String type, Actor actor, Instant now) {
     String json = WorkflowEvents.rest(key, type, null, null, null, actor.subject(), now).encode();
     // workflow_id and type come before data and cannot hold quotes (identifier rule): the first match is it
     int at = json.indexOf(EMPTY_DATA);

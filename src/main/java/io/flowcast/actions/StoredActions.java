@@ -10,12 +10,12 @@ import java.time.Instant;
  * Reads an action as the Redis scripts store it: small metadata JSON (written by the scripts only) and
  * the client's payload, result and error as they came ('' for none), decoded here, never in Lua.
  */
-final class StoredActions {
+public final class StoredActions {
   private StoredActions() {
   }
 
   /** The action whose four parts start at reply element {@code at}. */
-  static Action parse(Response reply, int at) {
+  public static Action parse(Response reply, int at) {
     JsonObject m = new JsonObject(reply.get(at).toString());
     String lease = m.getString("lease_until");
     return new Action(m.getString("id"), m.getString("type"), json(reply.get(at + 1)), m.getString("status"),

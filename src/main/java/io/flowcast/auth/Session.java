@@ -8,12 +8,12 @@ import io.vertx.core.json.JsonObject;
  */
 public record Session(String sid, String subject, String tenant, String scope, String clientId) {
 
-  JsonObject toJson() {
+  public JsonObject toJson() {
     return new JsonObject().put("sid", sid).put("sub", subject).put("tenant", tenant).put("scope", scope)
         .put("client", clientId);
   }
 
-  static Session fromJson(JsonObject json) {
+  public static Session fromJson(JsonObject json) {
     return new Session(json.getString("sid"), json.getString("sub"), json.getString("tenant"),
         json.getString("scope"), json.getString("client"));
   }

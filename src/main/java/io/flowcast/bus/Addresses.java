@@ -31,8 +31,6 @@ public final class Addresses {
   /** The backend expired a workflow's state (sent by the fan-out on a Redis keyspace notification). */
   public static final String WORKFLOW_EXPIRED = "flowcast.workflow.expired";
 
-  /** Committed events on their way to every instance, sent by the workflow verticle to the fan-out verticle. */
-  public static final String FANOUT_PUBLISH = "flowcast.fanout.publish";
   /** Interest of this instance's SSE streams in a workflow (reference-counted by the fan-out verticle). */
   public static final String FANOUT_SUBSCRIBE = "flowcast.fanout.subscribe";
   public static final String FANOUT_UNSUBSCRIBE = "flowcast.fanout.unsubscribe";

@@ -6,7 +6,9 @@ import io.vertx.core.Future;
 import java.util.Set;
 
 /**
- * Carries committed events between instances. Only events of subscribed workflows are delivered.
+ * Carries committed events between instances. The backend publishes each event as it appends it (the
+ * Redis scripts PUBLISH it; the in-memory store hands it to its local transport), so a transport only
+ * subscribes and delivers. Only events of subscribed workflows are delivered.
  * Delivery is at most once; SSE streams detect gaps by {@code seq} and catch up from the event log,
  * and after a reconnect the transport asks them to catch up ({@link Listener#resync}).
  */
@@ -31,9 +33,6 @@ public interface EventTransport {
   String name();
 
   Future<Void> start(Listener listener);
-
-  /** Publishes an event to every instance (a no-op where the store publishes atomically itself). */
-  Future<Void> publish(EventDelivery event);
 
   Future<Void> subscribe(String workflow);
 

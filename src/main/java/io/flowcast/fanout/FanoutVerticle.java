@@ -18,9 +18,9 @@ import java.util.Set;
 import java.util.Map;
 
 /**
- * The instance's one link to the event transport: publishes committed events to every instance, keeps
- * one reference-counted subscription per workflow that local streams watch, and publishes what arrives
- * to the local HTTP verticles.
+ * The instance's one link to the event transport: keeps one reference-counted subscription per workflow
+ * that local streams watch, and publishes what arrives to the local HTTP verticles (the event itself,
+ * through a local codec: no copy per verticle).
  */
 public final class FanoutVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(FanoutVerticle.class);
@@ -41,13 +41,12 @@ public final class FanoutVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     var bus = vertx.eventBus();
-    bus.<JsonObject>consumer(Addresses.FANOUT_PUBLISH, this::publish);
     bus.<JsonObject>consumer(Addresses.FANOUT_SUBSCRIBE, this::subscribe);
     bus.<JsonObject>consumer(Addresses.FANOUT_UNSUBSCRIBE, this::unsubscribe);
     return transport.start(new EventTransport.Listener() {
       @Override
       public void event(EventDelivery event) {
-        bus.publish(Addresses.SSE_DELIVER, event.toJson());
+        bus.publish(Addresses.SSE_DELIVER, event, EventDelivery.LOCAL);
       }
 
       @Override
@@ -73,12 +72,6 @@ public final class FanoutVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return transport.close();
-  }
-
-  private void publish(Message<JsonObject> message) {
-    JsonObject body = message.body();
-    transport.publish(EventDelivery.of(body.getString("workflow"), body.getJsonObject("event")))
-        .onFailure(err -> log.warn("publishing an event failed; streams catch up from the log: {}", err.toString()));
   }
 
   private void subscribe(Message<JsonObject> message) {

@@ -1,10 +1,11 @@
 package io.flowcast.flush;
 
+import io.flowcast.redis.RedisReplies;
 import io.flowcast.bus.Addresses;
 import io.flowcast.health.FlowcastMeters;
 import io.flowcast.health.Readiness;
 import io.flowcast.redis.RedisKeys;
-import io.flowcast.workflow.RedisWorkflowStore;
+import io.flowcast.redis.RedisWorkflowStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.pgclient.PgException;
@@ -293,7 +294,7 @@ public final class FlushVerticle extends VerticleBase {
       Response fields = entry.size() > 1 ? entry.get(1) : null;
       OutboxRecord record;
       try {
-        record = fields == null ? null : OutboxRecord.fromEntry(id, RedisWorkflowStore.fieldsOf(fields));
+        record = fields == null ? null : OutboxRecord.fromEntry(id, RedisReplies.fields(fields));
       } catch (RuntimeException malformed) {
         // kept for an operator (see setAsideMalformed), never retried forever
         record = OutboxRecord.unusable(id, new JsonObject().put("fields", fields.toString()));

@@ -1,5 +1,6 @@
 package io.flowcast.http;
 
+import io.flowcast.bus.BusClient;
 import io.flowcast.auth.Caller;
 import io.flowcast.bus.Addresses;
 import io.flowcast.bus.ApiException;

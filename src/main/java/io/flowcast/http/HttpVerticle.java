@@ -1,5 +1,6 @@
 package io.flowcast.http;
 
+import io.flowcast.bus.BusClient;
 import io.flowcast.auth.AuthHandler;
 import io.flowcast.auth.JwtSupport;
 import io.flowcast.auth.RevokedSessions;

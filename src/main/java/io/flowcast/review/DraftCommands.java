@@ -4,6 +4,7 @@ import io.flowcast.bus.Addresses;
 import io.flowcast.bus.ApiException;
 import io.flowcast.bus.Commands;
 import io.flowcast.workflow.CommandFields;
+import io.flowcast.workflow.Feature;
 import io.flowcast.workflow.Mutation;
 import io.flowcast.workflow.MutationHandoff;
 import io.flowcast.workflow.WorkflowKey;
@@ -17,14 +18,18 @@ import org.slf4j.LoggerFactory;
 import java.util.Set;
 
 /** The draft commands of {@link Addresses}, served in the workflow verticle. */
-public final class DraftCommands {
+public final class DraftCommands implements Feature {
   private static final Logger log = LoggerFactory.getLogger(DraftCommands.class);
   private static final Set<String> PUT_FIELDS = Set.of("raw_draft", "diff_summary");
 
-  private DraftCommands() {
+  private final Drafts drafts;
+
+  public DraftCommands(Drafts drafts) {
+    this.drafts = drafts;
   }
 
-  public static void register(Vertx vertx, Drafts drafts, MutationHandoff handoff) {
+  @Override
+  public void register(Vertx vertx, MutationHandoff handoff) {
     Commands.serve(vertx, Addresses.DRAFT_LIST, log,
         b -> drafts.list(CommandFields.key(b)).map(list -> new JsonObject().put("drafts", list)));
     Commands.serve(vertx, Addresses.DRAFT_GET, log,

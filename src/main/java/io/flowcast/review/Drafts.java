@@ -6,7 +6,6 @@ import io.flowcast.workflow.EventTypes;
 import io.flowcast.workflow.Mutation;
 import io.flowcast.workflow.SideData;
 import io.flowcast.workflow.SideData.Change;
-import io.flowcast.workflow.Sections;
 import io.flowcast.workflow.Times;
 import io.flowcast.workflow.Workflow;
 import io.flowcast.workflow.WorkflowKey;
@@ -28,13 +27,16 @@ public final class Drafts {
   private final SideData sides;
   private final int maxRevisions;
 
-  public Drafts(SideData sides, int maxRevisions) {
+  private final java.time.Clock clock;
+
+  public Drafts(SideData sides, int maxRevisions, java.time.Clock clock) {
+    this.clock = clock;
     this.sides = sides;
     this.maxRevisions = maxRevisions;
   }
 
   public Future<JsonArray> list(WorkflowKey key) {
-    return sides.read(key, SideData.DRAFTS).map(read -> {
+    return sides.read(key, SideData.Side.DRAFTS).map(read -> {
       JsonArray drafts = new JsonArray();
       read.fields().entrySet().stream().filter(e -> e.getKey().startsWith(DRAFT))
           .map(e -> DraftRecord.parse(e.getKey().substring(DRAFT.length()), e.getValue()))
@@ -45,7 +47,7 @@ public final class Drafts {
   }
 
   public Future<JsonObject> get(WorkflowKey key, String section) {
-    return sides.read(key, SideData.DRAFTS).map(read -> draft(read, section).view(read.workflow().expiresAt()));
+    return sides.read(key, SideData.Side.DRAFTS).map(read -> draft(read, section).view(read.workflow().expiresAt()));
   }
 
   /** A new revision of the section's draft (the first one starts the draft at the current version). */
@@ -54,9 +56,9 @@ public final class Drafts {
       String stored = read.fields().get(DRAFT + section);
       DraftRecord current = stored == null ? DraftRecord.start(section, read.workflow().version())
           : DraftRecord.parse(section, stored);
-      DraftRecord next = current.revise(rawDraft, diffSummary, actor.subject(), Times.now(), maxRevisions);
+      DraftRecord next = current.revise(rawDraft, diffSummary, actor.subject(), Times.now(clock), maxRevisions);
       return Change.of(read.workflow(), EventTypes.DRAFT_UPDATED, next.view(read.workflow().expiresAt()))
-          .op(SideData.DRAFTS, DRAFT + section, stored, next.encode());
+          .op(SideData.Side.DRAFTS, DRAFT + section, stored, next.encode());
     }, actor);
   }
 
@@ -72,7 +74,7 @@ public final class Drafts {
       JsonObject view = previous.view(read.workflow().expiresAt())
           .put("undone_revision", current.latest().getLong("revision"));
       return Change.of(read.workflow(), EventTypes.DRAFT_UPDATED, view)
-          .op(SideData.DRAFTS, DRAFT + section, current.encode(), previous.encode());
+          .op(SideData.Side.DRAFTS, DRAFT + section, current.encode(), previous.encode());
     }, actor);
   }
 
@@ -82,7 +84,7 @@ public final class Drafts {
       DraftRecord current = draft(read, section);
       JsonObject data = new JsonObject().put("section_id", section).put("revision", current.latest().getLong("revision"));
       return Change.of(read.workflow(), EventTypes.DRAFT_DISCARDED, data)
-          .op(SideData.DRAFTS, DRAFT + section, current.encode(), null);
+          .op(SideData.Side.DRAFTS, DRAFT + section, current.encode(), null);
     }, actor);
   }
 
@@ -108,14 +110,14 @@ public final class Drafts {
           .put("diff_summary", latest.getString("diff_summary")).put("revision", latest.getLong("revision"))
           .put("base_version", current.baseVersion()).put("author", latest.getString("author"));
       return Change.of(base, EventTypes.DRAFT_COMMITTED, data).withState(state)
-          .op(SideData.DRAFTS, DRAFT + section, current.encode(), null)
-          .op(SideData.DRAFTS, Sections.changedField(section), committed, String.valueOf(base.version() + 1));
+          .op(SideData.Side.DRAFTS, DRAFT + section, current.encode(), null)
+          .op(SideData.Side.DRAFTS, Sections.changedField(section), committed, String.valueOf(base.version() + 1));
     }, actor);
   }
 
   /** A draft change computed from a fresh read, retried when someone else changed the draft first. */
   private Future<Mutation> attempt(WorkflowKey key, Function<SideData.Read, Change> compute, Actor actor) {
-    return sides.update(key, SideData.DRAFTS, read -> Future.succeededFuture(compute.apply(read)), actor);
+    return sides.update(key, SideData.Side.DRAFTS, read -> Future.succeededFuture(compute.apply(read)), actor);
   }
 
   private static DraftRecord draft(SideData.Read read, String section) {

@@ -3,6 +3,7 @@ package io.flowcast.snapshot;
 import io.flowcast.bus.Addresses;
 import io.flowcast.bus.ApiException;
 import io.flowcast.bus.Commands;
+import io.flowcast.workflow.Feature;
 import io.flowcast.workflow.CommandFields;
 import io.flowcast.workflow.MutationHandoff;
 import io.flowcast.workflow.WorkflowKey;
@@ -15,13 +16,17 @@ import org.slf4j.LoggerFactory;
 import java.util.Set;
 
 /** The snapshot and rollback commands of {@link Addresses}, served in the workflow verticle. */
-public final class SnapshotCommands {
+public final class SnapshotCommands implements Feature {
   private static final Logger log = LoggerFactory.getLogger(SnapshotCommands.class);
 
-  private SnapshotCommands() {
+  private final Snapshots snapshots;
+
+  public SnapshotCommands(Snapshots snapshots) {
+    this.snapshots = snapshots;
   }
 
-  public static void register(Vertx vertx, Snapshots snapshots, MutationHandoff handoff) {
+  @Override
+  public void register(Vertx vertx, MutationHandoff handoff) {
     Commands.serve(vertx, Addresses.SNAPSHOT_CREATE, log, b -> {
       WorkflowKey key = CommandFields.key(b);
       JsonObject body = body(b, "a JSON object {label}");

@@ -6,7 +6,6 @@ import io.flowcast.workflow.EventTypes;
 import io.flowcast.workflow.Mutation;
 import io.flowcast.workflow.SideData;
 import io.flowcast.workflow.SideData.Change;
-import io.flowcast.workflow.Sections;
 import io.flowcast.workflow.Times;
 import io.flowcast.workflow.Workflow;
 import io.flowcast.workflow.WorkflowArchive;
@@ -38,7 +37,11 @@ public final class Snapshots {
   private final int max;
 
   /** @param archive the durable record, or null without one */
-  public Snapshots(SideData sides, WorkflowStore store, WorkflowArchive archive, int max) {
+  private final java.time.Clock clock;
+
+  /** @param archive the durable record, or null without one */
+  public Snapshots(SideData sides, WorkflowStore store, WorkflowArchive archive, int max, java.time.Clock clock) {
+    this.clock = clock;
     this.sides = sides;
     this.history = new StateHistory(store, archive);
     this.archive = archive;
@@ -55,14 +58,14 @@ public final class Snapshots {
       List<JsonObject> kept = sorted(fields);
       long ordinal = fields.containsKey(ORDER) ? Long.parseLong(fields.get(ORDER)) + 1 : 1;
       JsonObject snapshot = new JsonObject().put("label", label).put("version", w.version()).put("state", w.state())
-          .put("ordinal", ordinal).put("author", actor.subject()).put("created_at", Times.format(Times.now()));
+          .put("ordinal", ordinal).put("author", actor.subject()).put("created_at", Times.format(Times.now(clock)));
       JsonObject data = new JsonObject().put("label", label).put("version", w.version());
       Change change = Change.of(w, EventTypes.SNAPSHOT_CREATED, data)
-          .op(SideData.SNAPSHOTS, label, null, snapshot.encode())
-          .op(SideData.SNAPSHOTS, ORDER, fields.get(ORDER), String.valueOf(ordinal));
+          .op(SideData.Side.SNAPSHOTS, label, null, snapshot.encode())
+          .op(SideData.Side.SNAPSHOTS, ORDER, fields.get(ORDER), String.valueOf(ordinal));
       for (int i = max - 1; i < kept.size(); i++) {
         String dropped = kept.get(i).getString("label");
-        change.op(SideData.SNAPSHOTS, dropped, fields.get(dropped), null);
+        change.op(SideData.Side.SNAPSHOTS, dropped, fields.get(dropped), null);
         data.put("dropped", dropped);
       }
       return Future.succeededFuture(change);
@@ -74,7 +77,7 @@ public final class Snapshots {
    * snapshots there: they are then listed from PostgreSQL.
    */
   public Future<JsonArray> list(WorkflowKey key) {
-    return sides.read(key, SideData.SNAPSHOTS).compose(read -> kept(key, read))
+    return sides.read(key, SideData.Side.SNAPSHOTS).compose(read -> kept(key, read))
         .map(snapshots -> new JsonArray(snapshots.stream().map(Snapshots::view).toList()));
   }
 
@@ -115,19 +118,14 @@ public final class Snapshots {
       }
       return target.map(state -> {
         JsonObject data = new JsonObject().put("state", state).put("to_version", version).put("label", label);
-        Change change = Change.of(w, EventTypes.ROLLED_BACK, data).withState(state);
-        // a draft started before the rollback must not silently overwrite a section the rollback changed
-        for (String section : Sections.changed(w.state(), state)) {
-          change.op(SideData.DRAFTS, Sections.changedField(section), SideData.FieldOp.ANY,
-              String.valueOf(w.version() + 1));
-        }
-        return change;
+        // what other features record with a state change (review: the sections it changed) the backend adds
+        return Change.of(w, EventTypes.ROLLED_BACK, data).withState(state);
       });
     }, actor);
   }
 
   private Future<Mutation> attempt(WorkflowKey key, Function<SideData.Read, Future<Change>> compute, Actor actor) {
-    return sides.update(key, SideData.SNAPSHOTS, compute, actor);
+    return sides.update(key, SideData.Side.SNAPSHOTS, compute, actor);
   }
 
   private static List<JsonObject> sorted(Map<String, String> fields) {

@@ -2,7 +2,7 @@ package io.flowcast.sse;
 
 import io.flowcast.auth.Caller;
 import io.flowcast.bus.ApiException;
-import io.flowcast.http.BusClient;
+import io.flowcast.bus.BusClient;
 import io.flowcast.ratelimit.RateLimits;
 import io.flowcast.workflow.Ids;
 import io.flowcast.workflow.WorkflowKey;

@@ -3,7 +3,7 @@ package io.flowcast.sse;
 import io.flowcast.auth.Caller;
 import io.flowcast.bus.Addresses;
 import io.flowcast.bus.ApiException;
-import io.flowcast.http.BusClient;
+import io.flowcast.bus.BusClient;
 import io.flowcast.workflow.WorkflowKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -3,7 +3,7 @@ package io.flowcast.sse;
 import io.flowcast.bus.Addresses;
 import io.flowcast.bus.EventDelivery;
 import io.flowcast.health.FlowcastMeters;
-import io.flowcast.http.BusClient;
+import io.flowcast.bus.BusClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -55,7 +55,7 @@ public final class StreamRegistry {
   /** Internal API for {@link #writeNextSlice}: the Netty event loop under the verticle's context. */
   private ContextInternal context;
   private final Map<String, Future<JsonObject>> subscriptions = new HashMap<>();
-  private MessageConsumer<JsonObject> consumer;
+  private MessageConsumer<EventDelivery> consumer;
   private MessageConsumer<JsonObject> resyncConsumer;
   private MessageConsumer<JsonObject> revokedConsumer;
   private long heartbeatTimer = -1;
@@ -72,7 +72,7 @@ public final class StreamRegistry {
 
   public Future<Void> start(long heartbeatMs) {
     context = (ContextInternal) vertx.getOrCreateContext();
-    consumer = vertx.eventBus().consumer(Addresses.SSE_DELIVER, m -> deliver(EventDelivery.fromJson(m.body())));
+    consumer = vertx.eventBus().<EventDelivery>consumer(Addresses.SSE_DELIVER, m -> deliver(m.body()));
     resyncConsumer = vertx.eventBus().consumer(Addresses.SSE_RESYNC, m -> m.body().getJsonArray("workflows")
         .forEach(w -> java.util.Arrays.stream(feedsOf((String) w)).forEach(WorkflowFeed::resync)));
     revokedConsumer = vertx.eventBus().consumer(Addresses.SESSION_REVOKED, m -> revoked(m.body().getString("sid")));

@@ -3,7 +3,7 @@ package io.flowcast.sse;
 import io.flowcast.bus.Addresses;
 import io.flowcast.bus.ApiException;
 import io.flowcast.bus.EventDelivery;
-import io.flowcast.http.BusClient;
+import io.flowcast.bus.BusClient;
 import io.flowcast.workflow.EventId;
 import io.flowcast.workflow.EventTypes;
 import io.flowcast.workflow.WorkflowKey;

@@ -18,15 +18,21 @@ import java.util.function.Function;
  */
 public interface SideData {
 
-  /** The sides, numbered as the Redis scripts number their keys ({@code _lib.lua}). */
-  int DRAFTS = 4;
-  int SNAPSHOTS = 5;
+  /** The sides a feature may keep; each backend names them its own way (a map, a Redis hash). */
+  enum Side {
+    DRAFTS, SNAPSHOTS;
+
+    /** The name backends store the side under ({@code drafts}, {@code snapshots}). */
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   /** A workflow and the fields of one of its sides, read together. */
   record Read(Workflow workflow, Map<String, String> fields) {
   }
 
-  Future<Read> read(WorkflowKey key, int side);
+  Future<Read> read(WorkflowKey key, Side side);
 
   /** Applies the change unless something it depends on moved since {@code change.base()} was read. */
   Future<Mutation> write(WorkflowKey key, Change change, Actor actor);
@@ -38,11 +44,11 @@ public interface SideData {
    * Reads a side with its workflow, computes a change from them and writes it; when someone else changed
    * what the change depends on, reads and computes again (up to {@link #ATTEMPTS} times, then a 409).
    */
-  default Future<Mutation> update(WorkflowKey key, int side, Function<Read, Future<Change>> compute, Actor actor) {
+  default Future<Mutation> update(WorkflowKey key, Side side, Function<Read, Future<Change>> compute, Actor actor) {
     return update(key, side, compute, actor, 1);
   }
 
-  private Future<Mutation> update(WorkflowKey key, int side, Function<Read, Future<Change>> compute, Actor actor,
+  private Future<Mutation> update(WorkflowKey key, Side side, Function<Read, Future<Change>> compute, Actor actor,
       int attempt) {
     return read(key, side)
         .compose(compute)
@@ -60,7 +66,7 @@ public interface SideData {
   }
 
   /** One field of a side: {@code expected} null means absent, {@link #ANY} skips the check; {@code value} null removes it. */
-  record FieldOp(int side, String field, String expected, String value) {
+  record FieldOp(Side side, String field, String expected, String value) {
     public static final String ANY = "\u0000any";
   }
 
@@ -77,9 +83,26 @@ public interface SideData {
       return new Change(base, state, eventType, eventData, ops);
     }
 
-    public Change op(int side, String field, String expected, String value) {
+    public Change op(Side side, String field, String expected, String value) {
       ops.add(new FieldOp(side, field, expected, value));
       return this;
+    }
+
+    /**
+     * This change's field operations followed by those {@code hook} asks for when the change writes a
+     * state, except where this change already writes the same field.
+     */
+    public List<FieldOp> opsWith(StateHook hook) {
+      if (newState == null) {
+        return ops;
+      }
+      List<FieldOp> all = new ArrayList<>(ops);
+      for (FieldOp op : hook.onStateChange(base.state(), newState, base.version() + 1)) {
+        if (ops.stream().noneMatch(o -> o.side() == op.side() && o.field().equals(op.field()))) {
+          all.add(op);
+        }
+      }
+      return all;
     }
   }
 }

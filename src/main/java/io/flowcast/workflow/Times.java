@@ -8,8 +8,9 @@ public final class Times {
   private Times() {
   }
 
-  public static Instant now() {
-    return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+  /** Now on {@code clock}, to the millisecond (every timestamp Flowcast stores or sends has that precision). */
+  public static Instant now(java.time.Clock clock) {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
   /** Microseconds since the epoch (for {@link Epochs}). */

@@ -71,7 +71,7 @@ public record Workflow(
         .put("last_seq", lastSeq);
   }
 
-  Workflow touched(Instant now) {
+  public Workflow touched(Instant now) {
     return expiringAt(now.plusSeconds(ttlSeconds));
   }
 }

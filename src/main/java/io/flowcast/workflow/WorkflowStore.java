@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * The state of workflows and their event logs. Every mutation changes the workflow and appends its
- * one event atomically: no reader sees one without the other. Every operation on a workflow refreshes
+ * one event atomically: no reader sees one without the other; appending an event also publishes it to
+ * every instance's transport (one operation, on every backend). Every operation on a workflow refreshes
  * its TTL. Failures are {@link io.flowcast.bus.ApiException}s (404 unknown workflow, 409 id taken,
  * 412 version mismatch, 503 backend down).
  */
@@ -48,13 +49,5 @@ public interface WorkflowStore {
    */
   default Future<Void> expired(WorkflowKey key) {
     return Future.succeededFuture();
-  }
-
-  /**
-   * True when the backend publishes each event to every instance itself, atomically with the change;
-   * otherwise the workflow verticle hands events to the fan-out.
-   */
-  default boolean publishesEvents() {
-    return false;
   }
 }

@@ -4,12 +4,7 @@ import io.flowcast.bus.Addresses;
 import io.flowcast.bus.ApiException;
 import io.flowcast.bus.Commands;
 import io.flowcast.config.FlowcastConfig;
-import io.flowcast.actions.ActionCommands;
 import io.flowcast.health.FlowcastMeters;
-import io.flowcast.review.DraftCommands;
-import io.flowcast.review.Drafts;
-import io.flowcast.snapshot.SnapshotCommands;
-import io.flowcast.snapshot.Snapshots;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -17,11 +12,14 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
+import java.util.List;
 import java.util.function.Function;
 
 /**
- * Owns every mutation of workflows and their events. Answers the workflow commands of {@link Addresses},
- * and hands each committed event to the fan-out verticle, which carries it to every instance.
+ * Owns every mutation of workflows and their events. Answers the workflow commands of {@link Addresses}
+ * and those of the features it is given; the store publishes each event as it appends it, and this
+ * verticle hands every change on to the durable record.
  */
 public final class WorkflowVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(WorkflowVerticle.class);
@@ -30,13 +28,18 @@ public final class WorkflowVerticle extends VerticleBase {
   private final WorkflowStore store;
   private final boolean persistence;
   private final FlowcastMeters meters;
+  private final List<Feature> features;
+  private final Clock clock;
   private int sinceFlush;
   private WorkflowRules rules;
   private long sweepTimer = -1;
   private final KeyedSerializer<WorkflowKey> writers = new KeyedSerializer<>();
 
   /** @param persistence whether changes also go to PostgreSQL (write-behind or write-through, per config) */
-  public WorkflowVerticle(FlowcastConfig config, WorkflowStore store, boolean persistence, FlowcastMeters meters) {
+  public WorkflowVerticle(FlowcastConfig config, WorkflowStore store, boolean persistence, FlowcastMeters meters,
+      List<Feature> features, Clock clock) {
+    this.features = List.copyOf(features);
+    this.clock = clock;
     this.config = config;
     this.store = store;
     this.persistence = persistence;
@@ -52,24 +55,18 @@ public final class WorkflowVerticle extends VerticleBase {
     handle(Addresses.WORKFLOW_PATCH, this::patch);
     handle(Addresses.WORKFLOW_DELETE, b -> {
       WorkflowKey key = key(b);
-      return store.delete(key, actor(b)).map(m -> published(key, m)).compose(m -> durable(key, m, b))
+      return store.delete(key, actor(b)).map(m -> counted(key, m)).compose(m -> durable(key, m, b))
           .map(m -> new JsonObject());
     });
     handle(Addresses.EVENT_APPEND, b -> {
       WorkflowKey key = key(b);
       return store.appendEvent(key, rules.customEvent(b.getJsonObject("event")), actor(b))
-          .map(m -> published(key, m)).compose(m -> durable(key, m, b))
+          .map(m -> counted(key, m)).compose(m -> durable(key, m, b))
           .map(m -> new JsonObject().put("event", m.event()));
     });
     handle(Addresses.WORKFLOW_EXPIRED, b -> store.expired(key(b)).map(v -> new JsonObject()));
     handle(Addresses.EVENTS_READ, this::readEvents);
-    SideData sides = store instanceof RedisWorkflowStore redis ? new RedisSideData(redis)
-        : new InMemorySideData((InMemoryWorkflowStore) store);
-    WorkflowArchive archive = store instanceof RedisWorkflowStore redis ? redis.archive() : null;
-    DraftCommands.register(vertx, new Drafts(sides, config.features().draftMaxRevisions()), this::handoff);
-    SnapshotCommands.register(vertx, new Snapshots(sides, store, archive, config.features().snapshotsMax()),
-        this::handoff);
-    ActionCommands.register(vertx, config, store, this::handoff);
+    features.forEach(feature -> feature.register(vertx, this::handoff));
     sweepTimer = vertx.setPeriodic(config.expirySweepMs(), id -> sweepExpired());
     log.info("workflow store: {}", store.name());
     return Future.succeededFuture();
@@ -85,7 +82,7 @@ public final class WorkflowVerticle extends VerticleBase {
     JsonObject spec = body.getJsonObject("body", new JsonObject());
     WorkflowKey key = new WorkflowKey(tenant(body), rules.idForCreate(spec));
     return store.create(key, rules.newWorkflow(spec), actor(body))
-        .map(m -> published(key, m))
+        .map(m -> counted(key, m))
         .compose(m -> durable(key, m, body))
         .map(m -> m.workflow().toBusJson());
   }
@@ -106,7 +103,7 @@ public final class WorkflowVerticle extends VerticleBase {
     Long ifMatch = body.getLong("if_match");
     WorkflowKey key = key(body);
     return writers.run(key, () -> store.patch(key, patch, ifMatch, actor(body)))
-        .map(m -> published(key, m))
+        .map(m -> counted(key, m))
         .compose(m -> durable(key, m, body))
         .map(m -> m.workflow().toBusJson());
   }
@@ -124,23 +121,19 @@ public final class WorkflowVerticle extends VerticleBase {
   }
 
   private void sweepExpired() {
-    store.expire(Times.now()).onSuccess(expired -> expired.forEach(m -> published(m.workflow().key(), m)))
+    store.expire(Times.now(clock)).onSuccess(expired -> expired.forEach(m -> counted(m.workflow().key(), m)))
         .onFailure(err -> log.warn("expiry sweep failed: {}", err.toString()));
   }
 
   /** What every command does with its mutation: fan-out, then durability. */
   private Future<Mutation> handoff(WorkflowKey key, Mutation mutation, JsonObject command) {
-    return durable(key, published(key, mutation), command);
+    return durable(key, counted(key, mutation), command);
   }
 
-  /** Hands a committed event to the fan-out, unless the store published it itself. */
-  private Mutation published(WorkflowKey key, Mutation mutation) {
+  /** Counts a committed event (the store published it as it appended it). */
+  private Mutation counted(WorkflowKey key, Mutation mutation) {
     if (mutation.event() != null) {
       meters.published();
-    }
-    if (mutation.event() != null && !store.publishesEvents()) {
-      vertx.eventBus().send(Addresses.FANOUT_PUBLISH,
-          new JsonObject().put("workflow", key.tag()).put("event", mutation.event()));
     }
     return mutation;
   }

@@ -1,5 +1,6 @@
 package io.flowcast.actions;
 
+import io.flowcast.backend.Backend;
 import io.flowcast.actions.ActionQueue.Change;
 import io.flowcast.actions.ActionQueue.Claim;
 import io.flowcast.actions.ActionQueue.NewAction;
@@ -31,7 +32,8 @@ public abstract class ActionQueueContract {
   private static final List<String> FIELDS = List.of("id", "type", "payload", "status", "worker", "lease_until",
       "attempts", "result", "error", "created_at", "updated_at");
 
-  protected abstract WorkflowStore newStore();
+  /** A fresh backend: its store and its action queue are tested together. */
+  protected abstract Backend newBackend();
 
   private WorkflowStore store;
   private ActionQueue queue;
@@ -39,8 +41,9 @@ public abstract class ActionQueueContract {
 
   @BeforeEach
   void freshWorkflow() {
-    store = newStore();
-    queue = ActionCommands.backend(store);
+    Backend backend = newBackend();
+    store = backend.store();
+    queue = backend.actions();
     key = new WorkflowKey("t-" + UUID.randomUUID().toString().substring(0, 8), "wf-1");
     await(store.create(key, new NewWorkflow("running", new JsonObject(), new JsonObject(), 600), ALICE));
   }

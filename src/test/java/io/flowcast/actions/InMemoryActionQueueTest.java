@@ -1,12 +1,15 @@
 package io.flowcast.actions;
 
-import io.flowcast.workflow.InMemoryWorkflowStore;
+import io.flowcast.backend.Backend;
+import io.flowcast.memory.MemoryBackend;
+import io.flowcast.review.Sections;
+import java.time.Clock;
 import io.flowcast.workflow.WorkflowStore;
 
 /** The action queue contract on the in-memory backend. */
 class InMemoryActionQueueTest extends ActionQueueContract {
   @Override
-  protected WorkflowStore newStore() {
-    return new InMemoryWorkflowStore(1000);
+  protected Backend newBackend() {
+    return MemoryBackend.create(1000, Sections.HOOK, Clock.systemUTC());
   }
 }

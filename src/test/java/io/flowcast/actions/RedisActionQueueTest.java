@@ -1,5 +1,6 @@
 package io.flowcast.actions;
 
+import io.flowcast.backend.Backend;
 import io.flowcast.testsupport.RedisStores;
 import io.flowcast.workflow.WorkflowStore;
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +21,7 @@ class RedisActionQueueTest extends ActionQueueContract {
   }
 
   @Override
-  protected WorkflowStore newStore() {
-    return redis.store(1000);
+  protected Backend newBackend() {
+    return redis.backend(1000);
   }
 }

@@ -1,13 +1,16 @@
 package io.flowcast.review;
 
-import io.flowcast.workflow.InMemorySideData;
-import io.flowcast.workflow.InMemoryWorkflowStore;
+import io.flowcast.backend.Backend;
+import io.flowcast.memory.MemoryBackend;
+
+import java.time.Clock;
+
 
 /** Drafts, snapshots and rollback on the embedded in-memory backend. */
 class InMemoryReviewTest extends ReviewContract {
   @Override
   protected Stores newStores() {
-    InMemoryWorkflowStore store = new InMemoryWorkflowStore(1000);
-    return new Stores(store, new InMemorySideData(store));
+    Backend backend = MemoryBackend.create(1000, Sections.HOOK, Clock.systemUTC());
+    return new Stores(backend.store(), backend.sides());
   }
 }

@@ -1,8 +1,7 @@
 package io.flowcast.review;
 
+import io.flowcast.backend.Backend;
 import io.flowcast.testsupport.RedisStores;
-import io.flowcast.workflow.RedisSideData;
-import io.flowcast.workflow.RedisWorkflowStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -22,7 +21,7 @@ class RedisReviewTest extends ReviewContract {
 
   @Override
   protected Stores newStores() {
-    RedisWorkflowStore store = redis.store(1000);
-    return new Stores(store, new RedisSideData(store));
+    Backend backend = redis.backend(1000);
+    return new Stores(backend.store(), backend.sides());
   }
 }

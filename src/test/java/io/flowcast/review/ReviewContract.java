@@ -1,5 +1,6 @@
 package io.flowcast.review;
 
+import java.time.Clock;
 import io.flowcast.snapshot.Snapshots;
 import io.flowcast.workflow.Actor;
 import io.flowcast.workflow.EventTypes;
@@ -45,8 +46,8 @@ public abstract class ReviewContract {
   void freshWorkflow() {
     Stores stores = newStores();
     store = stores.store();
-    drafts = new Drafts(stores.sides(), MAX_REVISIONS);
-    snapshots = new Snapshots(stores.sides(), store, null, MAX_SNAPSHOTS);
+    drafts = new Drafts(stores.sides(), MAX_REVISIONS, Clock.systemUTC());
+    snapshots = new Snapshots(stores.sides(), store, null, MAX_SNAPSHOTS, Clock.systemUTC());
     key = new WorkflowKey("t-" + UUID.randomUUID().toString().substring(0, 8), "wf-1");
     JsonObject state = new JsonObject().put("sections", new JsonObject().put("intro", "v1 intro"));
     await(store.create(key, new NewWorkflow("running", state, new JsonObject(), 600), alice));

@@ -1,11 +1,19 @@
 package io.flowcast.testsupport;
 
+import io.flowcast.backend.Backend;
 import io.flowcast.health.FlowcastMeters;
+import io.flowcast.health.Readiness;
+import io.flowcast.redis.RedisBackend;
 import io.flowcast.redis.RedisClients;
-import io.flowcast.workflow.RedisWorkflowStore;
+import io.flowcast.redis.RedisKeys;
+import io.flowcast.redis.RedisWorkflowStore;
+import io.flowcast.review.Sections;
+import io.flowcast.workflow.WorkflowStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
+
+import java.time.Clock;
 
 /**
  * Redis workflow stores for contract tests, on the test script's Redis (without persistence). Open one
@@ -15,16 +23,24 @@ public final class RedisStores implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private final Redis redis = RedisClients.pooled(vertx, TestServer.redisUrl(), 4, 2000);
 
-  /** A fresh store keeping about {@code retentionMax} events per workflow. */
-  public RedisWorkflowStore store(int retentionMax) {
-    return new RedisWorkflowStore(vertx, redis, new RedisWorkflowStore.Settings(
-        new io.flowcast.redis.RedisKeys(TestServer.RUN_PREFIX), retentionMax, 300, 2000, 3600, 0),
-        null, new FlowcastMeters(new SimpleMeterRegistry()));
+  private final Redis subscriber = RedisClients.subscriber(vertx, TestServer.redisUrl(), 2000);
+
+  /** A fresh Redis backend (no persistence) keeping about {@code retentionMax} events per workflow. */
+  public Backend backend(int retentionMax) {
+    return RedisBackend.create(vertx, new RedisBackend.Connections(redis, subscriber, 0),
+        new RedisWorkflowStore.Settings(new RedisKeys(TestServer.RUN_PREFIX), retentionMax, 300, 2000, 3600, 0),
+        null, Sections.HOOK, Clock.systemUTC(), new FlowcastMeters(new SimpleMeterRegistry()), new Readiness());
+  }
+
+  /** The workflow store of a fresh backend. */
+  public WorkflowStore store(int retentionMax) {
+    return backend(retentionMax).store();
   }
 
   @Override
   public void close() {
     redis.close();
+    subscriber.close();
     vertx.close().await();
   }
 }

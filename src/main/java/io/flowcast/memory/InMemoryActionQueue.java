@@ -1,10 +1,13 @@
-package io.flowcast.actions;
+package io.flowcast.memory;
 
-import io.flowcast.actions.InMemoryActions.Lease;
+import io.flowcast.actions.Action;
+import io.flowcast.actions.ActionErrors;
+import io.flowcast.actions.ActionEvents;
+import io.flowcast.actions.ActionQueue;
+import io.flowcast.memory.InMemoryActions.Lease;
 import io.flowcast.workflow.Actor;
 import io.flowcast.workflow.EventId;
 import io.flowcast.workflow.EventTypes;
-import io.flowcast.workflow.InMemoryWorkflowStore;
 import io.flowcast.workflow.Times;
 import io.flowcast.workflow.WorkflowKey;
 import io.vertx.core.Future;
@@ -22,7 +25,7 @@ public final class InMemoryActionQueue implements ActionQueue {
   private static final String SIDE = "actions";
   private final InMemoryWorkflowStore store;
 
-  public InMemoryActionQueue(InMemoryWorkflowStore store) {
+  InMemoryActionQueue(InMemoryWorkflowStore store) {
     this.store = store;
   }
 
@@ -30,7 +33,7 @@ public final class InMemoryActionQueue implements ActionQueue {
   public Future<Change> enqueue(WorkflowKey key, NewAction spec, Actor actor) {
     return store.withLive(key, live -> {
       InMemoryActions actions = live.side(SIDE, InMemoryActions::new);
-      Instant now = Times.now();
+      Instant now = Times.now(store.clock());
       Action action = new Action(Action.newId(), spec.type(), Action.copy(spec.payload()), Action.QUEUED, null,
           null, 0, null, null, now, now, actions.nextSince(now));
       actions.byId.put(action.id(), action);
@@ -43,7 +46,7 @@ public final class InMemoryActionQueue implements ActionQueue {
   public Future<Change> claim(WorkflowKey key, Claim claim, Actor actor) {
     return store.withLive(key, live -> {
       InMemoryActions actions = live.side(SIDE, InMemoryActions::new);
-      Instant now = Times.now();
+      Instant now = Times.now(store.clock());
       Lease due = actions.leases.isEmpty() ? null : actions.leases.first();
       Action current;
       String previous = null;
@@ -83,7 +86,7 @@ public final class InMemoryActionQueue implements ActionQueue {
         throw ActionErrors.lost(s.actionId(), s.worker(), current.worker());
       }
       actions.leases.remove(new Lease(current.leaseUntil(), current.id()));
-      Instant now = Times.now();
+      Instant now = Times.now(store.clock());
       Object value = Action.copy(s.value());
       Action next = switch (s.outcome()) {
         case COMPLETE -> new Action(current.id(), current.type(), current.payload(), Action.COMPLETED,

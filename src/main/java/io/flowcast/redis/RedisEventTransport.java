@@ -1,9 +1,9 @@
-package io.flowcast.fanout;
+package io.flowcast.redis;
 
+import io.flowcast.fanout.EventTransport;
 import io.flowcast.bus.ApiException;
 import io.flowcast.bus.EventDelivery;
 import io.flowcast.health.Readiness;
-import io.flowcast.redis.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -27,13 +27,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Redis pub/sub between instances, on one dedicated connection per instance. The store's scripts
- * PUBLISH each event atomically with the change, so {@link #publish} has nothing to do. The connection
+ * PUBLISH each event atomically with the change; this side subscribes and delivers. The connection
  * subscribes to the workflows local streams watch and to expiry notifications; it is probed end to end
  * (a message published to a channel of its own must come back),
  * and when it drops it is re-established with back-off, every subscription restored, and local streams
  * told to catch up from the event log (pub/sub is at most once).
  */
-public final class RedisEventTransport implements EventTransport {
+final class RedisEventTransport implements EventTransport {
   private static final Logger log = LoggerFactory.getLogger(RedisEventTransport.class);
   private static final long MIN_BACKOFF_MS = 100;
   private static final long MAX_BACKOFF_MS = 5000;
@@ -58,7 +58,7 @@ public final class RedisEventTransport implements EventTransport {
   private Promise<Void> probePending;
   private final Map<String, Promise<Void>> pendingConfirmations = new HashMap<>();
 
-  public RedisEventTransport(Vertx vertx, Redis client, RedisKeys keys, int database, long timeoutMs,
+  RedisEventTransport(Vertx vertx, Redis client, RedisKeys keys, int database, long timeoutMs,
       Readiness readiness) {
     this.vertx = vertx;
     this.client = client;
@@ -83,11 +83,6 @@ public final class RedisEventTransport implements EventTransport {
       reconnectLater();
       return Future.succeededFuture();
     });
-  }
-
-  @Override
-  public Future<Void> publish(EventDelivery event) {
-    return Future.succeededFuture();
   }
 
   @Override

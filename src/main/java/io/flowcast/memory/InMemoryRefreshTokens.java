@@ -1,5 +1,7 @@
-package io.flowcast.auth;
+package io.flowcast.memory;
 
+import io.flowcast.auth.RefreshTokens;
+import io.flowcast.auth.Session;
 import io.vertx.core.Future;
 
 import java.util.HashMap;

@@ -1,6 +1,10 @@
-package io.flowcast.workflow;
+package io.flowcast.redis;
 
-import io.flowcast.redis.RedisKeys;
+import io.flowcast.workflow.ListCursor;
+import io.flowcast.workflow.Workflow;
+import io.flowcast.workflow.WorkflowKey;
+import io.flowcast.workflow.Times;
+import io.flowcast.workflow.WorkflowPage;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -16,8 +20,11 @@ import java.util.List;
 final class RedisListing {
   private final RedisCalls calls;
 
-  RedisListing(RedisCalls calls) {
+  private final java.time.Clock clock;
+
+  RedisListing(RedisCalls calls, java.time.Clock clock) {
     this.calls = calls;
+    this.clock = clock;
   }
 
   Future<WorkflowPage> list(String tenant, String status, int limit, ListCursor after) {
@@ -62,8 +69,9 @@ final class RedisListing {
             continue;
           }
           // a listing does not refresh the TTL: the workflow expires when Redis says
-          Workflow w = RedisWorkflowStore.workflow(new WorkflowKey(tenant, ids.get(i)), hash,
-              java.time.Instant.now().plusMillis(Math.max(0, pttl)));
+          java.time.Instant now = Times.now(clock);
+          Workflow w = RedisWorkflowStore.workflow(new WorkflowKey(tenant, ids.get(i)), hash, now,
+              now.plusMillis(Math.max(0, pttl)));
           if (status != null && !status.equals(w.status())) {
             continue;
           }

@@ -1,4 +1,4 @@
-package io.flowcast.flush;
+package io.flowcast.pg;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,6 +1,5 @@
-package io.flowcast.http;
+package io.flowcast.bus;
 
-import io.flowcast.bus.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -1,8 +1,13 @@
-package io.flowcast.workflow;
+package io.flowcast.memory;
 
+import io.flowcast.workflow.Actor;
+import io.flowcast.workflow.Mutation;
+import io.flowcast.workflow.SideData;
+import io.flowcast.workflow.WorkflowKey;
 import io.vertx.core.Future;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -10,12 +15,12 @@ import java.util.Objects;
 public final class InMemorySideData implements SideData {
   private final InMemoryWorkflowStore store;
 
-  public InMemorySideData(InMemoryWorkflowStore store) {
+  InMemorySideData(InMemoryWorkflowStore store) {
     this.store = store;
   }
 
   @Override
-  public Future<Read> read(WorkflowKey key, int side) {
+  public Future<Read> read(WorkflowKey key, Side side) {
     return store.withLive(key, live -> new Read(live.workflow(), Map.copyOf(fields(live, side))));
   }
 
@@ -25,13 +30,14 @@ public final class InMemorySideData implements SideData {
       if (change.newState() != null && live.workflow().version() != change.base().version()) {
         throw new Stale();
       }
-      for (FieldOp op : change.ops()) {
+      List<FieldOp> ops = change.opsWith(store.hook());
+      for (FieldOp op : ops) {
         if (!FieldOp.ANY.equals(op.expected()) && !Objects.equals(fields(live, op.side()).get(op.field()),
             op.expected())) {
           throw new Stale();
         }
       }
-      for (FieldOp op : change.ops()) {
+      for (FieldOp op : ops) {
         if (op.value() == null) {
           fields(live, op.side()).remove(op.field());
         } else {
@@ -43,17 +49,13 @@ public final class InMemorySideData implements SideData {
     });
   }
 
-  private static Map<String, String> fields(InMemoryWorkflowStore.Live live, int side) {
-    return live.side(name(side), HashMap::new);
+  private static Map<String, String> fields(InMemoryWorkflowStore.Live live, Side side) {
+    return live.side(side.label(), HashMap::new);
   }
 
   /** A side's fields among the data kept with a workflow (for the store's own changes, e.g. a patch). */
   @SuppressWarnings("unchecked")
-  static Map<String, String> fields(Map<String, Object> sides, int side) {
-    return (Map<String, String>) sides.computeIfAbsent(name(side), n -> new HashMap<String, String>());
-  }
-
-  private static String name(int side) {
-    return "side-" + side;
+  static Map<String, String> fields(Map<String, Object> sides, Side side) {
+    return (Map<String, String>) sides.computeIfAbsent(side.label(), n -> new HashMap<String, String>());
   }
 }

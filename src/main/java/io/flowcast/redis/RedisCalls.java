@@ -1,10 +1,10 @@
-package io.flowcast.workflow;
+package io.flowcast.redis;
 
+import io.flowcast.workflow.Actor;
+import io.flowcast.workflow.WorkflowKey;
 import io.flowcast.bus.ApiException;
 import io.flowcast.health.FlowcastMeters;
 import io.micrometer.core.instrument.Timer;
-import io.flowcast.redis.RedisKeys;
-import io.flowcast.redis.RedisScripts;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;

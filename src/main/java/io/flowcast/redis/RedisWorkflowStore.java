@@ -1,8 +1,24 @@
-package io.flowcast.workflow;
+package io.flowcast.redis;
 
+import io.flowcast.workflow.Actor;
+import io.flowcast.workflow.CustomEvent;
+import io.flowcast.workflow.EventSlice;
+import io.flowcast.workflow.EventTypes;
+import io.flowcast.workflow.ListCursor;
+import io.flowcast.workflow.Mutation;
+import io.flowcast.workflow.NewWorkflow;
+import io.flowcast.workflow.PatchPlan;
+import io.flowcast.workflow.SideData;
+import io.flowcast.workflow.StateHook;
+import io.flowcast.workflow.Times;
+import io.flowcast.workflow.Workflow;
+import io.flowcast.workflow.WorkflowArchive;
+import io.flowcast.workflow.WorkflowEvents;
+import io.flowcast.workflow.WorkflowKey;
+import io.flowcast.workflow.WorkflowPage;
+import io.flowcast.workflow.WorkflowStore;
 import io.flowcast.bus.ApiException;
 import io.flowcast.health.FlowcastMeters;
-import io.flowcast.redis.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -11,6 +27,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,13 +60,17 @@ public final class RedisWorkflowStore implements WorkflowStore {
   private final RedisCacheAside cache;
   private final RecentWorkflows recent = new RecentWorkflows(4096);
   private final RedisKeys keys;
+  private final StateHook hook;
+  private final Clock clock;
 
   /** @param archive the durable record, or null without persistence */
   public RedisWorkflowStore(Vertx vertx, Redis redis, Settings settings, WorkflowArchive archive,
-      FlowcastMeters meters) {
+      FlowcastMeters meters, StateHook hook, Clock clock) {
     this.vertx = vertx;
+    this.hook = hook;
+    this.clock = clock;
     this.calls = new RedisCalls(redis, settings, meters);
-    this.listing = new RedisListing(calls);
+    this.listing = new RedisListing(calls, clock);
     this.cache = new RedisCacheAside(vertx, calls, archive, settings.indexTtlSeconds());
     this.settings = settings;
     this.archive = archive;
@@ -62,13 +83,8 @@ public final class RedisWorkflowStore implements WorkflowStore {
   }
 
   @Override
-  public boolean publishesEvents() {
-    return true;
-  }
-
-  @Override
   public Future<Mutation> create(WorkflowKey key, NewWorkflow spec, Actor actor) {
-    Instant now = Times.now();
+    Instant now = Times.now(clock);
     JsonObject data = new JsonObject().put("status", spec.status()).put("state", spec.state())
         .put("metadata", spec.metadata());
     String rest = rest(WorkflowEvents.rest(key, EventTypes.CREATED, data, null, null, actor.subject(), now));
@@ -155,14 +171,16 @@ public final class RedisWorkflowStore implements WorkflowStore {
     if (!plan.changed()) {
       return Future.succeededFuture(new Mutation(current, null));
     }
-    Instant now = Times.now();
+    Instant now = Times.now(clock);
     long version = current.version() + 1;
     String rest = rest(WorkflowEvents.rest(key, plan.eventType(), patch, null, null, actor.subject(), now));
     String state = plan.state().encode();
     String metadata = plan.metadata().encode();
     List<String> args = new ArrayList<>(List.of(String.valueOf(current.version()), plan.status(), state, metadata,
         Times.format(now), plan.eventType(), rest, String.valueOf(current.epoch())));
-    args.addAll(Sections.changed(current.state(), plan.state()));
+    for (SideData.FieldOp op : hook.onStateChange(current.state(), plan.state(), version)) {
+      args.addAll(List.of(op.side().label(), op.field(), op.value()));
+    }
     return calls.script("patch", key, actor, args.toArray(String[]::new)).compose(r -> switch (outcome(r)) {
       case "ok" -> {
         Workflow after = current.withChange(plan.status(), plan.state(), plan.metadata(), now)
@@ -194,7 +212,7 @@ public final class RedisWorkflowStore implements WorkflowStore {
 
   @Override
   public Future<Mutation> delete(WorkflowKey key, Actor actor) {
-    String rest = rest(WorkflowEvents.rest(key, EventTypes.DELETED, null, null, null, actor.subject(), Times.now()));
+    String rest = rest(WorkflowEvents.rest(key, EventTypes.DELETED, null, null, null, actor.subject(), Times.now(clock)));
     recent.forget(key);
     return get(key).compose(current -> calls.script("delete", key, actor, rest).compose(r -> switch (outcome(r)) {
       case "ok" -> calls.send(Request.cmd(Command.ZREM).arg(keys.tenantIndex(key.tenant())).arg(key.id()))
@@ -207,7 +225,7 @@ public final class RedisWorkflowStore implements WorkflowStore {
   @Override
   public Future<Mutation> appendEvent(WorkflowKey key, CustomEvent event, Actor actor) {
     String rest = rest(WorkflowEvents.rest(key, event.type(), event.data(), event.parentId(), event.metadata(),
-        actor.subject(), Times.now()));
+        actor.subject(), Times.now(clock)));
     return cache.withReload(key, () -> calls.script("append", key, actor, event.type(), rest)).compose(r ->
         switch (outcome(r)) {
           case "ok" -> Future.succeededFuture(new Mutation(null, new JsonObject(r.get(2).toString()),
@@ -244,28 +262,26 @@ public final class RedisWorkflowStore implements WorkflowStore {
   @Override
   public Future<Void> expired(WorkflowKey key) {
     recent.forget(key);
-    String rest = rest(WorkflowEvents.rest(key, EventTypes.EXPIRED, null, null, null, "system", Times.now()));
+    String rest = rest(WorkflowEvents.rest(key, EventTypes.EXPIRED, null, null, null, "system", Times.now(clock)));
     return calls.script("expired", key, Actor.SYSTEM, rest).mapEmpty();
   }
 
   /** A feature changed the workflow's state (a commit, a rollback): what this instance knows of it is old. */
-  public void changedElsewhere(WorkflowKey key) {
+  void changedElsewhere(WorkflowKey key) {
     recent.forget(key);
   }
 
   /** The store's Redis calls, for the features kept beside a workflow (drafts, snapshots, actions). */
-  public RedisCalls calls() {
+  RedisCalls calls() {
     return calls;
   }
 
-  /** The durable record, or null without persistence. */
-  public WorkflowArchive archive() {
-    return archive;
+  StateHook hook() {
+    return hook;
   }
 
-  /** Answers PING within the timeout, for readiness. */
-  public Future<Void> ping() {
-    return calls.send(Request.cmd(Command.PING)).mapEmpty();
+  Clock clock() {
+    return clock;
   }
 
   /** A short random pause before retrying a lost compare-and-set, growing with the attempts. */
@@ -281,7 +297,7 @@ public final class RedisWorkflowStore implements WorkflowStore {
   private static List<JsonObject> entries(Response entries) {
     List<JsonObject> events = new ArrayList<>(entries.size());
     for (Response entry : entries) {
-      events.add(new JsonObject(eventJson(entry.get(0).toString(), fields(entry.get(1)).get("b"))));
+      events.add(new JsonObject(eventJson(entry.get(0).toString(), RedisReplies.fields(entry.get(1)).get("b"))));
     }
     return events;
   }
@@ -300,30 +316,17 @@ public final class RedisWorkflowStore implements WorkflowStore {
     return "," + fields.encode().substring(1);
   }
 
-  /** The field/value pairs of a flat Redis reply (a hash, a stream entry). */
-  public static Map<String, String> fieldsOf(Response flat) {
-    return fields(flat);
-  }
-
-  static Map<String, String> fields(Response flat) {
-    Map<String, String> map = new HashMap<>();
-    for (int i = 0; i + 1 < flat.size(); i += 2) {
-      map.put(flat.get(i).toString(), flat.get(i + 1).toString());
-    }
-    return map;
-  }
-
   /** A workflow read with a script that refreshed its TTL: it expires a full TTL from now. */
-  static Workflow workflow(WorkflowKey key, Response hash) {
-    return workflow(key, hash, null);
+  private Workflow workflow(WorkflowKey key, Response hash) {
+    return workflow(key, hash, Times.now(clock), null);
   }
 
-  static Workflow workflow(WorkflowKey key, Response hash, Instant expiresAt) {
-    Map<String, String> f = fields(hash);
+  static Workflow workflow(WorkflowKey key, Response hash, Instant now, Instant expiresAt) {
+    Map<String, String> f = RedisReplies.fields(hash);
     int ttl = Integer.parseInt(f.get("ttl"));
     return new Workflow(key, f.get("status"), new JsonObject(f.get("state")), new JsonObject(f.get("metadata")),
         Long.parseLong(f.get("version")), Instant.parse(f.get("created_at")), Instant.parse(f.get("updated_at")),
-        expiresAt != null ? expiresAt.truncatedTo(java.time.temporal.ChronoUnit.MILLIS) : Times.now().plusSeconds(ttl),
+        expiresAt != null ? expiresAt.truncatedTo(java.time.temporal.ChronoUnit.MILLIS) : now.plusSeconds(ttl),
         ttl, Long.parseLong(f.get("generation")), f.get("last_id"), Long.parseLong(f.get("last_seq")));
   }
 

@@ -1,5 +1,6 @@
-package io.flowcast.actions;
+package io.flowcast.memory;
 
+import io.flowcast.actions.Action;
 import io.flowcast.workflow.EventId;
 
 import java.time.Instant;

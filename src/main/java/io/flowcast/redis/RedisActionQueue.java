@@ -1,10 +1,14 @@
-package io.flowcast.actions;
+package io.flowcast.redis;
 
+import io.flowcast.actions.Action;
+import io.flowcast.actions.ActionErrors;
+import io.flowcast.actions.ActionQueue;
+import io.flowcast.actions.EventRest;
+import io.flowcast.actions.StoredActions;
 import io.flowcast.bus.ApiException;
 import io.flowcast.workflow.Actor;
 import io.flowcast.workflow.EventTypes;
 import io.flowcast.workflow.Mutation;
-import io.flowcast.workflow.RedisCalls;
 import io.flowcast.workflow.Times;
 import io.flowcast.workflow.WorkflowKey;
 import io.flowcast.workflow.WorkflowStore;
@@ -25,17 +29,17 @@ import java.util.List;
  */
 public final class RedisActionQueue implements ActionQueue {
   private final RedisCalls calls;
-  private final WorkflowStore store;
+  private final RedisWorkflowStore store;
 
-  /** @param store the workflow store, to put back a workflow that left Redis (cache-aside) */
-  public RedisActionQueue(RedisCalls calls, WorkflowStore store) {
-    this.calls = calls;
+  /** @param store the workflow store: its calls, its clock, and a workflow that left Redis put back (cache-aside) */
+  RedisActionQueue(RedisWorkflowStore store) {
+    this.calls = store.calls();
     this.store = store;
   }
 
   @Override
   public Future<Change> enqueue(WorkflowKey key, NewAction spec, Actor actor) {
-    Instant now = Times.now();
+    Instant now = Times.now(store.clock());
     EventRest rest = EventRest.of(key, EventTypes.ACTION_QUEUED, actor, now);
     return run("action_enqueue", key, actor, Action.newId(), spec.type(), Json.encode(spec.payload()),
         Times.format(now), rest.head(), rest.tail()).compose(r -> change(r, null, null));
@@ -43,7 +47,7 @@ public final class RedisActionQueue implements ActionQueue {
 
   @Override
   public Future<Change> claim(WorkflowKey key, Claim claim, Actor actor) {
-    Instant now = Times.now();
+    Instant now = Times.now(store.clock());
     Instant deadline = now.plusSeconds(claim.leaseSeconds());
     EventRest rest = EventRest.of(key, EventTypes.ACTION_CLAIMED, actor, now);
     return run("action_claim", key, actor, claim.worker(), String.valueOf(now.toEpochMilli()), Times.format(now),
@@ -53,7 +57,7 @@ public final class RedisActionQueue implements ActionQueue {
 
   @Override
   public Future<Change> settle(WorkflowKey key, Settlement s, Actor actor) {
-    Instant now = Times.now();
+    Instant now = Times.now(store.clock());
     String type = s.outcome() == Outcome.COMPLETE ? EventTypes.ACTION_COMPLETED : EventTypes.ACTION_FAILED;
     EventRest rest = EventRest.of(key, type, actor, now);
     return run("action_settle", key, actor, s.actionId(), s.outcome().name().toLowerCase(java.util.Locale.ROOT),

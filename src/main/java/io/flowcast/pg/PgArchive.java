@@ -1,4 +1,4 @@
-package io.flowcast.flush;
+package io.flowcast.pg;
 
 import io.flowcast.bus.ApiException;
 import io.flowcast.workflow.ListCursor;
@@ -42,7 +42,10 @@ public final class PgArchive implements WorkflowArchive {
   private final Pool pool;
   private final long timeoutMs;
 
-  public PgArchive(Pool pool, long timeoutMs) {
+  private final java.time.Clock clock;
+
+  public PgArchive(Pool pool, long timeoutMs, java.time.Clock clock) {
+    this.clock = clock;
     this.pool = pool;
     this.timeoutMs = timeoutMs;
   }
@@ -103,12 +106,12 @@ public final class PgArchive implements WorkflowArchive {
         });
   }
 
-  private static Workflow workflow(Row row) {
+  private Workflow workflow(Row row) {
     int ttl = row.getInteger("ttl_seconds");
     return new Workflow(new WorkflowKey(row.getString("tenant"), row.getString("id")), row.getString("status"),
         new JsonObject(row.getString("state")), new JsonObject(row.getString("metadata")), row.getLong("version"),
         row.getOffsetDateTime("created_at").toInstant(), row.getOffsetDateTime("updated_at").toInstant(),
-        Times.now().plusSeconds(ttl), ttl, row.getLong("generation"), row.getString("last_event_id"),
+        Times.now(clock).plusSeconds(ttl), ttl, row.getLong("generation"), row.getString("last_event_id"),
         row.getLong("last_seq"));
   }
 }

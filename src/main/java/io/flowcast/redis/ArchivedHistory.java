@@ -1,5 +1,8 @@
-package io.flowcast.workflow;
+package io.flowcast.redis;
 
+import io.flowcast.workflow.EventSlice;
+import io.flowcast.workflow.WorkflowArchive;
+import io.flowcast.workflow.WorkflowKey;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 

@@ -1,9 +1,30 @@
-package io.flowcast.workflow;
+package io.flowcast.memory;
 
+import io.flowcast.workflow.Actor;
+import io.flowcast.workflow.CustomEvent;
+import io.flowcast.workflow.Epochs;
+import io.flowcast.workflow.EventId;
+import io.flowcast.workflow.EventSlice;
+import io.flowcast.workflow.EventTypes;
+import io.flowcast.workflow.ListCursor;
+import io.flowcast.workflow.Mutation;
+import io.flowcast.workflow.NewWorkflow;
+import io.flowcast.workflow.PatchPlan;
+import io.flowcast.workflow.StateHook;
+import io.flowcast.workflow.SideData;
+import io.flowcast.workflow.Times;
+import io.flowcast.workflow.Workflow;
+import io.flowcast.workflow.WorkflowEvents;
+import io.flowcast.workflow.WorkflowKey;
+import io.flowcast.workflow.WorkflowPage;
+import io.flowcast.workflow.WorkflowStatus;
+import io.flowcast.workflow.WorkflowStore;
 import io.flowcast.bus.ApiException;
+import io.flowcast.bus.EventDelivery;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * The embedded backend: everything in this JVM, for a single instance. Methods are synchronized so the
@@ -27,6 +49,9 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
       .reversed();
 
   private final int retentionMax;
+  private final StateHook hook;
+  private final Clock clock;
+  private final Consumer<EventDelivery> publisher;
   private final Map<WorkflowKey, Entry> entries = new HashMap<>();
   private final Map<String, NavigableSet<Workflow>> byTenant = new HashMap<>();
   /** One sequence of epochs for the whole store: no two lives of any id share one. */
@@ -43,8 +68,24 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
     }
   }
 
-  public InMemoryWorkflowStore(int retentionMax) {
+  /**
+   * @param hook      what features record beside a workflow with each change of its state
+   * @param publisher receives every event as it is appended (the local transport): appending and
+   *                  publishing are one step, as in the Redis scripts
+   */
+  public InMemoryWorkflowStore(int retentionMax, StateHook hook, Clock clock, Consumer<EventDelivery> publisher) {
     this.retentionMax = retentionMax;
+    this.hook = hook;
+    this.clock = clock;
+    this.publisher = publisher;
+  }
+
+  StateHook hook() {
+    return hook;
+  }
+
+  Clock clock() {
+    return clock;
   }
 
   @Override
@@ -54,7 +95,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
 
   @Override
   public synchronized Future<Mutation> create(WorkflowKey key, NewWorkflow spec, Actor actor) {
-    Instant now = Times.now();
+    Instant now = Times.now(clock);
     if (live(key, now) != null) {
       return Future.failedFuture(ApiException.conflict("workflow '" + key.id() + "' already exists"));
     }
@@ -72,7 +113,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
 
   @Override
   public synchronized Future<Workflow> get(WorkflowKey key) {
-    Instant now = Times.now();
+    Instant now = Times.now(clock);
     Entry entry = live(key, now);
     if (entry == null) {
       return Future.failedFuture(notFound(key));
@@ -83,7 +124,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
 
   @Override
   public synchronized Future<WorkflowPage> list(String tenant, String status, int limit, String cursor) {
-    Instant now = Times.now();
+    Instant now = Times.now(clock);
     NavigableSet<Workflow> all = byTenant.getOrDefault(tenant, Collections.emptyNavigableSet());
     Iterable<Workflow> from = all;
     if (cursor != null) {
@@ -111,7 +152,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
 
   @Override
   public synchronized Future<Mutation> patch(WorkflowKey key, JsonObject patch, Long expectedVersion, Actor actor) {
-    Instant now = Times.now();
+    Instant now = Times.now(clock);
     Entry entry = live(key, now);
     if (entry == null) {
       return Future.failedFuture(notFound(key));
@@ -128,9 +169,8 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
     }
     replace(entry, current.withChange(plan.status(), plan.state(), plan.metadata(), now)
         .expiringAt(current.expiresAt()));
-    for (String section : Sections.changed(current.state(), plan.state())) {
-      InMemorySideData.fields(entry.sides, SideData.DRAFTS)
-          .put(Sections.changedField(section), String.valueOf(current.version() + 1));
+    for (SideData.FieldOp op : hook.onStateChange(current.state(), plan.state(), current.version() + 1)) {
+      InMemorySideData.fields(entry.sides, op.side()).put(op.field(), op.value());
     }
     return Future.succeededFuture(append(entry, plan.eventType(), current.version() + 1, patch.copy(), null, null,
         actor.subject(), now));
@@ -138,7 +178,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
 
   @Override
   public synchronized Future<Mutation> delete(WorkflowKey key, Actor actor) {
-    Instant now = Times.now();
+    Instant now = Times.now(clock);
     Entry entry = live(key, now);
     if (entry == null) {
       return Future.failedFuture(notFound(key));
@@ -151,7 +191,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
 
   @Override
   public synchronized Future<Mutation> appendEvent(WorkflowKey key, CustomEvent event, Actor actor) {
-    Instant now = Times.now();
+    Instant now = Times.now(clock);
     Entry entry = live(key, now);
     if (entry == null) {
       return Future.failedFuture(notFound(key));
@@ -162,7 +202,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
 
   @Override
   public synchronized Future<EventSlice> events(WorkflowKey key, String afterId, int limit) {
-    Instant now = Times.now();
+    Instant now = Times.now(clock);
     Entry entry = live(key, now);
     if (entry == null) {
       return Future.failedFuture(notFound(key));
@@ -203,7 +243,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
    * A live workflow, for the features kept beside it (drafts, snapshots, actions): valid only inside
    * {@link #withLive}, under the store's lock, so a feature's change and its event are one atomic step.
    */
-  public interface Live {
+  interface Live {
     Workflow workflow();
 
     /** Appends an event that leaves the workflow's version as it is. */
@@ -220,8 +260,8 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
    * Runs {@code action} on a live workflow (404 when there is none), refreshing its TTL. An
    * {@link ApiException} thrown by the action fails the future.
    */
-  public synchronized <T> Future<T> withLive(WorkflowKey key, java.util.function.Function<Live, T> action) {
-    Instant now = Times.now();
+  synchronized <T> Future<T> withLive(WorkflowKey key, java.util.function.Function<Live, T> action) {
+    Instant now = Times.now(clock);
     Entry entry = live(key, now);
     if (entry == null) {
       return Future.failedFuture(notFound(key));
@@ -236,13 +276,13 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
       @Override
       public Mutation append(String type, Object data, Actor actor) {
         return InMemoryWorkflowStore.this.append(entry, type, entry.workflow.version(), data, null, null,
-            actor.subject(), Times.now());
+            actor.subject(), Times.now(clock));
       }
 
       @Override
       public Mutation change(JsonObject state, String type, Object data, Actor actor) {
         Workflow w = entry.workflow;
-        Instant at = Times.now();
+        Instant at = Times.now(clock);
         replace(entry, w.withChange(w.status(), state.copy(), w.metadata(), at).expiringAt(w.expiresAt()));
         return InMemoryWorkflowStore.this.append(entry, type, w.version() + 1, data, null, null, actor.subject(), at);
       }
@@ -276,6 +316,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
       entry.events.removeFirst();
     }
     replace(entry, w.withEvent(id, seq).touched(now));
+    publisher.accept(EventDelivery.of(w.key().tag(), event));
     return new Mutation(entry.workflow, event.copy());
   }
 

@@ -1,7 +1,13 @@
-package io.flowcast.workflow;
+package io.flowcast.redis;
 
+import io.flowcast.workflow.Actor;
+import io.flowcast.workflow.Mutation;
+import io.flowcast.workflow.SideData;
+import io.flowcast.workflow.Times;
+import io.flowcast.workflow.Workflow;
+import io.flowcast.workflow.WorkflowEvents;
+import io.flowcast.workflow.WorkflowKey;
 import io.flowcast.bus.ApiException;
-import io.flowcast.redis.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -16,28 +22,29 @@ import java.util.List;
 public final class RedisSideData implements SideData {
   private final RedisWorkflowStore store;
 
-  public RedisSideData(RedisWorkflowStore store) {
+  RedisSideData(RedisWorkflowStore store) {
     this.store = store;
   }
 
   @Override
-  public Future<Read> read(WorkflowKey key, int side) {
-    String hash = store.calls().keys().sideKeys(key).get(side - DRAFTS);
+  public Future<Read> read(WorkflowKey key, Side side) {
+    String hash = side == Side.DRAFTS ? store.calls().keys().drafts(key) : store.calls().keys().snapshots(key);
     return store.get(key).compose(workflow -> store.calls().send(Request.cmd(Command.HGETALL).arg(hash))
-        .map(fields -> new Read(workflow, RedisWorkflowStore.fieldsOf(fields))));
+        .map(fields -> new Read(workflow, RedisReplies.fields(fields))));
   }
 
   @Override
   public Future<Mutation> write(WorkflowKey key, Change change, Actor actor) {
-    Instant now = Times.now();
+    Instant now = Times.now(store.clock());
+    List<FieldOp> ops = change.opsWith(store.hook());
     String rest = "," + WorkflowEvents.rest(key, change.eventType(), change.eventData(), null, null, actor.subject(), now)
         .encode().substring(1);
     List<String> args = new ArrayList<>(List.of(
         change.newState() == null ? "" : String.valueOf(change.base().version()),
         change.newState() == null ? "" : change.newState().encode(),
-        Times.format(now), change.eventType(), rest, String.valueOf(change.ops().size())));
-    for (FieldOp op : change.ops()) {
-      args.add(String.valueOf(op.side()));
+        Times.format(now), change.eventType(), rest, String.valueOf(ops.size())));
+    for (FieldOp op : ops) {
+      args.add(op.side().label());
       args.add(op.field());
       args.add(FieldOp.ANY.equals(op.expected()) ? "*" : op.expected() == null ? "" : op.expected());
       args.add(op.value() == null ? "" : op.value());

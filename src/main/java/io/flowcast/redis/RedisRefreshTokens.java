@@ -1,8 +1,8 @@
-package io.flowcast.auth;
+package io.flowcast.redis;
 
+import io.flowcast.auth.RefreshTokens;
+import io.flowcast.auth.Session;
 import io.flowcast.bus.ApiException;
-import io.flowcast.redis.RedisKeys;
-import io.flowcast.redis.RedisScripts;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;

@@ -1,5 +1,7 @@
-package io.flowcast.workflow;
+package io.flowcast.redis;
 
+import io.flowcast.workflow.Workflow;
+import io.flowcast.workflow.WorkflowKey;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

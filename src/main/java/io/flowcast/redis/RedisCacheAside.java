@@ -1,8 +1,11 @@
-package io.flowcast.workflow;
+package io.flowcast.redis;
 
+import io.flowcast.workflow.Times;
+import io.flowcast.workflow.Workflow;
+import io.flowcast.workflow.WorkflowArchive;
+import io.flowcast.workflow.WorkflowKey;
 import io.flowcast.bus.Addresses;
 import io.flowcast.bus.ApiException;
-import io.flowcast.redis.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;

@@ -1,0 +1,28 @@
+package io.flowcast.backend;
+
+import io.flowcast.actions.ActionQueue;
+import io.flowcast.auth.RefreshTokens;
+import io.flowcast.fanout.EventTransport;
+import io.flowcast.workflow.SideData;
+import io.flowcast.workflow.WorkflowArchive;
+import io.flowcast.workflow.WorkflowStore;
+
+import java.util.Optional;
+
+/**
+ * Every part of one backend, built together by its factory ({@code memory.MemoryBackend},
+ * {@code redis.RedisBackend}) so they share its state: the workflows and their event logs, the data
+ * features keep beside a workflow, the action queue, the transport between instances, refresh tokens,
+ * and, where one is configured, the durable record in PostgreSQL. Code is handed these interfaces and
+ * never asks which implementation it has.
+ *
+ * @param archive the durable record (present when PostgreSQL is configured on Redis)
+ */
+public record Backend(String name, WorkflowStore store, SideData sides, ActionQueue actions,
+    EventTransport transport, RefreshTokens refreshTokens, Optional<WorkflowArchive> archive) {
+
+  /** Whether changes are also written to PostgreSQL. */
+  public boolean persistence() {
+    return archive.isPresent();
+  }
+}

@@ -1,0 +1,55 @@
+package io.flowcast.memory;
+
+import io.flowcast.bus.EventDelivery;
+import io.flowcast.fanout.EventTransport;
+import io.vertx.core.Future;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The single-instance transport of the in-memory backend: the store hands it every event as it appends
+ * it ({@link #deliver}), and it goes straight to the fan-out when a local stream watches the workflow.
+ * The store appends on the workflow verticle's thread, the fan-out subscribes on its own: a concurrent set.
+ */
+final class LocalEventTransport implements EventTransport {
+  private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+  private volatile Listener listener;
+
+  @Override
+  public String name() {
+    return "local";
+  }
+
+  @Override
+  public Future<Void> start(Listener listener) {
+    this.listener = listener;
+    return Future.succeededFuture();
+  }
+
+  /** An event the store just appended. */
+  void deliver(EventDelivery event) {
+    Listener current = listener;
+    if (current != null && subscribed.contains(event.workflow())) {
+      current.event(event);
+    }
+  }
+
+  @Override
+  public Future<Void> subscribe(String workflow) {
+    subscribed.add(workflow);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> unsubscribe(String workflow) {
+    subscribed.remove(workflow);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> close() {
+    subscribed.clear();
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,35 @@
+package io.flowcast.redis;
+
+import io.flowcast.backend.Backend;
+import io.flowcast.health.FlowcastMeters;
+import io.flowcast.health.Readiness;
+import io.flowcast.workflow.StateHook;
+import io.flowcast.workflow.WorkflowArchive;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * The shared backend: workflows, feature data, action queues and refresh tokens in Redis, events between
+ * instances over Redis pub/sub, and with an archive the durable record in PostgreSQL behind it.
+ */
+public final class RedisBackend {
+  private RedisBackend() {
+  }
+
+  /** How to reach Redis: the pooled client, the client whose connection subscribes, the database number. */
+  public record Connections(Redis pooled, Redis subscriber, int database) {
+  }
+
+  /** @param archive the durable record, or null without persistence */
+  public static Backend create(Vertx vertx, Connections redis, RedisWorkflowStore.Settings settings,
+      WorkflowArchive archive, StateHook hook, Clock clock, FlowcastMeters meters, Readiness readiness) {
+    RedisWorkflowStore store = new RedisWorkflowStore(vertx, redis.pooled(), settings, archive, meters, hook, clock);
+    RedisEventTransport transport = new RedisEventTransport(vertx, redis.subscriber(), settings.keys(),
+        redis.database(), settings.timeoutMs(), readiness);
+    return new Backend("redis", store, new RedisSideData(store), new RedisActionQueue(store), transport,
+        new RedisRefreshTokens(redis.pooled(), settings.keys(), settings.timeoutMs()), Optional.ofNullable(archive));
+  }
+}
