@@ -1,5 +1,8 @@
 package io.flowcast.actions;
 
+import java.time.Duration;
+import java.time.Clock;
+import io.flowcast.testsupport.TestClock;
 import io.flowcast.backend.Backend;
 import io.flowcast.actions.ActionQueue.Change;
 import io.flowcast.actions.ActionQueue.Claim;
@@ -32,8 +35,13 @@ public abstract class ActionQueueContract {
   private static final List<String> FIELDS = List.of("id", "type", "payload", "status", "worker", "lease_until",
       "attempts", "result", "error", "created_at", "updated_at");
 
-  /** A fresh backend: its store and its action queue are tested together. */
-  protected abstract Backend newBackend();
+  /**
+   * A fresh backend on {@code clock}: its store and its action queue are tested together. Leases are
+   * timed by the clock the backend is given on every backend, so the tests move it instead of sleeping.
+   */
+  protected abstract Backend newBackend(Clock clock);
+
+  private final TestClock clock = new TestClock();
 
   private WorkflowStore store;
   private ActionQueue queue;
@@ -41,7 +49,7 @@ public abstract class ActionQueueContract {
 
   @BeforeEach
   void freshWorkflow() {
-    Backend backend = newBackend();
+    Backend backend = newBackend(clock);
     store = backend.store();
     queue = backend.actions();
     key = new WorkflowKey("t-" + UUID.randomUUID().toString().substring(0, 8), "wf-1");
@@ -51,7 +59,7 @@ public abstract class ActionQueueContract {
   @Test
   void enqueueQueuesTheActionAndAppendsActionQueuedWithoutChangingTheVersion() {
     JsonObject payload = new JsonObject().put("url", "https://example.com").put("n", 3);
-    Instant before = Instant.now().minusMillis(1);
+    Instant before = clock.instant().minusMillis(1);
 
     Change c = enqueue("fetch", payload);
 
@@ -84,7 +92,7 @@ public abstract class ActionQueueContract {
     String second = enqueue("b", 2).action().id();
 
     Change c = claim("w1", 30);
-    Instant now = Instant.now();
+    Instant now = clock.instant();
 
     JsonObject a = c.action().toJson();
     assertThat(a.getString("id")).isEqualTo(first);
@@ -114,7 +122,7 @@ public abstract class ActionQueueContract {
     assertThat(done.mutation().event().getString("type")).isEqualTo("action.completed");
     assertThat(done.mutation().event().getJsonObject("data")).isEqualTo(new JsonObject().put("id", id)
         .put("type", "a").put("status", "completed").put("worker", "w1").put("result", result));
-    sleep(1100);
+    clock.advance(Duration.ofMillis(1100));
     assertThat(claim("w2", 30)).as("not even after its lease would have expired").isNull();
     assertFailsWith(409, queue.settle(key, new Settlement(id, Outcome.COMPLETE, null, "again"), ALICE));
     assertFailsWith(409, queue.settle(key, new Settlement(id, Outcome.FAIL, null, "late"), ALICE));
@@ -160,7 +168,7 @@ public abstract class ActionQueueContract {
         .put("attempts", 1));
     List<Action> dead = await(queue.list(key, "failed", null, 100)).items();
     assertThat(dead).extracting(Action::id).containsExactly(id);
-    sleep(1100);
+    clock.advance(Duration.ofMillis(1100));
     assertThat(claim("w2", 30).action().type()).isEqualTo("b");
     assertThat(claim("w2", 30)).isNull();
     assertFailsWith(409, queue.settle(key, new Settlement(id, Outcome.RETRY, null, "again"), ALICE));
@@ -175,7 +183,7 @@ public abstract class ActionQueueContract {
     assertThat(claim("w2", 30)).isNull();
     enqueue("c", 3);
 
-    sleep(1100);
+    clock.advance(Duration.ofMillis(1100));
     Change again = claim("w3", 30);
 
     assertThat(again.action().id()).isEqualTo(id);
@@ -189,7 +197,7 @@ public abstract class ActionQueueContract {
   void aWorkerWhoseLeaseWasTakenOverIsRefusedAndTheNewHolderSettles() {
     String id = enqueue("a", 1).action().id();
     claim("w1", 1);
-    sleep(1100);
+    clock.advance(Duration.ofMillis(1100));
     claim("w2", 30);
 
     assertFailsWith(409, queue.settle(key, new Settlement(id, Outcome.COMPLETE, "w1", "late"), ALICE));
@@ -203,7 +211,7 @@ public abstract class ActionQueueContract {
   void aWorkerWhoseLeaseExpiredMayStillSettleWhileNobodyElseClaimedIt() {
     String id = enqueue("a", 1).action().id();
     claim("w1", 1);
-    sleep(1100);
+    clock.advance(Duration.ofMillis(1100));
 
     Change done = await(queue.settle(key, new Settlement(id, Outcome.COMPLETE, "w1", "ok"), ALICE));
 
@@ -301,14 +309,5 @@ public abstract class ActionQueueContract {
 
   private Change claim(String worker, int leaseSeconds) {
     return await(queue.claim(key, new Claim(worker, leaseSeconds), ALICE));
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
   }
 }

@@ -9,7 +9,7 @@ import io.flowcast.workflow.WorkflowStore;
 /** The action queue contract on the in-memory backend. */
 class InMemoryActionQueueTest extends ActionQueueContract {
   @Override
-  protected Backend newBackend() {
-    return MemoryBackend.create(1000, Sections.HOOK, Clock.systemUTC());
+  protected Backend newBackend(Clock clock) {
+    return MemoryBackend.create(1000, Sections.HOOK, clock);
   }
 }

@@ -1,5 +1,6 @@
 package io.flowcast.actions;
 
+import java.time.Clock;
 import io.flowcast.backend.Backend;
 import io.flowcast.testsupport.RedisStores;
 import io.flowcast.workflow.WorkflowStore;
@@ -21,7 +22,7 @@ class RedisActionQueueTest extends ActionQueueContract {
   }
 
   @Override
-  protected Backend newBackend() {
-    return redis.backend(1000);
+  protected Backend newBackend(Clock clock) {
+    return redis.backend(1000, clock);
   }
 }

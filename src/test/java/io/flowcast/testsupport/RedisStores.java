@@ -27,9 +27,14 @@ public final class RedisStores implements AutoCloseable {
 
   /** A fresh Redis backend (no persistence) keeping about {@code retentionMax} events per workflow. */
   public Backend backend(int retentionMax) {
+    return backend(retentionMax, Clock.systemUTC());
+  }
+
+  /** The same on {@code clock} (what the Java side times: events' times, action leases). */
+  public Backend backend(int retentionMax, Clock clock) {
     return RedisBackend.create(vertx, new RedisBackend.Connections(redis, subscriber, 0),
         new RedisWorkflowStore.Settings(new RedisKeys(TestServer.RUN_PREFIX), retentionMax, 300, 2000, 3600, 0),
-        null, Sections.HOOK, Clock.systemUTC(), new FlowcastMeters(new SimpleMeterRegistry()), new Readiness());
+        null, Sections.HOOK, clock, new FlowcastMeters(new SimpleMeterRegistry()), new Readiness());
   }
 
   /** The workflow store of a fresh backend. */

@@ -37,13 +37,21 @@ public final class TestServer implements AutoCloseable {
 
   /** Starts a server with the defaults of conf/config.json overridden by {@code overrides}. */
   public static TestServer start(JsonObject overrides) {
+    return start(overrides, java.time.Clock.systemUTC());
+  }
+
+  /**
+   * The same on {@code clock} (a {@link TestClock} to move time): timestamps, TTLs and leases of the
+   * in-process backend, and the expiry sweep, read it. (Token expiry and Redis's own TTLs do not.)
+   */
+  public static TestServer start(JsonObject overrides, java.time.Clock clock) {
     int port = freePort();
     // rate limits are off unless a test asks for them (tests publish thousands of events per subject)
     JsonObject config = new JsonObject().put("http.port", port).put("http.instances", 2)
         .put("ratelimit.enabled", false).mergeIn(overrides);
     Vertx vertx = Vertx.vertx();
     try {
-      vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config)).await();
+      vertx.deployVerticle(new MainVerticle(clock), new DeploymentOptions().setConfig(config)).await();
     } catch (RuntimeException e) {
       vertx.close().await();
       throw e;

@@ -45,6 +45,24 @@ public abstract class WorkflowStoreContract {
     return true;
   }
 
+  /** Now, on the clock the store reads (to the millisecond, as the store keeps times). */
+  protected Instant now() {
+    return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  /**
+   * Lets {@code duration} pass for the store: a backend on a clock the test moves moves it; one whose
+   * server expires keys by its own clock (Redis) waits.
+   */
+  protected void pass(Duration duration) {
+    try {
+      Thread.sleep(Math.max(0, duration.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   private WorkflowStore store;
   private String tenant;
 
@@ -60,9 +78,9 @@ public abstract class WorkflowStoreContract {
   void createStartsAtVersionOneWithAWorkflowCreatedEventAtSeqOne() {
     JsonObject state = new JsonObject().put("step", 1).put("plan", new JsonObject().put("a", true));
     JsonObject metadata = new JsonObject().put("owner", "team-x");
-    Instant before = nowMillis();
+    Instant before = now();
     Mutation m = await(store.create(key("wf-1"), new NewWorkflow("running", state, metadata, TTL), Actor.of("alice")));
-    Instant after = nowMillis();
+    Instant after = now();
 
     Workflow w = m.workflow();
     assertThat(w.key()).isEqualTo(key("wf-1"));
@@ -272,9 +290,9 @@ public abstract class WorkflowStoreContract {
   }
 
   @Test
-  void patchMovesUpdatedAtAndNeverCreatedAt() throws InterruptedException {
+  void patchMovesUpdatedAtAndNeverCreatedAt() {
     Mutation created = create("wf-1");
-    Thread.sleep(5);
+    pass(Duration.ofMillis(5));
 
     Mutation m = await(store.patch(key("wf-1"), statePatch("a", 1), null, Actor.of("bob")));
 
@@ -516,10 +534,10 @@ public abstract class WorkflowStoreContract {
   // ---- list
 
   @Test
-  void listReturnsTheTenantsWorkflowsNewestFirst() throws InterruptedException {
+  void listReturnsTheTenantsWorkflowsNewestFirst() {
     for (String id : List.of("wf-a", "wf-b", "wf-c")) {
       create(id);
-      Thread.sleep(3);
+      pass(Duration.ofMillis(3));
     }
     await(store.patch(key("wf-a"), statePatch("touched", true), null, Actor.of("bob")));
 
@@ -612,27 +630,27 @@ public abstract class WorkflowStoreContract {
 
   @Test
   void expiresAtIsNowPlusTheTtl() {
-    Instant before = nowMillis();
+    Instant before = now();
     Mutation m = await(store.create(key("wf-1"), new NewWorkflow("pending", new JsonObject(), new JsonObject(), 2),
         Actor.of("bob")));
-    Instant after = nowMillis();
+    Instant after = now();
 
     assertThat(m.workflow().expiresAt()).isBetween(before.plusSeconds(2), after.plusSeconds(2));
     assertThat(await(store.get(key("wf-1"))).ttlSeconds()).isEqualTo(2);
   }
 
   @Test
-  void everyOperationOnAWorkflowKeepsItAliveForAnotherTtl() throws InterruptedException {
+  void everyOperationOnAWorkflowKeepsItAliveForAnotherTtl() {
     List<String> ops = List.of("get", "patch", "no-op patch", "append", "events");
     for (String op : ops) {
       createWithTtl(id(op), 2);
     }
     createWithTtl("wf-idle", 2);
-    Instant created = nowMillis();
+    Instant created = now();
 
     sleepUntil(created.plusMillis(1200));
     for (String op : ops) {
-      Instant before = nowMillis();
+      Instant before = now();
       Instant reported = switch (op) {
         case "get" -> await(store.get(key(id(op)))).expiresAt();
         case "patch" -> await(store.patch(key(id(op)), statePatch("a", 1), null, Actor.of("bob"))).workflow()
@@ -665,9 +683,9 @@ public abstract class WorkflowStoreContract {
   }
 
   @Test
-  void theExpiryAListingReportsIsWhenTheWorkflowExpires() throws InterruptedException {
+  void theExpiryAListingReportsIsWhenTheWorkflowExpires() {
     createWithTtl("wf-1", 2);
-    Thread.sleep(1000);
+    pass(Duration.ofMillis(1000));
 
     Instant reported = listAll(null, 10).get(0).expiresAt();
 
@@ -678,14 +696,14 @@ public abstract class WorkflowStoreContract {
   }
 
   @Test
-  void afterTheTtlTheWorkflowIsGoneAndItsExpiryIsAnnouncedOnce() throws InterruptedException {
+  void afterTheTtlTheWorkflowIsGoneAndItsExpiryIsAnnouncedOnce() {
     createWithTtl("wf-short", 1);
     await(store.create(key("wf-long"), spec("running", new JsonObject()), Actor.of("bob")));
     Mutation appended = await(store.appendEvent(key("wf-short"), custom("tick", new JsonObject()), Actor.of("bob")));
-    assertThat(ours(await(store.expire(nowMillis())))).isEmpty();
+    assertThat(ours(await(store.expire(now())))).isEmpty();
 
-    sleepUntil(nowMillis().plusMillis(1300));
-    List<Mutation> expired = new ArrayList<>(ours(await(store.expire(nowMillis()))));
+    sleepUntil(now().plusMillis(1300));
+    List<Mutation> expired = new ArrayList<>(ours(await(store.expire(now()))));
     await(store.expired(key("wf-short")));
 
     assertFailsWith(404, store.get(key("wf-short")));
@@ -701,7 +719,7 @@ public abstract class WorkflowStoreContract {
     } else {
       assertThat(expired).isEmpty();
     }
-    assertThat(ours(await(store.expire(nowMillis())))).isEmpty();
+    assertThat(ours(await(store.expire(now())))).isEmpty();
     await(store.expired(key("wf-short")));
     assertThat(await(store.get(key("wf-long"))).version()).isEqualTo(1);
     assertThat(await(store.create(key("wf-short"), spec("pending", new JsonObject()), Actor.of("bob"))).event()
@@ -740,10 +758,6 @@ public abstract class WorkflowStoreContract {
     return "t-" + UUID.randomUUID();
   }
 
-  private static Instant nowMillis() {
-    return Instant.now().truncatedTo(ChronoUnit.MILLIS);
-  }
-
   private static NewWorkflow spec(String status, JsonObject state) {
     return new NewWorkflow(status, state, new JsonObject(), TTL);
   }
@@ -774,10 +788,10 @@ public abstract class WorkflowStoreContract {
     }
   }
 
-  private static void sleepUntil(Instant when) throws InterruptedException {
-    long millis = Duration.between(Instant.now(), when).toMillis();
-    if (millis > 0) {
-      Thread.sleep(millis);
+  private void sleepUntil(Instant when) {
+    Duration left = Duration.between(now(), when);
+    if (!left.isNegative()) {
+      pass(left);
     }
   }
 
