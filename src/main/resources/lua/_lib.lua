@@ -8,7 +8,9 @@
 -- ARGV[1] = event retention (approximate MAXLEN), ARGV[2] = pub/sub channel,
 -- ARGV[3] = seconds the event stream outlives the state hash (to announce expiry),
 -- ARGV[4] = request id (audit), ARGV[5] = outbox capacity (0 = persistence off),
--- ARGV[6] = seconds the mark is kept; a script's own arguments start at ARGV[7].
+-- ARGV[6] = seconds the mark is kept; a script's own arguments start at ARGV[7], named by the script's
+-- `local arg = args(...)` line (ScriptArgs.java builds them by the same names).
+-- A script replies with reply(outcome, name, value, ...) (ScriptReply.java reads the values by name).
 local STATE, EVENTS, MARK = KEYS[1], KEYS[2], KEYS[3]
 local DRAFTS, SNAPSHOTS, ACTIONS, QUEUE, LEASES = KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local SIDE_KEYS = {DRAFTS, SNAPSHOTS, ACTIONS, QUEUE, LEASES}
@@ -18,6 +20,29 @@ local OUTBOX = KEYS[9]
 local RETENTION, CHANNEL, GRACE = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local REQUEST, CAPACITY, MARK_TTL = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
 local TAG = string.match(STATE, '{(.*)}')
+
+-- The script's own arguments by the names it declares, in order from ARGV[7]; a last name ending in
+-- '...' takes the remaining arguments as a list.
+local function args(...)
+  local named = {}
+  for i, name in ipairs({...}) do
+    if string.sub(name, -3) == '...' then
+      local rest = {}
+      for j = 6 + i, #ARGV do
+        rest[#rest + 1] = ARGV[j]
+      end
+      named[string.sub(name, 1, -4)] = rest
+    else
+      named[name] = ARGV[6 + i]
+    end
+  end
+  return named
+end
+
+-- A reply: the outcome (ScriptReply.Outcome), then name, value pairs.
+local function reply(outcome, ...)
+  return {outcome, ...}
+end
 
 -- A full write buffer refuses new changes rather than dropping anything.
 local function outbox_full()

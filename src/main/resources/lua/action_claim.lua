@@ -3,20 +3,22 @@
 -- group's next new entry, XREADGROUP >). Claimed actions are the group's pending entries, and the LEASES
 -- sorted set holds their deadlines (epoch ms), so an expired lease is found without a scan.
 -- Times come from the caller's clock, the one every event's created_at comes from (docs/REDIS.md).
--- ARGV[7] worker, [8] now (epoch ms), [9] now (RFC 3339), [10] lease deadline (epoch ms),
--- [11] lease deadline (RFC 3339), [12] the event's rest up to its data, [13] the event's rest after its data
+-- now_ms, deadline_ms: epoch ms; now, deadline: RFC 3339; rest_head, rest_tail: the event's rest up to
+-- its data, and after it.
+-- Replies ok (id, json, seq, epoch, action: metadata, payload, result, error), none, missing, backlog.
+local arg = args('worker', 'now_ms', 'now', 'deadline_ms', 'deadline', 'rest_head', 'rest_tail')
 local GROUP = 'workers'
-local worker, now_ms, now, deadline_ms, deadline = ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11]
+local worker, now_ms, now, deadline_ms, deadline = arg.worker, arg.now_ms, arg.now, arg.deadline_ms, arg.deadline
 local version = redis.call('HGET', STATE, 'version')
 if not version then
-  return {'missing'}
+  return reply('missing')
 end
 if redis.call('EXISTS', QUEUE) == 0 then
   refresh()
-  return {'none'}
+  return reply('none')
 end
 if outbox_full() then
-  return {'backlog'}
+  return reply('backlog')
 end
 
 -- A worker holding nothing leaves the group, so polling workers leave no consumers behind.
@@ -40,7 +42,7 @@ else
   if not read then
     forget_if_idle(worker)
     refresh()
-    return {'none'}
+    return reply('none')
   end
   local entry = read[1][2][1]
   id = entry[2][2]
@@ -54,8 +56,8 @@ redis.call('ZADD', LEASES, deadline_ms, id)
 local data = '{"id":"' .. id .. '","type":"' .. meta.type .. '","status":"claimed","worker":"' .. worker
   .. '","lease_until":"' .. deadline .. '","attempts":' .. meta.attempts .. ',"previous_worker":'
   .. (previous and ('"' .. previous .. '"') or 'null') .. '}'
-local eid, json, seq = next_event(version, 'action.claimed', ARGV[12] .. data .. ARGV[13], false)
+local eid, json, seq = next_event(version, 'action.claimed', arg.rest_head .. data .. arg.rest_tail, false)
 refresh()
 local parts = redis.call('HMGET', ACTIONS, id .. ':payload', id .. ':result', id .. ':error')
-return {'ok', eid, json, seq, redis.call('HGET', STATE, 'generation'), cjson.encode(meta), parts[1],
-  parts[2] or '', parts[3] or ''}
+return reply('ok', 'id', eid, 'json', json, 'seq', seq, 'epoch', redis.call('HGET', STATE, 'generation'),
+  'action', {cjson.encode(meta), parts[1], parts[2] or '', parts[3] or ''})

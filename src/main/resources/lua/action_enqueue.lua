@@ -3,16 +3,17 @@
 -- The action's record lives in the ACTIONS hash: field <id> is its metadata (JSON, written by this code
 -- only), <id>:payload, <id>:result and <id>:error hold the client's JSON as it came, never decoded here
 -- (cjson would lose number precision).
--- ARGV[7] action id, [8] type, [9] payload JSON, [10] now (RFC 3339),
--- [11] the event's rest up to its data, [12] the event's rest after its data
+-- now: RFC 3339; rest_head, rest_tail: the event's rest up to its data, and after it.
+-- Replies ok (id, json, seq, epoch, action: metadata, payload, result, error), missing, backlog.
+local arg = args('action_id', 'type', 'payload', 'now', 'rest_head', 'rest_tail')
 local GROUP = 'workers'
-local id, atype, payload, now = ARGV[7], ARGV[8], ARGV[9], ARGV[10]
+local id, atype, payload, now = arg.action_id, arg.type, arg.payload, arg.now
 local version = redis.call('HGET', STATE, 'version')
 if not version then
-  return {'missing'}
+  return reply('missing')
 end
 if outbox_full() then
-  return {'backlog'}
+  return reply('backlog')
 end
 if redis.call('EXISTS', QUEUE) == 0 then
   -- the group is made with the stream, and the stream is never removed before the workflow is
@@ -23,6 +24,7 @@ local meta = {id = id, type = atype, status = 'queued', worker = cjson.null, lea
   attempts = 0, created_at = now, updated_at = now, entry = entry, since = entry}
 redis.call('HSET', ACTIONS, id, cjson.encode(meta), id .. ':payload', payload)
 local data = '{"id":"' .. id .. '","type":"' .. atype .. '","status":"queued","payload":' .. payload .. '}'
-local eid, json, seq = next_event(version, 'action.queued', ARGV[11] .. data .. ARGV[12], false)
+local eid, json, seq = next_event(version, 'action.queued', arg.rest_head .. data .. arg.rest_tail, false)
 refresh()
-return {'ok', eid, json, seq, redis.call('HGET', STATE, 'generation'), cjson.encode(meta), payload, '', ''}
+return reply('ok', 'id', eid, 'json', json, 'seq', seq, 'epoch', redis.call('HGET', STATE, 'generation'),
+  'action', {cjson.encode(meta), payload, '', ''})

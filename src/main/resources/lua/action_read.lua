@@ -1,29 +1,27 @@
--- Reads one action (ARGV[7] its id), or lists them (ARGV[7] ''): in the order they were first queued
--- (their `since`, a queue entry id), after the cursor ARGV[9] ('' = from the start), of status ARGV[8]
--- ('' = any), at most ARGV[10]. Replies {'ok', has_more, then metadata, payload, result, error of each}.
--- Reading is an interaction: it keeps the workflow alive.
-local id, status, cursor, limit = ARGV[7], ARGV[8], ARGV[9], tonumber(ARGV[10])
+-- Reads one action (action_id), or lists them (action_id ''): in the order they were first queued
+-- (their `since`, a queue entry id), after the cursor ('' = from the start), of status ('' = any), at
+-- most `limit`. Reading is an interaction: it keeps the workflow alive.
+-- Replies ok (has_more, actions: of each its metadata, payload, result, error), missing, unknown.
+local arg = args('action_id', 'status', 'cursor', 'limit')
+local id, status, cursor, limit = arg.action_id, arg.status, arg.cursor, tonumber(arg.limit)
 if redis.call('EXISTS', STATE) == 0 then
-  return {'missing'}
+  return reply('missing')
 end
 refresh()
 
 local function parts(action_id, meta, out)
   local p = redis.call('HMGET', ACTIONS, action_id .. ':payload', action_id .. ':result', action_id .. ':error')
-  table.insert(out, meta)
-  table.insert(out, p[1])
-  table.insert(out, p[2] or '')
-  table.insert(out, p[3] or '')
+  table.insert(out, {meta, p[1], p[2] or '', p[3] or ''})
 end
 
 if id ~= '' then
   local meta = redis.call('HGET', ACTIONS, id)
   if not meta then
-    return {'unknown'}
+    return reply('unknown')
   end
-  local out = {'ok', 0}
+  local out = {}
   parts(id, meta, out)
-  return out
+  return reply('ok', 'has_more', 0, 'actions', out)
 end
 
 -- an entry id as two numbers (milliseconds, sequence), for ordering
@@ -48,8 +46,8 @@ for _, name in ipairs(redis.call('HKEYS', ACTIONS)) do
   end
 end
 table.sort(found, function(a, b) return before(a.at, b.at) end)
-local out = {'ok', #found > limit and 1 or 0}
+local out = {}
 for i = 1, math.min(limit, #found) do
   parts(found[i].id, found[i].raw, out)
 end
-return out
+return reply('ok', 'has_more', #found > limit and 1 or 0, 'actions', out)

@@ -1,32 +1,34 @@
 -- Settles a claimed action and appends its event: 'complete' (action.completed), 'retry' (action.failed;
 -- queued again at the end of the queue) or 'fail' (action.failed; failed for good, a dead letter).
 -- Its entry leaves the group's pending list and the stream (XACK, XDEL), its lease the LEASES set.
--- ARGV[7] action id, [8] 'complete' | 'retry' | 'fail', [9] the worker settling it ('' = not named),
--- [10] result or error JSON (opaque, stored as it came), [11] now (RFC 3339),
--- [12] the event's rest up to its data, [13] the event's rest after its data
+-- outcome: 'complete' | 'retry' | 'fail'; worker: the worker settling it ('' = not named); value: the
+-- result or error JSON (opaque, stored as it came); now: RFC 3339; rest_head, rest_tail: the event's
+-- rest up to its data, and after it.
+-- Replies ok (id, json, seq, epoch, action), missing, unknown, settled (status), lost (worker), backlog.
+local arg = args('action_id', 'outcome', 'worker', 'value', 'now', 'rest_head', 'rest_tail')
 local GROUP = 'workers'
-local id, outcome, worker, value, now = ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11]
+local id, outcome, worker, value, now = arg.action_id, arg.outcome, arg.worker, arg.value, arg.now
 local version = redis.call('HGET', STATE, 'version')
 if not version then
-  return {'missing'}
+  return reply('missing')
 end
 local stored = redis.call('HGET', ACTIONS, id)
 if not stored then
   refresh()
-  return {'unknown'}
+  return reply('unknown')
 end
 local meta = cjson.decode(stored)
 if meta.status ~= 'claimed' then
   refresh()
-  return {'settled', meta.status}
+  return reply('settled', 'status', meta.status)
 end
 -- a worker that names itself and lost its lease to another worker is refused: the holder's outcome counts
 if worker ~= '' and meta.worker ~= worker then
   refresh()
-  return {'lost', meta.worker}
+  return reply('lost', 'worker', meta.worker)
 end
 if outbox_full() then
-  return {'backlog'}
+  return reply('backlog')
 end
 local holder = meta.worker
 redis.call('XACK', QUEUE, GROUP, meta.entry)
@@ -56,8 +58,8 @@ else
 end
 redis.call('HSET', ACTIONS, id, cjson.encode(meta))
 data = '{"id":"' .. id .. '","type":"' .. meta.type .. '","status":"' .. meta.status .. '"' .. data
-local eid, json, seq = next_event(version, etype, ARGV[12] .. data .. ARGV[13], false)
+local eid, json, seq = next_event(version, etype, arg.rest_head .. data .. arg.rest_tail, false)
 refresh()
 local parts = redis.call('HMGET', ACTIONS, id .. ':payload', id .. ':result', id .. ':error')
-return {'ok', eid, json, seq, redis.call('HGET', STATE, 'generation'), cjson.encode(meta), parts[1],
-  parts[2] or '', parts[3] or ''}
+return reply('ok', 'id', eid, 'json', json, 'seq', seq, 'epoch', redis.call('HGET', STATE, 'generation'),
+  'action', {cjson.encode(meta), parts[1], parts[2] or '', parts[3] or ''})

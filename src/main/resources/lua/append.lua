@@ -1,15 +1,16 @@
 -- Appends a client's event; the workflow's version is unchanged.
--- ARGV[7] event type, [8] event rest
+-- Replies ok (id, json, seq, epoch), missing, backlog.
+local arg = args('type', 'rest')
 local seen = redis.call('HMGET', STATE, 'version', 'generation', 'last_seq', 'ttl')
 local version, generation = seen[1], seen[2]
 if not version then
-  return {'missing'}
+  return reply('missing')
 end
 if outbox_full() then
-  return {'backlog'}
+  return reply('backlog')
 end
 local seq = seq_after(seen[3])
 local ttl_seconds = whole(seen[4], 'ttl')
-local id, json = next_event_after(generation, seq, version, ARGV[7], ARGV[8], '', {})
+local id, json = next_event_after(generation, seq, version, arg.type, arg.rest, '', {})
 refresh_for(ttl_seconds)
-return {'ok', id, json, seq, generation}
+return reply('ok', 'id', id, 'json', json, 'seq', seq, 'epoch', generation)

@@ -1,27 +1,28 @@
 -- Creates a workflow and appends workflow.created.
--- ARGV[7] status, [8] state JSON, [9] metadata JSON, [10] ttl seconds, [11] created_at, [12] an epoch the
--- new one must exceed ('' = none: the epoch of an earlier life PostgreSQL holds), [13] event rest,
--- [14] '1' when the caller already asked PostgreSQL about this id
+-- floor: an epoch the new one must exceed ('' = none; the epoch of an earlier life PostgreSQL holds);
+-- checked: '1' when the caller already asked PostgreSQL about this id; rest: the event after its seq.
+-- Replies ok (id, json, seq, epoch), exists, check (ask PostgreSQL first), backlog.
+local arg = args('status', 'state', 'metadata', 'ttl', 'created_at', 'floor', 'rest', 'checked')
 if redis.call('EXISTS', STATE) == 1 then
-  return {'exists'}
+  return reply('exists')
 end
 if CAPACITY > 0 then
   local deleted = redis.call('HGET', MARK, 'deleted')
   if deleted == '0' then
-    return {'exists'} -- it lives on in PostgreSQL (its state expired from Redis)
+    return reply('exists') -- it lives on in PostgreSQL (its state expired from Redis)
   end
-  if not deleted and ARGV[14] ~= '1' then
-    return {'check'} -- unknown here: the caller asks PostgreSQL first
+  if not deleted and arg.checked ~= '1' then
+    return reply('check') -- unknown here: the caller asks PostgreSQL first
   end
 end
 if outbox_full() then
-  return {'backlog'}
+  return reply('backlog')
 end
 -- The epoch of this life: the Redis server's clock in microseconds, raised above every earlier life of
 -- the id still known here (the mark, a stream kept for the expiry grace) or to PostgreSQL.
 local time = redis.call('TIME')
 local epoch = tonumber(time[1]) * 1000000 + tonumber(time[2])
-local floor = tonumber(ARGV[12]) or 0
+local floor = tonumber(arg.floor) or 0
 local marked = tonumber(redis.call('HGET', MARK, 'generation'))
 if marked and marked > floor then
   floor = marked
@@ -42,9 +43,9 @@ epoch = string.format('%.0f', epoch)
 -- events of an earlier workflow with this id (deleted, or expired within the grace) are not carried over
 redis.call('DEL', EVENTS)
 drop_side_keys()
-redis.call('HSET', STATE, 'status', ARGV[7], 'state', ARGV[8], 'metadata', ARGV[9], 'version', 1,
-  'created_at', ARGV[11], 'updated_at', ARGV[11], 'ttl', ARGV[10], 'schema', 1, 'generation', epoch,
+redis.call('HSET', STATE, 'status', arg.status, 'state', arg.state, 'metadata', arg.metadata, 'version', 1,
+  'created_at', arg.created_at, 'updated_at', arg.created_at, 'ttl', arg.ttl, 'schema', 1, 'generation', epoch,
   'last_seq', 0)
-local id, json, seq = next_event(1, 'workflow.created', ARGV[13], true)
+local id, json, seq = next_event(1, 'workflow.created', arg.rest, true)
 refresh()
-return {'ok', id, json, seq, redis.call('HGET', STATE, 'generation')}
+return reply('ok', 'id', id, 'json', json, 'seq', seq, 'epoch', epoch)

@@ -1,14 +1,15 @@
 -- Appends workflow.deleted (published to open streams), then removes the workflow's keys.
--- ARGV[7] event rest
+-- Replies ok (id, json, seq, epoch), missing, backlog.
+local arg = args('rest')
 local version = redis.call('HGET', STATE, 'version')
 if not version then
-  return {'missing'}
+  return reply('missing')
 end
 if outbox_full() then
-  return {'backlog'}
+  return reply('backlog')
 end
 local generation = redis.call('HGET', STATE, 'generation')
-local id, json, seq = next_event(version, 'workflow.deleted', ARGV[7], false)
+local id, json, seq = next_event(version, 'workflow.deleted', arg.rest, false)
 redis.call('DEL', STATE, EVENTS)
 drop_side_keys()
-return {'ok', id, json, seq, generation}
+return reply('ok', 'id', id, 'json', json, 'seq', seq, 'epoch', generation)

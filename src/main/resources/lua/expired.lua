@@ -1,13 +1,14 @@
 -- Called by every instance when the state hash expires: the first call announces workflow.expired
 -- to open streams and removes the event stream; later calls find nothing to do.
--- ARGV[7] event rest
+-- Replies ok (id, json, seq), alive (the state is there), gone (announced already).
+local arg = args('rest')
 if redis.call('EXISTS', STATE) == 1 then
-  return {'alive'}
+  return reply('alive')
 end
 drop_side_keys()
 local last = redis.call('XREVRANGE', EVENTS, '+', '-', 'COUNT', 1)
 if #last == 0 then
-  return {'gone'}
+  return reply('gone')
 end
 local fields = last[1][2]
 local seq, generation, body
@@ -17,6 +18,6 @@ for i = 1, #fields, 2 do
   if fields[i] == 'b' then body = fields[i + 1] end
 end
 local version = cjson.decode('{' .. body).version
-local id, json = append_event(generation, seq + 1, version, 'workflow.expired', ARGV[7], '')
+local id, json = append_event(generation, seq + 1, version, 'workflow.expired', arg.rest, '')
 redis.call('DEL', EVENTS)
-return {'ok', id, json, seq + 1}
+return reply('ok', 'id', id, 'json', json, 'seq', seq + 1)

@@ -1,7 +1,9 @@
--- Reads a workflow's state hash and refreshes its TTL; nil when it does not exist.
+-- Reads a workflow's state hash and refreshes its TTL.
+-- Replies ok (fields: the hash), missing.
+local arg = args()
 local fields = redis.call('HGETALL', STATE)
 if #fields == 0 then
-  return nil
+  return reply('missing')
 end
 refresh()
-return fields
+return reply('ok', 'fields', fields)

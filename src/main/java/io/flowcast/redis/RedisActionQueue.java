@@ -4,7 +4,6 @@ import io.flowcast.actions.Action;
 import io.flowcast.actions.ActionErrors;
 import io.flowcast.actions.ActionQueue;
 import io.flowcast.actions.EventRest;
-import io.flowcast.actions.StoredActions;
 import io.flowcast.bus.ApiException;
 import io.flowcast.workflow.Actor;
 import io.flowcast.workflow.EventTypes;
@@ -41,8 +40,9 @@ public final class RedisActionQueue implements ActionQueue {
   public Future<Change> enqueue(WorkflowKey key, NewAction spec, Actor actor) {
     Instant now = Times.now(store.clock());
     EventRest rest = EventRest.of(key, EventTypes.ACTION_QUEUED, actor, now);
-    return run("action_enqueue", key, actor, Action.newId(), spec.type(), Json.encode(spec.payload()),
-        Times.format(now), rest.head(), rest.tail()).compose(r -> change(r, null, null));
+    return run("action_enqueue", key, actor, ScriptArgs.of().put("action_id", Action.newId()).put("type", spec.type())
+        .put("payload", Json.encode(spec.payload())).put("now", Times.format(now)).put("rest_head", rest.head())
+        .put("rest_tail", rest.tail())).compose(r -> change(r, null, null));
   }
 
   @Override
@@ -50,9 +50,10 @@ public final class RedisActionQueue implements ActionQueue {
     Instant now = Times.now(store.clock());
     Instant deadline = now.plusSeconds(claim.leaseSeconds());
     EventRest rest = EventRest.of(key, EventTypes.ACTION_CLAIMED, actor, now);
-    return run("action_claim", key, actor, claim.worker(), String.valueOf(now.toEpochMilli()), Times.format(now),
-        String.valueOf(deadline.toEpochMilli()), Times.format(deadline), rest.head(), rest.tail())
-        .compose(r -> outcome(r).equals("none") ? Future.succeededFuture(null) : change(r, null, null));
+    return run("action_claim", key, actor, ScriptArgs.of().put("worker", claim.worker())
+        .put("now_ms", now.toEpochMilli()).put("now", Times.format(now)).put("deadline_ms", deadline.toEpochMilli())
+        .put("deadline", Times.format(deadline)).put("rest_head", rest.head()).put("rest_tail", rest.tail()))
+        .compose(r -> r.is(ScriptReply.Outcome.NONE) ? Future.succeededFuture(null) : change(r, null, null));
   }
 
   @Override
@@ -60,53 +61,56 @@ public final class RedisActionQueue implements ActionQueue {
     Instant now = Times.now(store.clock());
     String type = s.outcome() == Outcome.COMPLETE ? EventTypes.ACTION_COMPLETED : EventTypes.ACTION_FAILED;
     EventRest rest = EventRest.of(key, type, actor, now);
-    return run("action_settle", key, actor, s.actionId(), s.outcome().name().toLowerCase(java.util.Locale.ROOT),
-        s.worker() == null ? "" : s.worker(), Json.encode(s.value()), Times.format(now), rest.head(), rest.tail())
+    return run("action_settle", key, actor, ScriptArgs.of().put("action_id", s.actionId())
+        .put("outcome", s.outcome().name().toLowerCase(java.util.Locale.ROOT))
+        .put("worker", s.worker() == null ? "" : s.worker()).put("value", Json.encode(s.value()))
+        .put("now", Times.format(now)).put("rest_head", rest.head()).put("rest_tail", rest.tail()))
         .compose(r -> change(r, s.actionId(), s.worker()));
   }
 
   @Override
   public Future<Action> get(WorkflowKey key, String actionId) {
-    return run("action_read", key, null, actionId, "", "", "1").compose(r -> outcome(r).equals("unknown")
-        ? Future.failedFuture(ActionErrors.unknown(actionId)) : Future.succeededFuture(StoredActions.parse(r, 2)));
+    return run("action_read", key, null, reading(actionId, "", "", 1)).compose(r -> r.is(ScriptReply.Outcome.UNKNOWN)
+        ? Future.failedFuture(ActionErrors.unknown(actionId))
+        : Future.succeededFuture(StoredActions.parse(r.raw("actions").get(0))));
   }
 
   @Override
   public Future<Page> list(WorkflowKey key, String status, String cursor, int limit) {
-    return run("action_read", key, null, "", status == null ? "" : status, cursor == null ? "" : cursor,
-        String.valueOf(limit)).map(r -> {
+    return run("action_read", key, null, reading("", status == null ? "" : status, cursor == null ? "" : cursor,
+        limit)).map(r -> {
           List<Action> items = new ArrayList<>();
-          for (int at = 2; at + 3 < r.size(); at += 4) {
-            items.add(StoredActions.parse(r, at));
+          for (Response parts : r.raw("actions")) {
+            items.add(StoredActions.parse(parts));
           }
-          boolean more = r.get(1).toInteger() == 1;
+          boolean more = r.flag("has_more");
           return new Page(items, more ? items.get(items.size() - 1).since() : null);
         });
   }
 
+  private static ScriptArgs reading(String actionId, String status, String cursor, int limit) {
+    return ScriptArgs.of().put("action_id", actionId).put("status", status).put("cursor", cursor).put("limit", limit);
+  }
+
   /** Runs a script; a workflow that is not in Redis may live on in PostgreSQL: reading it puts it back. */
-  private Future<Response> run(String script, WorkflowKey key, Actor actor, String... args) {
-    return calls.script(script, key, actor, args).compose(r -> !outcome(r).equals("missing")
+  private Future<ScriptReply> run(String script, WorkflowKey key, Actor actor, ScriptArgs args) {
+    return calls.run(script, key, actor, args).compose(r -> !r.is(ScriptReply.Outcome.MISSING)
         ? Future.succeededFuture(r)
-        : store.get(key).compose(w -> calls.script(script, key, actor, args)).compose(again ->
-            outcome(again).equals("missing") ? Future.failedFuture(ApiException.notFound("workflow '" + key.id()
+        : store.get(key).compose(w -> calls.run(script, key, actor, args)).compose(again ->
+            again.is(ScriptReply.Outcome.MISSING) ? Future.failedFuture(ApiException.notFound("workflow '" + key.id()
                 + "' does not exist")) : Future.succeededFuture(again)));
   }
 
-  private static Future<Change> change(Response r, String actionId, String worker) {
-    return switch (outcome(r)) {
-      case "ok" -> Future.succeededFuture(new Change(StoredActions.parse(r, 5),
-          new Mutation(null, new JsonObject(r.get(2).toString()), Long.parseLong(r.get(4).toString()))));
-      case "unknown" -> Future.failedFuture(ActionErrors.unknown(actionId));
-      case "settled" -> Future.failedFuture(ActionErrors.notClaimed(actionId, r.get(1).toString()));
-      case "lost" -> Future.failedFuture(ActionErrors.lost(actionId, worker, r.get(1).toString()));
-      case "backlog" -> Future.failedFuture(ApiException.unavailable("the write buffer to PostgreSQL is full; "
+  private static Future<Change> change(ScriptReply r, String actionId, String worker) {
+    return switch (r.outcome()) {
+      case OK -> Future.succeededFuture(new Change(StoredActions.parse(r.raw("action")),
+          new Mutation(null, new JsonObject(r.string("json")), r.number("epoch"))));
+      case UNKNOWN -> Future.failedFuture(ActionErrors.unknown(actionId));
+      case SETTLED -> Future.failedFuture(ActionErrors.notClaimed(actionId, r.string("status")));
+      case LOST -> Future.failedFuture(ActionErrors.lost(actionId, worker, r.string("worker")));
+      case BACKLOG -> Future.failedFuture(ApiException.unavailable("the write buffer to PostgreSQL is full; "
           + "retry shortly"));
-      default -> Future.failedFuture(new IllegalStateException("unexpected reply " + outcome(r)));
+      default -> Future.failedFuture(new IllegalStateException("script answered " + r.outcome()));
     };
-  }
-
-  private static String outcome(Response r) {
-    return r.get(0).toString();
   }
 }

@@ -43,9 +43,9 @@ final class RedisCacheAside {
   }
 
   /** Runs a script; when the workflow is not in Redis but in the archive, puts it back and runs it again. */
-  Future<Response> withReload(WorkflowKey key, Supplier<Future<Response>> script) {
+  Future<ScriptReply> withReload(WorkflowKey key, Supplier<Future<ScriptReply>> script) {
     return script.get().compose(r -> {
-      boolean missing = r.get(0).toString().equals("missing") || r.get(0).toString().equals("0");
+      boolean missing = r.is(ScriptReply.Outcome.MISSING);
       return missing ? reload(key).compose(restored -> restored ? script.get() : Future.succeededFuture(r))
           : Future.succeededFuture(r);
     });
@@ -85,12 +85,12 @@ final class RedisCacheAside {
    * it was deleted since, {@code behind} when Redis knows newer events than the archive has yet.
    */
   Future<String> restore(WorkflowKey key, Workflow w) {
-    return calls.script("restore", key, null, w.status(), w.state().encode(), w.metadata().encode(),
-        String.valueOf(w.version()), Times.format(w.createdAt()), Times.format(w.updatedAt()),
-        String.valueOf(w.ttlSeconds()), String.valueOf(w.epoch()), w.lastEventId(),
-        String.valueOf(w.lastSeq())).compose(r -> {
-          String outcome = outcome(r);
-          if (!outcome.equals("restored")) {
+    return calls.run("restore", key, null, ScriptArgs.of().put("status", w.status()).put("state", w.state().encode())
+        .put("metadata", w.metadata().encode()).put("version", w.version()).put("created_at", Times.format(w.createdAt()))
+        .put("updated_at", Times.format(w.updatedAt())).put("ttl", w.ttlSeconds()).put("epoch", w.epoch())
+        .put("last_id", w.lastEventId()).put("last_seq", w.lastSeq())).compose(r -> {
+          String outcome = r.outcome().name().toLowerCase(java.util.Locale.ROOT);
+          if (!r.is(ScriptReply.Outcome.RESTORED)) {
             return Future.succeededFuture(outcome);
           }
           return calls.send(List.of(
@@ -99,9 +99,5 @@ final class RedisCacheAside {
               Request.cmd(Command.EXPIRE).arg(calls.keys().tenantIndex(key.tenant())).arg(indexTtlSeconds)))
               .map(outcome);
         });
-  }
-
-  private static String outcome(Response r) {
-    return r.get(0).toString();
   }
 }

@@ -36,8 +36,21 @@ public final class RedisCalls {
     this.meters = meters;
   }
 
-  /** Runs a workflow script ({@code lua/<name>.lua} after {@code _lib.lua}) with the workflow's keys. */
-  public Future<Response> script(String name, WorkflowKey key, Actor actor, String... args) {
+  /**
+   * Runs a workflow script ({@code lua/<name>.lua} after {@code _lib.lua}) with the workflow's keys and
+   * the shared arguments, its own arguments by name, and reads its reply by name.
+   */
+  public Future<ScriptReply> run(String name, WorkflowKey key, Actor actor, ScriptArgs args) {
+    List<String> own;
+    try {
+      own = args.inOrder(name, scripts.argNames(name));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    return script(name, key, actor, own.toArray(String[]::new)).map(r -> ScriptReply.of(name, r));
+  }
+
+  private Future<Response> script(String name, WorkflowKey key, Actor actor, String... args) {
     List<String> names = new ArrayList<>(List.of(keys.state(key), keys.events(key), keys.mark(key)));
     names.addAll(keys.sideKeys(key));
     if (settings.outboxCapacity() > 0) {

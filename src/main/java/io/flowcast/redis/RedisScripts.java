@@ -22,6 +22,10 @@ public final class RedisScripts {
   private static final String LIB = "_lib";
   private final Map<String, String> sources = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, String> shas = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, List<String>> argNames = new java.util.concurrent.ConcurrentHashMap<>();
+  /** A workflow script's declaration of its own arguments: {@code local arg = args('a', 'b', 'rest...')}. */
+  private static final java.util.regex.Pattern ARGS =
+      java.util.regex.Pattern.compile("(?m)^local arg = args\\(([^)]*)\\)");
   private final String prelude;
 
   /** The workflow scripts, each loaded on first use with {@code _lib.lua} in front. */
@@ -44,6 +48,21 @@ public final class RedisScripts {
       String source = prelude + read(n);
       sources.put(n, source);
       return sha1(source);
+    });
+  }
+
+  /**
+   * The names of a workflow script's own arguments, in order, as its {@code args(...)} line declares
+   * them (none when it declares none).
+   */
+  public List<String> argNames(String name) {
+    return argNames.computeIfAbsent(name, n -> {
+      java.util.regex.Matcher m = ARGS.matcher(read(n));
+      if (!m.find()) {
+        return List.of();
+      }
+      return java.util.Arrays.stream(m.group(1).split(",")).map(String::trim)
+          .map(quoted -> quoted.replaceAll("^'|'$", "")).filter(declared -> !declared.isEmpty()).toList();
     });
   }
 

@@ -39,26 +39,28 @@ public final class RedisSideData implements SideData {
     List<FieldOp> ops = change.opsWith(store.hook());
     String rest = "," + WorkflowEvents.rest(key, change.eventType(), change.eventData(), null, null, actor.subject(), now)
         .encode().substring(1);
-    List<String> args = new ArrayList<>(List.of(
-        change.newState() == null ? "" : String.valueOf(change.base().version()),
-        change.newState() == null ? "" : change.newState().encode(),
-        Times.format(now), change.eventType(), rest, String.valueOf(ops.size())));
+    List<String> opArgs = new ArrayList<>();
     for (FieldOp op : ops) {
-      args.add(op.side().label());
-      args.add(op.field());
-      args.add(FieldOp.ANY.equals(op.expected()) ? "*" : op.expected() == null ? "" : op.expected());
-      args.add(op.value() == null ? "" : op.value());
+      opArgs.add(op.side().label());
+      opArgs.add(op.field());
+      opArgs.add(FieldOp.ANY.equals(op.expected()) ? "*" : op.expected() == null ? "" : op.expected());
+      opArgs.add(op.value() == null ? "" : op.value());
     }
-    return store.calls().script("change", key, actor, args.toArray(String[]::new)).compose(r -> {
-      switch (r.get(0).toString()) {
-        case "ok":
+    ScriptArgs args = ScriptArgs.of()
+        .put("expected_version", change.newState() == null ? "" : String.valueOf(change.base().version()))
+        .put("state", change.newState() == null ? "" : change.newState().encode())
+        .put("updated_at", Times.format(now)).put("type", change.eventType()).put("rest", rest)
+        .putList("ops", opArgs);
+    return store.calls().run("change", key, actor, args).compose(r -> {
+      switch (r.outcome()) {
+        case OK:
           if (change.newState() != null) {
             store.changedElsewhere(key);
           }
           return Future.succeededFuture(mutation(key, change, r, now));
-        case "stale":
+        case STALE:
           return Future.failedFuture(new Stale());
-        case "backlog":
+        case BACKLOG:
           return Future.failedFuture(ApiException.unavailable("the write buffer to PostgreSQL is full; retry shortly"));
         default:
           return Future.failedFuture(ApiException.notFound("workflow '" + key.id() + "' does not exist"));
@@ -67,13 +69,13 @@ public final class RedisSideData implements SideData {
   }
 
   /** The workflow after the change, as the script left it. */
-  private static Mutation mutation(WorkflowKey key, Change change, Response r, Instant now) {
+  private static Mutation mutation(WorkflowKey key, Change change, ScriptReply r, Instant now) {
     Workflow base = change.base();
     boolean writes = change.newState() != null;
     // the version as the script left it: a change that writes no state checked none
     Workflow after = new Workflow(key, base.status(), writes ? change.newState() : base.state(), base.metadata(),
-        r.get(5).toLong(), base.createdAt(), writes ? now : base.updatedAt(), now.plusSeconds(base.ttlSeconds()),
-        base.ttlSeconds(), r.get(4).toLong(), r.get(1).toString(), r.get(3).toLong());
-    return new Mutation(after, new JsonObject(r.get(2).toString()), r.get(4).toLong());
+        r.number("version"), base.createdAt(), writes ? now : base.updatedAt(), now.plusSeconds(base.ttlSeconds()),
+        base.ttlSeconds(), r.number("epoch"), r.string("id"), r.number("seq"));
+    return new Mutation(after, new JsonObject(r.string("json")), r.number("epoch"));
   }
 }

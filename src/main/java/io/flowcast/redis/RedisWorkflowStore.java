@@ -26,6 +26,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.flowcast.redis.ScriptReply.Outcome;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -91,42 +92,45 @@ public final class RedisWorkflowStore implements WorkflowStore {
     String state = spec.state().encode();
     String metadata = spec.metadata().encode();
     // floor: null before PostgreSQL was asked, else the epoch the new life must exceed ("" when none known)
-    Function<String, Future<Response>> attempt = floor -> calls.script("create", key, actor, spec.status(),
-        state, metadata, String.valueOf(spec.ttlSeconds()), Times.format(now), floor == null ? "" : floor, rest,
-        floor == null ? "0" : "1");
-    return attempt.apply(null).compose(first -> !outcome(first).equals("check") ? Future.succeededFuture(first)
+    Function<String, Future<ScriptReply>> attempt = floor -> calls.run("create", key, actor, ScriptArgs.of()
+        .put("status", spec.status()).put("state", state).put("metadata", metadata).put("ttl", spec.ttlSeconds())
+        .put("created_at", Times.format(now)).put("floor", floor == null ? "" : floor).put("rest", rest)
+        .put("checked", floor != null));
+    return attempt.apply(null).compose(first -> !first.is(Outcome.CHECK) ? Future.succeededFuture(first)
         // Redis does not know the id: it may live on in PostgreSQL. If PostgreSQL cannot say (it is down),
         // the create goes ahead: writes keep being accepted, and a later life of an id wins in PostgreSQL.
         : archive.load(key).recover(err -> Future.succeededFuture(null)).compose(archived -> archived == null
             ? attempt.apply("")
             : cache.restore(key, archived).compose(restored -> restored.equals("gone")
                 ? attempt.apply(String.valueOf(archived.epoch())) : Future.failedFuture(exists(key))))).compose(r -> {
-      String outcome = outcome(r);
-      if (!outcome.equals("ok")) {
-        return Future.failedFuture(outcome.equals("exists") ? exists(key) : backlogFull());
+      if (!r.is(Outcome.OK)) {
+        return Future.failedFuture(r.is(Outcome.EXISTS) ? exists(key) : backlogFull());
       }
-      Workflow workflow = Workflow.created(key, spec, now, r.get(4).toLong()).withEvent(r.get(1).toString(),
-          r.get(3).toLong());
+      Workflow workflow = Workflow.created(key, spec, now, r.number("epoch")).withEvent(r.string("id"),
+          r.number("seq"));
       String index = keys.tenantIndex(key.tenant());
       recent.remember(workflow, state.length() + metadata.length());
       return calls.send(List.of(
               Request.cmd(Command.ZADD).arg(index).arg(now.toEpochMilli()).arg(key.id()),
               Request.cmd(Command.EXPIRE).arg(index).arg(settings.indexTtlSeconds())))
-          .map(ok -> new Mutation(workflow, new JsonObject(r.get(2).toString())));
+          .map(ok -> new Mutation(workflow, new JsonObject(r.string("json"))));
     });
   }
 
   @Override
   public Future<Workflow> get(WorkflowKey key) {
-    return calls.script("read", key, null).compose(r -> {
-      if (r != null) {
-        return Future.succeededFuture(workflow(key, r));
+    return read(key).compose(r -> {
+      if (r.is(Outcome.OK)) {
+        return Future.succeededFuture(workflow(key, r.raw("fields")));
       }
-      return cache.reload(key).compose(restored -> restored ? calls.script("read", key, null)
-              : Future.<Response>succeededFuture())
-          .compose(again -> again == null ? Future.failedFuture(notFound(key))
-              : Future.succeededFuture(workflow(key, again)));
+      return cache.reload(key).compose(restored -> restored ? read(key) : Future.succeededFuture(r))
+          .compose(again -> !again.is(Outcome.OK) ? Future.failedFuture(notFound(key))
+              : Future.succeededFuture(workflow(key, again.raw("fields"))));
     });
+  }
+
+  private Future<ScriptReply> read(WorkflowKey key) {
+    return calls.run("read", key, null, ScriptArgs.of());
   }
 
   @Override
@@ -176,27 +180,29 @@ public final class RedisWorkflowStore implements WorkflowStore {
     String rest = rest(WorkflowEvents.rest(key, plan.eventType(), patch, null, null, actor.subject(), now));
     String state = plan.state().encode();
     String metadata = plan.metadata().encode();
-    List<String> args = new ArrayList<>(List.of(String.valueOf(current.version()), plan.status(), state, metadata,
-        Times.format(now), plan.eventType(), rest, String.valueOf(current.epoch())));
+    List<String> writes = new ArrayList<>();
     for (SideData.FieldOp op : hook.onStateChange(current.state(), plan.state(), version)) {
-      args.addAll(List.of(op.side().label(), op.field(), op.value()));
+      writes.addAll(List.of(op.side().label(), op.field(), op.value()));
     }
-    return calls.script("patch", key, actor, args.toArray(String[]::new)).compose(r -> switch (outcome(r)) {
-      case "ok" -> {
+    ScriptArgs args = ScriptArgs.of().put("expected_version", current.version()).put("status", plan.status())
+        .put("state", state).put("metadata", metadata).put("updated_at", Times.format(now))
+        .put("type", plan.eventType()).put("rest", rest).put("epoch", current.epoch()).putList("writes", writes);
+    return calls.run("patch", key, actor, args).compose(r -> switch (r.outcome()) {
+      case OK -> {
         Workflow after = current.withChange(plan.status(), plan.state(), plan.metadata(), now)
-            .withEvent(r.get(1).toString(), r.get(3).toLong());
+            .withEvent(r.string("id"), r.number("seq"));
         recent.remember(after, state.length() + metadata.length());
-        yield Future.succeededFuture(new Mutation(after, new JsonObject(r.get(2).toString())));
+        yield Future.succeededFuture(new Mutation(after, new JsonObject(r.string("json"))));
       }
-      case "missing" -> {
+      case MISSING -> {
         recent.forget(key);
         yield attempt < MAX_ATTEMPTS ? attemptPatch(key, patch, expectedVersion, actor, attempt + 1)
             : Future.failedFuture(notFound(key));
       }
-      case "backlog" -> Future.failedFuture(backlogFull());
-      default -> {
+      case BACKLOG -> Future.failedFuture(backlogFull());
+      case STALE -> {
         recent.forget(key);
-        long actual = r.get(1).toLong();
+        long actual = r.number("version");
         if (attempt == 1 && actual == current.version()) {
           // the version matched but not the generation: the id was deleted and created again meanwhile
           yield attemptPatch(key, patch, expectedVersion, actor, attempt + 1);
@@ -207,6 +213,7 @@ public final class RedisWorkflowStore implements WorkflowStore {
         yield attempt < MAX_ATTEMPTS ? later(attempt).compose(v -> attemptPatch(key, patch, null, actor,
             attempt + 1)) : Future.failedFuture(ApiException.conflict("too many concurrent changes; retry"));
       }
+      default -> Future.failedFuture(unexpected("patch", r));
     });
   }
 
@@ -214,44 +221,48 @@ public final class RedisWorkflowStore implements WorkflowStore {
   public Future<Mutation> delete(WorkflowKey key, Actor actor) {
     String rest = rest(WorkflowEvents.rest(key, EventTypes.DELETED, null, null, null, actor.subject(), Times.now(clock)));
     recent.forget(key);
-    return get(key).compose(current -> calls.script("delete", key, actor, rest).compose(r -> switch (outcome(r)) {
-      case "ok" -> calls.send(Request.cmd(Command.ZREM).arg(keys.tenantIndex(key.tenant())).arg(key.id()))
-          .map(v -> new Mutation(current, new JsonObject(r.get(2).toString())));
-      case "backlog" -> Future.failedFuture(backlogFull());
-      default -> Future.failedFuture(notFound(key));
-    }));
+    return get(key).compose(current -> calls.run("delete", key, actor, ScriptArgs.of().put("rest", rest))
+        .compose(r -> switch (r.outcome()) {
+          case OK -> calls.send(Request.cmd(Command.ZREM).arg(keys.tenantIndex(key.tenant())).arg(key.id()))
+              .map(v -> new Mutation(current, new JsonObject(r.string("json"))));
+          case BACKLOG -> Future.failedFuture(backlogFull());
+          default -> Future.failedFuture(notFound(key));
+        }));
   }
 
   @Override
   public Future<Mutation> appendEvent(WorkflowKey key, CustomEvent event, Actor actor) {
     String rest = rest(WorkflowEvents.rest(key, event.type(), event.data(), event.parentId(), event.metadata(),
         actor.subject(), Times.now(clock)));
-    return cache.withReload(key, () -> calls.script("append", key, actor, event.type(), rest)).compose(r ->
-        switch (outcome(r)) {
-          case "ok" -> Future.succeededFuture(new Mutation(null, new JsonObject(r.get(2).toString()),
-              Long.parseLong(r.get(4).toString())));
-          case "backlog" -> Future.failedFuture(backlogFull());
+    return cache.withReload(key, () -> calls.run("append", key, actor, ScriptArgs.of().put("type", event.type())
+        .put("rest", rest))).compose(r -> switch (r.outcome()) {
+          case OK -> Future.succeededFuture(new Mutation(null, new JsonObject(r.string("json")), r.number("epoch")));
+          case BACKLOG -> Future.failedFuture(backlogFull());
           default -> Future.failedFuture(notFound(key));
         });
   }
 
   @Override
   public Future<EventSlice> events(WorkflowKey key, String afterId, int limit) {
-    return cache.withReload(key, () -> calls.script("events", key, null, afterId == null ? "" : afterId,
-        String.valueOf(limit + 1))).compose(r -> {
-          if (r.get(0).toInteger() == 0) {
+    return cache.withReload(key, () -> readEvents(key, afterId, limit + 1)).compose(r -> {
+          if (!r.is(Outcome.OK)) {
             return Future.failedFuture(notFound(key));
           }
-          List<JsonObject> events = entries(r.get(2));
-          boolean known = r.get(1).toInteger() == 1;
+          List<JsonObject> events = entries(r.raw("entries"));
+          boolean known = r.flag("known");
           if (known || afterId == null || archive == null) {
             return Future.succeededFuture(slice(events, known, limit));
           }
-          return new ArchivedHistory(archive, key, Long.parseLong(r.get(3).toString())).after(afterId, limit,
+          return new ArchivedHistory(archive, key, r.number("epoch")).after(afterId, limit,
               (after, n) -> n == 0 ? Future.succeededFuture(new EventSlice(List.of(), true, true))
-                  : calls.script("events", key, null, after == null ? "" : after, String.valueOf(n + 1))
-                      .map(more -> slice(entries(more.get(2)), more.get(1).toInteger() == 1, n)));
+                  : readEvents(key, after, n + 1).map(more -> slice(entries(more.raw("entries")), more.flag("known"),
+                      n)));
         });
+  }
+
+  private Future<ScriptReply> readEvents(WorkflowKey key, String after, int limit) {
+    return calls.run("events", key, null, ScriptArgs.of().put("after", after == null ? "" : after)
+        .put("limit", limit));
   }
 
   @Override
@@ -263,7 +274,7 @@ public final class RedisWorkflowStore implements WorkflowStore {
   public Future<Void> expired(WorkflowKey key) {
     recent.forget(key);
     String rest = rest(WorkflowEvents.rest(key, EventTypes.EXPIRED, null, null, null, "system", Times.now(clock)));
-    return calls.script("expired", key, Actor.SYSTEM, rest).mapEmpty();
+    return calls.run("expired", key, Actor.SYSTEM, ScriptArgs.of().put("rest", rest)).mapEmpty();
   }
 
   /** A feature changed the workflow's state (a commit, a rollback): what this instance knows of it is old. */
@@ -307,8 +318,8 @@ public final class RedisWorkflowStore implements WorkflowStore {
     return "{\"id\":\"" + id + "\"," + body;
   }
 
-  private static String outcome(Response r) {
-    return r.get(0).toString();
+  private static IllegalStateException unexpected(String script, ScriptReply r) {
+    return new IllegalStateException("script " + script + " answered " + r.outcome());
   }
 
   /** Everything after id, seq and version, as the scripts expect it: {@code ,"workflow_id":...}. */

@@ -63,6 +63,17 @@ public record Workflow(
         .put("expires_at", Times.format(expiresAt));
   }
 
+  /**
+   * The workflow as the durable record keeps it beside the event that made it (the write buffer's and
+   * write-through's snapshot). Its other writer is {@code workflow_json} in {@code _lib.lua};
+   * SnapshotFormatTest holds the two to one format.
+   */
+  public JsonObject toSnapshotJson() {
+    return new JsonObject().put("status", status).put("state", state).put("metadata", metadata)
+        .put("version", version).put("created_at", Times.format(createdAt)).put("updated_at", Times.format(updatedAt))
+        .put("ttl", ttlSeconds);
+  }
+
   /** The representation on the event bus: the public one and the stream position it belongs to. */
   public JsonObject toBusJson() {
     return new JsonObject()

@@ -170,9 +170,7 @@ public final class WorkflowVerticle extends VerticleBase {
     Workflow w = mutation.workflow();
     String type = mutation.event().getString("type");
     boolean changesWorkflow = w != null && EventTypes.WITH_WORKFLOW.contains(type);
-    JsonObject snapshot = !changesWorkflow ? null : new JsonObject().put("status", w.status()).put("state", w.state())
-        .put("metadata", w.metadata()).put("version", w.version()).put("created_at", Times.format(w.createdAt()))
-        .put("updated_at", Times.format(w.updatedAt())).put("ttl", w.ttlSeconds());
+    JsonObject snapshot = !changesWorkflow ? null : w.toSnapshotJson();
     return new JsonObject().put("workflow", key.tag()).put("generation", mutation.epoch())
         .put("event", mutation.event()).put("request_id", requestId).put("snapshot", snapshot);
   }

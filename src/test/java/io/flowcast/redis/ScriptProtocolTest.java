@@ -1,0 +1,54 @@
+package io.flowcast.redis;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The Java/Lua protocol is by name: scripts declare their arguments, calls fill them by name. */
+class ScriptProtocolTest {
+  private static final Path LUA = Path.of("src/main/resources/lua");
+  private static final List<String> STANDALONE = List.of("ratelimit", "stream_slots", "refresh");
+
+  @Test
+  void everyWorkflowScriptNamesItsArgumentsAndRepliesByName() throws IOException {
+    try (Stream<Path> files = Files.list(LUA)) {
+      for (Path file : files.toList()) {
+        String name = file.getFileName().toString().replace(".lua", "");
+        if (name.equals("_lib") || STANDALONE.contains(name)) {
+          continue;
+        }
+        String source = Files.readString(file);
+        assertThat(source).as(name).contains("local arg = args(").doesNotContain("ARGV[")
+            .doesNotContain("return {'");
+      }
+    }
+  }
+
+  @Test
+  void argumentsArePutInTheOrderTheScriptDeclares() {
+    List<String> names = new RedisScripts().argNames("patch");
+    assertThat(names).startsWith("expected_version", "status", "state").endsWith("writes...");
+    List<String> argv = ScriptArgs.of().putList("writes", List.of("drafts", "f", "1"))
+        .put("epoch", 12).put("rest", ",{}").put("type", "state.updated").put("updated_at", "t")
+        .put("metadata", "{}").put("state", "{}").put("status", "running").put("expected_version", 3)
+        .inOrder("patch", names);
+    assertThat(argv).containsExactly("3", "running", "{}", "{}", "t", "state.updated", ",{}", "12", "drafts", "f", "1");
+  }
+
+  @Test
+  void anArgumentTheScriptDoesNotDeclareOrOneLeftOutFailsTheCall() {
+    List<String> names = new RedisScripts().argNames("append");
+    assertThat(names).containsExactly("type", "rest");
+    assertThatThrownBy(() -> ScriptArgs.of().put("type", "x").inOrder("append", names))
+        .hasMessageContaining("'rest' is missing");
+    assertThatThrownBy(() -> ScriptArgs.of().put("type", "x").put("rest", "").put("typo", "1").inOrder("append", names))
+        .hasMessageContaining("declares no argument 'typo'");
+  }
+}
