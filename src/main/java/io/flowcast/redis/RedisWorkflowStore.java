@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -250,13 +251,18 @@ public final class RedisWorkflowStore implements WorkflowStore {
           }
           List<JsonObject> events = entries(r.raw("entries"));
           boolean known = r.flag("known");
-          if (known || afterId == null || archive == null) {
+          long lastSeq = r.number("last_seq");
+          // from the start, Redis's stream may begin late: trimmed, or put back from the archive after Redis
+          // lost the workflow; the archive has the beginning
+          boolean startsLate = events.isEmpty() ? lastSeq > 0 : events.get(0).getLong("seq") > 1;
+          if (archive == null || (afterId == null ? !startsLate : known)) {
             return Future.succeededFuture(slice(events, known, limit));
           }
-          return new ArchivedHistory(archive, key, r.number("epoch")).after(afterId, limit,
-              (after, n) -> n == 0 ? Future.succeededFuture(new EventSlice(List.of(), true, true))
-                  : readEvents(key, after, n + 1).map(more -> slice(entries(more.raw("entries")), more.flag("known"),
-                      n)));
+          ArchivedHistory history = new ArchivedHistory(archive, key, r.number("epoch"), lastSeq);
+          BiFunction<String, Integer, Future<EventSlice>> redisAfter = (after, n) -> n == 0
+              ? Future.succeededFuture(new EventSlice(List.of(), true, true))
+              : readEvents(key, after, n + 1).map(more -> slice(entries(more.raw("entries")), more.flag("known"), n));
+          return afterId == null ? history.fromStart(limit, redisAfter) : history.after(afterId, limit, redisAfter);
         });
   }
 

@@ -1,0 +1,107 @@
+package io.flowcast.flush;
+
+import io.flowcast.testsupport.Databases;
+import io.flowcast.testsupport.SseClient;
+import io.flowcast.testsupport.SseEvent;
+import io.flowcast.testsupport.TestServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Redis loses what it held (a restart without persistence, a failover to an empty replica, an
+ * eviction): simulated by removing every key of this deployment's prefix. What PostgreSQL has stays
+ * readable, whole and in order.
+ */
+class RedisDataLossTest {
+  private static final String KEY_PREFIX = TestServer.keyPrefix(RedisDataLossTest.class);
+  @RegisterExtension
+  static final Databases db = new Databases(KEY_PREFIX);
+  private static TestServer server;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start(TestServer.onRedisWithPg(KEY_PREFIX));
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static String tenant() {
+    return "t-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  @Test
+  void historyIsWholeFromTheStartAndAfterAnyFlushedIdOnceRedisLostTheWorkflow() throws Exception {
+    String tenant = tenant();
+    String token = server.token("loss", tenant, TestServer.RW);
+    String path = "/api/v1/workflows/wx1";
+    server.api().create(token, new JsonObject().put("id", "wx1").put("state", new JsonObject().put("step", 1)));
+    for (int i = 0; i < 3; i++) {
+      assertThat(server.api().post(path + "/events", token, new JsonObject().put("type", "tick")).statusCode())
+          .isEqualTo(201);
+    }
+    db.awaitFlushed(tenant, "wx1", 4);
+    List<String> ids = ids(server.api().get(path + "/events?limit=10", token).bodyAsJsonObject());
+
+    db.flushRedis();
+
+    assertThat(server.api().get(path, token).bodyAsJsonObject().getJsonObject("state"))
+        .isEqualTo(new JsonObject().put("step", 1));
+    JsonObject fromStart = server.api().get(path + "/events?limit=10", token).bodyAsJsonObject();
+    assertThat(seqs(fromStart)).as("from the start, out of PostgreSQL").containsExactly(1L, 2L, 3L, 4L);
+    assertThat(ids(fromStart)).isEqualTo(ids);
+    assertThat(fromStart.getBoolean("has_more")).isFalse();
+    JsonObject afterTwo = server.api().get(path + "/events?after=" + ids.get(1), token).bodyAsJsonObject();
+    assertThat(seqs(afterTwo)).containsExactly(3L, 4L);
+
+    assertThat(server.api().post(path + "/events", token, new JsonObject().put("type", "tick")).statusCode())
+        .isEqualTo(201);
+    assertThat(seqs(server.api().get(path + "/events?limit=10", token).bodyAsJsonObject()))
+        .as("PostgreSQL's history joined to what Redis holds now").containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(seqs(server.api().get(path + "/events?limit=2&after=" + ids.get(0), token).bodyAsJsonObject()))
+        .containsExactly(2L, 3L);
+    try (SseClient sse = server.stream(path + "/stream", token, ids.get(1))) {
+      assertThat(IntStream.range(0, 3).mapToObj(i -> sse.next(5)).map(SseEvent::seq).toList())
+          .as("a resume replays from PostgreSQL and Redis").containsExactly(3L, 4L, 5L);
+    }
+  }
+
+  @Test
+  void aDeleteAndACreateOfTheSameIdInOneBreathAreTwoLivesInPostgres() throws Exception {
+    String tenant = tenant();
+    String token = server.token("lives", tenant, TestServer.RW);
+    server.api().create(token, new JsonObject().put("id", "twice"));
+    assertThat(server.api().delete("/api/v1/workflows/twice", token).statusCode()).isEqualTo(204);
+    server.api().create(token, new JsonObject().put("id", "twice"));
+    server.api().post("/api/v1/workflows/twice/events", token, new JsonObject().put("type", "tick"));
+    db.awaitFlushed(tenant, "twice", 2);
+
+    var rows = db.sql("SELECT generation, seq, type FROM workflow_events WHERE tenant = $1 AND workflow_id = $2 "
+        + "ORDER BY generation, seq", tenant, "twice");
+    assertThat(rows).extracting(r -> r.getString("type"))
+        .containsExactly("workflow.created", "workflow.deleted", "workflow.created", "tick");
+    assertThat(rows.get(0).getLong("generation")).isEqualTo(rows.get(1).getLong("generation"))
+        .isLessThan(rows.get(2).getLong("generation"));
+  }
+
+  private static List<Long> seqs(JsonObject page) {
+    return page.getJsonArray("events").stream().map(e -> ((JsonObject) e).getLong("seq")).toList();
+  }
+
+  private static List<String> ids(JsonObject page) {
+    JsonArray events = page.getJsonArray("events");
+    return events.stream().map(e -> ((JsonObject) e).getString("id")).toList();
+  }
+}
