@@ -62,12 +62,14 @@ local function snapshot()
 end
 
 -- Appends one event to the stream, publishes it to every instance and hands it to the flusher.
--- Its id is `<epoch>-<seq>` (the workflow's life, then its place in it: never reused, see Epochs.java).
+-- `generation` is the workflow's life (the epoch it was created with: PostgreSQL's key); `epoch` is the
+-- epoch its ids carry now, the same unless the workflow was read back after Redis lost its data (then
+-- a new one, so that no id of the lost tail is handed out again). Its id is `<epoch>-<seq>`.
 -- `rest` is the event's JSON after its id, seq and version: ',"workflow_id":...}'.
 -- `workflow` is the snapshot to store with it ('' when the event does not change the workflow).
-local function append_event(generation, seq, version, etype, rest, workflow)
+local function append_event(generation, epoch, seq, version, etype, rest, workflow)
   local body = '"seq":' .. seq .. ',"version":' .. version .. rest
-  local id = generation .. '-' .. seq
+  local id = (epoch or generation) .. '-' .. seq
   local added = redis.pcall('XADD', EVENTS, 'MAXLEN', '~', RETENTION, id, 'seq', seq, 'g', generation, 'b', body)
   if type(added) == 'table' and added.err then
     -- a workflow created before epoch ids: its stream's ids are times, which this id may not follow
@@ -90,12 +92,12 @@ end
 -- With `with_snapshot`, the flusher also gets the workflow as it is after the event.
 local function next_event(version, etype, rest, with_snapshot)
   local seq = redis.call('HINCRBY', STATE, 'last_seq', 1)
-  local generation = redis.call('HGET', STATE, 'generation')
+  local generation, epoch = unpack(redis.call('HMGET', STATE, 'generation', 'epoch'))
   local workflow = ''
   if with_snapshot and CAPACITY > 0 then
     workflow = snapshot()
   end
-  local id, json = append_event(generation, seq, version, etype, rest, workflow)
+  local id, json = append_event(generation, epoch, seq, version, etype, rest, workflow)
   redis.call('HSET', STATE, 'last_id', id)
   return id, json, seq
 end
@@ -118,8 +120,8 @@ end
 
 -- The same as next_event for a script that read the workflow up front (the hot paths: one HMGET, then
 -- `seq` from seq_after, and every field of the state hash, `fields` and the new seq and id, in one HSET).
-local function next_event_after(generation, seq, version, etype, rest, workflow, fields)
-  local id, json = append_event(generation, seq, version, etype, rest, workflow)
+local function next_event_after(generation, epoch, seq, version, etype, rest, workflow, fields)
+  local id, json = append_event(generation, epoch, seq, version, etype, rest, workflow)
   local n = #fields
   fields[n + 1], fields[n + 2], fields[n + 3], fields[n + 4] = 'last_seq', seq, 'last_id', id
   redis.call('HSET', STATE, unpack(fields))
@@ -137,6 +139,21 @@ end
 
 local function refresh()
   refresh_for(tonumber(redis.call('HGET', STATE, 'ttl')))
+end
+
+-- A new epoch for ids: the Redis server's clock in microseconds, raised above `floor` (a number).
+local function new_epoch(floor)
+  local time = redis.call('TIME')
+  local epoch = tonumber(time[1]) * 1000000 + tonumber(time[2])
+  if epoch <= floor then
+    epoch = floor + 1
+  end
+  return string.format('%.0f', epoch)
+end
+
+-- The epoch part of an event id, as text (nil for none).
+local function epoch_of(id)
+  return id and string.match(id, '^(%d+)-')
 end
 
 -- Removes what lives only as long as the workflow (deleted, expired, or an id created again).

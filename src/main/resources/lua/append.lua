@@ -1,7 +1,7 @@
 -- Appends a client's event; the workflow's version is unchanged.
 -- Replies ok (id, json, seq, epoch), missing, backlog.
 local arg = args('type', 'rest')
-local seen = redis.call('HMGET', STATE, 'version', 'generation', 'last_seq', 'ttl')
+local seen = redis.call('HMGET', STATE, 'version', 'generation', 'last_seq', 'ttl', 'epoch')
 local version, generation = seen[1], seen[2]
 if not version then
   return reply('missing')
@@ -11,6 +11,6 @@ if outbox_full() then
 end
 local seq = seq_after(seen[3])
 local ttl_seconds = whole(seen[4], 'ttl')
-local id, json = next_event_after(generation, seq, version, arg.type, arg.rest, '', {})
+local id, json = next_event_after(generation, seen[5], seq, version, arg.type, arg.rest, '', {})
 refresh_for(ttl_seconds)
 return reply('ok', 'id', id, 'json', json, 'seq', seq, 'epoch', generation)

@@ -20,8 +20,6 @@ if outbox_full() then
 end
 -- The epoch of this life: the Redis server's clock in microseconds, raised above every earlier life of
 -- the id still known here (the mark, a stream kept for the expiry grace) or to PostgreSQL.
-local time = redis.call('TIME')
-local epoch = tonumber(time[1]) * 1000000 + tonumber(time[2])
 local floor = tonumber(arg.floor) or 0
 local marked = tonumber(redis.call('HGET', MARK, 'generation'))
 if marked and marked > floor then
@@ -30,21 +28,22 @@ end
 local top = redis.call('XREVRANGE', EVENTS, '+', '-', 'COUNT', 1)
 if #top == 1 then
   local fields = top[1][2]
+  local ids = tonumber(epoch_of(top[1][1]))
+  if ids and ids > floor then
+    floor = ids
+  end
   for i = 1, #fields, 2 do
     if fields[i] == 'g' and tonumber(fields[i + 1]) > floor then
       floor = tonumber(fields[i + 1])
     end
   end
 end
-if epoch <= floor then
-  epoch = floor + 1
-end
-epoch = string.format('%.0f', epoch)
+local epoch = new_epoch(floor)
 -- events of an earlier workflow with this id (deleted, or expired within the grace) are not carried over
 redis.call('DEL', EVENTS)
 drop_side_keys()
 redis.call('HSET', STATE, 'status', arg.status, 'state', arg.state, 'metadata', arg.metadata, 'version', 1,
-  'created_at', arg.created_at, 'updated_at', arg.created_at, 'ttl', arg.ttl, 'schema', 1, 'generation', epoch,
+  'created_at', arg.created_at, 'updated_at', arg.created_at, 'ttl', arg.ttl, 'schema', 1, 'generation', epoch, 'epoch', epoch,
   'last_seq', 0)
 local id, json, seq = next_event(1, 'workflow.created', arg.rest, true)
 refresh()

@@ -18,6 +18,6 @@ for i = 1, #fields, 2 do
   if fields[i] == 'b' then body = fields[i + 1] end
 end
 local version = cjson.decode('{' .. body).version
-local id, json = append_event(generation, seq + 1, version, 'workflow.expired', arg.rest, '')
+local id, json = append_event(generation, epoch_of(last[1][1]), seq + 1, version, 'workflow.expired', arg.rest, '')
 redis.call('DEL', EVENTS)
 return reply('ok', 'id', id, 'json', json, 'seq', seq + 1)

@@ -4,7 +4,7 @@
 -- Replies ok (id, json, seq, epoch), missing, stale (version: the current one), backlog.
 local arg = args('expected_version', 'status', 'state', 'metadata', 'updated_at', 'type', 'rest', 'epoch',
   'writes...')
-local seen = redis.call('HMGET', STATE, 'version', 'generation', 'last_seq', 'ttl', 'created_at')
+local seen = redis.call('HMGET', STATE, 'version', 'generation', 'last_seq', 'ttl', 'created_at', 'epoch')
 local current, generation, ttl = seen[1], seen[2], seen[4]
 if not current then
   return reply('missing')
@@ -27,7 +27,7 @@ local writes = arg.writes
 for i = 1, #writes, 3 do
   redis.call('HSET', SIDES[writes[i]], writes[i + 1], writes[i + 2])
 end
-local id, json = next_event_after(generation, seq, version, arg.type, arg.rest, workflow,
+local id, json = next_event_after(generation, seen[6], seq, version, arg.type, arg.rest, workflow,
   {'status', arg.status, 'state', arg.state, 'metadata', arg.metadata, 'version', version,
     'updated_at', arg.updated_at})
 refresh_for(ttl_seconds)

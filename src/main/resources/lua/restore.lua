@@ -1,6 +1,11 @@
 -- Cache-aside: puts a workflow read from PostgreSQL back into Redis, unless it is there already.
--- Replies restored, present (already in Redis), gone (deleted since; PostgreSQL has not heard yet),
--- behind (newer events are still in the write buffer).
+-- `epoch` is the workflow's life (the epoch it was created with), `last_id` its newest flushed event.
+-- Its ids go on in the epoch `last_id` carries when Redis still knows this id (its mark: the state only
+-- expired, and PostgreSQL has everything); without the mark Redis lost its data, and events it had
+-- acknowledged may be lost with it: the ids go on in a new epoch, so none of those is handed out again.
+-- Replies restored (epoch: the ids' epoch now, renumbered: 1 when that is a new one), present (already in
+-- Redis), gone (deleted since; PostgreSQL has not heard yet), behind (newer events are still in the write
+-- buffer).
 local arg = args('status', 'state', 'metadata', 'version', 'created_at', 'updated_at', 'ttl', 'epoch', 'last_id',
   'last_seq')
 if redis.call('EXISTS', STATE) == 1 then
@@ -17,8 +22,14 @@ if mark[1] then
     return reply('behind')
   end
 end
-redis.call('HSET', STATE, 'status', arg.status, 'state', arg.state, 'metadata', arg.metadata,
+local ids = epoch_of(arg.last_id) or arg.epoch
+local renumbered = 0
+if CAPACITY > 0 and not mark[1] then
+  ids = new_epoch(math.max(tonumber(ids), tonumber(arg.epoch)))
+  renumbered = 1
+end
+redis.call('HSET', STATE, 'epoch', ids, 'status', arg.status, 'state', arg.state, 'metadata', arg.metadata,
   'version', arg.version, 'created_at', arg.created_at, 'updated_at', arg.updated_at, 'ttl', arg.ttl,
   'schema', 1, 'generation', arg.epoch, 'last_id', arg.last_id, 'last_seq', arg.last_seq)
 refresh()
-return reply('restored')
+return reply('restored', 'epoch', ids, 'renumbered', renumbered)

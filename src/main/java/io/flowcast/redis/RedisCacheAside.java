@@ -21,6 +21,7 @@ import java.util.function.Supplier;
  * events still in the write buffer).
  */
 final class RedisCacheAside {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RedisCacheAside.class);
   private final Vertx vertx;
   private final RedisCalls calls;
   private final WorkflowArchive archive;
@@ -92,6 +93,11 @@ final class RedisCacheAside {
           String outcome = r.outcome().name().toLowerCase(java.util.Locale.ROOT);
           if (!r.is(ScriptReply.Outcome.RESTORED)) {
             return Future.succeededFuture(outcome);
+          }
+          if (r.flag("renumbered")) {
+            log.warn("{} was read back from PostgreSQL after Redis lost it (no mark of it was left): its events go "
+                + "on after seq {} under a new epoch {}, so no id of an unflushed tail is handed out again", key,
+                w.lastSeq(), r.string("epoch"));
           }
           return calls.send(List.of(
               Request.cmd(Command.ZADD).arg(calls.keys().tenantIndex(key.tenant())).arg(w.createdAt().toEpochMilli())

@@ -96,6 +96,56 @@ class RedisDataLossTest {
         .isLessThan(rows.get(2).getLong("generation"));
   }
 
+  @Test
+  void noIdOfAnAcknowledgedTailThatRedisLostIsHandedOutAgain() throws Exception {
+    String heldPrefix = KEY_PREFIX + "held:";
+    String tenant = tenant();
+    String path = "/api/v1/workflows/r2";
+    try (Databases held = new Databases(server.vertx(), heldPrefix)) {
+      List<String> kept;
+      try (TestServer fast = TestServer.start(TestServer.onRedisWithPg(heldPrefix))) {
+        String token = fast.token("loss", tenant, TestServer.RW);
+        fast.api().create(token, new JsonObject().put("id", "r2").put("state", new JsonObject().put("x", 0)));
+        fast.api().post(path + "/events", token, new JsonObject().put("type", "tick"));
+        held.awaitFlushed(tenant, "r2", 2);
+        kept = ids(fast.api().get(path + "/events", token).bodyAsJsonObject());
+      }
+      // nothing more reaches PostgreSQL: the next changes are acknowledged from the write buffer only
+      JsonObject heldBack = TestServer.onRedisWithPg(heldPrefix).put("flush.interval_ms", 600_000)
+          .put("flush.threshold", 1_000_000);
+      try (TestServer slow = TestServer.start(heldBack)) {
+        String token = slow.token("loss", tenant, TestServer.RW);
+        String lostEvent = slow.api().post(path + "/events", token, new JsonObject().put("type", "tick"))
+            .bodyAsJsonObject().getString("id");
+        assertThat(slow.api().patch(path, token, new JsonObject().put("state", new JsonObject().put("x", 1)), null)
+            .statusCode()).isEqualTo(200);
+        List<String> acknowledged = ids(slow.api().get(path + "/events", token).bodyAsJsonObject());
+        assertThat(acknowledged).hasSize(4).contains(lostEvent);
+
+        held.flushRedis(); // Redis loses everything, the write buffer included
+
+        JsonObject back = slow.api().get(path, token).bodyAsJsonObject();
+        assertThat(back.getJsonObject("state")).as("what PostgreSQL has").isEqualTo(new JsonObject().put("x", 0));
+        String next = slow.api().post(path + "/events", token, new JsonObject().put("type", "tick"))
+            .bodyAsJsonObject().getString("id");
+        assertThat(next).as("a new epoch: no id of the lost tail again").isNotIn(acknowledged)
+            .endsWith("-3");
+        JsonObject history = slow.api().get(path + "/events", token).bodyAsJsonObject();
+        assertThat(ids(history)).containsExactly(kept.get(0), kept.get(1), next);
+        JsonObject afterLost = slow.api().get(path + "/events?after=" + lostEvent, token).bodyAsJsonObject();
+        assertThat(afterLost.getJsonArray("events")).as("a lost id is unknown, never a place in new events")
+            .isEmpty();
+        try (SseClient sse = slow.stream(path + "/stream", token, lostEvent)) {
+          assertThat(sse.next(5).event()).as("a client resuming from a lost id is told to reset").isEqualTo("reset");
+        }
+        try (SseClient sse = slow.stream(path + "/stream", token, kept.get(1))) {
+          SseEvent replayed = sse.next(5);
+          assertThat(replayed.id()).as("a flushed id resumes into the new epoch").isEqualTo(next);
+        }
+      }
+    }
+  }
+
   private static List<Long> seqs(JsonObject page) {
     return page.getJsonArray("events").stream().map(e -> ((JsonObject) e).getLong("seq")).toList();
   }
