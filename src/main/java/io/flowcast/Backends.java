@@ -122,7 +122,9 @@ final class Backends {
     readiness.down("redis", "not checked yet");
     probeRedis();
     healthTimer = vertx.setPeriodic(HEALTH_PROBE_MS, id -> probeRedis());
-    return persistence ? migrate().map(backend) : Future.succeededFuture(backend);
+    Future<Void> inspected = RedisPersistence.inspect(redis, config.redisTimeoutMs(), config.persistenceMode(),
+        persistence, readiness);
+    return inspected.compose(v -> persistence ? migrate().map(backend) : Future.succeededFuture(backend));
   }
 
   /**

@@ -91,7 +91,7 @@ public final class FlushVerticle extends VerticleBase {
     return call(Request.cmd(Command.XGROUP).arg("CREATE").arg(settings.keys().outbox()).arg(RedisKeys.OUTBOX_GROUP)
         .arg("0").arg("MKSTREAM"))
         .<Void>mapEmpty()
-        .recover(err -> err.getMessage() != null && err.getMessage().startsWith("BUSYGROUP")
+        .recover(err -> redisError(err).startsWith("BUSYGROUP")
             ? Future.succeededFuture() : Future.failedFuture(err))
         .onSuccess(v -> log.info("flusher {} joined consumer group {} on {}", settings.consumer(),
             RedisKeys.OUTBOX_GROUP, settings.keys().outbox()));
@@ -134,7 +134,8 @@ public final class FlushVerticle extends VerticleBase {
       if (ar.failed()) {
         stats.failed(ar.cause());
         meters.flushFailed();
-        readiness.degraded("flush", "flushing to PostgreSQL fails: " + ar.cause().getMessage());
+        readiness.degraded("flush", ar.cause() instanceof BufferUnreadable ? ar.cause().getMessage()
+            : "flushing to PostgreSQL fails: " + ar.cause().getMessage());
         log.warn("flush failed, entries stay buffered and are retried: {}", ar.cause().getMessage());
       } else {
         readiness.recovered("flush");
@@ -220,7 +221,7 @@ public final class FlushVerticle extends VerticleBase {
     return call(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(RedisKeys.OUTBOX_GROUP).arg(settings.consumer())
         .arg("COUNT").arg(settings.batchSize()).arg("STREAMS").arg(settings.keys().outbox()).arg(from))
         .map(r -> r == null || r.size() == 0 ? List.<OutboxRecord>of() : records(r.get(0).get(1)))
-        .recover(err -> err.getMessage() != null && err.getMessage().startsWith("NOGROUP")
+        .recover(err -> redisError(err).startsWith("NOGROUP")
             ? joinGroup().map(List.of()) : Future.failedFuture(err));
   }
 
@@ -305,6 +306,20 @@ public final class FlushVerticle extends VerticleBase {
   }
 
   private Future<Response> call(Request request) {
-    return redis.send(request).timeout(settings.redisTimeoutMs(), TimeUnit.MILLISECONDS);
+    return redis.send(request).timeout(settings.redisTimeoutMs(), TimeUnit.MILLISECONDS)
+        .recover(err -> Future.failedFuture(new BufferUnreadable(err)));
+  }
+
+  /** Redis's own error text, under the wrapping of {@link #call}. */
+  private static String redisError(Throwable err) {
+    Throwable redis = err instanceof BufferUnreadable && err.getCause() != null ? err.getCause() : err;
+    return redis.getMessage() == null ? "" : redis.getMessage();
+  }
+
+  /** The write buffer could not be read or acknowledged: Redis, not PostgreSQL, is what failed. */
+  private static final class BufferUnreadable extends RuntimeException {
+    BufferUnreadable(Throwable cause) {
+      super("the write buffer in Redis cannot be read: " + cause.getMessage(), cause, false, false);
+    }
   }
 }

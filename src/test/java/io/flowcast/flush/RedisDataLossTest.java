@@ -146,6 +146,33 @@ class RedisDataLossTest {
     }
   }
 
+  @Test
+  void writeThroughLosesNothingAcknowledgedWhenRedisLosesEverything() throws Exception {
+    String prefix = KEY_PREFIX + "through:";
+    String tenant = tenant();
+    String path = "/api/v1/workflows/wt";
+    try (Databases own = new Databases(server.vertx(), prefix);
+         TestServer through = TestServer.start(TestServer.onRedisWithPg(prefix)
+             .put("persistence.mode", "write-through").put("flush.interval_ms", 600_000))) {
+      String token = through.token("loss", tenant, TestServer.RW);
+      through.api().create(token, new JsonObject().put("id", "wt").put("state", new JsonObject().put("n", 0)));
+      for (int i = 1; i <= 5; i++) {
+        assertThat(through.api().patch(path, token, new JsonObject().put("state", new JsonObject().put("n", i)), null)
+            .statusCode()).isEqualTo(200);
+        assertThat(through.api().post(path + "/events", token, new JsonObject().put("type", "tick")).statusCode())
+            .isEqualTo(201);
+      }
+
+      own.flushRedis(); // no flush ran: every acknowledged change reached PostgreSQL before its answer
+
+      JsonObject back = through.api().get(path, token).bodyAsJsonObject();
+      assertThat(back.getJsonObject("state")).isEqualTo(new JsonObject().put("n", 5));
+      assertThat(back.getLong("version")).isEqualTo(6);
+      assertThat(seqs(through.api().get(path + "/events?limit=100", token).bodyAsJsonObject()))
+          .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 11).boxed().toList());
+    }
+  }
+
   private static List<Long> seqs(JsonObject page) {
     return page.getJsonArray("events").stream().map(e -> ((JsonObject) e).getLong("seq")).toList();
   }

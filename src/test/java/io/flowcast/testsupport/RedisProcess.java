@@ -16,6 +16,7 @@ public final class RedisProcess implements AutoCloseable {
   private final int port;
   private final Path dir;
   private Process process;
+  private boolean appendOnly = true;
 
   public RedisProcess() throws IOException {
     this.port = TestServer.freePort();
@@ -30,9 +31,15 @@ public final class RedisProcess implements AutoCloseable {
     return port;
   }
 
+  /** Keeps nothing on disk (no append-only file, no snapshots): a restart loses everything. */
+  public RedisProcess withoutAppendOnlyFile() {
+    appendOnly = false;
+    return this;
+  }
+
   public RedisProcess start() throws IOException, InterruptedException {
     process = new ProcessBuilder(List.of(binary(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", dir.toString()))
+        "--save", "", "--appendonly", appendOnly ? "yes" : "no", "--appendfsync", "always", "--dir", dir.toString()))
         .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
     long deadline = System.currentTimeMillis() + 10_000;
     while (System.currentTimeMillis() < deadline) {
