@@ -67,6 +67,17 @@ public final class RedisCalls {
     return guard(name, scripts.run(redis, name, names, argv));
   }
 
+  private static final String REDIS_DOWN = "Redis is unavailable";
+
+  static ApiException redisDown() {
+    return ApiException.unavailable(REDIS_DOWN);
+  }
+
+  /** True when a call failed because Redis did not answer (not for a refusal of the call itself). */
+  static boolean isRedisDown(Throwable err) {
+    return err instanceof ApiException api && api.status() == 503 && REDIS_DOWN.equals(api.getMessage());
+  }
+
   /** The names of this deployment's keys. */
   public RedisKeys keys() {
     return keys;
@@ -89,7 +100,7 @@ public final class RedisCalls {
             return Future.failedFuture(err);
           }
           log.warn("Redis call {} failed: {}", operation, err.getMessage());
-          return Future.failedFuture(ApiException.unavailable("Redis is unavailable"));
+          return Future.failedFuture(redisDown());
         });
   }
 }

@@ -120,6 +120,12 @@ public final class RedisWorkflowStore implements WorkflowStore {
 
   @Override
   public Future<Workflow> get(WorkflowKey key) {
+    return readOrReload(key).recover(err -> !RedisCalls.isRedisDown(err) || archive == null ? Future.failedFuture(err)
+        // while Redis does not answer, reads are served from the durable record (as it was last flushed)
+        : archive.load(key).compose(w -> w == null ? Future.failedFuture(notFound(key)) : Future.succeededFuture(w)));
+  }
+
+  private Future<Workflow> readOrReload(WorkflowKey key) {
     return read(key).compose(r -> {
       if (r.is(Outcome.OK)) {
         return Future.succeededFuture(workflow(key, r.raw("fields")));
@@ -245,6 +251,23 @@ public final class RedisWorkflowStore implements WorkflowStore {
 
   @Override
   public Future<EventSlice> events(WorkflowKey key, String afterId, int limit) {
+    return eventsFromRedis(key, afterId, limit).recover(err -> !RedisCalls.isRedisDown(err) || archive == null
+        ? Future.failedFuture(err) : eventsFromArchive(key, afterId, limit));
+  }
+
+  /** While Redis does not answer: the history as far as it was flushed. */
+  private Future<EventSlice> eventsFromArchive(WorkflowKey key, String afterId, int limit) {
+    return archive.load(key).compose(w -> {
+      if (w == null) {
+        return Future.failedFuture(notFound(key));
+      }
+      Future<Long> after = afterId == null ? Future.succeededFuture(0L) : archive.seqOf(key, w.epoch(), afterId);
+      return after.compose(seq -> seq == null ? Future.succeededFuture(new EventSlice(List.of(), false, false))
+          : archive.eventsAfter(key, w.epoch(), seq, limit + 1).map(events -> slice(events, true, limit)));
+    });
+  }
+
+  private Future<EventSlice> eventsFromRedis(WorkflowKey key, String afterId, int limit) {
     return cache.withReload(key, () -> readEvents(key, afterId, limit + 1)).compose(r -> {
           if (!r.is(Outcome.OK)) {
             return Future.failedFuture(notFound(key));
