@@ -25,7 +25,10 @@ public final class PgArchive implements WorkflowArchive {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PgArchive.class);
   private static final String COLUMNS = "tenant, id, status, state::text AS state, metadata::text AS metadata, "
       + "version, ttl_seconds, created_at, updated_at, generation, last_event_id, last_seq";
-  private static final String LOAD = "SELECT " + COLUMNS + " FROM workflows "
+  /** With the count of events the record has after its state: all of them, or the state is not the newest. */
+  private static final String LOAD = "SELECT " + COLUMNS + ", snapshot_seq, (SELECT count(*) FROM workflow_events e "
+      + "WHERE e.tenant = w.tenant AND e.workflow_id = w.id AND e.generation = w.generation "
+      + "AND e.seq > w.snapshot_seq AND e.seq <= w.last_seq) AS after_state FROM workflows w "
       + "WHERE tenant = $1 AND id = $2 AND deleted_at IS NULL";
   private static final String SEQ_OF = "SELECT seq FROM workflow_events "
       + "WHERE tenant = $1 AND workflow_id = $2 AND generation = $3 AND event_id = $4";
@@ -52,8 +55,17 @@ public final class PgArchive implements WorkflowArchive {
 
   @Override
   public Future<Workflow> load(WorkflowKey key) {
-    return query(LOAD, Tuple.of(key.tenant(), key.id()))
-        .map(rows -> rows.isEmpty() ? null : workflow(rows.get(0)));
+    return query(LOAD, Tuple.of(key.tenant(), key.id())).compose(rows -> {
+      if (rows.isEmpty()) {
+        return Future.succeededFuture(null);
+      }
+      Row row = rows.get(0);
+      long stateSeq = row.getLong("snapshot_seq");
+      long lastSeq = row.getLong("last_seq");
+      return row.getLong("after_state") < lastSeq - stateSeq
+          ? Future.failedFuture(WorkflowArchive.incomplete(key, stateSeq, lastSeq))
+          : Future.succeededFuture(workflow(row));
+    });
   }
 
   @Override

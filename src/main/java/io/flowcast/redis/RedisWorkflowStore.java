@@ -100,7 +100,8 @@ public final class RedisWorkflowStore implements WorkflowStore {
     return attempt.apply(null).compose(first -> !first.is(Outcome.CHECK) ? Future.succeededFuture(first)
         // Redis does not know the id: it may live on in PostgreSQL. If PostgreSQL cannot say (it is down),
         // the create goes ahead: writes keep being accepted, and a later life of an id wins in PostgreSQL.
-        : archive.load(key).recover(err -> Future.succeededFuture(null)).compose(archived -> archived == null
+        : archive.load(key).recover(err -> WorkflowArchive.isIncomplete(err) ? Future.failedFuture(err)
+            : Future.succeededFuture(null)).compose(archived -> archived == null
             ? attempt.apply("")
             : cache.restore(key, archived).compose(restored -> restored.equals("gone")
                 ? attempt.apply(String.valueOf(archived.epoch())) : Future.failedFuture(exists(key))))).compose(r -> {

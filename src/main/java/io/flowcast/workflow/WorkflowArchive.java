@@ -11,8 +11,26 @@ import java.util.List;
  */
 public interface WorkflowArchive {
 
-  /** The workflow as last written, or null when there is none (or it was deleted). */
+  /**
+   * The workflow as last written, or null when there is none (or it was deleted). Fails with
+   * {@link #incomplete} when the record misses an event after the state it holds (one set aside as
+   * unwritable, or not written yet): that state is not the workflow's, and is never served as it.
+   */
   Future<Workflow> load(WorkflowKey key);
+
+  /** The failure of a {@link #load} whose record misses events after its state (a 503: retry, or an operator). */
+  static io.flowcast.bus.ApiException incomplete(WorkflowKey key, long stateSeq, long lastSeq) {
+    return io.flowcast.bus.ApiException.unavailable(INCOMPLETE + " '" + key.id() + "' misses events between seq "
+        + stateSeq + " and " + lastSeq + " (still being written, or set aside as unwritable: see /ready); retry "
+        + "shortly");
+  }
+
+  static boolean isIncomplete(Throwable err) {
+    return err instanceof io.flowcast.bus.ApiException api && api.getMessage() != null
+        && api.getMessage().startsWith(INCOMPLETE);
+  }
+
+  String INCOMPLETE = "the durable record of workflow";
 
   /** The seq of an event of the given generation, or null when the archive does not have it. */
   Future<Long> seqOf(WorkflowKey key, long generation, String eventId);

@@ -173,6 +173,41 @@ class RedisDataLossTest {
     }
   }
 
+  @Test
+  void aStateChangeSetAsideAsUnwritableIsNeverHiddenBehindALaterEvent() throws Exception {
+    String tenant = tenant();
+    String token = server.token("loss", tenant, TestServer.RW);
+    server.api().create(token, new JsonObject().put("id", "gap").put("state", new JsonObject().put("step", 1)));
+    db.awaitFlushed(tenant, "gap", 1);
+    long generation = db.sql("SELECT generation FROM workflows WHERE tenant = $1 AND id = $2", tenant, "gap")
+        .get(0).getLong("generation");
+    // seq 2 changed the state but PostgreSQL cannot take its snapshot (set aside); seq 3 is written
+    buffer(tenant, generation, 2, "state.updated", "{\"status\":\"pending\",\"state\":");
+    buffer(tenant, generation, 3, "tick", "");
+    db.awaitFlushed(tenant, "gap", 3);
+    assertThat(db.flushedSeqs(tenant, "gap")).containsExactly(1L, 3L);
+    db.redis(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.DEL)
+        .arg(KEY_PREFIX + "workflow:state:{" + tenant + ":gap}").arg(KEY_PREFIX + "workflow:mark:{" + tenant + ":gap}"));
+
+    var read = server.api().get("/api/v1/workflows/gap", token);
+    assertThat(read.statusCode()).as("the state PostgreSQL holds is older than its newest event: not served as "
+        + "the workflow's").isEqualTo(503);
+    assertThat(read.bodyAsJsonObject().getString("detail")).contains("misses events between seq 1 and 3");
+    assertThat(server.api().post("/api/v1/workflows", token, new JsonObject().put("id", "gap")).statusCode())
+        .as("nor is the id taken for a new life").isEqualTo(503);
+  }
+
+  /** Puts an entry in the write buffer as the scripts would, with the given snapshot text ('' = none). */
+  private static void buffer(String tenant, long generation, long seq, String type, String snapshot) {
+    String event = new JsonObject().put("id", generation + "-" + seq).put("seq", seq).put("version", 2)
+        .put("workflow_id", "gap").put("type", type).put("data", new JsonObject()).putNull("parent_id")
+        .put("metadata", new JsonObject()).put("actor", "someone").put("created_at", "2026-12-01T10:00:00.000Z")
+        .encode();
+    db.redis(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.XADD).arg(KEY_PREFIX + "flowcast:outbox")
+        .arg("*").arg("w").arg(tenant + ":gap").arg("g").arg(generation).arg("e").arg(event).arg("r").arg("")
+        .arg("s").arg(snapshot));
+  }
+
   private static List<Long> seqs(JsonObject page) {
     return page.getJsonArray("events").stream().map(e -> ((JsonObject) e).getLong("seq")).toList();
   }
