@@ -1,30 +1,21 @@
 package io.flowcast.ratelimit;
 
 import io.flowcast.testsupport.SseClient;
+import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Without Redis the same limits hold in the one process (shared by its HTTP verticles). */
 class InMemoryRateLimitTest {
   private static final int BURST = 3;
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(Limits.on(BURST).put("ratelimit.max_streams_per_subject", 1));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final StartedServer server = StartedServer.with(Limits.on(BURST).put("ratelimit.max_streams_per_subject", 1));
 
   @Test
   void writesAreLimitedPerSubjectWithTheSameFields() {
