@@ -3,12 +3,12 @@ package io.flowcast.flush;
 import io.flowcast.testsupport.Databases;
 import io.flowcast.testsupport.SseClient;
 import io.flowcast.testsupport.SseEvent;
+import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -21,18 +21,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CacheAsideTest {
   private static final String KEY_PREFIX = TestServer.keyPrefix(CacheAsideTest.class);
   @RegisterExtension
+  @Order(1)
   static final Databases db = new Databases(KEY_PREFIX);
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(TestServer.onRedisWithPg(KEY_PREFIX).put("events.retention_max", 10));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  @Order(2)
+  static final StartedServer server =
+      StartedServer.with(TestServer.onRedisWithPg(KEY_PREFIX).put("events.retention_max", 10));
 
   private static String tenant() {
     return "t-" + UUID.randomUUID().toString().substring(0, 8);

@@ -1,6 +1,7 @@
 package io.flowcast.review;
 
 import io.flowcast.testsupport.Databases;
+import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -8,8 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Row;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,18 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReviewPersistenceTest {
   private static final String KEY_PREFIX = TestServer.keyPrefix(ReviewPersistenceTest.class);
   @RegisterExtension
+  @Order(1)
   static final Databases db = new Databases(KEY_PREFIX);
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(TestServer.onRedisWithPg(KEY_PREFIX));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  @Order(2)
+  static final StartedServer server = StartedServer.with(TestServer.onRedisWithPg(KEY_PREFIX));
 
   private static String tenant() {
     return "t-" + UUID.randomUUID().toString().substring(0, 8);
