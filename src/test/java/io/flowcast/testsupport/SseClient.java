@@ -122,6 +122,12 @@ public final class SseClient implements AutoCloseable {
     client.close();
   }
 
+  /** What a failure message shows of it. */
+  @Override
+  public String toString() {
+    return "SSE stream answered " + status() + (ended() ? ", ended" : "");
+  }
+
   private void onData(HttpClientResponse from, Buffer chunk) {
     try {
       parser.feed(chunk);
