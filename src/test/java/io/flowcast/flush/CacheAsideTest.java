@@ -1,6 +1,7 @@
 package io.flowcast.flush;
 
 import io.flowcast.testsupport.Databases;
+import io.flowcast.testsupport.Eventually;
 import io.flowcast.testsupport.SseClient;
 import io.flowcast.testsupport.SseEvent;
 import io.flowcast.testsupport.StartedServer;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.List;
+import java.time.Duration;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,12 +43,8 @@ class CacheAsideTest {
         new JsonObject().put("state", new JsonObject().put("step", 2)), null);
     db.awaitFlushed(tenant, "sleeper", 2);
     String stateKey = KEY_PREFIX + "workflow:state:{" + tenant + ":sleeper}";
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (db.redis(Request.cmd(Command.EXISTS).arg(stateKey)).toInteger() == 1
-        && System.currentTimeMillis() < deadline) {
-      Thread.sleep(100);
-    }
-    assertThat(db.redis(Request.cmd(Command.EXISTS).arg(stateKey)).toInteger()).as("expired from Redis").isZero();
+    Eventually.until("the workflow expired from Redis", Duration.ofSeconds(10),
+        () -> db.redis(Request.cmd(Command.EXISTS).arg(stateKey)).toInteger() == 0);
     db.awaitFlushed(tenant, "sleeper", 3); // workflow.expired is part of the record
 
     var read = server.api().get("/api/v1/workflows/sleeper", token);

@@ -44,11 +44,7 @@ class MetricsTest {
       assertThat(Api.meter(scrape, "flowcast_sse_slow_consumers_closed_total")).isZero();
       assertThat(scrape).contains("jvm_memory_used_bytes");
     }
-    long deadline = System.currentTimeMillis() + 5000;
-    double open = 1;
-    while (open != 0 && System.currentTimeMillis() < deadline) {
-      open = server.api().metric("flowcast_sse_streams_open");
-    }
-    assertThat(open).as("the closed stream is no longer counted").isZero();
+    Eventually.await("the closed stream no longer counted", Duration.ofSeconds(5),
+        () -> server.api().metric("flowcast_sse_streams_open"), open -> open == 0);
   }
 }

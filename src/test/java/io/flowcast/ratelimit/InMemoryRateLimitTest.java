@@ -1,5 +1,6 @@
 package io.flowcast.ratelimit;
 
+import io.flowcast.testsupport.Eventually;
 import io.flowcast.testsupport.SseClient;
 import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
@@ -8,6 +9,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,14 +49,10 @@ class InMemoryRateLimitTest {
         assertThat(over.response().getHeader("RateLimit")).isEqualTo("\"streams\";r=0");
       }
     }
-    long deadline = System.currentTimeMillis() + 10_000;
-    int status;
-    do {
+    Eventually.await("the closed stream's place free again", Duration.ofSeconds(10), () -> {
       try (SseClient next = server.stream(path, token, null)) {
-        status = next.status();
+        return next.status();
       }
-      Thread.sleep(status == 200 ? 0 : 100);
-    } while (status != 200 && System.currentTimeMillis() < deadline);
-    assertThat(status).as("the closed stream's place is free again").isEqualTo(200);
+    }, status -> status == 200);
   }
 }

@@ -1,11 +1,14 @@
 package io.flowcast.ratelimit;
 
+import io.flowcast.testsupport.Eventually;
 import io.flowcast.testsupport.SseClient;
 import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,16 +86,13 @@ class StreamCapTest {
   }
 
   /** Streams give their place back as the server sees them end: shortly, not at once. */
-  private static SseClient openWhenFree(StartedServer server, String path, String token) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (true) {
+  private static SseClient openWhenFree(StartedServer server, String path, String token) {
+    return Eventually.await("a free place for a stream", Duration.ofSeconds(10), () -> {
       SseClient stream = server.stream(path, token, null);
-      if (stream.status() == 200 || System.currentTimeMillis() > deadline) {
-        assertThat(stream.status()).isEqualTo(200);
-        return stream;
+      if (stream.status() != 200) {
+        stream.close();
       }
-      stream.close();
-      Thread.sleep(100);
-    }
+      return stream;
+    }, stream -> stream.status() == 200);
   }
 }

@@ -1,6 +1,7 @@
 package io.flowcast.review;
 
 import io.flowcast.testsupport.Databases;
+import io.flowcast.testsupport.Eventually;
 import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.buffer.Buffer;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -100,11 +102,8 @@ class ReviewPersistenceTest {
     db.awaitFlushed(tenant, "old", 3);
     // the workflow leaves Redis with its event stream; PostgreSQL keeps everything
     String stateKey = KEY_PREFIX + "workflow:state:{" + tenant + ":old}";
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (db.redis(Request.cmd(Command.EXISTS).arg(stateKey)).toInteger() == 1
-        && System.currentTimeMillis() < deadline) {
-      Thread.sleep(100);
-    }
+    Eventually.until("the workflow expired from Redis", Duration.ofSeconds(10),
+        () -> db.redis(Request.cmd(Command.EXISTS).arg(stateKey)).toInteger() == 0);
     db.awaitFlushed(tenant, "old", 4);
     var patched = server.api().patch(path, token, new JsonObject().put("ttl_seconds", 1), null);
     assertThat(patched.statusCode()).as("ttl is not patchable: a 400 that still reloads the workflow")
