@@ -1,5 +1,6 @@
 package io.flowcast;
 
+import io.flowcast.testsupport.Eventually;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -56,17 +58,18 @@ class ProcessLifecycleTest {
     builder.environment().put("FLOWCAST_HTTP_PORT", String.valueOf(port));
     server = builder.start();
     WebClient client = WebClient.create(vertx);
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (System.currentTimeMillis() < deadline) {
-      try {
-        if (client.get(port, "127.0.0.1", "/health").send().await().statusCode() == 200) {
-          return port;
+    try {
+      Eventually.until("the server answering /health", Duration.ofSeconds(30), () -> {
+        try {
+          return client.get(port, "127.0.0.1", "/health").send().await().statusCode() == 200;
+        } catch (Exception notYet) { // not listening yet
+          return false;
         }
-      } catch (Exception notYet) { // not listening yet
-        Thread.sleep(200);
-      }
+      });
+    } catch (AssertionError e) {
+      throw new AssertionError("server did not start: " + Files.readString(log), e);
     }
-    throw new AssertionError("server did not start: " + Files.readString(log));
+    return port;
   }
 
   private static String mintWithSubcommand() throws IOException, InterruptedException {
@@ -133,16 +136,11 @@ class ProcessLifecycleTest {
           response.endHandler(v -> ending.complete("ended"));
           response.exceptionHandler(e -> ending.complete("error: " + e));
         });
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (System.currentTimeMillis() < deadline) {
+    Eventually.await("the snapshot on the stream", Duration.ofSeconds(10), () -> {
       synchronized (received) {
-        if (received.indexOf("event: snapshot") >= 0) {
-          break;
-        }
+        return received.toString();
       }
-      Thread.sleep(50);
-    }
-    assertThat(received.toString()).contains("event: snapshot");
+    }, text -> text.contains("event: snapshot"));
 
     server.destroy(); // SIGTERM
     assertThat(ending.get(15, TimeUnit.SECONDS)).as("the stream ended with a clean end of chunked body")

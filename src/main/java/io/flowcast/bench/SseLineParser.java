@@ -7,9 +7,10 @@ import java.nio.charset.StandardCharsets;
 /**
  * Parses a {@code text/event-stream} incrementally, as the EventSource specification does: lines end with
  * LF, CR or CRLF (even split across chunks), {@code data} lines join with LF, a blank line dispatches an
- * event that has data, the last event id persists, lines starting with a colon are comments. Lines are
- * split on bytes, so a multi-byte character split across chunks is decoded whole. One parser per
- * connection, used on that connection's event loop.
+ * event that has data, the last event id persists, lines starting with a colon are comments; {@code retry}
+ * values are reported as sent. Lines are split on bytes, so a multi-byte character split across chunks is
+ * decoded whole. One parser per connection, used on that connection's event loop. The bench and the
+ * tests' SSE client share it.
  */
 public final class SseLineParser {
   static final int MAX_LINE_BYTES = 1 << 20;
@@ -19,6 +20,10 @@ public final class SseLineParser {
     void event(String id, String type, String data);
 
     default void comment() {
+    }
+
+    /** A {@code retry} field, as sent (the bench ignores it; a test checks what the server advertised). */
+    default void retry(String value) {
     }
   }
 
@@ -94,6 +99,7 @@ public final class SseLineParser {
         }
       }
       case "event" -> type = value;
+      case "retry" -> listener.retry(value);
       case "data" -> {
         if (hasData) {
           data.append('\n');

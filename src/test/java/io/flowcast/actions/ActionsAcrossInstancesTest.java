@@ -2,6 +2,8 @@ package io.flowcast.actions;
 
 import io.flowcast.redis.RedisClients;
 import io.flowcast.redis.RedisKeys;
+import io.flowcast.testsupport.Eventually;
+import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
 import io.flowcast.workflow.WorkflowKey;
 import io.vertx.core.buffer.Buffer;
@@ -14,7 +16,9 @@ import io.vertx.redis.client.Request;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,24 +38,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ActionsAcrossInstancesTest {
   private static final RedisKeys KEYS = new RedisKeys(TestServer.RUN_PREFIX);
   private static final String WF = "/api/v1/workflows/jobs";
-  private static TestServer a;
-  private static TestServer b;
+  @RegisterExtension
+  static final StartedServer a = StartedServer.onRedis();
+  @RegisterExtension
+  static final StartedServer b = StartedServer.onRedis();
   private static Redis redis;
   private static final ExecutorService pool = Executors.newFixedThreadPool(6);
 
   @BeforeAll
-  static void start() {
-    a = TestServer.start(TestServer.onRedis());
-    b = TestServer.start(TestServer.onRedis());
+  static void connectRedis() {
     redis = RedisClients.pooled(a.vertx(), TestServer.redisUrl(), 2, 2000);
   }
 
   @AfterAll
-  static void stop() {
+  static void disconnect() {
     pool.shutdownNow();
     redis.close();
-    a.close();
-    b.close();
   }
 
   @Test
@@ -61,7 +63,7 @@ class ActionsAcrossInstancesTest {
     a.api().create(token, new JsonObject().put("id", "jobs"));
     List<Future<?>> enqueuing = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
-      TestServer on = t % 2 == 0 ? a : b;
+      StartedServer on = t % 2 == 0 ? a : b;
       enqueuing.add(pool.submit(() -> {
         for (int i = 0; i < 250; i++) {
           assertThat(on.api().post(WF + "/actions", token, new JsonObject().put("type", "job").put("payload", i))
@@ -115,12 +117,11 @@ class ActionsAcrossInstancesTest {
     }
     Map<String, AtomicInteger> completions = new ConcurrentHashMap<>();
 
-    long started = System.nanoTime();
-    while (completions.size() < 6 && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(15)) {
-      if (work(List.of(b), "survivor", token, completions) == 0) {
-        Thread.sleep(200);
-      }
-    }
+    // the dying worker's three come back to the queue as their leases of a second run out
+    Eventually.await("six actions completed", Duration.ofSeconds(15), () -> {
+      work(List.of(b), "survivor", token, completions);
+      return completions.size();
+    }, n -> n >= 6);
 
     assertThat(completions).hasSize(6).containsKeys(held.toArray(String[]::new));
     assertThat(completions.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
@@ -151,11 +152,11 @@ class ActionsAcrossInstancesTest {
   }
 
   /** Claims and completes until nothing is left; returns how many this worker completed. */
-  private static int work(List<TestServer> instances, String worker, String token,
+  private static int work(List<StartedServer> instances, String worker, String token,
       Map<String, AtomicInteger> completions) {
     int done = 0;
     for (int i = 0; ; i++) {
-      TestServer on = instances.get(i % instances.size());
+      StartedServer on = instances.get(i % instances.size());
       HttpResponse<Buffer> claimed = claim(on, worker, 30, token);
       if (claimed.statusCode() == 204) {
         return done;
@@ -170,7 +171,7 @@ class ActionsAcrossInstancesTest {
     }
   }
 
-  private static HttpResponse<Buffer> claim(TestServer on, String worker, int leaseSeconds, String token) {
+  private static HttpResponse<Buffer> claim(StartedServer on, String worker, int leaseSeconds, String token) {
     return on.api().post(WF + "/actions/claim", token, new JsonObject().put("worker", worker)
         .put("lease_seconds", leaseSeconds));
   }

@@ -1,12 +1,12 @@
 package io.flowcast.actions;
 
 import io.flowcast.testsupport.Databases;
+import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,18 +20,11 @@ class ActionsDurableTest {
   /** A database of its own: the write buffer is one stream per database (see TestServer.onRedisWithPg). */
   private static final String KEY_PREFIX = TestServer.keyPrefix(ActionsDurableTest.class);
   @RegisterExtension
+  @Order(1)
   static final Databases db = new Databases(KEY_PREFIX);
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(TestServer.onRedisWithPg(KEY_PREFIX));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  @Order(2)
+  static final StartedServer server = StartedServer.with(TestServer.onRedisWithPg(KEY_PREFIX));
 
   @Test
   void everyActionEventIsFlushedToPostgresqlAsClientsSawIt() throws InterruptedException {

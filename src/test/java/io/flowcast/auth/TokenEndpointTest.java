@@ -2,15 +2,15 @@ package io.flowcast.auth;
 
 import com.nimbusds.jwt.SignedJWT;
 import io.flowcast.testsupport.SseClient;
+import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -23,17 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** POST /api/v1/auth/token and /revoke (RFC 6749, RFC 7009) on the in-memory backend. */
 class TokenEndpointTest {
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final StartedServer server = StartedServer.inMemory();
 
   static HttpResponse<Buffer> form(TestServer on, String path, Map<String, String> fields, String basic) {
     String body = fields.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
@@ -71,7 +62,7 @@ class TokenEndpointTest {
 
   @Test
   void passwordGrantIssuesAnAccessTokenWithSessionClaimsAndARefreshToken() throws Exception {
-    JsonObject answer = login(server);
+    JsonObject answer = login(server.get());
     assertThat(answer.getString("token_type")).isEqualTo("Bearer");
     assertThat(answer.getInteger("expires_in")).isEqualTo(server.config().accessTtlSeconds());
     assertThat(answer.getString("scope")).isEqualTo("workflows:read workflows:write");
@@ -97,18 +88,19 @@ class TokenEndpointTest {
 
   @Test
   void wrongPasswordOrUnknownUserIsInvalidGrant() {
-    assertOAuthError(form(server, "/api/v1/auth/token",
+    assertOAuthError(form(server.get(), "/api/v1/auth/token",
         fields("grant_type", "password", "username", "alice", "password", "nope"), null), 400, "invalid_grant");
-    assertOAuthError(form(server, "/api/v1/auth/token",
+    assertOAuthError(form(server.get(), "/api/v1/auth/token",
         fields("grant_type", "password", "username", "mallory", "password", "x"), null), 400, "invalid_grant");
   }
 
   @Test
   void malformedRequestsGetRfc6749Errors() {
-    assertOAuthError(form(server, "/api/v1/auth/token", fields("username", "alice"), null), 400, "invalid_request");
-    assertOAuthError(form(server, "/api/v1/auth/token", fields("grant_type", "password", "username", "alice"), null),
-        400, "invalid_request");
-    assertOAuthError(form(server, "/api/v1/auth/token", fields("grant_type", "implicit"), null), 400,
+    assertOAuthError(form(server.get(), "/api/v1/auth/token", fields("username", "alice"), null), 400,
+        "invalid_request");
+    assertOAuthError(form(server.get(), "/api/v1/auth/token", fields("grant_type", "password", "username", "alice"),
+        null), 400, "invalid_request");
+    assertOAuthError(form(server.get(), "/api/v1/auth/token", fields("grant_type", "implicit"), null), 400,
         "unsupported_grant_type");
     var plain = server.api().send(HttpMethod.POST, "/api/v1/auth/token", null, Buffer.buffer("grant_type=password"),
         "text/plain");
@@ -117,33 +109,34 @@ class TokenEndpointTest {
 
   @Test
   void requestedScopeNarrowsTheTokenAndCannotWidenIt() {
-    var narrow = form(server, "/api/v1/auth/token", fields("grant_type", "password", "username", "alice",
+    var narrow = form(server.get(), "/api/v1/auth/token", fields("grant_type", "password", "username", "alice",
         "password", "alice-dev-password", "scope", "workflows:read"), null);
     assertThat(narrow.statusCode()).isEqualTo(200);
     String readOnly = narrow.bodyAsJsonObject().getString("access_token");
     assertThat(narrow.bodyAsJsonObject().getString("scope")).isEqualTo("workflows:read");
     assertThat(server.api().post("/api/v1/workflows", readOnly, new JsonObject()).statusCode()).isEqualTo(403);
-    assertOAuthError(form(server, "/api/v1/auth/token", fields("grant_type", "password", "username", "alice",
+    assertOAuthError(form(server.get(), "/api/v1/auth/token", fields("grant_type", "password", "username", "alice",
         "password", "alice-dev-password", "scope", "admin"), null), 400, "invalid_scope");
   }
 
   @Test
   void clientCredentialsByBasicOrBodyIssueNoRefreshToken() {
-    var basic = form(server, "/api/v1/auth/token", fields("grant_type", "client_credentials"), "worker:worker-dev-secret");
+    var basic = form(server.get(), "/api/v1/auth/token", fields("grant_type", "client_credentials"),
+        "worker:worker-dev-secret");
     assertThat(basic.statusCode()).isEqualTo(200);
     assertThat(basic.bodyAsJsonObject().containsKey("refresh_token")).isFalse();
-    var body = form(server, "/api/v1/auth/token", fields("grant_type", "client_credentials", "client_id", "worker",
-        "client_secret", "worker-dev-secret"), null);
+    var body = form(server.get(), "/api/v1/auth/token", fields("grant_type", "client_credentials", "client_id",
+        "worker", "client_secret", "worker-dev-secret"), null);
     assertThat(body.statusCode()).isEqualTo(200);
-    var wrong = form(server, "/api/v1/auth/token", fields("grant_type", "client_credentials"), "worker:wrong");
+    var wrong = form(server.get(), "/api/v1/auth/token", fields("grant_type", "client_credentials"), "worker:wrong");
     assertOAuthError(wrong, 401, "invalid_client");
     assertThat(wrong.getHeader("WWW-Authenticate")).startsWith("Basic");
   }
 
   @Test
   void refreshRotatesAndReuseRevokesTheWholeSession() {
-    JsonObject first = login(server);
-    var second = form(server, "/api/v1/auth/token",
+    JsonObject first = login(server.get());
+    var second = form(server.get(), "/api/v1/auth/token",
         fields("grant_type", "refresh_token", "refresh_token", first.getString("refresh_token")), null);
     assertThat(second.statusCode()).isEqualTo(200);
     String rotated = second.bodyAsJsonObject().getString("refresh_token");
@@ -151,44 +144,45 @@ class TokenEndpointTest {
     String access = second.bodyAsJsonObject().getString("access_token");
     assertThat(server.api().get("/api/v1/workflows", access).statusCode()).isEqualTo(200);
 
-    assertOAuthError(form(server, "/api/v1/auth/token",
+    assertOAuthError(form(server.get(), "/api/v1/auth/token",
         fields("grant_type", "refresh_token", "refresh_token", first.getString("refresh_token")), null),
         400, "invalid_grant");
-    assertOAuthError(form(server, "/api/v1/auth/token",
+    assertOAuthError(form(server.get(), "/api/v1/auth/token",
         fields("grant_type", "refresh_token", "refresh_token", rotated), null), 400, "invalid_grant");
     assertThat(server.api().get("/api/v1/workflows", access).statusCode())
         .as("the session's access tokens are refused too").isEqualTo(401);
-    assertOAuthError(form(server, "/api/v1/auth/token",
+    assertOAuthError(form(server.get(), "/api/v1/auth/token",
         fields("grant_type", "refresh_token", "refresh_token", "not.atoken"), null), 400, "invalid_grant");
   }
 
   @Test
   void revokeEndsTheSessionAndItsStreams() throws Exception {
-    JsonObject session = login(server);
+    JsonObject session = login(server.get());
     String access = session.getString("access_token");
     server.api().create(access, new JsonObject().put("id", "watched-" + System.nanoTime()));
     String id = server.api().get("/api/v1/workflows?limit=1", access).bodyAsJsonObject().getJsonArray("items")
         .getJsonObject(0).getString("id");
     try (SseClient sse = server.stream("/api/v1/workflows/" + id + "/stream", access, null)) {
       sse.next("snapshot", 5);
-      var revoked = form(server, "/api/v1/auth/revoke", fields("token", session.getString("refresh_token")), null);
+      var revoked = form(server.get(), "/api/v1/auth/revoke", fields("token", session.getString("refresh_token")),
+          null);
       assertThat(revoked.statusCode()).isEqualTo(200);
       assertThat(sse.next("auth.expired", 5).data()).contains("revoked");
       assertThat(sse.awaitEnd(5)).isTrue();
     }
     assertThat(server.api().get("/api/v1/workflows", access).statusCode()).isEqualTo(401);
-    assertOAuthError(form(server, "/api/v1/auth/token",
+    assertOAuthError(form(server.get(), "/api/v1/auth/token",
         fields("grant_type", "refresh_token", "refresh_token", session.getString("refresh_token")), null),
         400, "invalid_grant");
-    assertThat(form(server, "/api/v1/auth/revoke", fields("token", "unknown.token"), null).statusCode())
+    assertThat(form(server.get(), "/api/v1/auth/revoke", fields("token", "unknown.token"), null).statusCode())
         .as("RFC 7009: an unknown token is not an error").isEqualTo(200);
   }
 
   @Test
   void revokingAnAccessTokenRevokesItsSession() {
-    JsonObject session = login(server);
+    JsonObject session = login(server.get());
     String access = session.getString("access_token");
-    assertThat(form(server, "/api/v1/auth/revoke", fields("token", access), null).statusCode()).isEqualTo(200);
+    assertThat(form(server.get(), "/api/v1/auth/revoke", fields("token", access), null).statusCode()).isEqualTo(200);
     assertThat(server.api().get("/api/v1/workflows", access).statusCode()).isEqualTo(401);
   }
 }

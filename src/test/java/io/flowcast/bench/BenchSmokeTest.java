@@ -1,11 +1,11 @@
 package io.flowcast.bench;
 
-import io.flowcast.testsupport.TestServer;
+import io.flowcast.testsupport.StartedServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -16,18 +16,13 @@ import static org.assertj.core.api.Assertions.offset;
 
 /** Short runs of each scenario against an in-process server: they work end to end, no timing asserted. */
 class BenchSmokeTest {
-  private static TestServer server;
+  @RegisterExtension
+  static final StartedServer server = StartedServer.inMemory();
   private static String url;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void serverUrl() {
     url = "http://127.0.0.1:" + server.port();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   /** Runs the command; the exit status and the JSON report. */

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SseLineParserTest {
   private final List<String> seen = new ArrayList<>();
   private int comments;
+  private final List<String> retries = new ArrayList<>();
   private final SseLineParser parser = new SseLineParser(new SseLineParser.Listener() {
     @Override
     public void event(String id, String type, String data) {
@@ -20,6 +21,11 @@ class SseLineParserTest {
     @Override
     public void comment() {
       comments++;
+    }
+
+    @Override
+    public void retry(String value) {
+      retries.add(value);
     }
   });
 
@@ -62,5 +68,12 @@ class SseLineParserTest {
   void loneCarriageReturnsEndLines() {
     feed("data: 1\r\rdata: 2\r\r");
     assertThat(seen).containsExactly("null|message|1", "null|message|2");
+  }
+
+  @Test
+  void retryValuesAreReportedAsSentAndDispatchNothing() {
+    feed("retry: 3000\n\nretry:soon\ndata: x\n\n");
+    assertThat(retries).containsExactly("3000", "soon");
+    assertThat(seen).containsExactly("null|message|x");
   }
 }

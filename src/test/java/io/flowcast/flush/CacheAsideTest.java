@@ -1,18 +1,19 @@
 package io.flowcast.flush;
 
 import io.flowcast.testsupport.Databases;
+import io.flowcast.testsupport.Eventually;
 import io.flowcast.testsupport.SseClient;
 import io.flowcast.testsupport.SseEvent;
+import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.List;
+import java.time.Duration;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,18 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CacheAsideTest {
   private static final String KEY_PREFIX = TestServer.keyPrefix(CacheAsideTest.class);
   @RegisterExtension
+  @Order(1)
   static final Databases db = new Databases(KEY_PREFIX);
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(TestServer.onRedisWithPg(KEY_PREFIX).put("events.retention_max", 10));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  @Order(2)
+  static final StartedServer server =
+      StartedServer.with(TestServer.onRedisWithPg(KEY_PREFIX).put("events.retention_max", 10));
 
   private static String tenant() {
     return "t-" + UUID.randomUUID().toString().substring(0, 8);
@@ -48,12 +43,8 @@ class CacheAsideTest {
         new JsonObject().put("state", new JsonObject().put("step", 2)), null);
     db.awaitFlushed(tenant, "sleeper", 2);
     String stateKey = KEY_PREFIX + "workflow:state:{" + tenant + ":sleeper}";
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (db.redis(Request.cmd(Command.EXISTS).arg(stateKey)).toInteger() == 1
-        && System.currentTimeMillis() < deadline) {
-      Thread.sleep(100);
-    }
-    assertThat(db.redis(Request.cmd(Command.EXISTS).arg(stateKey)).toInteger()).as("expired from Redis").isZero();
+    Eventually.until("the workflow expired from Redis", Duration.ofSeconds(10),
+        () -> db.redis(Request.cmd(Command.EXISTS).arg(stateKey)).toInteger() == 0);
     db.awaitFlushed(tenant, "sleeper", 3); // workflow.expired is part of the record
 
     var read = server.api().get("/api/v1/workflows/sleeper", token);

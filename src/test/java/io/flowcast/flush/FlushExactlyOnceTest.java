@@ -1,11 +1,13 @@
 package io.flowcast.flush;
 
 import io.flowcast.testsupport.Databases;
+import io.flowcast.testsupport.Eventually;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -61,16 +63,11 @@ class FlushExactlyOnceTest {
         pool.shutdown();
         assertThat(acknowledged).isEqualTo(workflows * perWorkflow);
 
-        long deadline = System.currentTimeMillis() + 60_000;
-        long flushed = 0;
-        while (System.currentTimeMillis() < deadline) {
-          flushed = db.sql("SELECT count(*) AS n FROM workflow_events WHERE tenant = $1", tenant).get(0).getLong("n");
-          if (flushed >= workflows * (perWorkflow + 1L)) {
-            break;
-          }
-          Thread.sleep(250);
-        }
-        assertThat(flushed).isEqualTo(workflows * (perWorkflow + 1L));
+        long expected = workflows * (perWorkflow + 1L);
+        long flushed = Eventually.await(expected + " events flushed", Duration.ofSeconds(60),
+            () -> db.sql("SELECT count(*) AS n FROM workflow_events WHERE tenant = $1", tenant).get(0).getLong("n"),
+            n -> n >= expected);
+        assertThat(flushed).isEqualTo(expected);
         for (int w = 0; w < workflows; w++) {
           List<Long> seqs = db.flushedSeqs(tenant, "wf-" + w);
           assertThat(seqs).as("wf-%d: every seq once, in order", w)

@@ -2,8 +2,10 @@ package io.flowcast.flush;
 
 import io.flowcast.testsupport.Databases;
 import io.flowcast.testsupport.Eventually;
+import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,23 +21,24 @@ class FlushLagMetricTest {
   private static final String KEY_PREFIX = TestServer.keyPrefix(FlushLagMetricTest.class);
 
   @RegisterExtension
+  @Order(1)
   static final Databases db = new Databases(KEY_PREFIX);
+  /** The flusher reads only every 10 minutes and never on a change count: a change stays buffered. */
+  @RegisterExtension
+  @Order(2)
+  static final StartedServer server = StartedServer.with(TestServer.onRedisWithPg(KEY_PREFIX)
+      .put("flush.interval_ms", 600_000).put("flush.threshold", 100_000_000));
 
   @Test
   void theLagGrowsWhileNothingIsFlushed() {
-    // the flusher reads only every 10 minutes and never on a change count: the change stays buffered
-    JsonObject heldBack = TestServer.onRedisWithPg(KEY_PREFIX).put("flush.interval_ms", 600_000)
-        .put("flush.threshold", 100_000_000);
-    try (TestServer server = TestServer.start(heldBack)) {
-      String token = server.token("lagging", "lag-" + System.nanoTime(), TestServer.RW);
-      server.api().create(token, new JsonObject().put("id", "waiting"));
+    String token = server.token("lagging", "lag-" + System.nanoTime(), TestServer.RW);
+    server.api().create(token, new JsonObject().put("id", "waiting"));
 
-      double first = Eventually.await("the buffered change seen by the lag gauge", Duration.ofSeconds(10),
-          () -> server.api().metric("flowcast_flush_lag_seconds"), lag -> lag > 0);
-      assertThat(server.api().metric("flowcast_flush_backlog")).isGreaterThanOrEqualTo(1);
-      double later = Eventually.await("the lag growing with no flush", Duration.ofSeconds(10),
-          () -> server.api().metric("flowcast_flush_lag_seconds"), lag -> lag >= first + 0.5);
-      assertThat(later).isLessThan(60);
-    }
+    double first = Eventually.await("the buffered change seen by the lag gauge", Duration.ofSeconds(10),
+        () -> server.api().metric("flowcast_flush_lag_seconds"), lag -> lag > 0);
+    assertThat(server.api().metric("flowcast_flush_backlog")).isGreaterThanOrEqualTo(1);
+    double later = Eventually.await("the lag growing with no flush", Duration.ofSeconds(10),
+        () -> server.api().metric("flowcast_flush_lag_seconds"), lag -> lag >= first + 0.5);
+    assertThat(later).isLessThan(60);
   }
 }

@@ -1,6 +1,7 @@
 package io.flowcast.flush;
 
 import io.flowcast.testsupport.Databases;
+import io.flowcast.testsupport.Eventually;
 import io.flowcast.testsupport.FlowcastProcess;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.Vertx;
@@ -11,6 +12,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,14 +72,11 @@ class KilledInstanceTest {
             }
           }
         });
-        while (true) {
+        Eventually.until("1500 writes acknowledged by the doomed instance", Duration.ofSeconds(60), () -> {
           synchronized (acknowledged) {
-            if (acknowledged.size() >= 1500) {
-              break;
-            }
+            return acknowledged.size() >= 1500;
           }
-          Thread.sleep(20);
-        }
+        });
         Response pending = db.redis(Request.cmd(Command.XPENDING).arg(KEY_PREFIX + "flowcast:outbox").arg("flushers"));
         assertThat(pending.get(0).toLong()).as("the doomed flusher holds unacknowledged entries").isPositive();
         doomed.kill(); // SIGKILL
@@ -90,16 +89,8 @@ class KilledInstanceTest {
           expected = new ArrayList<>(acknowledged);
         }
         expected.add(1L); // workflow.created, acknowledged by the survivor
-        long deadline = System.currentTimeMillis() + 30_000;
-        List<Long> flushed = List.of();
-        while (System.currentTimeMillis() < deadline) {
-          flushed = db.flushedSeqs(tenant, "victim");
-          if (flushed.containsAll(expected)) {
-            break;
-          }
-          Thread.sleep(250);
-        }
-        assertThat(flushed).as("nothing acknowledged is lost").containsAll(expected);
+        List<Long> flushed = Eventually.await("every acknowledged seq flushed: nothing acknowledged is lost",
+            Duration.ofSeconds(30), () -> db.flushedSeqs(tenant, "victim"), seqs -> seqs.containsAll(expected));
         assertThat(flushed).as("nothing is written twice").doesNotHaveDuplicates();
         assertThat(flushed.get(0)).isEqualTo(1L);
         assertThat(flushed.get(flushed.size() - 1)).isEqualTo((long) flushed.size());

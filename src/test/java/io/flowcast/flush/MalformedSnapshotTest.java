@@ -2,11 +2,13 @@ package io.flowcast.flush;
 
 import io.flowcast.testsupport.Databases;
 import io.flowcast.testsupport.Eventually;
+import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,35 +26,37 @@ class MalformedSnapshotTest {
   /** Shares BenchDurableCheckTest's database; both flush it at start. */
   private static final String KEY_PREFIX = TestServer.keyPrefix(MalformedSnapshotTest.class);
   @RegisterExtension
+  @Order(1)
   static final Databases db = new Databases(KEY_PREFIX);
+  @RegisterExtension
+  @Order(2)
+  static final StartedServer server = StartedServer.with(TestServer.onRedisWithPg(KEY_PREFIX));
 
   @Test
   void anEntryWithABrokenSnapshotIsSetAsideAndTheRestIsFlushed() throws Exception {
     String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
-    try (TestServer server = TestServer.start(TestServer.onRedisWithPg(KEY_PREFIX))) {
-      String token = server.token("writer", tenant, TestServer.RW);
-      server.api().create(token, new JsonObject().put("id", "after"));
-      db.awaitFlushed(tenant, "after", 1);
+    String token = server.token("writer", tenant, TestServer.RW);
+    server.api().create(token, new JsonObject().put("id", "after"));
+    db.awaitFlushed(tenant, "after", 1);
 
-      String event = new JsonObject().put("id", "1-1").put("seq", 7).put("version", 7).put("workflow_id", "broken")
-          .put("type", "state.updated").put("data", new JsonObject()).put("actor", "someone")
-          .put("created_at", "2026-12-01T10:00:00.000Z").encode();
-      db.redis(Request.cmd(Command.XADD).arg(KEY_PREFIX + "flowcast:outbox").arg("*").arg("w").arg(tenant + ":broken")
-          .arg("g").arg("1").arg("e").arg(event).arg("r").arg("").arg("s").arg("{\"status\":\"pending\",\"state\":"));
-      assertThat(server.api().patch("/api/v1/workflows/after", token,
-          new JsonObject().put("state", new JsonObject().put("step", 2)), null).statusCode()).isEqualTo(200);
+    String event = new JsonObject().put("id", "1-1").put("seq", 7).put("version", 7).put("workflow_id", "broken")
+        .put("type", "state.updated").put("data", new JsonObject()).put("actor", "someone")
+        .put("created_at", "2026-12-01T10:00:00.000Z").encode();
+    db.redis(Request.cmd(Command.XADD).arg(KEY_PREFIX + "flowcast:outbox").arg("*").arg("w").arg(tenant + ":broken")
+        .arg("g").arg("1").arg("e").arg(event).arg("r").arg("").arg("s").arg("{\"status\":\"pending\",\"state\":"));
+    assertThat(server.api().patch("/api/v1/workflows/after", token,
+        new JsonObject().put("state", new JsonObject().put("step", 2)), null).statusCode()).isEqualTo(200);
 
-      db.awaitFlushed(tenant, "after", 2);
-      Response dead = Eventually.await("a dead-lettered entry", Duration.ofSeconds(20),
-          () -> db.redis(Request.cmd(Command.XRANGE).arg(KEY_PREFIX + "flowcast:outbox:dead").arg("-").arg("+")),
-          r -> r.size() > 0);
-      assertThat(dead.size()).isEqualTo(1);
-      String fields = dead.get(0).get(1).toString();
-      assertThat(fields).contains("snapshot of " + tenant + ":broken seq 7 is not JSON")
-          .contains("{\\\"status\\\":\\\"pending\\\",\\\"state\\\":");
-      assertThat(db.flushedSeqs(tenant, "broken")).as("nothing of the broken entry is written").isEmpty();
-      Eventually.await("the buffer drained", Duration.ofSeconds(20),
-          () -> db.redis(Request.cmd(Command.XLEN).arg(KEY_PREFIX + "flowcast:outbox")).toLong(), n -> n == 0);
-    }
+    db.awaitFlushed(tenant, "after", 2);
+    Response dead = Eventually.await("a dead-lettered entry", Duration.ofSeconds(20),
+        () -> db.redis(Request.cmd(Command.XRANGE).arg(KEY_PREFIX + "flowcast:outbox:dead").arg("-").arg("+")),
+        r -> r.size() > 0);
+    assertThat(dead.size()).isEqualTo(1);
+    String fields = dead.get(0).get(1).toString();
+    assertThat(fields).contains("snapshot of " + tenant + ":broken seq 7 is not JSON")
+        .contains("{\\\"status\\\":\\\"pending\\\",\\\"state\\\":");
+    assertThat(db.flushedSeqs(tenant, "broken")).as("nothing of the broken entry is written").isEmpty();
+    Eventually.await("the buffer drained", Duration.ofSeconds(20),
+        () -> db.redis(Request.cmd(Command.XLEN).arg(KEY_PREFIX + "flowcast:outbox")).toLong(), n -> n == 0);
   }
 }

@@ -1,12 +1,13 @@
 package io.flowcast.flush;
 
 import io.flowcast.testsupport.Databases;
+import io.flowcast.testsupport.Eventually;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.List;
+import java.time.Duration;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,13 +67,8 @@ class UnflushedChangesTest {
       int status = slow.api().get("/api/v1/workflows/brief", token).statusCode();
       assertThat(status).as("expired, with its patch still buffered: not served stale from PostgreSQL")
           .isEqualTo(503);
-      var later = slow.api().get("/api/v1/workflows/brief", token);
-      long until = System.currentTimeMillis() + 10_000;
-      while (later.statusCode() != 200 && System.currentTimeMillis() < until) {
-        Thread.sleep(200);
-        later = slow.api().get("/api/v1/workflows/brief", token);
-      }
-      assertThat(later.statusCode()).isEqualTo(200);
+      var later = Eventually.await("the workflow served again", Duration.ofSeconds(10),
+          () -> slow.api().get("/api/v1/workflows/brief", token), answer -> answer.statusCode() == 200);
       assertThat(later.bodyAsJsonObject().getJsonObject("state")).isEqualTo(new JsonObject().put("k", 1));
       var next = slow.api().post("/api/v1/workflows/brief/events", token, new JsonObject().put("type", "after"));
       assertThat(next.statusCode()).isEqualTo(201);

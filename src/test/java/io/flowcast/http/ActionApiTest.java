@@ -3,16 +3,16 @@ package io.flowcast.http;
 import io.flowcast.testsupport.Api;
 import io.flowcast.testsupport.SseClient;
 import io.flowcast.testsupport.SseEvent;
+import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.UUID;
@@ -24,21 +24,11 @@ class ActionApiTest {
   private static final String WF = "/api/v1/workflows/wf-1";
   private static final String ACTIONS = WF + "/actions";
 
-  private static TestServer server;
-  private static Api api;
+  @RegisterExtension
+  static final StartedServer server = StartedServer.inMemory();
+  private final Api api = server.api();
 
   private String token;
-
-  @BeforeAll
-  static void startServer() {
-    server = TestServer.start();
-    api = server.api();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
 
   @BeforeEach
   void freshWorkflow() {

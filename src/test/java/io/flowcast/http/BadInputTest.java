@@ -14,6 +14,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import io.flowcast.testsupport.Api;
+import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -21,17 +22,15 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
@@ -41,6 +40,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,7 +63,8 @@ class BadInputTest {
   private static final int BODY_LIMIT = 4096;
   private static final String RO = "workflows:read";
 
-  private static TestServer server;
+  @RegisterExtension
+  static final StartedServer server = StartedServer.with(new JsonObject().put("http.body_limit_bytes", BODY_LIMIT));
   private static Api api;
   private static String rw;
   private static String reader;
@@ -81,8 +83,7 @@ class BadInputTest {
   }
 
   @BeforeAll
-  static void startServerWithKnownWorkflow() {
-    server = TestServer.start(new JsonObject().put("http.body_limit_bytes", BODY_LIMIT));
+  static void knownWorkflow() {
     api = server.api();
     rw = server.token("writer", TENANT, TestServer.RW);
     reader = server.token("reader", TENANT, RO);
@@ -103,13 +104,6 @@ class BadInputTest {
     historyBefore = readHistory();
     assertThat(knownBefore.getLong("version")).isEqualTo(2);
     assertThat(historyBefore).hasSize(3);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
   }
 
   @Test

@@ -1,14 +1,14 @@
 package io.flowcast.http;
 
 import io.flowcast.testsupport.Api;
+import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,21 +27,9 @@ class DeepJsonTest {
   /** Below Jackson's default parse limit of 1000 levels, above what the event loop can serialize today. */
   private static final int DEPTH = 990;
 
-  private static TestServer server;
-  private static Api api;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
+  @RegisterExtension
+  static final StartedServer server = StartedServer.inMemory();
+  private final Api api = server.api();
 
   private static String nestedObject(int depth) {
     return "{\"a\":".repeat(depth) + "1" + "}".repeat(depth);
@@ -51,7 +39,7 @@ class DeepJsonTest {
     return "[".repeat(depth) + "]".repeat(depth);
   }
 
-  private static HttpResponse<Buffer> send(HttpMethod method, String path, String token, String body) {
+  private HttpResponse<Buffer> send(HttpMethod method, String path, String token, String body) {
     return api.send(method, path, token, Buffer.buffer(body), "application/json");
   }
 
@@ -62,7 +50,7 @@ class DeepJsonTest {
     }
   }
 
-  private static void assertReadable(String path, String token) {
+  private void assertReadable(String path, String token) {
     HttpResponse<Buffer> response = api.get(path, token);
     assertThat(response.statusCode()).as("GET %s still answers: %s", path, response.bodyAsString())
         .isEqualTo(200);

@@ -1,16 +1,16 @@
 package io.flowcast.http;
 
 import io.flowcast.testsupport.Api;
+import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -29,24 +29,12 @@ class WorkflowApiTest {
   private static final List<String> REPRESENTATION = List.of("id", "tenant", "status", "state", "metadata",
       "version", "created_at", "updated_at", "expires_at");
 
-  private static TestServer server;
-  private static Api api;
+  @RegisterExtension
+  static final StartedServer server = StartedServer.inMemory();
+  private final Api api = server.api();
 
   private String tenant;
   private String token;
-
-  @BeforeAll
-  static void startServer() {
-    server = TestServer.start();
-    api = server.api();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   @BeforeEach
   void freshTenant() {

@@ -1,30 +1,24 @@
 package io.flowcast.ratelimit;
 
+import io.flowcast.testsupport.Eventually;
 import io.flowcast.testsupport.SseClient;
+import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Without Redis the same limits hold in the one process (shared by its HTTP verticles). */
 class InMemoryRateLimitTest {
   private static final int BURST = 3;
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(Limits.on(BURST).put("ratelimit.max_streams_per_subject", 1));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final StartedServer server = StartedServer.with(Limits.on(BURST).put("ratelimit.max_streams_per_subject", 1));
 
   @Test
   void writesAreLimitedPerSubjectWithTheSameFields() {
@@ -55,14 +49,10 @@ class InMemoryRateLimitTest {
         assertThat(over.response().getHeader("RateLimit")).isEqualTo("\"streams\";r=0");
       }
     }
-    long deadline = System.currentTimeMillis() + 10_000;
-    int status;
-    do {
+    Eventually.await("the closed stream's place free again", Duration.ofSeconds(10), () -> {
       try (SseClient next = server.stream(path, token, null)) {
-        status = next.status();
+        return next.status();
       }
-      Thread.sleep(status == 200 ? 0 : 100);
-    } while (status != 200 && System.currentTimeMillis() < deadline);
-    assertThat(status).as("the closed stream's place is free again").isEqualTo(200);
+    }, status -> status == 200);
   }
 }

@@ -1,5 +1,6 @@
 package io.flowcast.ratelimit;
 
+import io.flowcast.testsupport.Eventually;
 import io.flowcast.testsupport.RedisProcess;
 import io.flowcast.testsupport.SseClient;
 import io.flowcast.testsupport.TestServer;
@@ -9,9 +10,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.function.IntPredicate;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,15 +41,15 @@ class RedisDownTest {
         assertThat(Limits.item(admitted.getHeader("RateLimit"), "write")[0]).isEqualTo(BURST - 1 - i);
       }
       Limits.refused(server.api().post("/api/v1/workflows", token, new JsonObject().put("id", "c")), "write", 30);
-      JsonObject report = awaitReady(server, r -> degraded(r, "fail_mode=open"));
+      JsonObject report = awaitReady("the limiter failing open", server, r -> degraded(r, "fail_mode=open"));
       assertThat(report.getBoolean("ready")).isFalse();
 
       redis.start();
-      awaitReady(server, r -> !degraded(r, ""));
+      awaitReady("the limiter on Redis again", server, r -> !degraded(r, ""));
       // the local quota stays used up for a minute: an admission now comes from the shared one, where
       // one of three was used before Redis went away
-      HttpResponse<Buffer> back = awaitAnswer(() -> server.api().post("/api/v1/workflows", token,
-          new JsonObject().put("id", "d")), status -> status != 429);
+      HttpResponse<Buffer> back = awaitAnswer("a write admitted by the shared quota", () -> server.api()
+          .post("/api/v1/workflows", token, new JsonObject().put("id", "d")), status -> status != 429);
       assertThat(Limits.item(back.getHeader("RateLimit"), "write")[0]).isBetween(0L, BURST - 2L);
     }
   }
@@ -69,12 +70,12 @@ class RedisDownTest {
       try (SseClient stream = server.stream("/api/v1/workflows/wf/stream", token, null)) {
         assertThat(stream.status()).isEqualTo(503);
       }
-      awaitReady(server, r -> degraded(r, "fail_mode=closed"));
+      awaitReady("the limiter failing closed", server, r -> degraded(r, "fail_mode=closed"));
 
       redis.start();
-      awaitReady(server, r -> !degraded(r, ""));
-      HttpResponse<Buffer> back = awaitAnswer(() -> server.api().get("/api/v1/workflows/wf", token),
-          status -> status == 200);
+      awaitReady("the limiter on Redis again", server, r -> !degraded(r, ""));
+      HttpResponse<Buffer> back = awaitAnswer("a read admitted again", () -> server.api().get("/api/v1/workflows/wf",
+          token), status -> status == 200);
       assertThat(back.getHeader("RateLimit")).startsWith("\"read\";r=");
     }
   }
@@ -83,16 +84,9 @@ class RedisDownTest {
    * The first answer whose status passes: a pooled connection may still fail once after Redis comes
    * back (the limiter then decides as while Redis was down, and probes again).
    */
-  private static HttpResponse<Buffer> awaitAnswer(Supplier<HttpResponse<Buffer>> request, IntPredicate wanted)
-      throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 20_000;
-    HttpResponse<Buffer> answer = request.get();
-    while (!wanted.test(answer.statusCode())) {
-      assertThat(System.currentTimeMillis()).as("still " + answer.statusCode()).isLessThan(deadline);
-      Thread.sleep(200);
-      answer = request.get();
-    }
-    return answer;
+  private static HttpResponse<Buffer> awaitAnswer(String what, Eventually.Probe<HttpResponse<Buffer>> request,
+      IntPredicate wanted) {
+    return Eventually.await(what, Duration.ofSeconds(20), request, answer -> wanted.test(answer.statusCode()));
   }
 
   private static JsonObject ready(TestServer server) {
@@ -105,14 +99,7 @@ class RedisDownTest {
     return entries.stream().anyMatch(e -> e.toString().startsWith("rate limiter:") && e.toString().contains(text));
   }
 
-  private static JsonObject awaitReady(TestServer server, Predicate<JsonObject> condition) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 20_000;
-    JsonObject report = ready(server);
-    while (!condition.test(report)) {
-      assertThat(System.currentTimeMillis()).as("/ready never showed it: " + report).isLessThan(deadline);
-      Thread.sleep(200);
-      report = ready(server);
-    }
-    return report;
+  private static JsonObject awaitReady(String what, TestServer server, Predicate<JsonObject> condition) {
+    return Eventually.await("/ready showing " + what, Duration.ofSeconds(20), () -> ready(server), condition);
   }
 }

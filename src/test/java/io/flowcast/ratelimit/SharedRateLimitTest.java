@@ -1,6 +1,7 @@
 package io.flowcast.ratelimit;
 
 import io.flowcast.testsupport.SseClient;
+import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -9,8 +10,8 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,30 +31,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SharedRateLimitTest {
   private static final int BURST = 5;
   private static final long INTERVAL_SECONDS = 30;
-  private static TestServer a;
-  private static TestServer b;
+  @RegisterExtension
+  static final StartedServer a = StartedServer.with(TestServer.onRedis().mergeIn(Limits.on(BURST)));
+  @RegisterExtension
+  static final StartedServer b = StartedServer.with(TestServer.onRedis().mergeIn(Limits.on(BURST)));
   private static final ExecutorService pool = Executors.newFixedThreadPool(8);
 
-  @BeforeAll
-  static void start() {
-    a = TestServer.start(TestServer.onRedis().mergeIn(Limits.on(BURST)));
-    b = TestServer.start(TestServer.onRedis().mergeIn(Limits.on(BURST)));
-  }
-
   @AfterAll
-  static void stop() {
+  static void stopPool() {
     pool.shutdownNow();
-    a.close();
-    b.close();
   }
 
   @Test
   void bothInstancesTogetherAdmitNoMoreThanOneQuota() throws Exception {
     String token = a.token("alice", Limits.tenant(), TestServer.RW);
-    List<Future<TestServer>> answers = new ArrayList<>();
+    List<Future<StartedServer>> answers = new ArrayList<>();
     long started = System.nanoTime();
     for (int i = 0; i < 40; i++) {
-      TestServer server = i % 2 == 0 ? a : b;
+      StartedServer server = i % 2 == 0 ? a : b;
       String id = "wf-" + i;
       answers.add(pool.submit(() -> {
         int status = server.api().post("/api/v1/workflows", token, new JsonObject().put("id", id)).statusCode();
@@ -62,7 +57,7 @@ class SharedRateLimitTest {
       }));
     }
     int admitted = 0;
-    for (Future<TestServer> answer : answers) {
+    for (Future<StartedServer> answer : answers) {
       admitted += answer.get(30, TimeUnit.SECONDS) == null ? 0 : 1;
     }
     long elapsedSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + 1;
@@ -160,7 +155,7 @@ class SharedRateLimitTest {
     return WebClient.create(a.vertx(), new WebClientOptions().setLocalAddress(address));
   }
 
-  private static HttpResponse<Buffer> tokenRequest(WebClient client, TestServer server) {
+  private static HttpResponse<Buffer> tokenRequest(WebClient client, StartedServer server) {
     MultiMap form = MultiMap.caseInsensitiveMultiMap().add("grant_type", "password").add("username", "nobody")
         .add("password", "guess");
     return client.post(server.port(), "127.0.0.1", "/api/v1/auth/token").sendForm(form).await();

@@ -1,31 +1,28 @@
 package io.flowcast.ratelimit;
 
+import io.flowcast.testsupport.Eventually;
 import io.flowcast.testsupport.SseClient;
+import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The cap on a subject's concurrent streams holds across two instances on one Redis. */
 class StreamCapTest {
   private static final int CAP = 2;
-  private static TestServer a;
-  private static TestServer b;
+  @RegisterExtension
+  static final StartedServer a = capped();
+  @RegisterExtension
+  static final StartedServer b = capped();
 
-  @BeforeAll
-  static void start() {
+  private static StartedServer capped() {
     JsonObject limits = Limits.on(100_000).put("ratelimit.max_streams_per_subject", CAP);
-    a = TestServer.start(TestServer.onRedis().mergeIn(limits));
-    b = TestServer.start(TestServer.onRedis().mergeIn(limits));
-  }
-
-  @AfterAll
-  static void stop() {
-    a.close();
-    b.close();
+    return StartedServer.with(TestServer.onRedis().mergeIn(limits));
   }
 
   private static String workflow(String token) {
@@ -42,7 +39,7 @@ class StreamCapTest {
       assertThat(onA.next(5).event()).isEqualTo("snapshot");
       assertThat(onB.next(5).event()).isEqualTo("snapshot");
       assertThat(Limits.item(onB.response().getHeader("RateLimit"), "streams")[0]).as("free after this one").isZero();
-      for (TestServer server : new TestServer[] {a, b}) {
+      for (StartedServer server : new StartedServer[] {a, b}) {
         try (SseClient over = server.stream(path, token, null)) {
           assertThat(over.status()).isEqualTo(429);
           assertThat(over.response().getHeader("Content-Type")).isEqualTo("application/problem+json");
@@ -89,16 +86,13 @@ class StreamCapTest {
   }
 
   /** Streams give their place back as the server sees them end: shortly, not at once. */
-  private static SseClient openWhenFree(TestServer server, String path, String token) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (true) {
+  private static SseClient openWhenFree(StartedServer server, String path, String token) {
+    return Eventually.await("a free place for a stream", Duration.ofSeconds(10), () -> {
       SseClient stream = server.stream(path, token, null);
-      if (stream.status() == 200 || System.currentTimeMillis() > deadline) {
-        assertThat(stream.status()).isEqualTo(200);
-        return stream;
+      if (stream.status() != 200) {
+        stream.close();
       }
-      stream.close();
-      Thread.sleep(100);
-    }
+      return stream;
+    }, stream -> stream.status() == 200);
   }
 }

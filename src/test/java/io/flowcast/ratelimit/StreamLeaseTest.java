@@ -1,13 +1,16 @@
 package io.flowcast.ratelimit;
 
-import io.flowcast.redis.RedisKeys;
 import io.flowcast.redis.RedisClients;
+import io.flowcast.redis.RedisKeys;
+import io.flowcast.testsupport.Eventually;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,15 +42,11 @@ class StreamLeaseTest {
     assertThat(alive.acquire(subject, 2).await().granted()).isFalse();
 
     // "killed" never extends its lease; "alive" does, well within each lease
-    long deadline = System.currentTimeMillis() + 4 * LEASE_MS;
-    StreamSlots.Slot freed = null;
-    while (freed == null) {
-      assertThat(System.currentTimeMillis()).as("the killed instance's stream aged out").isLessThan(deadline);
-      alive.refresh().await();
-      StreamSlots.Slot slot = alive.acquire(subject, 2).await();
-      freed = slot.granted() ? slot : null;
-      Thread.sleep(100);
-    }
+    StreamSlots.Slot freed = Eventually.await("the killed instance's stream aged out", Duration.ofMillis(4 * LEASE_MS),
+        () -> {
+          alive.refresh().await();
+          return alive.acquire(subject, 2).await();
+        }, StreamSlots.Slot::granted);
     long until = System.currentTimeMillis() + 2 * LEASE_MS;
     while (System.currentTimeMillis() < until) {
       alive.refresh().await();
@@ -56,14 +55,10 @@ class StreamLeaseTest {
     assertThat(alive.acquire(subject, 2).await().granted()).as("both extended streams still count").isFalse();
 
     freed.release();
-    StreamSlots.Slot again = null;
-    deadline = System.currentTimeMillis() + 4 * LEASE_MS;
-    while (again == null) {
-      assertThat(System.currentTimeMillis()).as("a released slot is free").isLessThan(deadline);
+    Eventually.await("a released slot free", Duration.ofMillis(4 * LEASE_MS), () -> {
       alive.refresh().await();
-      StreamSlots.Slot slot = alive.acquire(subject, 2).await();
-      again = slot.granted() ? slot : null;
-    }
+      return alive.acquire(subject, 2).await();
+    }, StreamSlots.Slot::granted);
     assertThat(alive.held()).isEqualTo(2);
   }
 }

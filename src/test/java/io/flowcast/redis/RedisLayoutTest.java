@@ -1,6 +1,7 @@
 package io.flowcast.redis;
 
 import io.flowcast.testsupport.SseClient;
+import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -12,6 +13,7 @@ import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,20 +24,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** What Flowcast leaves in Redis: key names with the workflow's hash tag, hash fields, TTLs and expiry. */
 class RedisLayoutTest {
   private static final String P = TestServer.RUN_PREFIX;
-  private static TestServer server;
+  @RegisterExtension
+  static final StartedServer server = StartedServer.with(TestServer.onRedis().put("redis.stream_grace_seconds", 60));
   private static Redis redis;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start(TestServer.onRedis().put("redis.stream_grace_seconds", 60));
+  static void connectRedis() {
     redis = Redis.createClient(server.vertx(), new RedisOptions().setConnectionString(TestServer.redisUrl())
         .setPreferredProtocolVersion(ProtocolVersion.RESP2));
   }
 
   @AfterAll
-  static void stop() {
+  static void disconnect() {
     redis.close();
-    server.close();
   }
 
   private static Response redis(Request request) {

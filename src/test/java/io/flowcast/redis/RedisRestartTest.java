@@ -1,5 +1,6 @@
 package io.flowcast.redis;
 
+import io.flowcast.testsupport.Eventually;
 import io.flowcast.testsupport.RedisProcess;
 import io.flowcast.testsupport.SseClient;
 import io.flowcast.testsupport.SseEvent;
@@ -9,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,15 +52,9 @@ class RedisRestartTest {
         assertThat(live.ended()).isFalse();
 
         redis.start();
-        long deadline = System.currentTimeMillis() + 20_000;
-        int status = 0;
-        while (status != 201 && System.currentTimeMillis() < deadline) {
-          status = server.api().post(path + "/events", token, new JsonObject().put("type", "probe")).statusCode();
-          if (status != 201) {
-            Thread.sleep(200);
-          }
-        }
-        assertThat(status).as("recovered by itself").isEqualTo(201);
+        Eventually.await("a write accepted again: recovered by itself", Duration.ofSeconds(20),
+            () -> server.api().post(path + "/events", token, new JsonObject().put("type", "probe")).statusCode(),
+            status -> status == 201);
         awaitReady(server, true);
         for (int i = 50; i < 60; i++) {
           acknowledged.add(publish(server, token, path, i));
@@ -95,16 +91,9 @@ class RedisRestartTest {
     return response.bodyAsJsonObject().getString("id");
   }
 
-  private static void awaitReady(TestServer server, boolean ready) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 15_000;
-    while (System.currentTimeMillis() < deadline) {
-      HttpResponse<Buffer> response = server.api().get("/ready", null);
-      if ((response.statusCode() == 200) == ready) {
-        assertThat(response.bodyAsJsonObject().getBoolean("ready")).isEqualTo(ready);
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("/ready never became " + ready);
+  private static void awaitReady(TestServer server, boolean ready) {
+    HttpResponse<Buffer> response = Eventually.await("/ready becoming " + ready, Duration.ofSeconds(15),
+        () -> server.api().get("/ready", null), answer -> (answer.statusCode() == 200) == ready);
+    assertThat(response.bodyAsJsonObject().getBoolean("ready")).isEqualTo(ready);
   }
 }

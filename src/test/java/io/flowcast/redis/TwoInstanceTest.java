@@ -2,11 +2,12 @@ package io.flowcast.redis;
 
 import io.flowcast.testsupport.SseClient;
 import io.flowcast.testsupport.SseEvent;
+import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,21 +22,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two Flowcast instances on one Redis act as one service. */
 class TwoInstanceTest {
-  private static TestServer a;
-  private static TestServer b;
+  @RegisterExtension
+  static final StartedServer a = StartedServer.onRedis();
+  @RegisterExtension
+  static final StartedServer b = StartedServer.onRedis();
   private static final ExecutorService pool = Executors.newFixedThreadPool(8);
 
-  @BeforeAll
-  static void start() {
-    a = TestServer.start(TestServer.onRedis());
-    b = TestServer.start(TestServer.onRedis());
-  }
-
   @AfterAll
-  static void stop() {
+  static void stopPool() {
     pool.shutdownNow();
-    a.close();
-    b.close();
   }
 
   /** A tenant of its own per test, so runs never see each other's data in the shared Redis. */
@@ -134,12 +129,12 @@ class TwoInstanceTest {
     String token = a.token("racer", tenant, TestServer.RW);
     a.api().create(token, new JsonObject().put("id", "contended").put("state", new JsonObject().put("n", 0)));
     int rounds = 40;
-    TestServer[] sides = {a, b, a, b};
+    StartedServer[] sides = {a, b, a, b};
     for (int round = 1; round <= rounds; round++) {
       long version = round;
       List<Future<Integer>> attempts = new ArrayList<>();
       for (int c = 0; c < sides.length; c++) {
-        TestServer side = sides[c];
+        StartedServer side = sides[c];
         int client = c;
         attempts.add(pool.submit(() -> side.api().patch(path("contended"), token,
             new JsonObject().put("state", new JsonObject().put("n", version).put("by", client)),
@@ -165,7 +160,7 @@ class TwoInstanceTest {
     a.api().create(token, new JsonObject().put("id", "merged"));
     List<Future<Integer>> writes = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
-      TestServer side = i % 2 == 0 ? a : b;
+      StartedServer side = i % 2 == 0 ? a : b;
       String field = "k" + i;
       writes.add(pool.submit(() -> side.api().patch(path("merged"), token,
           new JsonObject().put("state", new JsonObject().put(field, true)), null).statusCode()));

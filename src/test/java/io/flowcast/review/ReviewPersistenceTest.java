@@ -1,6 +1,8 @@
 package io.flowcast.review;
 
 import io.flowcast.testsupport.Databases;
+import io.flowcast.testsupport.Eventually;
+import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -8,11 +10,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Row;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -22,18 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReviewPersistenceTest {
   private static final String KEY_PREFIX = TestServer.keyPrefix(ReviewPersistenceTest.class);
   @RegisterExtension
+  @Order(1)
   static final Databases db = new Databases(KEY_PREFIX);
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(TestServer.onRedisWithPg(KEY_PREFIX));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  @Order(2)
+  static final StartedServer server = StartedServer.with(TestServer.onRedisWithPg(KEY_PREFIX));
 
   private static String tenant() {
     return "t-" + UUID.randomUUID().toString().substring(0, 8);
@@ -107,11 +102,8 @@ class ReviewPersistenceTest {
     db.awaitFlushed(tenant, "old", 3);
     // the workflow leaves Redis with its event stream; PostgreSQL keeps everything
     String stateKey = KEY_PREFIX + "workflow:state:{" + tenant + ":old}";
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (db.redis(Request.cmd(Command.EXISTS).arg(stateKey)).toInteger() == 1
-        && System.currentTimeMillis() < deadline) {
-      Thread.sleep(100);
-    }
+    Eventually.until("the workflow expired from Redis", Duration.ofSeconds(10),
+        () -> db.redis(Request.cmd(Command.EXISTS).arg(stateKey)).toInteger() == 0);
     db.awaitFlushed(tenant, "old", 4);
     var patched = server.api().patch(path, token, new JsonObject().put("ttl_seconds", 1), null);
     assertThat(patched.statusCode()).as("ttl is not patchable: a 400 that still reloads the workflow")

@@ -1,11 +1,12 @@
 package io.flowcast.sse;
 
 import io.flowcast.testsupport.SseClient;
+import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,18 +19,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** What {@code GET /api/v1/stream} refuses, as problem+json before any byte of a stream. */
 class MultiStreamRequestTest {
-  private static TestServer server;
+  @RegisterExtension
+  static final StartedServer server = StartedServer.inMemory();
   private static String token;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void mintToken() {
     token = server.token("bob", tenant(), TestServer.RW);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   private static String tenant() {

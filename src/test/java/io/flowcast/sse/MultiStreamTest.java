@@ -2,11 +2,12 @@ package io.flowcast.sse;
 
 import io.flowcast.testsupport.SseClient;
 import io.flowcast.testsupport.SseEvent;
+import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,23 +24,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code GET /api/v1/stream}: several workflows on one SSE connection, resumed together. */
 class MultiStreamTest {
-  private static TestServer server;
+  @RegisterExtension
+  static final StartedServer server = StartedServer.with(new JsonObject().put("sse.heartbeat_ms", 200));
   private static String tenant;
   private static String token;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start(new JsonObject().put("sse.heartbeat_ms", 200));
+  static void mintToken() {
     tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
     token = server.token("alice", tenant, TestServer.RW);
   }
 
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
-  static List<String> newWorkflows(TestServer on, String token, int count) {
+  static List<String> newWorkflows(StartedServer on, String token, int count) {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       String id = "wf-" + UUID.randomUUID();
@@ -53,7 +49,7 @@ class MultiStreamTest {
     return "/api/v1/stream?" + ids.stream().map(id -> "workflow=" + id).collect(Collectors.joining("&"));
   }
 
-  static JsonObject publish(TestServer on, String token, String id, String type) {
+  static JsonObject publish(StartedServer on, String token, String id, String type) {
     var response = on.api().post("/api/v1/workflows/" + id + "/events", token, new JsonObject().put("type", type));
     assertThat(response.statusCode()).isEqualTo(201);
     return response.bodyAsJsonObject();

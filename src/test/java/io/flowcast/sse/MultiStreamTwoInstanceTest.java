@@ -1,10 +1,10 @@
 package io.flowcast.sse;
 
 import io.flowcast.testsupport.SseClient;
+import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,20 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A multi-workflow stream on the Redis backend: fed by both instances, resumed on the other one. */
 class MultiStreamTwoInstanceTest {
-  private static TestServer a;
-  private static TestServer b;
-
-  @BeforeAll
-  static void start() {
-    a = TestServer.start(TestServer.onRedis());
-    b = TestServer.start(TestServer.onRedis());
-  }
-
-  @AfterAll
-  static void stop() {
-    a.close();
-    b.close();
-  }
+  @RegisterExtension
+  static final StartedServer a = StartedServer.onRedis();
+  @RegisterExtension
+  static final StartedServer b = StartedServer.onRedis();
 
   @Test
   void streamOnOneInstanceResumesOnTheOtherWithoutGapOrDuplicateWhilePublishingOnBoth() throws Exception {

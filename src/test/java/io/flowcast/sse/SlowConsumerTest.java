@@ -1,11 +1,13 @@
 package io.flowcast.sse;
 
+import io.flowcast.testsupport.Eventually;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -46,11 +48,7 @@ class SlowConsumerTest {
       }
 
       socket.resume();
-      long deadline = System.currentTimeMillis() + 15_000;
-      while (!closed.get() && System.currentTimeMillis() < deadline) {
-        Thread.sleep(50);
-      }
-      assertThat(closed).as("the server closed the stalled stream").isTrue();
+      Eventually.until("the server closing the stalled stream", Duration.ofSeconds(15), closed::get);
       // What reached the client is what the kernel's socket buffers and the bounded backlog held when the
       // server gave up: far less than the 32 MB published.
       assertThat(received.get()).isLessThan(published / 2);
@@ -90,17 +88,10 @@ class SlowConsumerTest {
 
       Thread.sleep(800);
       assertThat(server.api().metric("flowcast_sse_streams_open")).as("the stream waits for the client within the stall timeout").isEqualTo(1);
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (server.api().metric("flowcast_sse_streams_open") > 0 && System.currentTimeMillis() < deadline) {
-        Thread.sleep(50);
-      }
-      assertThat(server.api().metric("flowcast_sse_streams_open")).as("a replay the client never takes ends the stream").isZero();
+      Eventually.await("a replay the client never takes ending the stream", Duration.ofSeconds(10),
+          () -> server.api().metric("flowcast_sse_streams_open"), open -> open == 0);
       socket.resume(); // the client now sees what was sent before the close, then the close
-      deadline = System.currentTimeMillis() + 10_000;
-      while (!closed.get() && System.currentTimeMillis() < deadline) {
-        Thread.sleep(50);
-      }
-      assertThat(closed).isTrue();
+      Eventually.until("the client seeing the close", Duration.ofSeconds(10), closed::get);
       net.close().await();
     }
   }

@@ -2,11 +2,12 @@ package io.flowcast.sse;
 
 import io.flowcast.testsupport.SseClient;
 import io.flowcast.testsupport.SseEvent;
+import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,18 +21,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The SSE feed of DESIGN.md against a started server, through a real HTTP SSE client. */
 class SseStreamTest {
-  private static TestServer server;
+  @RegisterExtension
+  static final StartedServer server = StartedServer.with(new JsonObject().put("sse.heartbeat_ms", 200));
   private static String token;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start(new JsonObject().put("sse.heartbeat_ms", 200));
+  static void mintToken() {
     token = server.token("alice", "acme", TestServer.RW);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   private static String newWorkflow() {

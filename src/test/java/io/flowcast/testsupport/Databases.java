@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -111,15 +112,8 @@ public final class Databases implements AutoCloseable, BeforeAllCallback, AfterA
 
   /** Waits (up to 20 s) until PostgreSQL holds the workflow's events up to {@code seq}; fails the test otherwise. */
   public void awaitFlushed(String tenant, String workflow, long seq) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (System.currentTimeMillis() < deadline) {
-      List<Long> seqs = flushedSeqs(tenant, workflow);
-      if (!seqs.isEmpty() && seqs.get(seqs.size() - 1) >= seq) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(tenant + "/" + workflow + " not flushed up to seq " + seq);
+    Eventually.await(tenant + "/" + workflow + " flushed up to seq " + seq, Duration.ofSeconds(20),
+        () -> flushedSeqs(tenant, workflow), seqs -> !seqs.isEmpty() && seqs.get(seqs.size() - 1) >= seq);
   }
 
   @Override

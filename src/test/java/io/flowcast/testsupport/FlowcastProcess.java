@@ -7,6 +7,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,18 +50,17 @@ public final class FlowcastProcess implements AutoCloseable {
 
   /** Waits until {@code path} answers 200. */
   public void await(WebClient client, String path) throws Exception {
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (System.currentTimeMillis() < deadline) {
-      try {
-        if (client.get(port, "127.0.0.1", path).send().await().statusCode() == 200) {
-          return;
+    try {
+      Eventually.until(path + " answering 200", Duration.ofSeconds(30), () -> {
+        try {
+          return client.get(port, "127.0.0.1", path).send().await().statusCode() == 200;
+        } catch (Exception notYet) { // not listening yet
+          return false;
         }
-      } catch (Exception notYet) {
-        // not listening yet
-      }
-      Thread.sleep(200);
+      });
+    } catch (AssertionError e) {
+      throw new AssertionError(path + " never answered 200: " + log(), e);
     }
-    throw new AssertionError(path + " never answered 200: " + log());
   }
 
   public int port() {

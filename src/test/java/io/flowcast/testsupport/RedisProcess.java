@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -41,15 +42,18 @@ public final class RedisProcess implements AutoCloseable {
     process = new ProcessBuilder(List.of(binary(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
         "--save", "", "--appendonly", appendOnly ? "yes" : "no", "--appendfsync", "always", "--dir", dir.toString()))
         .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (System.currentTimeMillis() < deadline) {
-      try (Socket ignored = new Socket("127.0.0.1", port)) {
-        return this;
-      } catch (IOException notYet) {
-        Thread.sleep(50);
-      }
+    try {
+      Eventually.until("redis-server accepting connections", Duration.ofSeconds(10), () -> {
+        try (Socket ignored = new Socket("127.0.0.1", port)) {
+          return true;
+        } catch (IOException notYet) {
+          return false;
+        }
+      });
+    } catch (AssertionError e) {
+      throw new IllegalStateException("redis-server did not start: " + Files.readString(dir.resolve("redis.log")), e);
     }
-    throw new IllegalStateException("redis-server did not start: " + Files.readString(dir.resolve("redis.log")));
+    return this;
   }
 
   /** SIGKILL: no chance to save anything beyond what is already on disk. */

@@ -1,5 +1,6 @@
 package io.flowcast.testsupport;
 
+import io.flowcast.bench.SseLineParser;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -8,30 +9,27 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real SSE client over HTTP/1.1 that parses the stream as the EventSource specification does and
- * queues events, comments and the end of the stream for the test thread.
+ * A real SSE client over HTTP/1.1 that parses the stream with the bench's {@link SseLineParser} (as the
+ * EventSource specification does) and queues events, comments and the end of the stream for the test
+ * thread.
  */
 public final class SseClient implements AutoCloseable {
   private final HttpClient client;
+  private final SseLineParser parser = new SseLineParser(new Queued());
   private final BlockingQueue<SseEvent> events = new LinkedBlockingQueue<>();
   private final AtomicInteger comments = new AtomicInteger();
-  private final AtomicBoolean ended = new AtomicBoolean();
+  private final CountDownLatch ended = new CountDownLatch(1);
   private final List<String> retries = new ArrayList<>();
-  private final StringBuilder pending = new StringBuilder();
-  private String id;
-  private String type;
-  private final StringBuilder data = new StringBuilder();
-  private boolean hasData;
+  private volatile RuntimeException unparsable;
   private HttpClientResponse response;
 
   private SseClient(HttpClient client) {
@@ -55,9 +53,9 @@ public final class SseClient implements AutoCloseable {
     vertx.getOrCreateContext().runOnContext(v -> client.request(options).compose(req -> req.send())
         .onFailure(opened::fail)
         .onSuccess(response -> {
-          response.handler(sse::onData);
-          response.endHandler(end -> sse.ended.set(true));
-          response.exceptionHandler(e -> sse.ended.set(true));
+          response.handler(chunk -> sse.onData(response, chunk));
+          response.endHandler(end -> sse.ended.countDown());
+          response.exceptionHandler(e -> sse.ended.countDown());
           opened.complete(response);
         }));
     sse.response = opened.future().await();
@@ -77,7 +75,7 @@ public final class SseClient implements AutoCloseable {
     try {
       SseEvent event = events.poll(seconds, TimeUnit.SECONDS);
       if (event == null) {
-        throw new AssertionError("no SSE event within " + seconds + " s (ended: " + ended.get() + ")");
+        throw new AssertionError("no SSE event within " + seconds + " s (ended: " + ended() + ")", unparsable);
       }
       return event;
     } catch (InterruptedException e) {
@@ -102,16 +100,13 @@ public final class SseClient implements AutoCloseable {
     return events.poll(millis, TimeUnit.MILLISECONDS);
   }
 
+  /** Whether the stream ended (or failed) within {@code seconds}. */
   public boolean awaitEnd(long seconds) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + seconds * 1000;
-    while (!ended.get() && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
-    return ended.get();
+    return ended.await(seconds, TimeUnit.SECONDS);
   }
 
   public boolean ended() {
-    return ended.get();
+    return ended.getCount() == 0;
   }
 
   public int comments() {
@@ -127,51 +122,40 @@ public final class SseClient implements AutoCloseable {
     client.close();
   }
 
-  private synchronized void onData(Buffer chunk) {
-    pending.append(chunk.toString(StandardCharsets.UTF_8));
-    int newline;
-    while ((newline = pending.indexOf("\n")) >= 0) {
-      String line = pending.substring(0, newline);
-      pending.delete(0, newline + 1);
-      if (line.endsWith("\r")) {
-        line = line.substring(0, line.length() - 1);
-      }
-      onLine(line);
+  /** What a failure message shows of it. */
+  @Override
+  public String toString() {
+    return "SSE stream answered " + status() + (ended() ? ", ended" : "");
+  }
+
+  private void onData(HttpClientResponse from, Buffer chunk) {
+    try {
+      parser.feed(chunk);
+    } catch (IllegalStateException e) {
+      // a line past the parser's limit: the stream is of no use any more, and next() says why
+      unparsable = e;
+      ended.countDown();
+      from.request().connection().close();
     }
   }
 
-  private void onLine(String line) {
-    if (line.isEmpty()) {
-      if (hasData) {
-        events.add(new SseEvent(id, type == null ? "message" : type, data.toString()));
-      }
-      type = null;
-      data.setLength(0);
-      hasData = false;
-      return;
+  /** What the parser reports, queued for the test thread. */
+  private final class Queued implements SseLineParser.Listener {
+    @Override
+    public void event(String id, String type, String data) {
+      events.add(new SseEvent(id, type, data));
     }
-    if (line.startsWith(":")) {
+
+    @Override
+    public void comment() {
       comments.incrementAndGet();
-      return;
     }
-    int colon = line.indexOf(':');
-    String field = colon < 0 ? line : line.substring(0, colon);
-    String value = colon < 0 ? "" : line.substring(colon + 1);
-    if (value.startsWith(" ")) {
-      value = value.substring(1);
-    }
-    switch (field) {
-      case "id" -> id = value;
-      case "event" -> type = value;
-      case "retry" -> retries.add(value);
-      case "data" -> {
-        if (hasData) {
-          data.append('\n');
-        }
-        data.append(value);
-        hasData = true;
+
+    @Override
+    public void retry(String value) {
+      synchronized (SseClient.this) {
+        retries.add(value);
       }
-      default -> { }
     }
   }
 }
