@@ -2,12 +2,12 @@ package io.flowcast.sse;
 
 import io.flowcast.testsupport.SseClient;
 import io.flowcast.testsupport.SseEvent;
+import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestClock;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -20,17 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ExpiryOnAMovedClockTest {
   private static final TestClock clock = new TestClock();
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(new JsonObject().put("workflow.expiry_sweep_ms", 100), clock);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final StartedServer server = StartedServer.with(new JsonObject().put("workflow.expiry_sweep_ms", 100), clock);
 
   @Test
   void aWorkflowWhoseTtlRanOutOnTheClockIsAnnouncedExpiredAndGone() throws Exception {

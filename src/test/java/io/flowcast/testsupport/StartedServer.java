@@ -19,10 +19,12 @@ import java.util.function.Supplier;
  */
 public final class StartedServer implements BeforeAllCallback, AfterAllCallback, Supplier<TestServer> {
   private final JsonObject overrides;
+  private final java.time.Clock clock;
   private TestServer server;
 
-  private StartedServer(JsonObject overrides) {
+  private StartedServer(JsonObject overrides, java.time.Clock clock) {
     this.overrides = overrides.copy();
+    this.clock = clock;
   }
 
   /** A server on the defaults: the in-process store, no Redis. */
@@ -32,7 +34,12 @@ public final class StartedServer implements BeforeAllCallback, AfterAllCallback,
 
   /** A server with the defaults overridden by {@code overrides} (see {@link TestServer#start(JsonObject)}). */
   public static StartedServer with(JsonObject overrides) {
-    return new StartedServer(overrides);
+    return with(overrides, java.time.Clock.systemUTC());
+  }
+
+  /** The same on {@code clock} (a {@link TestClock} the test moves; see {@link TestServer#start(JsonObject, java.time.Clock)}). */
+  public static StartedServer with(JsonObject overrides, java.time.Clock clock) {
+    return new StartedServer(overrides, clock);
   }
 
   /** A server on the test Redis, under the run's key prefix ({@link TestServer#onRedis()}). */
@@ -42,7 +49,7 @@ public final class StartedServer implements BeforeAllCallback, AfterAllCallback,
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    server = TestServer.start(overrides);
+    server = TestServer.start(overrides, clock);
   }
 
   @Override
