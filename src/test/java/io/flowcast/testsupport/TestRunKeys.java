@@ -6,13 +6,19 @@ import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 
 /**
- * Removes the keys this test run wrote under {@link TestServer#RUN_PREFIX} when the run ends, so the
- * developer's Redis keeps nothing of it (registered in {@code META-INF/services}).
+ * Removes what this test run left when it ends: the keys it wrote under {@link TestServer#RUN_PREFIX},
+ * so the developer's Redis keeps nothing of it, and its own PostgreSQL database ({@link RunDatabase})
+ * (registered in {@code META-INF/services}).
  */
 public final class TestRunKeys implements LauncherSessionListener {
 
   @Override
   public void launcherSessionClosed(LauncherSession session) {
+    try {
+      RunDatabase.drop();
+    } catch (RuntimeException e) {
+      System.err.println("could not drop the test run's database: " + e.getMessage());
+    }
     Vertx vertx = Vertx.vertx();
     try {
       Redis redis = Redis.createClient(vertx, TestServer.redisUrl());

@@ -123,6 +123,11 @@ public final class TestServer implements AutoCloseable {
 
   /** The PostgreSQL the test script provides ({@code FLOWCAST_TEST_PG_URL}). */
   public static String pgUrl() {
+    return RunDatabase.url();
+  }
+
+  /** The PostgreSQL server the test script provides, with the database it names (tests never write there). */
+  static String basePgUrl() {
     String url = System.getenv("FLOWCAST_TEST_PG_URL");
     return url == null || url.isBlank() ? "postgresql://postgres@127.0.0.1:5432/test" : url;
   }
