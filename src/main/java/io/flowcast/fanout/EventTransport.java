@@ -21,8 +21,9 @@ public interface EventTransport {
     /** Events of these workflows may have been lost (the transport was disconnected). */
     void resync(Set<String> workflows);
 
-    /** The backend expired this workflow's state. */
-    default void expired(String workflow) {
+    /** The backend expired this workflow's state; completes once the expiry is announced. */
+    default Future<Void> expired(String workflow) {
+      return Future.succeededFuture();
     }
 
     /** A session was revoked until the given epoch second (announced by the token service of any instance). */

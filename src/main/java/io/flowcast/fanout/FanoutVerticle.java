@@ -60,10 +60,11 @@ public final class FanoutVerticle extends VerticleBase {
       }
 
       @Override
-      public void expired(String workflow) {
+      public Future<Void> expired(String workflow) {
         WorkflowKey key = WorkflowKey.parseTag(workflow);
-        bus.request(Addresses.WORKFLOW_EXPIRED, new JsonObject().put("tenant", key.tenant()).put("id", key.id()))
-            .onFailure(err -> log.warn("announcing the expiry of {} failed: {}", workflow, err.toString()));
+        return bus.request(Addresses.WORKFLOW_EXPIRED, new JsonObject().put("tenant", key.tenant()).put("id", key.id()))
+            .onFailure(err -> log.warn("announcing the expiry of {} failed: {}", workflow, err.toString()))
+            .<Void>mapEmpty();
       }
     })
         .onSuccess(v -> log.info("fan-out transport: {}", transport.name()));

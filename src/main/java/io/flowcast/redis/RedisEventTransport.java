@@ -4,6 +4,7 @@ import io.flowcast.fanout.EventTransport;
 import io.flowcast.bus.ApiException;
 import io.flowcast.bus.EventDelivery;
 import io.flowcast.health.Readiness;
+import io.flowcast.workflow.WorkflowKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -157,13 +158,38 @@ final class RedisEventTransport implements EventTransport {
         readiness.up(CHECK, "subscribed to " + subscribed.size() + " workflows and expiry notifications");
         if (reconnected) {
           log.info("Redis pub/sub connected; {} workflow subscriptions restored", subscribed.size());
-          listener.resync(Set.copyOf(subscribed));
+          Set<String> watched = Set.copyOf(subscribed);
+          announceMissedExpiries(watched).onComplete(ar -> listener.resync(watched));
         }
         return (Void) null;
       });
     }).onComplete(ar -> connecting = false)
         // a connection that arrives after the timeout fired must not stay open (the pool is tiny)
         .onFailure(err -> opened.onSuccess(RedisConnection::close));
+  }
+
+  /**
+   * Expiry notifications are pub/sub too, at most once: a watched workflow whose state is gone after a
+   * reconnect may have expired meanwhile, unannounced. Announcing it is idempotent ({@code expired.lua}
+   * finds nothing to do when it was announced, or when the workflow is there), so every such workflow is.
+   */
+  private Future<Void> announceMissedExpiries(Set<String> watched) {
+    if (watched.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<String> tags = List.copyOf(watched);
+    List<Request> checks = tags.stream()
+        .map(tag -> Request.cmd(Command.EXISTS).arg(keys.state(WorkflowKey.parseTag(tag)))).toList();
+    return client.batch(checks).timeout(timeoutMs, TimeUnit.MILLISECONDS).compose(replies -> {
+      List<Future<Void>> announced = new ArrayList<>();
+      for (int i = 0; i < tags.size(); i++) {
+        if (replies.get(i).toInteger() == 0) {
+          announced.add(listener.expired(tags.get(i)));
+        }
+      }
+      // streams catch up once the announcements are out, so a stream sees the expiry, not just a gone workflow
+      return Future.join(announced).<Void>mapEmpty();
+    }).onFailure(err -> log.warn("cannot check for expiries missed while pub/sub was down: {}", err.getMessage()));
   }
 
   /** The current connection dropped: reconnect once (exception and end both report the same loss). */
