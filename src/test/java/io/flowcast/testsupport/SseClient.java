@@ -36,7 +36,7 @@ public final class SseClient implements AutoCloseable {
     this.client = client;
   }
 
-  static SseClient open(Vertx vertx, int port, String path, String token, String lastEventId) {
+  public static SseClient open(Vertx vertx, int port, String path, String token, String lastEventId) {
     HttpClient client = vertx.createHttpClient();
     SseClient sse = new SseClient(client);
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
