@@ -5,10 +5,12 @@
 -- KEYS[4..8] = the workflow's side keys: drafts (hash), snapshots (hash), actions (hash), action queue
 --   (stream with the consumer group of workers), action leases (sorted set by deadline)
 -- KEYS[9] = the flush outbox stream, when persistence is on (write buffer for PostgreSQL)
+-- KEYS[10] = the bytes the outbox's entries hold (a counter, decremented by flush_ack.lua)
 -- ARGV[1] = event retention (approximate MAXLEN), ARGV[2] = pub/sub channel,
 -- ARGV[3] = seconds the event stream outlives the state hash (to announce expiry),
 -- ARGV[4] = request id (audit), ARGV[5] = outbox capacity (0 = persistence off),
--- ARGV[6] = seconds the mark is kept; a script's own arguments start at ARGV[7], named by the script's
+-- ARGV[6] = seconds the mark is kept, ARGV[7] = outbox capacity in bytes; a script's own arguments
+-- start at ARGV[8], named by the script's
 -- `local arg = args(...)` line (ScriptArgs.java builds them by the same names).
 -- A script replies with reply(outcome, name, value, ...) (ScriptReply.java reads the values by name).
 local STATE, EVENTS, MARK = KEYS[1], KEYS[2], KEYS[3]
@@ -16,24 +18,26 @@ local DRAFTS, SNAPSHOTS, ACTIONS, QUEUE, LEASES = KEYS[4], KEYS[5], KEYS[6], KEY
 local SIDE_KEYS = {DRAFTS, SNAPSHOTS, ACTIONS, QUEUE, LEASES}
 -- the sides features keep field by field (SideData.Side), by name
 local SIDES = {drafts = DRAFTS, snapshots = SNAPSHOTS}
-local OUTBOX = KEYS[9]
+local OUTBOX, OUTBOX_BYTES = KEYS[9], KEYS[10]
 local RETENTION, CHANNEL, GRACE = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local REQUEST, CAPACITY, MARK_TTL = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+local CAPACITY_BYTES = tonumber(ARGV[7])
+local OWN_ARGS = 7
 local TAG = string.match(STATE, '{(.*)}')
 
--- The script's own arguments by the names it declares, in order from ARGV[7]; a last name ending in
+-- The script's own arguments by the names it declares, in order from ARGV[8]; a last name ending in
 -- '...' takes the remaining arguments as a list.
 local function args(...)
   local named = {}
   for i, name in ipairs({...}) do
     if string.sub(name, -3) == '...' then
       local rest = {}
-      for j = 6 + i, #ARGV do
+      for j = OWN_ARGS + i, #ARGV do
         rest[#rest + 1] = ARGV[j]
       end
       named[string.sub(name, 1, -4)] = rest
     else
-      named[name] = ARGV[6 + i]
+      named[name] = ARGV[OWN_ARGS + i]
     end
   end
   return named
@@ -46,7 +50,15 @@ end
 
 -- A full write buffer refuses new changes rather than dropping anything.
 local function outbox_full()
-  return CAPACITY > 0 and redis.call('XLEN', OUTBOX) >= CAPACITY
+  if CAPACITY == 0 then
+    return false
+  end
+  local entries = redis.call('XLEN', OUTBOX)
+  if entries == 0 then
+    redis.call('DEL', OUTBOX_BYTES) -- nothing buffered: whatever the counter says is drift
+    return false
+  end
+  return entries >= CAPACITY or (tonumber(redis.call('GET', OUTBOX_BYTES)) or 0) >= CAPACITY_BYTES
 end
 
 -- The workflow as the flusher writes it to PostgreSQL.
@@ -79,6 +91,8 @@ local function append_event(generation, epoch, seq, version, etype, rest, workfl
   redis.call('PUBLISH', CHANNEL, id .. '\n' .. seq .. '\n' .. etype .. '\n' .. json)
   if CAPACITY > 0 then
     redis.call('XADD', OUTBOX, '*', 'w', TAG, 'g', generation, 'e', json, 'r', REQUEST, 's', workflow)
+    -- the size the flusher takes off again (OutboxRecord.bytes): the texts, and a fixed overhead
+    redis.call('INCRBY', OUTBOX_BYTES, #TAG + #json + #REQUEST + #workflow + 64)
     -- the mark remembers the newest event of this id even after the state left Redis, so a reload from
     -- PostgreSQL never resurrects a deleted workflow or reuses a seq that is still in the buffer
     redis.call('HSET', MARK, 'generation', generation, 'last_seq', seq,

@@ -5,6 +5,7 @@ import io.flowcast.bus.Addresses;
 import io.flowcast.health.FlowcastMeters;
 import io.flowcast.health.Readiness;
 import io.flowcast.redis.RedisKeys;
+import io.flowcast.redis.RedisScripts;
 import io.flowcast.redis.RedisWorkflowStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,6 +38,8 @@ public final class FlushVerticle extends VerticleBase {
   public record Settings(String consumer, long intervalMs, int batchSize, long claimIdleMs, long drainTimeoutMs,
       long redisTimeoutMs, RedisKeys keys) {
   }
+
+  private static final RedisScripts ACK = RedisScripts.standalone(List.of("flush_ack"));
 
   private final Settings settings;
   private final Redis redis;
@@ -245,14 +249,14 @@ public final class FlushVerticle extends VerticleBase {
         });
   }
 
+  /** Out of the pending list and the stream, and their bytes off the buffer's count, in one step. */
   private Future<Void> acknowledge(List<OutboxRecord> records) {
-    Request ack = Request.cmd(Command.XACK).arg(settings.keys().outbox()).arg(RedisKeys.OUTBOX_GROUP);
-    Request del = Request.cmd(Command.XDEL).arg(settings.keys().outbox());
-    records.forEach(r -> {
-      ack.arg(r.entryId());
-      del.arg(r.entryId());
-    });
-    return redis.batch(List.of(ack, del)).timeout(settings.redisTimeoutMs(), TimeUnit.MILLISECONDS).mapEmpty();
+    List<String> args = new ArrayList<>(records.size() + 2);
+    args.add(RedisKeys.OUTBOX_GROUP);
+    args.add(String.valueOf(records.stream().mapToLong(OutboxRecord::bytes).sum()));
+    records.forEach(r -> args.add(r.entryId()));
+    return ACK.run(redis, "flush_ack", List.of(settings.keys().outbox(), settings.keys().outboxBytes()), args)
+        .timeout(settings.redisTimeoutMs(), TimeUnit.MILLISECONDS).mapEmpty();
   }
 
   private void refreshStatsIfStale() {
@@ -294,13 +298,14 @@ public final class FlushVerticle extends VerticleBase {
       String id = entry.get(0).toString();
       Response fields = entry.size() > 1 ? entry.get(1) : null;
       OutboxRecord record;
+      Map<String, String> values = fields == null ? Map.of() : RedisReplies.fields(fields);
       try {
-        record = fields == null ? null : OutboxRecord.fromEntry(id, RedisReplies.fields(fields));
+        record = fields == null ? null : OutboxRecord.fromEntry(id, values);
       } catch (RuntimeException malformed) {
         // kept for an operator (see setAsideMalformed), never retried forever
-        record = OutboxRecord.unusable(id, new JsonObject().put("fields", fields.toString()));
+        record = OutboxRecord.unusable(id, new JsonObject().put("fields", fields.toString()), OutboxRecord.bytes(values));
       }
-      records.add(record != null ? record : OutboxRecord.unusable(id, null));
+      records.add(record != null ? record : OutboxRecord.unusable(id, null, 0));
     }
     return records;
   }

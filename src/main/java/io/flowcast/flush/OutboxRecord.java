@@ -19,7 +19,37 @@ import java.util.Map;
  *                     updated_at, ttl}) as JSON, for events that change it, else null
  */
 public record OutboxRecord(String entryId, WorkflowKey key, long generation, JsonObject event, String eventText,
-    String requestId, String snapshotText) {
+    String requestId, String snapshotText, long bytes) {
+
+  /** What an entry counts for in the buffer's byte bound: as {@code _lib.lua} adds it up when it buffers one. */
+  static long bytes(Map<String, String> fields) {
+    long bytes = 64;
+    for (String field : new String[] {"w", "e", "r", "s"}) {
+      String value = fields.get(field);
+      if (value != null) {
+        bytes += utf8Length(value);
+      }
+    }
+    return bytes;
+  }
+
+  private static long utf8Length(String text) {
+    long length = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        length++;
+      } else if (c < 0x800) {
+        length += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        length += 4;
+        i++;
+      } else {
+        length += 3;
+      }
+    }
+    return length;
+  }
 
   /** Parses an outbox stream entry's fields; null when the entry is not one (deleted meanwhile). */
   static OutboxRecord fromEntry(String entryId, Map<String, String> fields) {
@@ -31,19 +61,19 @@ public record OutboxRecord(String entryId, WorkflowKey key, long generation, Jso
     String request = fields.get("r");
     return new OutboxRecord(entryId, WorkflowKey.parseTag(fields.get("w")), Long.parseLong(fields.get("g")),
         new JsonObject(event), event, request == null || request.isEmpty() ? null : request,
-        snapshot == null || snapshot.isEmpty() ? null : snapshot);
+        snapshot == null || snapshot.isEmpty() ? null : snapshot, bytes(fields));
   }
 
   public static OutboxRecord fromJson(JsonObject json) {
     JsonObject snapshot = json.getJsonObject("snapshot");
     return new OutboxRecord(null, WorkflowKey.parseTag(json.getString("workflow")), json.getLong("generation"),
         json.getJsonObject("event"), null, json.getString("request_id"),
-        snapshot == null ? null : snapshot.encode());
+        snapshot == null ? null : snapshot.encode(), 0);
   }
 
   /** An outbox entry that is not an event record (deleted meanwhile, or malformed: {@code details}). */
-  static OutboxRecord unusable(String entryId, JsonObject details) {
-    return new OutboxRecord(entryId, null, 0, details, null, null, null);
+  static OutboxRecord unusable(String entryId, JsonObject details, long bytes) {
+    return new OutboxRecord(entryId, null, 0, details, null, null, null, bytes);
   }
 
   long seq() {

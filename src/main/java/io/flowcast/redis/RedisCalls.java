@@ -55,6 +55,7 @@ public final class RedisCalls {
     names.addAll(keys.sideKeys(key));
     if (settings.outboxCapacity() > 0) {
       names.add(keys.outbox());
+      names.add(keys.outboxBytes());
     }
     List<String> argv = new ArrayList<>(5 + args.length);
     argv.add(String.valueOf(settings.retentionMax()));
@@ -63,6 +64,7 @@ public final class RedisCalls {
     argv.add(actor == null || actor.requestId() == null ? "" : actor.requestId());
     argv.add(String.valueOf(settings.outboxCapacity()));
     argv.add(String.valueOf(settings.indexTtlSeconds()));
+    argv.add(String.valueOf(settings.outboxCapacityBytes()));
     argv.addAll(List.of(args));
     return guard(name, scripts.run(redis, name, names, argv));
   }

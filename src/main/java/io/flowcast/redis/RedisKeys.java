@@ -92,6 +92,11 @@ public final class RedisKeys {
     return prefix + "flowcast:outbox";
   }
 
+  /** The bytes the write buffer's entries hold (a counter the scripts and the flusher keep). */
+  public String outboxBytes() {
+    return prefix + "flowcast:outbox:bytes";
+  }
+
   /** Buffered entries PostgreSQL refused (bad data), kept for an operator instead of blocking the flush. */
   public String outboxDead() {
     return prefix + "flowcast:outbox:dead";

@@ -51,7 +51,7 @@ public final class RedisWorkflowStore implements WorkflowStore {
 
   /** Tuning of the store, from config; {@code outboxCapacity} 0 means persistence is off. */
   public record Settings(RedisKeys keys, int retentionMax, int streamGraceSeconds, long timeoutMs, int indexTtlSeconds,
-      int outboxCapacity) {
+      int outboxCapacity, long outboxCapacityBytes) {
   }
 
   private final Vertx vertx;

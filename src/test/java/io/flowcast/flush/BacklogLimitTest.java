@@ -91,6 +91,59 @@ class BacklogLimitTest {
     }
   }
 
+  @Test
+  void aBufferFullInBytesRefusesTheNextChangeAndItsCountEmptiesWithTheBuffer() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    String prefix = KEY_PREFIX + "bytes:";
+    try (Databases db = new Databases(vertx, prefix);
+         TcpProxy proxy = TcpProxy.inFrontOf(vertx, TestServer.pgUrl())) {
+      db.flushRedis();
+      JsonObject config = TestServer.onRedisWithPg(prefix).put("pg.url", proxy.url(TestServer.pgUrl()))
+          .put("pg.timeout_ms", 2000).put("flush.backlog_max_bytes", 64 * 1024);
+      try (TestServer server = TestServer.start(config)) {
+        String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        String token = server.token("bytes-writer", tenant, TestServer.RW);
+        server.api().create(token, new JsonObject().put("id", "bounded"));
+        Eventually.await("the creation flushed and the buffer empty", Duration.ofSeconds(20),
+            () -> List.of(db.flushedSeqs(tenant, "bounded").size(), (int) outbox(db)),
+            s -> s.equals(List.of(1, 0)));
+
+        proxy.cut();
+        String blob = "x".repeat(10_000);
+        int acknowledged = 0;
+        HttpResponse<Buffer> refused = null;
+        for (int i = 0; i < 20 && refused == null; i++) {
+          // each change buffers its patch and the state after it: about 20 KB
+          HttpResponse<Buffer> r = server.api().patch(PATH, token,
+              new JsonObject().put("state", new JsonObject().put("step", i).put("blob", blob + i)), null);
+          if (r.statusCode() == 200) {
+            acknowledged++;
+          } else {
+            refused = r;
+          }
+        }
+        assertThat(refused).as("a change past the buffer's bytes is refused").isNotNull();
+        assertProblem503(refused);
+        assertThat(acknowledged).isBetween(3, 4);
+        assertThat(Long.parseLong(db.redis(Request.cmd(Command.GET).arg(db.keys().outboxBytes())).toString()))
+            .isGreaterThanOrEqualTo(64 * 1024);
+
+        proxy.restore();
+        int changes = 1 + acknowledged;
+        assertThat(Eventually.await("every acknowledged change flushed", Duration.ofSeconds(30),
+            () -> db.flushedSeqs(tenant, "bounded"), seqs -> seqs.size() >= changes))
+            .containsExactlyElementsOf(LongStream.rangeClosed(1, changes).boxed().toList());
+        Eventually.await("the buffer and its byte count drained", Duration.ofSeconds(10),
+            () -> outbox(db) == 0 && db.redis(Request.cmd(Command.GET).arg(db.keys().outboxBytes())) == null,
+            drained -> drained);
+        assertThat(server.api().patch(PATH, token, new JsonObject().put("state", new JsonObject().put("blob", blob)),
+            null).statusCode()).as("accepting again once drained").isEqualTo(200);
+      }
+    } finally {
+      vertx.close().await();
+    }
+  }
+
   private static long outbox(Databases db) {
     return db.redis(Request.cmd(Command.XLEN).arg(db.keys().outbox())).toLong();
   }
