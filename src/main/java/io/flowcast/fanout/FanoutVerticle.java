@@ -62,7 +62,16 @@ public final class FanoutVerticle extends VerticleBase {
       @Override
       public Future<Void> expired(String workflow) {
         WorkflowKey key = WorkflowKey.parseTag(workflow);
-        return bus.request(Addresses.WORKFLOW_EXPIRED, new JsonObject().put("tenant", key.tenant()).put("id", key.id()))
+        return bus.<JsonObject>request(Addresses.WORKFLOW_EXPIRED,
+                new JsonObject().put("tenant", key.tenant()).put("id", key.id()))
+            .onSuccess(reply -> {
+              // delivered here as well as over pub/sub (streams drop the second copy by seq): it then reaches
+              // this instance's streams before anything that follows, such as a resync
+              JsonObject event = reply.body().getJsonObject("event");
+              if (event != null) {
+                bus.publish(Addresses.SSE_DELIVER, EventDelivery.of(workflow, event), EventDelivery.LOCAL);
+              }
+            })
             .onFailure(err -> log.warn("announcing the expiry of {} failed: {}", workflow, err.toString()))
             .<Void>mapEmpty();
       }

@@ -301,10 +301,11 @@ public final class RedisWorkflowStore implements WorkflowStore {
   }
 
   @Override
-  public Future<Void> expired(WorkflowKey key) {
+  public Future<JsonObject> expired(WorkflowKey key) {
     recent.forget(key);
     String rest = rest(WorkflowEvents.rest(key, EventTypes.EXPIRED, null, null, null, "system", Times.now(clock)));
-    return calls.run("expired", key, Actor.SYSTEM, ScriptArgs.of().put("rest", rest)).mapEmpty();
+    return calls.run("expired", key, Actor.SYSTEM, ScriptArgs.of().put("rest", rest))
+        .map(r -> r.is(Outcome.OK) ? new JsonObject(r.string("json")) : null);
   }
 
   /** A feature changed the workflow's state (a commit, a rollback): what this instance knows of it is old. */

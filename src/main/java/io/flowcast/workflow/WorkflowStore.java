@@ -45,9 +45,9 @@ public interface WorkflowStore {
 
   /**
    * Told that the backend expired a workflow's state: announces {@code workflow.expired} once, however
-   * many instances are told.
+   * many instances are told; the event when this call was the one that announced it, else null.
    */
-  default Future<Void> expired(WorkflowKey key) {
+  default Future<JsonObject> expired(WorkflowKey key) {
     return Future.succeededFuture();
   }
 }

@@ -64,7 +64,8 @@ public final class WorkflowVerticle extends VerticleBase {
           .map(m -> counted(key, m)).compose(m -> durable(key, m, b))
           .map(m -> new JsonObject().put("event", m.event()));
     });
-    handle(Addresses.WORKFLOW_EXPIRED, b -> store.expired(key(b)).map(v -> new JsonObject()));
+    // the event, when this call was the one that announced it (the fan-out delivers it locally at once)
+    handle(Addresses.WORKFLOW_EXPIRED, b -> store.expired(key(b)).map(event -> new JsonObject().put("event", event)));
     handle(Addresses.EVENTS_READ, this::readEvents);
     features.forEach(feature -> feature.register(vertx, this::handoff));
     sweepTimer = vertx.setPeriodic(config.expirySweepMs(), id -> sweepExpired());
