@@ -115,7 +115,8 @@ final class Backends {
     RedisKeys keys = new RedisKeys(config.redisKeyPrefix());
     RedisWorkflowStore.Settings settings = new RedisWorkflowStore.Settings(keys, config.eventsRetentionMax(),
         config.redisStreamGraceSeconds(), config.redisTimeoutMs(), config.redisIndexTtlSeconds(),
-        persistence ? config.flushBacklogMax() : 0, config.flushBacklogMaxBytes());
+        persistence ? config.flushBacklogMax() : 0, config.flushBacklogMaxBytes(),
+        config.persistenceMode().equals("write-through"));
     Backend backend = RedisBackend.create(vertx, new RedisBackend.Connections(redis,
             RedisClients.subscriber(vertx, config.redisUrl(), (int) config.redisTimeoutMs()),
             RedisClients.database(config.redisUrl())), settings, archive, hook, clock, meters, readiness);

@@ -28,7 +28,15 @@ final class RedisCacheAside {
   private final int indexTtlSeconds;
 
   /** @param archive the durable record, or null without persistence (then nothing is ever reloaded) */
-  RedisCacheAside(Vertx vertx, RedisCalls calls, WorkflowArchive archive, int indexTtlSeconds) {
+  private final long versionGap;
+
+  /**
+   * @param versionGap how far a workflow's version jumps when it is read back after Redis lost its data:
+   *                   the most versions an unflushed tail can have handed out (the write buffer's capacity
+   *                   in write-behind; 0 in write-through, which acknowledges nothing PostgreSQL lacks)
+   */
+  RedisCacheAside(Vertx vertx, RedisCalls calls, WorkflowArchive archive, int indexTtlSeconds, long versionGap) {
+    this.versionGap = versionGap;
     this.vertx = vertx;
     this.calls = calls;
     this.archive = archive;
@@ -89,7 +97,7 @@ final class RedisCacheAside {
     return calls.run("restore", key, null, ScriptArgs.of().put("status", w.status()).put("state", w.state().encode())
         .put("metadata", w.metadata().encode()).put("version", w.version()).put("created_at", Times.format(w.createdAt()))
         .put("updated_at", Times.format(w.updatedAt())).put("ttl", w.ttlSeconds()).put("epoch", w.epoch())
-        .put("last_id", w.lastEventId()).put("last_seq", w.lastSeq())).compose(r -> {
+        .put("last_id", w.lastEventId()).put("last_seq", w.lastSeq()).put("version_gap", versionGap)).compose(r -> {
           String outcome = r.outcome().name().toLowerCase(java.util.Locale.ROOT);
           if (!r.is(ScriptReply.Outcome.RESTORED)) {
             return Future.succeededFuture(outcome);

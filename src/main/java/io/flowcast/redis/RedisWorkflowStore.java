@@ -51,7 +51,7 @@ public final class RedisWorkflowStore implements WorkflowStore {
 
   /** Tuning of the store, from config; {@code outboxCapacity} 0 means persistence is off. */
   public record Settings(RedisKeys keys, int retentionMax, int streamGraceSeconds, long timeoutMs, int indexTtlSeconds,
-      int outboxCapacity, long outboxCapacityBytes) {
+      int outboxCapacity, long outboxCapacityBytes, boolean writeThrough) {
   }
 
   private final Vertx vertx;
@@ -73,7 +73,8 @@ public final class RedisWorkflowStore implements WorkflowStore {
     this.clock = clock;
     this.calls = new RedisCalls(redis, settings, meters);
     this.listing = new RedisListing(calls, clock);
-    this.cache = new RedisCacheAside(vertx, calls, archive, settings.indexTtlSeconds());
+    this.cache = new RedisCacheAside(vertx, calls, archive, settings.indexTtlSeconds(),
+        settings.writeThrough() ? 0 : settings.outboxCapacity());
     this.settings = settings;
     this.archive = archive;
     this.keys = settings.keys();

@@ -126,6 +126,10 @@ class RedisDataLossTest {
 
         JsonObject back = slow.api().get(path, token).bodyAsJsonObject();
         assertThat(back.getJsonObject("state")).as("what PostgreSQL has").isEqualTo(new JsonObject().put("x", 0));
+        assertThat(back.getLong("version")).as("past every version the lost tail can have handed out")
+            .isEqualTo(1 + slow.config().flushBacklogMax());
+        assertThat(slow.api().patch(path, token, new JsonObject().put("state", new JsonObject().put("x", 2)), "\"2\"")
+            .statusCode()).as("If-Match with a version of the lost tail").isEqualTo(412);
         String next = slow.api().post(path + "/events", token, new JsonObject().put("type", "tick"))
             .bodyAsJsonObject().getString("id");
         assertThat(next).as("a new epoch: no id of the lost tail again").isNotIn(acknowledged)

@@ -33,7 +33,7 @@ public final class RedisStores implements AutoCloseable {
   /** The same on {@code clock} (what the Java side times: events' times, action leases). */
   public Backend backend(int retentionMax, Clock clock) {
     return RedisBackend.create(vertx, new RedisBackend.Connections(redis, subscriber, 0),
-        new RedisWorkflowStore.Settings(new RedisKeys(TestServer.RUN_PREFIX), retentionMax, 300, 2000, 3600, 0, 0),
+        new RedisWorkflowStore.Settings(new RedisKeys(TestServer.RUN_PREFIX), retentionMax, 300, 2000, 3600, 0, 0, false),
         null, Sections.HOOK, clock, new FlowcastMeters(new SimpleMeterRegistry()), new Readiness());
   }
 
