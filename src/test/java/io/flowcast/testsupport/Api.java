@@ -21,6 +21,11 @@ public final class Api {
     this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
   }
 
+  /** A client of a server on this machine's {@code port} (one started as a process, say). */
+  public static Api on(Vertx vertx, int port) {
+    return new Api(vertx, port);
+  }
+
   public HttpResponse<Buffer> get(String path, String token) {
     return send(HttpMethod.GET, path, token, null, null);
   }

@@ -1,0 +1,140 @@
+package io.flowcast.testsupport;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Writers for fault tests: one thread per workflow, each posting numbered events to its instance until
+ * stopped, remembering what each acknowledgement said; then an audit of the histories against what was
+ * acknowledged: lost, renumbered (an acknowledged id naming another event), duplicated.
+ */
+public final class Writers {
+  /** What one writer was told: the id of an event it sent, and the number it carried. */
+  public record Acknowledged(String workflow, String id, int n) {
+  }
+
+  /** What the audit found. */
+  public record Audit(int acknowledged, int lost, int renumbered, int duplicated, Map<String, Integer> refused) {
+    @Override
+    public String toString() {
+      return "acknowledged " + acknowledged + ", lost " + lost + ", renumbered " + renumbered + ", duplicated "
+          + duplicated + ", refused " + refused;
+    }
+  }
+
+  private final List<Acknowledged> acknowledged = new ArrayList<>();
+  private final Map<String, Integer> refused = new ConcurrentHashMap<>();
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final List<Thread> threads = new ArrayList<>();
+
+  /** Starts one writer per workflow {@code w<i>}, writer i on instance i modulo the instances. */
+  public static Writers start(List<Api> instances, String token, int count) {
+    Writers writers = new Writers();
+    for (int w = 0; w < count; w++) {
+      Api instance = instances.get(w % instances.size());
+      String workflow = "w" + w;
+      Thread thread = new Thread(() -> writers.write(instance, token, workflow), "writer-" + w);
+      thread.start();
+      writers.threads.add(thread);
+    }
+    return writers;
+  }
+
+  private void write(Api instance, String token, String workflow) {
+    List<Acknowledged> mine = new ArrayList<>();
+    for (int n = 0; running.get(); n++) {
+      try {
+        var r = instance.post("/api/v1/workflows/" + workflow + "/events", token,
+            new JsonObject().put("type", "tick").put("data", new JsonObject().put("n", n)));
+        if (r.statusCode() == 201) {
+          mine.add(new Acknowledged(workflow, r.bodyAsJsonObject().getString("id"), n));
+        } else {
+          refused.merge(String.valueOf(r.statusCode()), 1, Integer::sum);
+        }
+      } catch (RuntimeException e) {
+        // the instance is gone (killed): nothing was acknowledged
+        refused.merge("no answer", 1, Integer::sum);
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+    synchronized (acknowledged) {
+      acknowledged.addAll(mine);
+    }
+  }
+
+  /** Stops the writers and waits for them. */
+  public Writers stop() throws InterruptedException {
+    running.set(false);
+    for (Thread thread : threads) {
+      thread.join(30_000);
+    }
+    return this;
+  }
+
+  public int acknowledgedCount() {
+    synchronized (acknowledged) {
+      return acknowledged.size();
+    }
+  }
+
+  /** Audits the workflows' histories as {@code reader} serves them (from the first event on). */
+  public Audit audit(Api reader, String token) {
+    Map<String, Integer> carried = new HashMap<>();
+    int duplicated = 0;
+    for (int w = 0; w < threads.size(); w++) {
+      Set<String> seen = new HashSet<>();
+      for (JsonObject event : history(reader, token, "w" + w)) {
+        if (!seen.add(event.getString("id"))) {
+          duplicated++;
+        }
+        JsonObject data = event.getValue("data") instanceof JsonObject o ? o : null;
+        if (data != null && data.containsKey("n")) {
+          carried.put(event.getString("id"), data.getInteger("n"));
+        }
+      }
+    }
+    int lost = 0;
+    int renumbered = 0;
+    synchronized (acknowledged) {
+      for (Acknowledged ack : acknowledged) {
+        Integer n = carried.get(ack.id());
+        if (n == null) {
+          lost++;
+        } else if (n != ack.n()) {
+          renumbered++;
+        }
+      }
+      return new Audit(acknowledged.size(), lost, renumbered, duplicated, Map.copyOf(refused));
+    }
+  }
+
+  /** A workflow's whole history, page by page. */
+  public static List<JsonObject> history(Api reader, String token, String workflow) {
+    List<JsonObject> events = new ArrayList<>();
+    String after = null;
+    while (true) {
+      JsonObject page = reader.get("/api/v1/workflows/" + workflow + "/events?limit=1000"
+          + (after == null ? "" : "&after=" + after), token).bodyAsJsonObject();
+      JsonArray batch = page.getJsonArray("events");
+      batch.forEach(e -> events.add((JsonObject) e));
+      if (!page.getBoolean("has_more") || batch.isEmpty()) {
+        return events;
+      }
+      after = events.get(events.size() - 1).getString("id");
+    }
+  }
+}
