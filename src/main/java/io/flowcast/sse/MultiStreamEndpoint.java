@@ -42,10 +42,12 @@ public final class MultiStreamEndpoint implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     Caller caller = StreamRequests.reader(ctx);
     List<String> ids = workflowIds(ctx);
+    boolean messages = StreamRequests.messageFormat(ctx);
     Map<String, WorkflowFeed.Start> starts = ResumeId.starts(ids, StreamRequests.lastEventId(ctx), maxWorkflows);
     List<WorkflowKey> workflows = ids.stream().map(id -> new WorkflowKey(caller.tenant(), id)).toList();
     StreamRequests.open(ctx, caller, limits,
-        release -> new SseStream(vertx, ctx.request(), workflows, true, registry, bus, settings, release),
+        release -> new SseStream(vertx, ctx.request(), workflows, true, messages, registry, bus, settings,
+            release),
         key -> starts.get(key.id()));
   }
 

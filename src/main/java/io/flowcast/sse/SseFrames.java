@@ -23,6 +23,24 @@ public final class SseFrames {
     return Buffer.buffer(frame.toString().getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * An unnamed event ({@code ?format=message}): what a plain {@code EventSource.onmessage} receives. Its
+   * type travels inside {@code json}, which must already carry it.
+   */
+  public static Buffer message(String id, String json) {
+    StringBuilder frame = new StringBuilder(json.length() + 48);
+    if (id != null) {
+      frame.append("id: ").append(id).append('\n');
+    }
+    frame.append("data: ").append(json).append("\n\n");
+    return Buffer.buffer(frame.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** {@code json} (an object) with {@code "type"} as its first field. */
+  public static String typed(String type, String json) {
+    return json.length() <= 2 ? "{\"type\":\"" + type + "\"}" : "{\"type\":\"" + type + "\"," + json.substring(1);
+  }
+
   public static Buffer retry(long millis) {
     return Buffer.buffer("retry: " + millis + "\n\n");
   }

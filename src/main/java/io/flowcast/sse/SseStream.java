@@ -63,13 +63,15 @@ public final class SseStream {
   private boolean closed;
   private long expiryTimer = -1;
   private String sessionId;
+  private final boolean messageFormat;
 
   /**
    * @param compositeIds whether frame ids are {@link ResumeId}s (multi-workflow stream) or event ids
    * @param onEnd run once when the stream ends, however it ends (releases its place under the stream cap)
    */
   SseStream(Vertx vertx, HttpServerRequest request, List<WorkflowKey> workflows, boolean compositeIds,
-      StreamRegistry registry, BusClient bus, Settings settings, Runnable onEnd) {
+      boolean messageFormat, StreamRegistry registry, BusClient bus, Settings settings, Runnable onEnd) {
+    this.messageFormat = messageFormat;
     this.vertx = vertx;
     this.request = request;
     this.response = request.response();
@@ -82,6 +84,11 @@ public final class SseStream {
     for (WorkflowKey key : workflows) {
       feeds.add(new WorkflowFeed(key, this, vertx, bus, settings));
     }
+  }
+
+  /** Whether this stream sends unnamed events, the type inside the data ({@code ?format=message}). */
+  boolean messageFormat() {
+    return messageFormat;
   }
 
   List<WorkflowFeed> feeds() {
@@ -156,14 +163,15 @@ public final class SseStream {
 
   /**
    * Writes an event of {@code feed}, whose position already counts it; {@code shared} is the frame the
-   * registry encoded once for every single-workflow stream, or null.
+   * registry encoded once for every single-workflow stream of this format, or null. {@code typed}: the
+   * JSON carries its type (an event does; a snapshot, a reset do not).
    */
-  void event(WorkflowFeed feed, String type, String json, Buffer shared, boolean live) {
+  void event(WorkflowFeed feed, String type, String json, boolean typed, Buffer shared, boolean live) {
     if (closed) {
       return;
     }
     String id = compositeIds ? ResumeId.encode(feeds) : feed.lastId();
-    Buffer frame = shared != null && !compositeIds ? shared : SseFrames.event(id, type, json);
+    Buffer frame = shared != null && !compositeIds ? shared : frame(id, type, json, typed);
     if (live) {
       hold(frame, shared != null && !compositeIds);
     } else {
@@ -288,9 +296,14 @@ public final class SseStream {
   /** Access ended (token expired or session revoked): tell the client, then close. */
   void authEnded(String code, String reason) {
     // no id: the client's position does not move
-    write(SseFrames.event(null, "auth.expired", new JsonObject().put("code", code).put("reason", reason).encode()),
+    write(frame(null, "auth.expired", new JsonObject().put("code", code).put("reason", reason).encode(), false),
         true);
     end();
+  }
+
+  private Buffer frame(String id, String type, String json, boolean typed) {
+    return !messageFormat ? SseFrames.event(id, type, json)
+        : SseFrames.message(id, typed ? json : SseFrames.typed(type, json));
   }
 
   /**

@@ -36,10 +36,12 @@ public final class StreamEndpoint implements Handler<RoutingContext> {
     if (!Ids.valid(id)) {
       throw ApiException.badRequest("workflow id must be " + Ids.rule());
     }
+    boolean messages = StreamRequests.messageFormat(ctx);
     WorkflowFeed.Start start = WorkflowFeed.Start.of(StreamRequests.lastEventId(ctx));
     List<WorkflowKey> workflow = List.of(new WorkflowKey(caller.tenant(), id));
     StreamRequests.open(ctx, caller, limits,
-        release -> new SseStream(vertx, ctx.request(), workflow, false, registry, bus, settings, release),
+        release -> new SseStream(vertx, ctx.request(), workflow, false, messages, registry, bus, settings,
+            release),
         key -> start);
   }
 }

@@ -143,11 +143,19 @@ public final class StreamRegistry {
     if (targets.length == 0) {
       return;
     }
-    Buffer frame = SseFrames.event(event.id(), event.type(), event.json());
+    Buffer frame = null;
+    Buffer message = null;
     fanningOut = true;
     try {
       for (WorkflowFeed feed : targets) {
-        feed.deliver(event, frame);
+        // each format's frame encoded once, and only when a stream of that format is there
+        if (feed.messageFormat()) {
+          message = message != null ? message : SseFrames.message(event.id(), event.json());
+          feed.deliver(event, message);
+        } else {
+          frame = frame != null ? frame : SseFrames.event(event.id(), event.type(), event.json());
+          feed.deliver(event, frame);
+        }
       }
     } finally {
       fanningOut = false;

@@ -25,6 +25,22 @@ final class StreamRequests {
     return caller;
   }
 
+  /**
+   * Whether the stream sends unnamed events ({@code ?format=message}, the type inside the data) rather
+   * than named ones ({@code format=event}, the default).
+   */
+  static boolean messageFormat(RoutingContext ctx) {
+    String format = ctx.request().getParam("format");
+    if (format == null || format.equals("event")) {
+      return false;
+    }
+    if (format.equals("message")) {
+      return true;
+    }
+    throw ApiException.badRequest("format must be event (named SSE events, the default) or message (unnamed "
+        + "events with the type in the data)");
+  }
+
   /** {@code Last-Event-ID}, from the header or the {@code last_event_id} query parameter; null when absent or blank. */
   static String lastEventId(RoutingContext ctx) {
     String lastEventId = ctx.request().getHeader("Last-Event-ID");

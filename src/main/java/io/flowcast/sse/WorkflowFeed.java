@@ -141,10 +141,16 @@ final class WorkflowFeed {
     return ended || stream.closed();
   }
 
+  /** A snapshot or a reset: the workflow, and the position in the log it stands for (seq and epoch). */
   private void sendWorkflow(String type, JsonObject current) {
     lastSeq = current.getLong("last_seq");
     lastId = current.getString("last_event_id");
-    stream.event(this, type, current.getJsonObject("workflow").encode(), null, false);
+    JsonObject workflow = current.getJsonObject("workflow").put("seq", lastSeq);
+    Long epoch = epochOf(lastId);
+    if (epoch != null) {
+      workflow.put("epoch", epoch);
+    }
+    stream.event(this, type, workflow.encode(), false, null, false);
     finishSync();
   }
 
@@ -251,11 +257,20 @@ final class WorkflowFeed {
   private void sent(long seq, String id, String type, String json, Buffer frame, boolean live) {
     lastSeq = seq;
     lastId = id;
-    stream.event(this, type, json, frame, live);
+    stream.event(this, type, json, true, frame, live);
     stream.delivered();
     if (EventTypes.TERMINAL.contains(type)) {
       finish();
     }
+  }
+
+  boolean messageFormat() {
+    return stream.messageFormat();
+  }
+
+  private static Long epochOf(String eventId) {
+    io.flowcast.workflow.EventId id = io.flowcast.workflow.EventId.parse(eventId);
+    return id == null ? null : id.millis();
   }
 
   private void finish() {
