@@ -84,7 +84,8 @@ public final class MainVerticle extends VerticleBase {
                 meters, features(backend), clock))
             .compose(id -> vertx.deployVerticle(new FanoutVerticle(backend.transport())))
             .compose(id -> watchRevocations(backend.refreshTokens()))
-            .compose(id -> vertx.deployVerticle(new AuthVerticle(config, backend.refreshTokens(), backends.pg())))
+            .compose(id -> vertx.deployVerticle(new AuthVerticle(config, backend.refreshTokens(), backends.pg(),
+                revokedSessions)))
             .compose(id -> backend.persistence() ? vertx.deployVerticle(new FlushVerticle(
                 new FlushVerticle.Settings(config.instanceId(), config.flushIntervalMs(), config.flushBatchSize(),
                     config.flushClaimIdleMs(), config.flushDrainTimeoutMs(), config.redisTimeoutMs(),

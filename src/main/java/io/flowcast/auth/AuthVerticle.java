@@ -34,7 +34,11 @@ public final class AuthVerticle extends VerticleBase {
   private JWTAuth jwt;
 
   /** @param pg accounts and clients in PostgreSQL, or null to use only those of config */
-  public AuthVerticle(FlowcastConfig config, RefreshTokens refreshTokens, Pool pg) {
+  private final RevokedSessions revokedSessions;
+
+  /** @param revokedSessions the sessions this instance's HTTP verticles refuse: a revocation here joins it at once */
+  public AuthVerticle(FlowcastConfig config, RefreshTokens refreshTokens, Pool pg, RevokedSessions revokedSessions) {
+    this.revokedSessions = revokedSessions;
     this.config = config;
     this.refreshTokens = refreshTokens;
     this.pg = pg;
@@ -125,9 +129,12 @@ public final class AuthVerticle extends VerticleBase {
   /** Access tokens live at most access_ttl_seconds: the revocation is kept that long (plus leeway). */
   private Future<Void> revokeSession(String sid) {
     long until = System.currentTimeMillis() / 1000 + config.accessTtlSeconds() + config.jwtLeewaySeconds();
-    // this instance refuses the session at once; the store announces it to the others
-    return refreshTokens.revokeSession(sid, until).onSuccess(v -> vertx.eventBus().publish(Addresses.SESSION_REVOKED,
-        new JsonObject().put("sid", sid).put("until", until)));
+    // this instance refuses the session before the answer goes out; the store announces it to the others
+    // (and its open streams end: the HTTP verticles hear it on the bus)
+    return refreshTokens.revokeSession(sid, until).onSuccess(v -> {
+      revokedSessions.add(sid, until);
+      vertx.eventBus().publish(Addresses.SESSION_REVOKED, new JsonObject().put("sid", sid).put("until", until));
+    });
   }
 
   private JsonObject answer(Session session, String refreshToken) {
