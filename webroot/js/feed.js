@@ -6,11 +6,9 @@
 // EventSource with last_event_id=<the last event it delivered>. Either way the server replays what
 // came after, and the seq check below drops anything already delivered.
 //
-// Custom event types: EventSource only dispatches `event: <type>` frames to listeners registered for
-// that exact type, and custom types are not known in advance. The feed listens for the built-in types
-// and every type it has seen; an event of an unseen type shows up as a hole in seq, which the feed
-// fills from the history endpoint (learning the type), and a slow poll of the history catches an
-// unseen type that arrives while nothing else happens. See docs/DASHBOARD.md.
+// Event types: the stream is opened with ?format=message, so every frame is an unnamed SSE event that
+// onmessage receives, its type inside the data: an event of a type never seen before arrives live like
+// any other. A hole in seq (not expected) is still filled from the history endpoint. See docs/DASHBOARD.md.
 //
 // Tokens: EventSource carries the access token in its URL and the server ends the stream when that token
 // expires (auth.expired). When the tab renews its token the feed reopens the stream with the new one,
@@ -18,15 +16,10 @@
 import { api, workflowPath } from './api.js';
 import { renewAfter, session, token } from './session.js';
 
-const BUILT_IN = ['workflow.created', 'state.updated', 'status.changed', 'workflow.deleted', 'workflow.expired',
-  'snapshot.created', 'state.rolled_back', 'draft.updated', 'draft.committed', 'draft.discarded',
-  'action.queued', 'action.claimed', 'action.completed', 'action.failed'];
-const CONTROL = ['snapshot', 'reset', 'auth.expired'];
 const TERMINAL = { 'workflow.deleted': 'deleted', 'workflow.expired': 'expired' };
 const HISTORY_PAGE = 1000;
 const MAX_HISTORY_PAGES = 20;
-const MAX_LEARNED_TYPES = 500;
-const POLL_MS = 5000;
+const MAX_SEEN_TYPES = 500;
 const MAX_RETRY_MS = 30000;
 
 export class WorkflowFeed {
@@ -34,7 +27,7 @@ export class WorkflowFeed {
   #on;
   #es = null;
   #bearer = null; // the access token #es was opened with
-  #types = new Set(BUILT_IN);
+  #types = new Set(); // event types seen, for stats
   #lastSeq = null; // seq of the last event delivered (null: not known yet)
   #lastId = null; // its id (or the snapshot's), where a resume starts
   #anchorId = null;
@@ -46,10 +39,9 @@ export class WorkflowFeed {
   #reconnecting = false;
   #retryMs = 500;
   #retryTimer = null;
-  #pollTimer = null;
   #paused = false;
   #ended = false;
-  #stats = { received: [], duplicates: 0, gaps: 0, lateCopies: 0, learnedTypes: [], reconnects: 0, resets: 0, polls: 0,
+  #stats = { received: [], duplicates: 0, gaps: 0, lateCopies: 0, learnedTypes: [], reconnects: 0, resets: 0,
     renewals: 0, authExpired: 0 };
 
   /**
@@ -64,14 +56,12 @@ export class WorkflowFeed {
   start() {
     this.#emit('connecting');
     this.#open(null);
-    this.#pollTimer = setInterval(() => this.#poll(), POLL_MS);
     session.addEventListener('renewed', this.#onRenewed);
   }
 
   stop() {
     this.#ended = true;
     this.#close();
-    clearInterval(this.#pollTimer);
     clearTimeout(this.#retryTimer);
     session.removeEventListener('renewed', this.#onRenewed);
   }
@@ -116,7 +106,7 @@ export class WorkflowFeed {
       this.#emit('paused');
       return;
     }
-    let url = `${workflowPath(this.#id)}/stream?access_token=${encodeURIComponent(bearer)}`;
+    let url = `${workflowPath(this.#id)}/stream?format=message&access_token=${encodeURIComponent(bearer)}`;
     if (lastEventId) url += `&last_event_id=${encodeURIComponent(lastEventId)}`;
     const es = new EventSource(url);
     this.#es = es;
@@ -139,7 +129,7 @@ export class WorkflowFeed {
         this.#recover();
       }
     };
-    for (const type of [...CONTROL, ...this.#types]) es.addEventListener(type, this.#onFrame);
+    es.onmessage = this.#onFrame;
   }
 
   #close() {
@@ -213,28 +203,24 @@ export class WorkflowFeed {
     this.#on.authExpired(reason);
   }
 
+  /** Every frame: its type is in its data (?format=message). */
   #onFrame = (e) => {
     if (e.target !== this.#es) return;
-    if (e.type === 'auth.expired') {
-      this.#stats.authExpired++;
-      let reason = null;
-      try {
-        reason = JSON.parse(e.data)?.reason ?? null;
-      } catch {
-        // no reason given
-      }
-      this.#authEnded(typeof reason === 'string' ? reason : null);
-      return;
-    }
     let data;
     try {
       data = JSON.parse(e.data);
     } catch {
       return;
     }
-    if (e.type === 'snapshot' || e.type === 'reset') {
-      this.#anchor(e.type, data, e.lastEventId);
-    } else if (data && Number.isInteger(data.seq)) {
+    if (!data || typeof data !== 'object') return;
+    if (data.type === 'auth.expired') {
+      this.#stats.authExpired++;
+      this.#authEnded(typeof data.reason === 'string' ? data.reason : null);
+    } else if (data.type === 'snapshot' || data.type === 'reset') {
+      const { type, seq, epoch, ...workflow } = data; // the frame's own fields; the rest is the workflow
+      this.#anchor(type, workflow, e.lastEventId);
+    } else if (Number.isInteger(data.seq)) {
+      this.#learn([data]);
       this.#receive(data);
     }
   };
@@ -349,7 +335,7 @@ export class WorkflowFeed {
         for (const event of data.events ?? []) {
           if (event.seq <= this.#lastSeq) continue;
           if (!this.#pending.length || event.seq >= this.#pending[0].seq) break;
-          if (this.#types.has(event.type)) this.#stats.gaps++; // the stream skipped a listened type
+          this.#stats.gaps++; // the stream skipped an event
           this.#learn([event]);
           this.#deliver(event, true);
           progress = true;
@@ -370,37 +356,13 @@ export class WorkflowFeed {
     this.#drain();
   }
 
-  /** Catches an event of a type never seen before when nothing else arrives after it. */
-  async #poll() {
-    if (this.#ended || this.#paused || !this.#ready || this.#busy || this.#pending.length
-        || this.#lastSeq === null || !this.#es || document.visibilityState === 'hidden') return;
-    this.#busy = true;
-    const epoch = this.#epoch;
-    try {
-      const { data } = await api('GET', `${workflowPath(this.#id)}/events`,
-        { query: { after: this.#lastId, limit: 100 } });
-      if (epoch !== this.#epoch) return;
-      this.#stats.polls++;
-      for (const event of data.events ?? []) {
-        if (event.seq <= this.#lastSeq) continue;
-        if (event.seq !== this.#lastSeq + 1 || this.#types.has(event.type)) break;
-        this.#learn([event]);
-        this.#deliver(event, true);
-      }
-    } catch {
-      if (epoch !== this.#epoch) return;
-    }
-    this.#busy = false;
-    this.#drain();
-  }
-
+  /** Counts the event types seen (stats only: every type arrives through onmessage). */
   #learn(events) {
     for (const { type } of events) {
       if (typeof type !== 'string' || this.#types.has(type)) continue;
-      if (this.#stats.learnedTypes.length >= MAX_LEARNED_TYPES) return;
+      if (this.#stats.learnedTypes.length >= MAX_SEEN_TYPES) return;
       this.#types.add(type);
       this.#stats.learnedTypes.push(type);
-      this.#es?.addEventListener(type, this.#onFrame);
     }
   }
 

@@ -602,7 +602,8 @@ try {
 
   await step('a custom event of a type never seen before appears', async () => {
     await publish(uiId, 'agent.thought', { text: 'checking logs' });
-    await page.locator('#event-log li[data-type="agent.thought"]').waitFor({ timeout: 8000 });
+    // a type the page never saw arrives live (?format=message), not after a poll of the history
+    await page.locator('#event-log li[data-type="agent.thought"]').waitFor({ timeout: LIVE_VIEW_MS });
     await shot('05-workflow');
     await expectAccessibleBasics('workflow');
   });
