@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -76,12 +75,7 @@ class FaultsUnderWritersTest {
   @Test
   void anInstanceSigkilledUnderWritersLosesNothingAcknowledged() throws Exception {
     JsonObject config = TestServer.onRedisWithPg(KEY_PREFIX).put("flush.interval_ms", 100);
-    try (FlowcastProcess doomed = FlowcastProcess.start(vertx, Map.of(
-            "FLOWCAST_REDIS_URL", config.getString("redis.url"),
-            "FLOWCAST_REDIS_KEY_PREFIX", KEY_PREFIX,
-            "FLOWCAST_REDIS_FALLBACK", "none",
-            "FLOWCAST_PG_URL", config.getString("pg.url"),
-            "FLOWCAST_FLUSH_INTERVAL_MS", "100"));
+    try (FlowcastProcess doomed = FlowcastProcess.start(vertx, config);
          TestServer survivor = TestServer.start(config)) {
       String token = survivor.token("writer", tenant, TestServer.RW);
       createWorkflows(survivor.api(), token);

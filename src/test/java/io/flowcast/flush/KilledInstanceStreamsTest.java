@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -32,11 +31,7 @@ class KilledInstanceStreamsTest {
     try (Databases db = new Databases(vertx, KEY_PREFIX)) {
       db.flushRedis();
       JsonObject config = TestServer.onRedisWithPg(KEY_PREFIX);
-      try (FlowcastProcess doomed = FlowcastProcess.start(vertx, Map.of(
-              "FLOWCAST_REDIS_URL", config.getString("redis.url"),
-              "FLOWCAST_REDIS_KEY_PREFIX", KEY_PREFIX,
-              "FLOWCAST_REDIS_FALLBACK", "none",
-              "FLOWCAST_PG_URL", config.getString("pg.url")));
+      try (FlowcastProcess doomed = FlowcastProcess.start(vertx, config);
            TestServer survivor = TestServer.start(config)) {
         String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
         String token = survivor.token("reader", tenant, TestServer.RW);

@@ -48,6 +48,16 @@ public final class FlowcastProcess implements AutoCloseable {
     return started;
   }
 
+  /**
+   * Starts a server on the same configuration a {@link TestServer} would get from {@code config}
+   * (e.g. {@link TestServer#onRedisWithPg}), passed as the FLOWCAST_* variable of each key.
+   */
+  public static FlowcastProcess start(Vertx vertx, io.vertx.core.json.JsonObject config) throws Exception {
+    Map<String, String> env = new java.util.HashMap<>();
+    config.forEach(e -> env.put(io.flowcast.config.ConfigLoader.envName(e.getKey()), String.valueOf(e.getValue())));
+    return start(vertx, env);
+  }
+
   /** Waits until {@code path} answers 200. */
   public void await(WebClient client, String path) throws Exception {
     try {
