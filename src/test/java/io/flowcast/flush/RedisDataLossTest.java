@@ -86,10 +86,10 @@ class RedisDataLossTest {
     assertThat(server.api().delete("/api/v1/workflows/twice", token).statusCode()).isEqualTo(204);
     server.api().create(token, new JsonObject().put("id", "twice"));
     server.api().post("/api/v1/workflows/twice/events", token, new JsonObject().put("type", "tick"));
-    db.awaitFlushed(tenant, "twice", 2);
-
-    var rows = db.sql("SELECT generation, seq, type FROM workflow_events WHERE tenant = $1 AND workflow_id = $2 "
-        + "ORDER BY generation, seq", tenant, "twice");
+    // both lives end at seq 2: wait for all four events, not for the first seq 2 to arrive
+    var rows = io.flowcast.testsupport.Eventually.await("both lives flushed", java.time.Duration.ofSeconds(20),
+        () -> db.sql("SELECT generation, seq, type FROM workflow_events WHERE tenant = $1 AND workflow_id = $2 "
+            + "ORDER BY generation, seq", tenant, "twice"), r -> r.size() >= 4);
     assertThat(rows).extracting(r -> r.getString("type"))
         .containsExactly("workflow.created", "workflow.deleted", "workflow.created", "tick");
     assertThat(rows.get(0).getLong("generation")).isEqualTo(rows.get(1).getLong("generation"))
