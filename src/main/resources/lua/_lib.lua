@@ -53,12 +53,8 @@ local function outbox_full()
   if CAPACITY == 0 then
     return false
   end
-  local entries = redis.call('XLEN', OUTBOX)
-  if entries == 0 then
-    redis.call('DEL', OUTBOX_BYTES) -- nothing buffered: whatever the counter says is drift
-    return false
-  end
-  return entries >= CAPACITY or (tonumber(redis.call('GET', OUTBOX_BYTES)) or 0) >= CAPACITY_BYTES
+  return redis.call('XLEN', OUTBOX) >= CAPACITY
+    or (tonumber(redis.call('GET', OUTBOX_BYTES)) or 0) >= CAPACITY_BYTES
 end
 
 -- The workflow as the flusher writes it to PostgreSQL.

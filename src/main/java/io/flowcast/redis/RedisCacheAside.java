@@ -67,8 +67,8 @@ final class RedisCacheAside {
     }
     return archive.load(key).compose(w -> w == null ? unflushed(key) : restore(key, w).compose(
         outcome -> switch (outcome) {
-          case "gone" -> Future.succeededFuture(false);
-          case "behind" -> {
+          case GONE -> Future.succeededFuture(false);
+          case BEHIND -> {
             vertx.eventBus().send(Addresses.FLUSH_NOW, null);
             yield Future.failedFuture(ApiException.unavailable("recent changes to this workflow are still being "
                 + "written to PostgreSQL; retry shortly"));
@@ -93,13 +93,13 @@ final class RedisCacheAside {
    * Puts an archived workflow back: {@code restored} (or {@code present}), {@code gone} when Redis knows
    * it was deleted since, {@code behind} when Redis knows newer events than the archive has yet.
    */
-  Future<String> restore(WorkflowKey key, Workflow w) {
+  Future<ScriptReply.Outcome> restore(WorkflowKey key, Workflow w) {
     return calls.run("restore", key, null, ScriptArgs.of().put("status", w.status()).put("state", w.state().encode())
         .put("metadata", w.metadata().encode()).put("version", w.version()).put("created_at", Times.format(w.createdAt()))
         .put("updated_at", Times.format(w.updatedAt())).put("ttl", w.ttlSeconds()).put("epoch", w.epoch())
         .put("last_id", w.lastEventId()).put("last_seq", w.lastSeq()).put("version_gap", versionGap)).compose(r -> {
-          String outcome = r.outcome().name().toLowerCase(java.util.Locale.ROOT);
-          if (!r.is(ScriptReply.Outcome.RESTORED)) {
+          ScriptReply.Outcome outcome = r.outcome();
+          if (outcome != ScriptReply.Outcome.RESTORED) {
             return Future.succeededFuture(outcome);
           }
           if (r.flag("renumbered")) {

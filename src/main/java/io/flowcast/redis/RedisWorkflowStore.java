@@ -104,7 +104,7 @@ public final class RedisWorkflowStore implements WorkflowStore {
         : archive.load(key).recover(err -> WorkflowArchive.isIncomplete(err) ? Future.failedFuture(err)
             : Future.succeededFuture(null)).compose(archived -> archived == null
             ? attempt.apply("")
-            : cache.restore(key, archived).compose(restored -> restored.equals("gone")
+            : cache.restore(key, archived).compose(restored -> restored == Outcome.GONE
                 ? attempt.apply(String.valueOf(archived.epoch())) : Future.failedFuture(exists(key))))).compose(r -> {
       if (!r.is(Outcome.OK)) {
         return Future.failedFuture(r.is(Outcome.EXISTS) ? exists(key) : backlogFull());

@@ -18,13 +18,4 @@ public interface StateHook {
    * {@code before} to {@code after}, which becomes {@code version}.
    */
   List<SideData.FieldOp> onStateChange(JsonObject before, JsonObject after, long version);
-
-  /** Both hooks' writes. */
-  default StateHook and(StateHook other) {
-    return (before, after, version) -> {
-      List<SideData.FieldOp> ops = new java.util.ArrayList<>(onStateChange(before, after, version));
-      ops.addAll(other.onStateChange(before, after, version));
-      return ops;
-    };
-  }
 }
