@@ -9,7 +9,9 @@
 # tests are reachable, installing (apt-get) and starting them when needed:
 #   - Redis      at 127.0.0.1:6379
 #   - PostgreSQL at 127.0.0.1:5432, user postgres, trust auth, database "test"
-# and that the browser test (DashboardBrowserTest) has its tools:
+# that the load-balancer test (NginxLoadBalancerTest) has nginx on the PATH
+# (apt-get install nginx; the test starts its own nginx on free ports), and
+# that the browser test (DashboardBrowserTest) has its tools:
 #   - Debian's chromium at /usr/bin/chromium (apt-get install chromium)
 #   - src/test/js/node_modules (npm ci --prefix src/test/js; Node 20+)
 # Services that are already running are used as they are; nothing is ever
@@ -408,6 +410,30 @@ ensure_node_modules() {
 }
 
 # --------------------------------------------------------------------------
+# nginx (NginxLoadBalancerTest starts a private nginx in front of three instances)
+# --------------------------------------------------------------------------
+
+nginx_bin() {
+  command -v nginx 2>/dev/null || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; }
+}
+
+ensure_nginx() {
+  if nginx_bin >/dev/null; then
+    log "nginx found at $(nginx_bin)"
+    return 0
+  fi
+  log "nginx not found"
+  # Keep the package's post-install from starting a system nginx on port 80: the test runs its own.
+  local policy=/usr/sbin/policy-rc.d created=0
+  if is_root && [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && created=1
+  fi
+  apt_install nginx
+  if [ "$created" -eq 1 ]; then rm -f "$policy"; fi
+  nginx_bin >/dev/null || die "nginx still not found after installation"
+}
+
+# --------------------------------------------------------------------------
 # main
 # --------------------------------------------------------------------------
 
@@ -427,11 +453,13 @@ else
   ensure_postgres
 fi
 
+ensure_nginx
 ensure_chromium
 ensure_node_modules
 
 export FLOWCAST_TEST_REDIS_URL="${FLOWCAST_TEST_REDIS_URL:-$DEFAULT_REDIS_URL}"
 export FLOWCAST_TEST_PG_URL="${FLOWCAST_TEST_PG_URL:-$DEFAULT_PG_URL}"
+export FLOWCAST_TEST_NGINX="${FLOWCAST_TEST_NGINX:-$(nginx_bin)}"
 log "FLOWCAST_TEST_REDIS_URL=$(redact "$FLOWCAST_TEST_REDIS_URL")"
 log "FLOWCAST_TEST_PG_URL=$(redact "$FLOWCAST_TEST_PG_URL")"
 

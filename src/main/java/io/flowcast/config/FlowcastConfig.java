@@ -14,6 +14,7 @@ public record FlowcastConfig(
     int httpInstances,
     long bodyLimitBytes,
     long shutdownTimeoutMs,
+    TrustedProxies trustedProxies,
     long busTimeoutMs,
     String instanceId,
     String redisUrl,
@@ -85,6 +86,7 @@ public record FlowcastConfig(
         (int) range(c, "http.instances", 0, 256),
         range(c, "http.body_limit_bytes", 1024, 1L << 30),
         range(c, "http.shutdown_timeout_ms", 0, 600_000),
+        trustedProxies(c),
         range(c, "bus.timeout_ms", 100, 600_000),
         instance.isEmpty() ? "fc-" + UUID.randomUUID().toString().substring(0, 8) : instance,
         redisUrl(c),
@@ -231,6 +233,15 @@ public record FlowcastConfig(
           + "braces, e.g. 'flowcast:'");
     }
     return prefix;
+  }
+
+  private static TrustedProxies trustedProxies(JsonObject c) {
+    try {
+      return TrustedProxies.parse(string(c, "http.trusted_proxies", true));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("http.trusted_proxies", e.getMessage() + "; expected IP addresses and CIDR blocks "
+          + "separated by commas, e.g. '10.0.0.0/8, 127.0.0.1'");
+    }
   }
 
   private static String pgUrl(JsonObject c) {

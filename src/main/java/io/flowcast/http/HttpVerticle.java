@@ -84,7 +84,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/api/*").handler(ctx -> ctx.fail(404));
     // revalidated on every load, so a deploy is seen at once
     router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
-    Problems problems = new Problems();
+    Problems problems = new Problems(limits::clientAddress);
     router.route().failureHandler(problems);
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
       router.errorHandler(status, problems.forStatus(status));
@@ -113,8 +113,11 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    registry.closeAll();
-    return server == null ? Future.succeededFuture()
+    // stop accepting first, so a client whose stream ends below reconnects to another instance behind the
+    // balancer rather than to this one; in-flight requests still get their answers
+    Future<Void> shutdown = server == null ? Future.succeededFuture()
         : server.shutdown(config.shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
+    registry.closeAll();
+    return shutdown;
   }
 }

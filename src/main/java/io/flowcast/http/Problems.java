@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The one failure handler: renders every failure as RFC 9457 problem details and logs server faults
@@ -26,15 +27,22 @@ public final class Problems implements Handler<RoutingContext> {
       Map.entry(415, "unsupported-media-type"), Map.entry(429, "too-many-requests"),
       Map.entry(503, "service-unavailable"));
 
+  private final Function<RoutingContext, String> clients;
+
+  /** @param clients the client address of a request, for the log (behind a proxy, from X-Forwarded-For) */
+  public Problems(Function<RoutingContext, String> clients) {
+    this.clients = clients;
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
     ApiException problem = toProblem(ctx);
     if (problem.status() == 503) {
-      log.warn("request {} {} {} answered 503: {}", RequestIds.of(ctx), ctx.request().method(),
-          ctx.request().path(), problem.getMessage());
+      log.warn("request {} {} {} from {} answered 503: {}", RequestIds.of(ctx), ctx.request().method(),
+          ctx.request().path(), clients.apply(ctx), problem.getMessage());
     } else if (problem.status() >= 500) {
-      log.error("request {} {} {} failed", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(),
-          ctx.failure());
+      log.error("request {} {} {} from {} failed", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(),
+          clients.apply(ctx), ctx.failure());
     }
     if (ctx.response().headWritten()) {
       ctx.request().connection().close();

@@ -38,9 +38,12 @@ public final class RateLimits {
   private final StreamSlots slots;
   private final Vertx vertx;
   private final long[] timers;
+  private final ClientAddresses clients;
 
-  private RateLimits(FlowcastConfig.RateLimits c, RateLimiter limiter, StreamSlots slots, Vertx vertx,
+  private RateLimits(FlowcastConfig config, RateLimiter limiter, StreamSlots slots, Vertx vertx,
       long... timers) {
+    FlowcastConfig.RateLimits c = config.rateLimits();
+    this.clients = new ClientAddresses(config.trustedProxies());
     this.enabled = c.enabled();
     this.maxStreams = c.maxStreamsPerSubject();
     this.read = new Quota("read", c.readPerMinute(), c.readBurst());
@@ -63,7 +66,7 @@ public final class RateLimits {
     LocalStreamSlots localSlots = new LocalStreamSlots();
     if (!c.enabled() || redis == null) {
       readiness.fact("ratelimit", c.enabled() ? "local" : "off");
-      return new RateLimits(c, local, localSlots, vertx);
+      return new RateLimits(config, local, localSlots, vertx);
     }
     readiness.fact("ratelimit", "redis (fail_mode=" + c.failMode() + ")");
     RedisGuard guard = new RedisGuard(redis, config.redisTimeoutMs(), c.failMode().equals("open"), readiness);
@@ -75,7 +78,7 @@ public final class RateLimits {
         guard.call(() -> sharedSlots.acquire(partition, max), () -> localSlots.acquire(partition, max));
     long heartbeat = vertx.setPeriodic(STREAM_LEASE_MS / 3, id -> sharedSlots.refresh());
     long probe = vertx.setPeriodic(PROBE_MS, id -> guard.probe());
-    return new RateLimits(c, limiter, slots, vertx, heartbeat, probe);
+    return new RateLimits(config, limiter, slots, vertx, heartbeat, probe);
   }
 
   /** For {@code GET} routes, after authentication. */
@@ -90,7 +93,7 @@ public final class RateLimits {
 
   /** For the token endpoints: a brute-force guard per client address (no caller yet). */
   public Handler<RoutingContext> tokenEndpoint() {
-    return enabled ? new RateLimitHandler(limiter, token, RateLimits::address) : RoutingContext::next;
+    return enabled ? new RateLimitHandler(limiter, token, this::address) : RoutingContext::next;
   }
 
   /**
@@ -147,8 +150,12 @@ public final class RateLimits {
     return caller.tenant() + ":" + URLEncoder.encode(caller.subject(), StandardCharsets.UTF_8);
   }
 
-  static String address(RoutingContext ctx) {
-    var remote = ctx.request().remoteAddress();
-    return "addr:" + (remote == null ? "unknown" : remote.hostAddress());
+  /** The client's address as the logs and the token-endpoint limit see it (see {@link ClientAddresses}). */
+  public String clientAddress(RoutingContext ctx) {
+    return clients.of(ctx.request());
+  }
+
+  private String address(RoutingContext ctx) {
+    return "addr:" + clientAddress(ctx);
   }
 }

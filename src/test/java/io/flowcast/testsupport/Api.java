@@ -18,7 +18,16 @@ public final class Api {
   private final WebClient client;
 
   Api(Vertx vertx, int port) {
-    this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+    this(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)));
+  }
+
+  private Api(WebClient client) {
+    this.client = client;
+  }
+
+  /** Requests through {@code client} (one with a local address of its own, say). */
+  public static Api of(WebClient client) {
+    return new Api(client);
   }
 
   /** A client of a server on this machine's {@code port} (one started as a process, say). */

@@ -22,17 +22,26 @@ public final class Writers {
   public record Acknowledged(String workflow, String id, int n) {
   }
 
-  /** What the audit found. */
-  public record Audit(int acknowledged, int lost, int renumbered, int duplicated, Map<String, Integer> refused) {
+  /** A write that was not acknowledged: {@code answer} is the status code, or "no answer". */
+  public record Refused(String workflow, int n, String answer) {
+  }
+
+  /**
+   * What the audit found; {@code storedThoughRefused} are refused writes that are in the history all the
+   * same (a 502 for a write that happened, say).
+   */
+  public record Audit(int acknowledged, int lost, int renumbered, int duplicated, Map<String, Integer> refused,
+      List<Refused> storedThoughRefused) {
     @Override
     public String toString() {
       return "acknowledged " + acknowledged + ", lost " + lost + ", renumbered " + renumbered + ", duplicated "
-          + duplicated + ", refused " + refused;
+          + duplicated + ", refused " + refused + ", stored though refused " + storedThoughRefused;
     }
   }
 
   private final List<Acknowledged> acknowledged = new ArrayList<>();
   private final Map<String, Integer> refused = new ConcurrentHashMap<>();
+  private final List<Refused> refusals = java.util.Collections.synchronizedList(new ArrayList<>());
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final List<Thread> threads = new ArrayList<>();
 
@@ -58,11 +67,11 @@ public final class Writers {
         if (r.statusCode() == 201) {
           mine.add(new Acknowledged(workflow, r.bodyAsJsonObject().getString("id"), n));
         } else {
-          refused.merge(String.valueOf(r.statusCode()), 1, Integer::sum);
+          refuse(workflow, n, String.valueOf(r.statusCode()));
         }
       } catch (RuntimeException e) {
         // the instance is gone (killed): nothing was acknowledged
-        refused.merge("no answer", 1, Integer::sum);
+        refuse(workflow, n, "no answer");
         try {
           Thread.sleep(50);
         } catch (InterruptedException interrupted) {
@@ -76,6 +85,11 @@ public final class Writers {
     }
   }
 
+  private void refuse(String workflow, int n, String answer) {
+    refused.merge(answer, 1, Integer::sum);
+    refusals.add(new Refused(workflow, n, answer));
+  }
+
   /** Stops the writers and waits for them. */
   public Writers stop() throws InterruptedException {
     running.set(false);
@@ -83,6 +97,13 @@ public final class Writers {
       thread.join(30_000);
     }
     return this;
+  }
+
+  /** What was acknowledged (complete once the writers are stopped). */
+  public List<Acknowledged> acknowledged() {
+    synchronized (acknowledged) {
+      return List.copyOf(acknowledged);
+    }
   }
 
   public int acknowledgedCount() {
@@ -94,6 +115,7 @@ public final class Writers {
   /** Audits the workflows' histories as {@code reader} serves them (from the first event on). */
   public Audit audit(Api reader, String token) {
     Map<String, Integer> carried = new HashMap<>();
+    Set<String> stored = new HashSet<>();
     int duplicated = 0;
     for (int w = 0; w < threads.size(); w++) {
       Set<String> seen = new HashSet<>();
@@ -104,6 +126,7 @@ public final class Writers {
         JsonObject data = event.getValue("data") instanceof JsonObject o ? o : null;
         if (data != null && data.containsKey("n")) {
           carried.put(event.getString("id"), data.getInteger("n"));
+          stored.add("w" + w + "/" + data.getInteger("n"));
         }
       }
     }
@@ -118,7 +141,11 @@ public final class Writers {
           renumbered++;
         }
       }
-      return new Audit(acknowledged.size(), lost, renumbered, duplicated, Map.copyOf(refused));
+      List<Refused> storedThoughRefused;
+      synchronized (refusals) {
+        storedThoughRefused = refusals.stream().filter(r -> stored.contains(r.workflow() + "/" + r.n())).toList();
+      }
+      return new Audit(acknowledged.size(), lost, renumbered, duplicated, Map.copyOf(refused), storedThoughRefused);
     }
   }
 
