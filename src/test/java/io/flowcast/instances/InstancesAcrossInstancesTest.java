@@ -125,8 +125,9 @@ class InstancesAcrossInstancesTest {
       Eventually.await("the killed instance dropping off", Duration.ofMillis(TTL_MS + 2000), () -> listed(a.api()),
           l -> !l.containsKey("fc-killed"));
       long tookMs = (System.nanoTime() - killedAt) / 1_000_000;
-      // its last renewal came before the kill, so its lease ended at most one TTL after it (plus a poll)
-      assertThat(tookMs).isLessThanOrEqualTo(TTL_MS + 300);
+      // its last renewal came before the kill, so its lease ended less than one TTL after it (plus a poll
+      // of the listing on a busy machine)
+      assertThat(tookMs).isLessThanOrEqualTo(TTL_MS + 500);
       assertThat(listed(a.api())).containsKeys("fc-a", "fc-b");
     }
   }
