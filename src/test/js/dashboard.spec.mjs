@@ -35,6 +35,7 @@ const PASSWORD = process.env.FLOWCAST_PASSWORD;
 const ACCOUNT_TOKEN = process.env.FLOWCAST_ACCOUNT_TOKEN;
 const ACCESS_TTL = Number(process.env.FLOWCAST_ACCESS_TTL) || 0;
 const PASSWORD_STEPS = Boolean(USERNAME && PASSWORD && ACCOUNT_TOKEN && ACCESS_TTL);
+const INSTANCE_ID = process.env.FLOWCAST_INSTANCE_ID; // the server's, when known: the instances panel lists it
 let apiToken = TOKEN; // the script's own API calls (the account's tenant in the password steps)
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -539,6 +540,7 @@ try {
     assert.equal(await page.evaluate(() => sessionStorage.getItem('flowcast.token')), TOKEN);
     assert.equal(await page.evaluate(() => localStorage.length), 0);
     assert.match(await text('#who-text'), new RegExp(`${CLAIMS.sub} · tenant ${CLAIMS.tenant}`));
+    assert.equal(await page.locator('#instances').count(), 0, 'no instances panel without flowcast:admin');
   });
 
   await step('list: status filter and paging, newest first', async () => {
@@ -783,6 +785,28 @@ try {
       assert.equal(await page.evaluate(() => document.cookie), '');
       assert.equal(await text('#who-text'), `${USERNAME} · tenant ${claims.tenant}`);
       assert.equal(await page.inputValue('#password'), '');
+    });
+
+    await step('an operator sees the instances panel: this server, its address, version and streams, refreshed', async () => {
+      const kept = await sessionTokens();
+      assert.ok(claimsOf(kept['flowcast.token']).scope.split(' ').includes('flowcast:admin'),
+        'the development account may operate the deployment');
+      const listed = await call('GET', '/api/v1/system/instances', undefined, { token: kept['flowcast.token'] });
+      const self = INSTANCE_ID ? listed.instances.find((i) => i.id === INSTANCE_ID) : listed.instances[0];
+      assert.ok(self, `this server is listed: ${JSON.stringify(listed)}`);
+      const row = page.locator(`#instance-list li[data-id="${self.id}"]`);
+      await row.waitFor();
+      assert.equal(await row.locator('.instance-address').innerText(), new URL(BASE).host);
+      assert.equal(await row.locator('.instance-version').innerText(), `version ${self.version}`);
+      assert.match(await row.locator('.instance-streams').innerText(), /^\d+ streams?$/);
+      assert.match(await row.locator('.instance-rate').innerText(), /^[\d.]+ events\/s$/);
+      const seen = await row.locator('time').getAttribute('datetime');
+      await page.waitForFunction(([id, before]) => {
+        const t = document.querySelector(`#instance-list li[data-id="${id}"] time`);
+        return t && t.getAttribute('datetime') > before;
+      }, [self.id, seen], { timeout: 10_000 });
+      await expectAccessibleBasics('list with the instances panel');
+      await shot('23-instances');
     });
 
     await step('a 401 renews the token once, also for five requests refused at the same time', async () => {

@@ -1,6 +1,7 @@
 // The tenant's workflows, newest first: status filter, page size, cursor paging.
 import { api, describe } from '../api.js';
 import { focusHeading, h, route, statusBadge, time } from '../dom.js';
+import { instancesPanel } from './instances.js';
 
 export const STATUSES = ['pending', 'running', 'waiting', 'completed', 'failed', 'cancelled'];
 const PAGE_SIZES = ['10', '20', '50', '100'];
@@ -64,6 +65,11 @@ export function listView(container, { query }) {
     message,
     results,
     h('div', { class: 'pager' }, prev, pageLabel, next));
+  const instances = instancesPanel(); // for an operator only
+  if (instances) {
+    container.append(instances.element);
+    instances.start();
+  }
   focusHeading(container);
 
   async function load() {
@@ -88,7 +94,14 @@ export function listView(container, { query }) {
   }
 
   load();
-  return { resume: load };
+  return {
+    resume() {
+      load();
+      instances?.start();
+    },
+    pause: () => instances?.stop(),
+    unmount: () => instances?.stop(),
+  };
 }
 
 function card(workflow) {

@@ -15,6 +15,7 @@ import io.flowcast.fanout.FanoutVerticle;
 import io.flowcast.health.FlowcastMeters;
 import io.flowcast.health.Metrics;
 import io.flowcast.health.Readiness;
+import io.flowcast.instances.InstanceVerticle;
 import io.flowcast.http.HttpVerticle;
 import io.flowcast.ratelimit.RateLimits;
 import io.flowcast.redis.RedisKeys;
@@ -40,8 +41,8 @@ import java.util.List;
 /**
  * Loads and validates the configuration, chooses the backends ({@link Backends}), then deploys the
  * verticles in order: workflow (owns state), fan-out (carries events), auth (token service), flush
- * (with PostgreSQL), HTTP (the edge, one per event loop). On shutdown the HTTP side goes first, see
- * {@link FlowcastHooks}.
+ * (with PostgreSQL), instance (this instance's record in the registry), HTTP (the edge, one per event
+ * loop). On shutdown the HTTP side goes first, see {@link FlowcastHooks}.
  */
 public final class MainVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MainVerticle.class);
@@ -92,6 +93,9 @@ public final class MainVerticle extends VerticleBase {
                     new RedisKeys(config.redisKeyPrefix())),
                 backends.redis(), new PgWriter(backends.pg(), config.pgTimeoutMs()), readiness, meters))
                 : Future.succeededFuture(id))
+            .compose(id -> vertx.deployVerticle(new InstanceVerticle(new InstanceVerticle.Settings(config.instanceId(),
+                config.registry().address(), config.registry().heartbeatMs(), config.registry().ttlMs(),
+                backend.persistence()), backend.instances(), meters, clock)))
             .compose(id -> {
               // shared through Redis when this instance runs on it, else held in this process
               limits = RateLimits.create(vertx, config, backends.redis(), readiness);

@@ -12,6 +12,8 @@ public record Caller(String subject, String tenant, Set<String> scopes, long exp
   public static final String READ = "workflows:read";
   public static final String WRITE = "workflows:write";
   public static final String ADMIN = "admin";
+  /** Operating the deployment (the instance registry); {@link #ADMIN} implies it like every scope. */
+  public static final String FLOWCAST_ADMIN = "flowcast:admin";
 
   /** The constant for a scope this server knows: callers the token cache keeps hold no copy of their own. */
   static String known(String scope) {
@@ -19,6 +21,7 @@ public record Caller(String subject, String tenant, Set<String> scopes, long exp
       case READ -> READ;
       case WRITE -> WRITE;
       case ADMIN -> ADMIN;
+      case FLOWCAST_ADMIN -> FLOWCAST_ADMIN;
       default -> scope;
     };
   }

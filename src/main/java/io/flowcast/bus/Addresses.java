@@ -59,6 +59,9 @@ public final class Addresses {
    */
   public static final String SESSION_REVOKED = "flowcast.auth.session.revoked";
 
+  /** The live instances of the deployment (answered by the instance verticle): {@code {}} -> {@code {instances}}. */
+  public static final String SYSTEM_INSTANCES = "flowcast.system.instances";
+
   /** Graceful shutdown: the main verticle stops the HTTP side first (streams end), then the rest. */
   public static final String LIFECYCLE_DRAIN = "flowcast.lifecycle.drain";
 

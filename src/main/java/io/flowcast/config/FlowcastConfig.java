@@ -17,6 +17,7 @@ public record FlowcastConfig(
     TrustedProxies trustedProxies,
     long busTimeoutMs,
     String instanceId,
+    Registry registry,
     String redisUrl,
     String redisFallback,
     int redisPoolSize,
@@ -75,6 +76,27 @@ public record FlowcastConfig(
       int maxStreamsPerSubject) {
   }
 
+  /**
+   * The instance registry: how often this instance renews its record, how long the record outlives its last
+   * renewal, and the address it advertises ({@code instance.address}, default {@code http.host:http.port}).
+   */
+  public record Registry(long heartbeatMs, long ttlMs, String address) {
+    static Registry from(JsonObject c) {
+      long heartbeat = range(c, "registry.heartbeat_ms", 100, 3_600_000);
+      long ttl = range(c, "registry.ttl_ms", 200, 86_400_000);
+      if (ttl <= heartbeat) {
+        throw new ConfigException("registry.ttl_ms", "must exceed registry.heartbeat_ms (" + heartbeat
+            + "), or a live instance drops off between two heartbeats");
+      }
+      String address = string(c, "instance.address", true).trim();
+      if (address.length() > 256 || !address.matches("[\\x21-\\x7e]*")) {
+        throw new ConfigException("instance.address", "expected at most 256 printable characters without spaces");
+      }
+      return new Registry(heartbeat, ttl,
+          address.isEmpty() ? string(c, "http.host", false) + ":" + range(c, "http.port", 0, 65535) : address);
+    }
+  }
+
   /** HS256 keys shorter than the hash output weaken the signature (RFC 7518, section 3.2). */
   static final int MIN_SECRET_BYTES = 32;
 
@@ -89,6 +111,7 @@ public record FlowcastConfig(
         trustedProxies(c),
         range(c, "bus.timeout_ms", 100, 600_000),
         instance.isEmpty() ? "fc-" + UUID.randomUUID().toString().substring(0, 8) : instance,
+        Registry.from(c),
         redisUrl(c),
         oneOf(c, "redis.fallback", "memory", "none"),
         (int) range(c, "redis.pool_size", 1, 1024),

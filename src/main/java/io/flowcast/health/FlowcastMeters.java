@@ -51,6 +51,21 @@ public final class FlowcastMeters {
     return registry;
   }
 
+  /** SSE streams open on this instance now (every HTTP verticle's). */
+  public long openStreams() {
+    return openStreams.get();
+  }
+
+  /** Events written to SSE streams of this instance since it started. */
+  public double deliveredTotal() {
+    return eventsDelivered.count();
+  }
+
+  /** Entries in the write buffer as the flusher last read them (0 before its first look, or without one). */
+  public long flushBacklog() {
+    return flushBacklog.get();
+  }
+
   public void streamOpened() {
     openStreams.incrementAndGet();
   }

@@ -74,6 +74,7 @@ public final class HttpVerticle extends VerticleBase {
     new WorkflowApi(bus).mount(router, body, auth, limits);
     new ReviewApi(bus).mount(router, body, auth, limits);
     new ActionApi(bus).mount(router, body, auth, limits);
+    new SystemApi(bus).mount(router, auth, limits);
     AuthHandler streamAuth = new AuthHandler(jwt, config.queryTokenEnabled(), revoked, null);
     SseStream.Settings sse = new SseStream.Settings(config.retryMs(), config.maxBacklogBytes(), config.replayBatch(),
         config.stallTimeoutMs());

@@ -30,6 +30,7 @@ public final class RedisBackend {
     RedisEventTransport transport = new RedisEventTransport(vertx, redis.subscriber(), settings.keys(),
         redis.database(), settings.timeoutMs(), readiness);
     return new Backend("redis", store, new RedisSideData(store), new RedisActionQueue(store), transport,
-        new RedisRefreshTokens(redis.pooled(), settings.keys(), settings.timeoutMs()), Optional.ofNullable(archive));
+        new RedisRefreshTokens(redis.pooled(), settings.keys(), settings.timeoutMs()),
+        new RedisInstanceRegistry(redis.pooled(), settings.keys(), settings.timeoutMs()), Optional.ofNullable(archive));
   }
 }

@@ -15,6 +15,7 @@ public final class RedisKeys {
   public static final String OUTBOX_GROUP = "flushers";
   private static final String STATE = "workflow:state:";
   private static final String CHANNEL = "workflow:channel:";
+  private static final String INSTANCES_TAG = "{instances}";
 
   private final String prefix;
 
@@ -146,6 +147,19 @@ public final class RedisKeys {
   /** The channel on which the token service of any instance announces a revoked session. */
   public String revocations() {
     return prefix + "flowcast:revocations";
+  }
+
+  /**
+   * The instance registry's index: instance ids scored by the end of their record's lease. Its hash tag
+   * is the one of every {@link #instance} record, so they share a slot on Redis Cluster.
+   */
+  public String instanceIndex() {
+    return prefix + "flowcast:instances:" + INSTANCES_TAG;
+  }
+
+  /** One instance's record in the registry (JSON, with a TTL). */
+  public String instance(String id) {
+    return prefix + "flowcast:instance:" + INSTANCES_TAG + ":" + id;
   }
 
   /** A channel of one instance's own, to probe its subscribed connection end to end. */

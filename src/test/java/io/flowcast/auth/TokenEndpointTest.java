@@ -65,7 +65,7 @@ class TokenEndpointTest {
     JsonObject answer = login(server.get());
     assertThat(answer.getString("token_type")).isEqualTo("Bearer");
     assertThat(answer.getInteger("expires_in")).isEqualTo(server.config().accessTtlSeconds());
-    assertThat(answer.getString("scope")).isEqualTo("workflows:read workflows:write");
+    assertThat(answer.getString("scope")).isEqualTo("workflows:read workflows:write flowcast:admin");
     assertThat(answer.getString("refresh_token")).contains(".");
     var claims = SignedJWT.parse(answer.getString("access_token")).getJWTClaimsSet();
     assertThat(claims.getSubject()).isEqualTo("alice");

@@ -191,6 +191,33 @@ class ConfigTest {
   }
 
   @Test
+  void registryDefaultsAdvertiseTheHttpListenerAndRenewWellWithinTheTtl() {
+    FlowcastConfig.Registry registry = config(new JsonObject().put("http.port", 9123), Map.of()).registry();
+
+    assertThat(registry.heartbeatMs()).isEqualTo(5000L);
+    assertThat(registry.ttlMs()).isEqualTo(15_000L);
+    assertThat(registry.address()).isEqualTo("127.0.0.1:9123");
+    assertThat(config(new JsonObject(), Map.of("FLOWCAST_INSTANCE_ADDRESS", "flowcast-2.internal:8080"))
+        .registry().address()).isEqualTo("flowcast-2.internal:8080");
+  }
+
+  @Test
+  void registryTtlNotAboveTheHeartbeatFailsNamingIt() {
+    assertThatThrownBy(() -> config(new JsonObject().put("registry.heartbeat_ms", 5000).put("registry.ttl_ms", 5000),
+        Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("registry.ttl_ms")
+        .hasMessageContaining("registry.heartbeat_ms");
+    assertThatThrownBy(() -> config(new JsonObject(), Map.of("FLOWCAST_REGISTRY_HEARTBEAT_MS", "0")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("registry.heartbeat_ms");
+  }
+
+  @Test
+  void instanceAddressWithASpaceFailsNamingIt() {
+    assertThatThrownBy(() -> config(new JsonObject().put("instance.address", "host name:80"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("instance.address");
+  }
+
+  @Test
   void configFileNamedByEnvSitsBetweenDefaultsAndDeploymentConfig(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("flowcast.json");
     Files.writeString(file, new JsonObject().put("http.port", 7100).put("sse.retry_ms", 1234).encode());

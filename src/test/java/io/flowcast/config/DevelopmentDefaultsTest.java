@@ -22,6 +22,17 @@ class DevelopmentDefaultsTest {
   }
 
   @Test
+  void developmentAccountMayOperateTheDeploymentAndTheDevelopmentClientMayNot() {
+    FlowcastConfig config = load(Map.of());
+    JsonObject alice = config.accounts().getJsonObject(0);
+    assertThat(alice.getString("username")).isEqualTo("alice");
+    assertThat(alice.getString("scope").split(" "))
+        .containsExactlyInAnyOrder("workflows:read", "workflows:write", "flowcast:admin");
+    assertThat(config.clients().getJsonObject(0).getString("scope").split(" "))
+        .containsExactlyInAnyOrder("workflows:read", "workflows:write");
+  }
+
+  @Test
   void publicListenerWithTheDevelopmentSecretDoesNotStart() {
     assertThatThrownBy(() -> load(Map.of("FLOWCAST_HTTP_HOST", "0.0.0.0")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("jwt.secret").hasMessageContaining("FLOWCAST_JWT_SECRET");

@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * during the run), list, create, live changes, resume after a dropped stream or a token renewal without a
  * missing or repeated event, sign-out revoking the session, escaping of workflow data, the review view
  * (drafts live with their diff; undo, commit, a refused commit, discard) and the actions view (queued,
- * claimed, completed, failed, live), screenshots in target/screenshots. {@code scripts/test.sh} installs
+ * claimed, completed, failed, live), the instances panel for the development account (an operator) and
+ * not for a read-write token, screenshots in target/screenshots. {@code scripts/test.sh} installs
  * chromium and the node modules when missing.
  */
 class DashboardBrowserTest {
@@ -36,6 +37,7 @@ class DashboardBrowserTest {
   private static final String ACCOUNT = "alice";
   private static final String ACCOUNT_PASSWORD = "alice-dev-password";
   private static final String ACCOUNT_TENANT = "acme";
+  private static final String INSTANCE_ID = "fc-dashboard";
 
   @Test
   void dashboardSignsInCreatesShowsLiveChangesAndResumesWithoutLossInChromium() throws Exception {
@@ -47,8 +49,10 @@ class DashboardBrowserTest {
 
     // a short retry keeps the browser's reconnects quick; heartbeats show the stream is alive; access
     // tokens of the token endpoint expire within the run (tokens minted here keep their own lifetime)
+    // the instances panel: a named instance whose record is renewed every second
     JsonObject overrides = new JsonObject().put("sse.retry_ms", 300).put("sse.heartbeat_ms", 2000)
-        .put("auth.access_ttl_seconds", ACCESS_TTL_SECONDS);
+        .put("auth.access_ttl_seconds", ACCESS_TTL_SECONDS).put("instance.id", INSTANCE_ID)
+        .put("registry.heartbeat_ms", 1000);
     try (TestServer server = TestServer.start(overrides)) {
       String tenant = "dash-" + Long.toString(System.nanoTime(), 36);
       ProcessBuilder node = new ProcessBuilder("node", SCRIPT.toString()).redirectErrorStream(true);
@@ -66,6 +70,7 @@ class DashboardBrowserTest {
       env.put("FLOWCAST_PASSWORD", ACCOUNT_PASSWORD);
       env.put("FLOWCAST_ACCOUNT_TOKEN", server.token(ACCOUNT, ACCOUNT_TENANT, TestServer.RW));
       env.put("FLOWCAST_ACCESS_TTL", Integer.toString(ACCESS_TTL_SECONDS));
+      env.put("FLOWCAST_INSTANCE_ID", INSTANCE_ID);
 
       Process process = node.start();
       ByteArrayOutputStream output = new ByteArrayOutputStream();

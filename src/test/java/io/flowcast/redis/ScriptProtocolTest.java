@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The Java/Lua protocol is by name: scripts declare their arguments, calls fill them by name. */
 class ScriptProtocolTest {
   private static final Path LUA = Path.of("src/main/resources/lua");
-  private static final List<String> STANDALONE = List.of("ratelimit", "stream_slots", "refresh", "flush_ack");
+  private static final List<String> STANDALONE = List.of("ratelimit", "stream_slots", "refresh", "flush_ack",
+      "instances");
 
   @Test
   void everyWorkflowScriptNamesItsArgumentsAndRepliesByName() throws IOException {
