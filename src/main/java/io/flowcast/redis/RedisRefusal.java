@@ -20,7 +20,7 @@ public final class RedisRefusal {
     for (Throwable t = err; t != null; t = t.getCause()) {
       String message = String.valueOf(t.getMessage());
       if (t instanceof SSLException) {
-        return tls(where, message);
+        return tls(where, t);
       }
       if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH")) {
         return new ConfigException("redis.url", where + " refused the user and password of redis.url (" + message
@@ -34,12 +34,22 @@ public final class RedisRefusal {
     return null;
   }
 
-  private static ConfigException tls(String where, String message) {
-    if (message.contains("PKIX") || message.contains("certification path")) {
+  /** Netty says "Failed to create SSL connection"; why is further down the causes (the deepest one is shown). */
+  private static ConfigException tls(String where, Throwable handshake) {
+    StringBuilder all = new StringBuilder();
+    String message = String.valueOf(handshake.getMessage());
+    for (Throwable t = handshake; t != null; t = t.getCause()) {
+      if (t.getMessage() != null) {
+        all.append(t.getMessage()).append('\n');
+        message = t.getMessage();
+      }
+    }
+    String reasons = all.toString();
+    if (reasons.contains("PKIX") || reasons.contains("certification path")) {
       return new ConfigException("redis.tls.ca_file", where + " presented a certificate this server does not trust ("
           + message + "); set redis.tls.ca_file to the PEM file of the CA that signed it");
     }
-    if (message.contains("subject alternative") || message.contains("No name matching")) {
+    if (reasons.contains("subject alternative") || reasons.contains("No name matching")) {
       return new ConfigException("redis.tls.verify_host", where + " presented a certificate issued for another "
           + "host name (" + message + "); connect by the name it names, or set redis.tls.verify_host to false");
     }
