@@ -10,8 +10,9 @@
 #   - Redis      at 127.0.0.1:6379
 #   - PostgreSQL at 127.0.0.1:5432, user postgres, trust auth, database "test"
 # that the load-balancer test (NginxLoadBalancerTest) has nginx on the PATH
-# (apt-get install nginx; the test starts its own nginx on free ports), and
-# that the browser test (DashboardBrowserTest) has its tools:
+# (apt-get install nginx; the test starts its own nginx on free ports), that
+# the openssl CLI is there (the TLS tests make their certificates with it),
+# and that the browser test (DashboardBrowserTest) has its tools:
 #   - Debian's chromium at /usr/bin/chromium (apt-get install chromium)
 #   - src/test/js/node_modules (npm ci --prefix src/test/js; Node 20+)
 # Services that are already running are used as they are; nothing is ever
@@ -371,6 +372,19 @@ ensure_postgres() {
 }
 
 # --------------------------------------------------------------------------
+# The managed-Redis tests (TLS + ACL) make their own certificates with the openssl CLI
+# --------------------------------------------------------------------------
+
+ensure_openssl() {
+  if command -v openssl >/dev/null 2>&1; then
+    return 0
+  fi
+  log "openssl not found"
+  apt_install openssl
+  command -v openssl >/dev/null 2>&1 || die "openssl still not found after installation"
+}
+
+# --------------------------------------------------------------------------
 # Browser test tools (DashboardBrowserTest): chromium and playwright-core
 # --------------------------------------------------------------------------
 
@@ -454,6 +468,7 @@ else
 fi
 
 ensure_nginx
+ensure_openssl
 ensure_chromium
 ensure_node_modules
 

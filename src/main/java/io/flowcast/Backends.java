@@ -1,7 +1,9 @@
 package io.flowcast;
 
 import io.flowcast.backend.Backend;
+import io.flowcast.config.ConfigException;
 import io.flowcast.config.FlowcastConfig;
+import io.flowcast.config.Urls;
 import io.flowcast.health.FlowcastMeters;
 import io.flowcast.health.Readiness;
 import io.flowcast.memory.MemoryBackend;
@@ -10,6 +12,7 @@ import io.flowcast.pg.PgSupport;
 import io.flowcast.redis.RedisBackend;
 import io.flowcast.redis.RedisClients;
 import io.flowcast.redis.RedisKeys;
+import io.flowcast.redis.RedisRefusal;
 import io.flowcast.redis.RedisWorkflowStore;
 import io.flowcast.workflow.StateHook;
 import io.vertx.core.Future;
@@ -66,7 +69,7 @@ final class Backends {
   }
 
   Future<Backend> choose() {
-    if (config.persistence() && config.redisUrl().isEmpty()) {
+    if (config.persistence() && !config.redis().configured()) {
       readiness.degraded("persistence", "pg.url is set but persistence needs the Redis backend (redis.url): "
           + "PostgreSQL is not used");
     }
@@ -74,15 +77,22 @@ final class Backends {
   }
 
   private Future<Backend> chooseBackend() {
-    if (config.redisUrl().isEmpty()) {
+    if (!config.redis().configured()) {
       return Future.succeededFuture(memory("no Redis configured: in-memory backend, a single instance; "
           + "state is lost on restart"));
     }
-    String where = redacted(config.redisUrl());
-    redis = RedisClients.pooled(vertx, config.redisUrl(), config.redisPoolSize(), (int) config.redisTimeoutMs());
+    String where = config.redis().redacted();
+    redis = RedisClients.pooled(vertx, config.redis(), config.redisPoolSize(), (int) config.redisTimeoutMs());
     return redis.send(Request.cmd(Command.PING)).timeout(config.redisTimeoutMs(), TimeUnit.MILLISECONDS)
         .compose(pong -> redisBackend(where))
         .recover(err -> {
+          ConfigException refused = RedisRefusal.of(err, config.redis());
+          if (refused != null) {
+            // a wrong password or an untrusted certificate is not cured by waiting, nor hidden by a fallback
+            redis.close();
+            redis = null;
+            return Future.failedFuture(refused);
+          }
           if (config.redisFallback().equals("memory")) {
             log.warn("Redis at {} is unreachable ({}); redis.fallback=memory, so this instance runs on the "
                 + "in-memory backend", where, err.getMessage());
@@ -110,7 +120,7 @@ final class Backends {
     if (persistence) {
       pg = PgSupport.pool(vertx, config.pgUrl(), config.pgPoolSize());
       archive = new PgArchive(pg, config.pgTimeoutMs(), clock);
-      readiness.fact("persistence", config.persistenceMode()).fact("postgresql", redacted(config.pgUrl()));
+      readiness.fact("persistence", config.persistenceMode()).fact("postgresql", Urls.withoutPasswords(config.pgUrl()));
     }
     RedisKeys keys = new RedisKeys(config.redisKeyPrefix());
     RedisWorkflowStore.Settings settings = new RedisWorkflowStore.Settings(keys, config.eventsRetentionMax(),
@@ -118,8 +128,8 @@ final class Backends {
         persistence ? config.flushBacklogMax() : 0, config.flushBacklogMaxBytes(),
         config.persistenceMode().equals("write-through"));
     Backend backend = RedisBackend.create(vertx, new RedisBackend.Connections(redis,
-            RedisClients.subscriber(vertx, config.redisUrl(), (int) config.redisTimeoutMs()),
-            RedisClients.database(config.redisUrl())), settings, archive, hook, clock, meters, readiness);
+            RedisClients.subscriber(vertx, config.redis(), (int) config.redisTimeoutMs()),
+            config.redis().database()), settings, archive, hook, clock, meters, readiness);
     readiness.down("redis", "not checked yet");
     probeRedis();
     healthTimer = vertx.setPeriodic(HEALTH_PROBE_MS, id -> probeRedis());
@@ -178,10 +188,5 @@ final class Backends {
     vertx.cancelTimer(pgTimer);
     return (pg == null ? Future.<Void>succeededFuture() : pg.close())
         .eventually(() -> redis == null ? Future.succeededFuture() : redis.close());
-  }
-
-  /** The URL without its password, for logs and {@code /ready}. */
-  static String redacted(String url) {
-    return url.replaceFirst("//([^:@/]*):[^@/]*@", "//$1:***@");
   }
 }

@@ -18,7 +18,7 @@ public record FlowcastConfig(
     long busTimeoutMs,
     String instanceId,
     Registry registry,
-    String redisUrl,
+    RedisTarget redis,
     String redisFallback,
     int redisPoolSize,
     long redisTimeoutMs,
@@ -112,7 +112,7 @@ public record FlowcastConfig(
         range(c, "bus.timeout_ms", 100, 600_000),
         instance.isEmpty() ? "fc-" + UUID.randomUUID().toString().substring(0, 8) : instance,
         Registry.from(c),
-        redisUrl(c),
+        RedisTarget.from(c),
         oneOf(c, "redis.fallback", "memory", "none"),
         (int) range(c, "redis.pool_size", 1, 1024),
         range(c, "redis.timeout_ms", 50, 600_000),
@@ -197,7 +197,7 @@ public record FlowcastConfig(
     return config;
   }
 
-  private static String string(JsonObject c, String key, boolean mayBeEmpty) {
+  static String string(JsonObject c, String key, boolean mayBeEmpty) {
     Object v = c.getValue(key);
     if (!(v instanceof String s)) {
       throw new ConfigException(key, "expected a string");
@@ -226,26 +226,6 @@ public record FlowcastConfig(
 
   private static JsonObject defaults() {
     return ConfigLoader.defaults();
-  }
-
-  private static String redisUrl(JsonObject c) {
-    String url = string(c, "redis.url", true).trim();
-    if (url.isEmpty()) {
-      return url;
-    }
-    try {
-      java.net.URI uri = java.net.URI.create(url);
-      if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null) {
-        throw new IllegalArgumentException();
-      }
-      String path = uri.getPath();
-      if (path != null && path.length() > 1) {
-        Integer.parseInt(path.substring(1));
-      }
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("redis.url", "expected redis://host:port[/db], got '" + url + "'");
-    }
-    return url;
   }
 
   /** Printable, no spaces, no braces (they would break the hash tags); a separator such as ':' is the user's. */
@@ -312,7 +292,7 @@ public record FlowcastConfig(
     return a;
   }
 
-  private static boolean bool(JsonObject c, String key) {
+  static boolean bool(JsonObject c, String key) {
     if (!(c.getValue(key) instanceof Boolean b)) {
       throw new ConfigException(key, "expected true or false");
     }

@@ -6,26 +6,32 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A redis-server of the test's own, on a free port, with append-only persistence fsynced on every
  * write, so a kill loses nothing Redis acknowledged and a restart on the same directory gets it back.
+ * As a managed Redis is: TLS only ({@link #withTls}), with ACL users ({@link #withAclUsers}).
  */
 public final class RedisProcess implements AutoCloseable {
   private final int port;
   private final Path dir;
   private Process process;
   private boolean appendOnly = true;
+  private TestCertificates tls;
+  private boolean clientCertificates;
+  private final List<String> extraArgs = new ArrayList<>();
 
   public RedisProcess() throws IOException {
     this.port = TestServer.freePort();
     this.dir = Files.createTempDirectory("flowcast-redis");
   }
 
+  /** {@code redis://127.0.0.1:<port>}, or {@code rediss://} with TLS; no user or password. */
   public String url() {
-    return "redis://127.0.0.1:" + port;
+    return (tls == null ? "redis" : "rediss") + "://127.0.0.1:" + port;
   }
 
   public int port() {
@@ -38,9 +44,40 @@ public final class RedisProcess implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Speaks only TLS on its port, with the server certificate of {@code certificates}; with
+   * {@code requireClientCertificate}, only to clients that present one signed by their CA.
+   */
+  public RedisProcess withTls(TestCertificates certificates, boolean requireClientCertificate) {
+    tls = certificates;
+    clientCertificates = requireClientCertificate;
+    return this;
+  }
+
+  /** These ACL users (lines of an ACL file, e.g. {@code user default off}) and no others. */
+  public RedisProcess withAclUsers(List<String> users) throws IOException {
+    Path file = Files.write(dir.resolve("users.acl"), users);
+    return withArgs("--aclfile", file.toString());
+  }
+
+  /** More redis-server options, e.g. {@code --notify-keyspace-events Ex}. */
+  public RedisProcess withArgs(String... args) {
+    extraArgs.addAll(List.of(args));
+    return this;
+  }
+
   public RedisProcess start() throws IOException, InterruptedException {
-    process = new ProcessBuilder(List.of(binary(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", appendOnly ? "yes" : "no", "--appendfsync", "always", "--dir", dir.toString()))
+    List<String> command = new ArrayList<>(List.of(binary(), "--bind", "127.0.0.1", "--save", "",
+        "--appendonly", appendOnly ? "yes" : "no", "--appendfsync", "always", "--dir", dir.toString()));
+    if (tls == null) {
+      command.addAll(List.of("--port", String.valueOf(port)));
+    } else {
+      command.addAll(List.of("--port", "0", "--tls-port", String.valueOf(port), "--tls-cert-file",
+          tls.serverCert().toString(), "--tls-key-file", tls.serverKey().toString(), "--tls-ca-cert-file",
+          tls.caCert().toString(), "--tls-auth-clients", clientCertificates ? "yes" : "no"));
+    }
+    command.addAll(extraArgs);
+    process = new ProcessBuilder(command)
         .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
     try {
       Eventually.until("redis-server accepting connections", Duration.ofSeconds(10), () -> {
@@ -72,7 +109,7 @@ public final class RedisProcess implements AutoCloseable {
     }
   }
 
-  private static String binary() {
+  static String binary() {
     for (String candidate : List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server")) {
       if (new File(candidate).canExecute()) {
         return candidate;

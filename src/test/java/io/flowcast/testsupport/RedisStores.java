@@ -1,6 +1,7 @@
 package io.flowcast.testsupport;
 
 import io.flowcast.backend.Backend;
+import io.flowcast.config.RedisTarget;
 import io.flowcast.health.FlowcastMeters;
 import io.flowcast.health.Readiness;
 import io.flowcast.redis.RedisBackend;
@@ -16,14 +17,28 @@ import io.vertx.redis.client.Redis;
 import java.time.Clock;
 
 /**
- * Redis workflow stores for contract tests, on the test script's Redis (without persistence). Open one
- * per test class; every test works in a tenant of its own, so they share the server without cleanup.
+ * Redis workflow stores for contract tests, on the test script's Redis (without persistence), or on
+ * another target under a prefix of the test's own. Open one per test class; every test works in a
+ * tenant of its own, so they share the server without cleanup.
  */
 public final class RedisStores implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
-  private final Redis redis = RedisClients.pooled(vertx, TestServer.redisUrl(), 4, 2000);
+  private final Redis redis;
+  private final Redis subscriber;
+  private final RedisTarget target;
+  private final String prefix;
 
-  private final Redis subscriber = RedisClients.subscriber(vertx, TestServer.redisUrl(), 2000);
+  /** On the test script's Redis, under the run's prefix. */
+  public RedisStores() {
+    this(RedisTarget.standalone(TestServer.redisUrl()), TestServer.RUN_PREFIX);
+  }
+
+  public RedisStores(RedisTarget target, String prefix) {
+    this.target = target;
+    this.prefix = prefix;
+    this.redis = RedisClients.pooled(vertx, target, 4, 2000);
+    this.subscriber = RedisClients.subscriber(vertx, target, 2000);
+  }
 
   /** A fresh Redis backend (no persistence) keeping about {@code retentionMax} events per workflow. */
   public Backend backend(int retentionMax) {
@@ -32,8 +47,8 @@ public final class RedisStores implements AutoCloseable {
 
   /** The same on {@code clock} (what the Java side times: events' times, action leases). */
   public Backend backend(int retentionMax, Clock clock) {
-    return RedisBackend.create(vertx, new RedisBackend.Connections(redis, subscriber, 0),
-        new RedisWorkflowStore.Settings(new RedisKeys(TestServer.RUN_PREFIX), retentionMax, 300, 2000, 3600, 0, 0, false),
+    return RedisBackend.create(vertx, new RedisBackend.Connections(redis, subscriber, target.database()),
+        new RedisWorkflowStore.Settings(new RedisKeys(prefix), retentionMax, 300, 2000, 3600, 0, 0, false),
         null, Sections.HOOK, clock, new FlowcastMeters(new SimpleMeterRegistry()), new Readiness());
   }
 
