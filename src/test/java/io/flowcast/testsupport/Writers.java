@@ -62,8 +62,10 @@ public final class Writers {
     List<Acknowledged> mine = new ArrayList<>();
     for (int n = 0; running.get(); n++) {
       try {
-        var r = instance.post("/api/v1/workflows/" + workflow + "/events", token,
-            new JsonObject().put("type", "tick").put("data", new JsonObject().put("n", n)));
+        // the request id names the write, so a balancer's log line can be matched to it
+        var r = instance.send(io.vertx.core.http.HttpMethod.POST, "/api/v1/workflows/" + workflow + "/events", token,
+            new JsonObject().put("type", "tick").put("data", new JsonObject().put("n", n)).toBuffer(),
+            "application/json", io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("X-Request-Id", requestId(workflow, n)));
         if (r.statusCode() == 201) {
           mine.add(new Acknowledged(workflow, r.bodyAsJsonObject().getString("id"), n));
         } else {
@@ -83,6 +85,11 @@ public final class Writers {
     synchronized (acknowledged) {
       acknowledged.addAll(mine);
     }
+  }
+
+  /** The {@code X-Request-Id} a writer sends with write {@code n} to {@code workflow}. */
+  public static String requestId(String workflow, int n) {
+    return workflow + "-" + n;
   }
 
   private void refuse(String workflow, int n, String answer) {
