@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 
 /**
@@ -140,8 +141,16 @@ public final class MainVerticle extends VerticleBase {
     if (id == null) {
       return Future.succeededFuture();
     }
-    log.info("stopping the HTTP side: no new requests, open streams end");
-    return vertx.undeploy(id);
+    readiness.drain();
+    long linger = config.drainMs();
+    if (linger > 0) {
+      log.info("draining: /ready answers 503 from now on; requests are served for {} ms more", linger);
+    }
+    return (linger > 0 ? vertx.timer(linger, TimeUnit.MILLISECONDS).<Void>mapEmpty() : Future.<Void>succeededFuture())
+        .compose(v -> {
+          log.info("stopping the HTTP side: no new connections, open streams end");
+          return vertx.undeploy(id);
+        });
   }
 
   @Override

@@ -15,6 +15,7 @@ public final class Readiness {
   private final Map<String, Object> facts = new ConcurrentSkipListMap<>();
   private final Map<String, Check> checks = new ConcurrentSkipListMap<>();
   private final Map<String, String> degraded = new ConcurrentHashMap<>();
+  private volatile boolean draining;
 
   private record Check(boolean up, String detail) {
   }
@@ -42,12 +43,24 @@ public final class Readiness {
     degraded.remove(key);
   }
 
+  /** The instance is shutting down: not ready from now on, whatever the checks say. */
+  public void drain() {
+    draining = true;
+  }
+
+  public boolean draining() {
+    return draining;
+  }
+
   public boolean ready() {
-    return checks.values().stream().allMatch(Check::up);
+    return !draining && checks.values().stream().allMatch(Check::up);
   }
 
   public JsonObject toJson() {
     JsonObject json = new JsonObject().put("ready", ready());
+    if (draining) {
+      json.put("draining", true);
+    }
     facts.forEach(json::put);
     JsonObject checkJson = new JsonObject();
     checks.forEach((name, check) -> checkJson.put(name,
