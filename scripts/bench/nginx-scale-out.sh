@@ -9,8 +9,9 @@
 # possible) for DURATION s after WARMUP s. ROUNDS rounds, each "1 then 3" or "3 then 1" (alternating),
 # for each rate in RATES. The instances restart for every run (fresh JVMs, a fresh key prefix).
 #
-# Needs target/flowcast.jar (./mvnw -B -q -o -DskipTests package), nginx, jq, curl, ss, redis-server
-# on REDIS_URL (default the local one; keys go under a prefix of the run's own, removed at the end).
+# Needs target/flowcast.jar (./mvnw -B -q -o -DskipTests package), nginx, jq, curl, ss, redis-server.
+# Redis: a private redis-server on a free port (nothing else's commands in its CPU figure), or the one
+# at REDIS_URL when set (keys then go under a prefix of the run's own, removed after each run).
 # Results: one JSON per run in $OUT and $OUT/summary.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -18,7 +19,7 @@ ROOT=$PWD
 JAR=${JAR:-$ROOT/target/flowcast.jar}
 WORK=${WORK:-/tmp/flowcast-scale-bench}
 OUT=${OUT:-$WORK/results-$(date -u +%Y%m%dT%H%M%SZ)}
-REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
+REDIS_URL=${REDIS_URL:-}
 ROUNDS=${ROUNDS:-2}
 RATES=${RATES:-1000 0}
 DURATION=${DURATION:-20}
@@ -34,9 +35,10 @@ log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$SUMMARY"; }
 [ -f "$JAR" ] || { echo "no $JAR: build first (./mvnw -B -q -o -DskipTests package)" >&2; exit 2; }
 [ -x "$NGINX" ] || { echo "nginx not found (apt-get install nginx)" >&2; exit 2; }
 
-PIDS=() NGX_PID= PREFIX=
+PIDS=() NGX_PID= PREFIX= REDIS_PRIVATE_PID=
 cleanup() {
   stop_all || true
+  [ -n "$REDIS_PRIVATE_PID" ] && kill "$REDIS_PRIVATE_PID" 2> /dev/null || true
 }
 trap cleanup EXIT
 
@@ -122,6 +124,15 @@ run() { # $1 = instances, $2 = rate, $3 = name
   stop_all
 }
 
+if [ -z "$REDIS_URL" ]; then
+  REDIS_PORT=$(free_port 18300)
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize no \
+    > "$OUT/redis.log" 2>&1 &
+  REDIS_PRIVATE_PID=$!
+  REDIS_URL=redis://127.0.0.1:$REDIS_PORT
+  for _ in $(seq 1 40); do redis-cli -u "$REDIS_URL" ping > /dev/null 2>&1 && break; sleep 0.25; done
+  log "private redis-server pid $REDIS_PRIVATE_PID on $REDIS_URL"
+fi
 log "== $SUBSCRIBERS subscribers over $WORKFLOWS workflows, $PUBLISHERS publishers, rates: $RATES; through nginx"
 for round in $(seq 1 "$ROUNDS"); do
   for rate in $RATES; do
