@@ -15,6 +15,7 @@ public record FlowcastConfig(
     long bodyLimitBytes,
     long shutdownTimeoutMs,
     long drainMs,
+    long idleTimeoutMs,
     TrustedProxies trustedProxies,
     long busTimeoutMs,
     String instanceId,
@@ -110,6 +111,7 @@ public record FlowcastConfig(
         range(c, "http.body_limit_bytes", 1024, 1L << 30),
         range(c, "http.shutdown_timeout_ms", 0, 600_000),
         range(c, "http.drain_ms", 0, 600_000),
+        range(c, "http.idle_timeout_ms", 0, 3_600_000),
         trustedProxies(c),
         range(c, "bus.timeout_ms", 100, 600_000),
         instance.isEmpty() ? "fc-" + UUID.randomUUID().toString().substring(0, 8) : instance,
@@ -189,6 +191,10 @@ public record FlowcastConfig(
     }
     if (config.features().actionLeaseDefaultSeconds() > config.features().actionLeaseMaxSeconds()) {
       throw new ConfigException("actions.default_lease_seconds", "exceeds actions.max_lease_seconds");
+    }
+    if (config.idleTimeoutMs() > 0 && config.idleTimeoutMs() <= config.heartbeatMs()) {
+      throw new ConfigException("http.idle_timeout_ms", "must exceed sse.heartbeat_ms (" + config.heartbeatMs()
+          + "): a quiet SSE stream would be closed between two heartbeats; 0 turns the timeout off");
     }
     if (config.listDefaultLimit() > config.listMaxLimit()) {
       throw new ConfigException("api.list_default_limit", "exceeds api.list_max_limit");

@@ -99,6 +99,9 @@ public final class HttpVerticle extends VerticleBase {
         .setPerFrameWebSocketCompressionSupported(false)
         .setPerMessageWebSocketCompressionSupported(false)
         .setTcpNoDelay(true)
+        // a connection with nothing read or written for this long closes: a half-sent request, or a
+        // kept-alive one nobody uses; an SSE stream writes a heartbeat well within it
+        .setIdleTimeout((int) config.idleTimeoutMs()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         // every response is written on its connection's event loop: Vert.x then writes straight to the
         // channel, without a per-connection outbound queue (4.7 KB each, most of an idle stream's memory)
         .setStrictThreadMode(true)
@@ -109,7 +112,8 @@ public final class HttpVerticle extends VerticleBase {
         // room for a multi-workflow stream's URL (up to sse.max_workflows_per_stream ids of 128 characters)
         .setMaxInitialLineLength(16 * 1024));
     return registry.start(config.heartbeatMs())
-        .compose(v -> server.requestHandler(router).listen());
+        .compose(v -> server.requestHandler(EdgeRefusals.requireHost(router))
+            .invalidRequestHandler(EdgeRefusals::invalid).listen());
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.flowcast.http;
 import io.flowcast.bus.ApiException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -24,7 +25,8 @@ public final class Problems implements Handler<RoutingContext> {
       Map.entry(400, "bad-request"), Map.entry(401, "unauthorized"), Map.entry(403, "forbidden"),
       Map.entry(404, "not-found"), Map.entry(405, "method-not-allowed"), Map.entry(406, "not-acceptable"),
       Map.entry(409, "conflict"), Map.entry(412, "precondition-failed"), Map.entry(413, "payload-too-large"),
-      Map.entry(415, "unsupported-media-type"), Map.entry(429, "too-many-requests"),
+      Map.entry(414, "uri-too-long"), Map.entry(415, "unsupported-media-type"), Map.entry(429, "too-many-requests"),
+      Map.entry(431, "request-header-fields-too-large"),
       Map.entry(503, "service-unavailable"));
 
   private final Function<RoutingContext, String> clients;
@@ -36,6 +38,11 @@ public final class Problems implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (ClientFaults.clientGone(ctx.failure())) {
+      log.debug("request {} {} {}: the client hung up before its request was read", RequestIds.of(ctx),
+          ctx.request().method(), ctx.request().path());
+      return;
+    }
     ApiException problem = toProblem(ctx);
     if (problem.status() == 503) {
       log.warn("request {} {} {} from {} answered 503: {}", RequestIds.of(ctx), ctx.request().method(),
@@ -70,15 +77,22 @@ public final class Problems implements Handler<RoutingContext> {
   }
 
   static void send(RoutingContext ctx, ApiException problem) {
+    send(ctx.response(), problem, ctx.request().path(), RequestIds.of(ctx));
+  }
+
+  /** The problem document of {@code problem} as the answer, also where no route ran (no context). */
+  static void send(HttpServerResponse response, ApiException problem, String path, String requestId) {
     int status = problem.status();
     JsonObject body = new JsonObject()
         .put("type", "urn:flowcast:problem:" + SLUGS.getOrDefault(status, status >= 500 ? "internal-error" : "error"))
         .put("title", HttpResponseStatus.valueOf(status).reasonPhrase())
         .put("status", status)
         .put("detail", problem.getMessage())
-        .put("instance", ctx.request().path())
-        .put("request_id", RequestIds.of(ctx));
-    var response = ctx.response().setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE);
+        .put("request_id", requestId);
+    if (path != null) {
+      body.put("instance", path);
+    }
+    response.setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE);
     if (status == 401) {
       response.putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
     }
@@ -98,6 +112,10 @@ public final class Problems implements Handler<RoutingContext> {
     }
     if (failure instanceof HttpException http) {
       return new ApiException(http.getStatusCode(), detail(http.getStatusCode()));
+    }
+    ApiException clientFault = ClientFaults.of(failure);
+    if (clientFault != null) {
+      return clientFault;
     }
     int status = ctx.statusCode();
     if (failure == null && status >= 400 && status < 600) {

@@ -3,6 +3,7 @@ package io.flowcast.http;
 import io.flowcast.bus.ApiException;
 import io.flowcast.workflow.Ids;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.UUID;
@@ -14,10 +15,7 @@ public final class RequestIds implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    String given = ctx.request().getHeader(HEADER);
-    String id = Ids.valid(given) ? given : UUID.randomUUID().toString();
-    ctx.put(KEY, id);
-    ctx.response().putHeader(HEADER, id);
+    ctx.put(KEY, assign(ctx.request()));
     try {
       ctx.queryParams();
     } catch (IllegalArgumentException e) {
@@ -25,6 +23,14 @@ public final class RequestIds implements Handler<RoutingContext> {
       return;
     }
     ctx.next();
+  }
+
+  /** The request's id (the client's when well-formed, else a new one), echoed on its response. */
+  static String assign(HttpServerRequest request) {
+    String given = request.getHeader(HEADER);
+    String id = Ids.valid(given) ? given : UUID.randomUUID().toString();
+    request.response().putHeader(HEADER, id);
+    return id;
   }
 
   public static String of(RoutingContext ctx) {
