@@ -35,8 +35,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * {@code deploy/compose.yaml}, which no machine here can start (no Docker engine): every {@code FLOWCAST_*}
  * it names is a config key and each instance's environment passes the config's validation as a production
- * config; no development secret or account is in it; nginx runs exactly the files NginxLoadBalancerTest
- * runs, in front of exactly the compose's instances, and the instances trust exactly nginx's address;
+ * config; no development secret or account is in it; nginx runs the {@code flowcast.conf} NginxLoadBalancerTest
+ * runs, with an upstream list of exactly the compose's instances, and the instances trust exactly nginx's address;
  * Redis keeps an append-only file; every service has a health check. Where the {@code docker} CLI with its
  * compose plugin exists, {@code docker compose config} (which needs no engine) must accept the file.
  *
