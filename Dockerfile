@@ -6,6 +6,8 @@
 #   docker run --rm -p 8080:8080 -e FLOWCAST_JWT_SECRET=... \
 #     -e FLOWCAST_AUTH_ACCOUNTS='[]' -e FLOWCAST_AUTH_CLIENTS='[]' flowcast
 #
+# Three instances behind nginx with Redis and PostgreSQL: deploy/compose.yaml (docs/DEPLOY.md).
+#
 # Configuration: the defaults come from conf/config.json (flat keys such as
 # "http.port"); every key can be overridden with a FLOWCAST_* environment
 # variable (upper case, dots -> underscores, e.g. http.port -> FLOWCAST_HTTP_PORT);
@@ -13,6 +15,10 @@
 # server refuses the public development secret and accounts: set FLOWCAST_JWT_SECRET
 # and FLOWCAST_AUTH_ACCOUNTS / FLOWCAST_AUTH_CLIENTS (JSON arrays, e.g. []), or keep
 # accounts in PostgreSQL (FLOWCAST_PG_URL).
+#
+# JVM options: JAVA_OPTS (below) replaces the defaults as a whole, e.g.
+#   -e JAVA_OPTS="-Xms512m -Xmx512m -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"
+# Arguments after the image name go to the jar: `docker run ... flowcast token --sub ops`.
 
 # ---------------------------------------------------------------------------
 # Stage 1: build the fat jar
@@ -36,6 +42,13 @@ RUN ./mvnw -B -DskipTests package
 # ---------------------------------------------------------------------------
 FROM eclipse-temurin:17-jre
 
+# curl for the HEALTHCHECK below. The Temurin images carry curl today, but only "for historical
+# reasons" (their Dockerfile's words): installing it here keeps the check working if they drop it,
+# and an HTTP client that fails on a non-2xx status is more robust than a hand-written request.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl \
+ && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system flowcast \
  && useradd --system --gid flowcast --home-dir /app --shell /usr/sbin/nologin flowcast
 
@@ -51,7 +64,24 @@ USER flowcast
 ENV FLOWCAST_HTTP_HOST=0.0.0.0
 EXPOSE 8080
 
-# No HEALTHCHECK: the JRE base image has no curl/wget. Use the orchestrator's
-# HTTP probe (e.g. Kubernetes livenessProbe / compose healthcheck from outside).
+# JVM flags for a container:
+# - MaxRAMPercentage=75: the heap is sized from the container's memory limit (the JVM reads the
+#   cgroup), leaving a quarter for what lives outside the heap (Netty's buffers, about 1 KiB per open
+#   stream, thread stacks, metaspace). Without a memory limit it is 75 % of the host: set one.
+# - UseG1GC: the JVM would pick the Serial collector by itself in a container with less than 2 CPUs
+#   or 1792 MiB; every figure in docs/PERFORMANCE.md was measured on G1, whose pauses stay short
+#   with the many long-lived objects of open streams.
+# - ExitOnOutOfMemoryError: a JVM that ran out of heap is left in an unknown state; exit and let the
+#   orchestrator restart it (streams resume on the other instances with Last-Event-ID).
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"
 
-ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/flowcast.jar"]
+# Liveness: the HTTP server answers /health. (deploy/compose.yaml checks /ready instead, so that nginx
+# starts only once every instance reaches Redis and PostgreSQL; /ready is 503 while Redis is away,
+# which is not a reason to restart an instance.)
+HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
+  CMD curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:${FLOWCAST_HTTP_PORT:-8080}/health" || exit 1
+
+# `exec` makes java PID 1, so SIGTERM from `docker stop` reaches it: the HTTP side stops first and the
+# flusher drains the write buffer (give it http.shutdown_timeout_ms + flush.drain_timeout_ms, 30 s by
+# default: `docker stop -t 40`, compose's stop_grace_period).
+ENTRYPOINT ["/bin/sh", "-c", "exec java $JAVA_OPTS -jar /app/flowcast.jar \"$@\"", "flowcast"]
