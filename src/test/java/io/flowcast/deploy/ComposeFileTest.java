@@ -131,7 +131,10 @@ class ComposeFileTest {
     }
     assertThat(mounts).containsExactlyInAnyOrderEntriesOf(Map.of(
         NginxProcess.CONFIG.normalize(), "/etc/nginx/conf.d/flowcast.conf",
-        UPSTREAMS, "/etc/nginx/flowcast-upstreams.conf"));
+        UPSTREAMS, "/etc/nginx/flowcast-upstreams.conf",
+        DEPLOY_DIR.resolve("nginx/nginx.conf").normalize(), "/etc/nginx/nginx.conf"));
+    assertThat(read(DEPLOY_DIR.resolve("nginx/nginx.conf")))
+        .as("the main config serves the Flowcast site as mounted").contains("include /etc/nginx/conf.d/flowcast.conf;");
     // nginx resolves a relative include against its prefix, /etc/nginx
     String site = read(NginxProcess.CONFIG);
     assertThat(site).contains("include flowcast-upstreams.conf;").contains("listen 8080;");
