@@ -91,7 +91,9 @@ class ManagedRedisServerTest {
     assertThat(a.api().post(wf + "/actions/" + id + "/complete", token, new JsonObject().put("result", 2))
         .bodyAsJsonObject().getString("status")).isEqualTo("completed");
 
-    assertThat(b.api().get("/api/v1/workflows", token).bodyAsJsonObject().getJsonArray("items")).hasSize(1);
+    // with PostgreSQL the listing is served from it: the workflow appears once flushed
+    io.flowcast.testsupport.Eventually.await("the workflow listed", java.time.Duration.ofSeconds(10),
+        () -> b.api().get("/api/v1/workflows", token).bodyAsJsonObject().getJsonArray("items"), items -> items.size() == 1);
     assertThat(a.api().delete(wf, token).statusCode()).isEqualTo(204);
     assertThat(b.api().get(wf, token).statusCode()).isEqualTo(404);
   }

@@ -63,7 +63,8 @@ public final class FlowcastProcess implements AutoCloseable {
     try {
       Eventually.until(path + " answering 200", Duration.ofSeconds(30), () -> {
         try {
-          return client.get(port, "127.0.0.1", path).send().await().statusCode() == 200;
+          // a bounded wait per probe: a request caught in a start-up fault must not stall the whole wait
+          return client.get(port, "127.0.0.1", path).timeout(2000).send().await().statusCode() == 200;
         } catch (Exception notYet) { // not listening yet
           return false;
         }
