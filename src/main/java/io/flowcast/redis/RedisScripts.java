@@ -78,6 +78,34 @@ public final class RedisScripts {
     });
   }
 
+  /**
+   * Runs a script and then {@code WAIT}s for {@code replicas} replicas to have it, on the same connection
+   * (one batch: WAIT counts the writes of its own connection, and a cluster client sends a batch to the
+   * node of its keys). Fails with {@link NotReplicated} when fewer replicas confirmed in time: the change
+   * is on the master, but a failover could lose it, so it is not acknowledged.
+   */
+  public Future<Response> runReplicated(Redis redis, String name, List<String> keys, List<String> args, int replicas,
+      long timeoutMs) {
+    String sha = load(name);
+    Request wait = Request.cmd(Command.WAIT).arg(replicas).arg(timeoutMs);
+    return redis.batch(List.of(call(Command.EVALSHA, sha, keys, args), wait)).recover(err -> {
+      // a batch reports a failed command as "ERR [<index>] <Redis's error>"
+      if (err.getMessage() != null && err.getMessage().contains("NOSCRIPT")) {
+        return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(sources.get(name)))
+            .compose(loaded -> redis.batch(List.of(call(Command.EVALSHA, sha, keys, args), wait)));
+      }
+      return Future.failedFuture(err);
+    }).compose(replies -> replies.get(1).toInteger() >= replicas ? Future.succeededFuture(replies.get(0))
+        : Future.failedFuture(new NotReplicated(replies.get(1).toInteger(), replicas)));
+  }
+
+  /** A change reached the master but not the replicas {@code redis.wait_replicas} asks for. */
+  public static final class NotReplicated extends RuntimeException {
+    NotReplicated(int confirmed, int wanted) {
+      super(confirmed + " of " + wanted + " Redis replicas confirmed the change in time", null, false, false);
+    }
+  }
+
   private static Request call(Command command, String sha, List<String> keys, List<String> args) {
     Request request = Request.cmd(command).arg(sha).arg(keys.size());
     keys.forEach(request::arg);
