@@ -29,7 +29,7 @@ class ClusterFailoverTest {
     String prefix = "fc-failover:";
     try (RedisCluster cluster = RedisCluster.start()) {
       JsonObject config = TestServer.onRedisWithPg(prefix).put("redis.type", "cluster").put("redis.url", cluster.urls())
-          .put("redis.wait_replicas", 1).put("redis.timeout_ms", 1000).put("flush.interval_ms", 100);
+          .put("redis.wait_replicas", 1).put("flush.interval_ms", 100);
       try (TestServer a = TestServer.start(config); TestServer b = TestServer.start(config)) {
         String token = a.token("writer", tenant, TestServer.RW);
         List<ResumingReader> readers = new ArrayList<>();
