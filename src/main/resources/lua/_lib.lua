@@ -1,15 +1,17 @@
--- Prepended to every workflow script when it is loaded (see RedisScripts).
--- KEYS[1] = workflow:state:{<tenant>:<id>}  (hash)
--- KEYS[2] = workflow:events:{<tenant>:<id>} (stream)
--- KEYS[3] = workflow:mark:{<tenant>:<id>}   (hash: generation, last_seq, deleted; with persistence)
+-- Prepended to every workflow script when it is loaded (see RedisScripts). Every key (and the channel)
+-- carries the hash tag of the workflow's shard, {s<n>}, followed by the workflow's own <tenant>:<id>: one slot.
+-- KEYS[1] = workflow:state:{s<n>}<tenant>:<id>  (hash)
+-- KEYS[2] = workflow:events:{s<n>}<tenant>:<id> (stream)
+-- KEYS[3] = workflow:mark:{s<n>}<tenant>:<id>   (hash: generation, last_seq, deleted; with persistence)
 -- KEYS[4..8] = the workflow's side keys: drafts (hash), snapshots (hash), actions (hash), action queue
 --   (stream with the consumer group of workers), action leases (sorted set by deadline)
--- KEYS[9] = the flush outbox stream, when persistence is on (write buffer for PostgreSQL)
--- KEYS[10] = the bytes the outbox's entries hold (a counter, decremented by flush_ack.lua)
--- ARGV[1] = event retention (approximate MAXLEN), ARGV[2] = pub/sub channel,
+-- KEYS[9] = the shard's flush outbox stream flowcast:outbox:{s<n>}, when persistence is on (write buffer
+--   for PostgreSQL)
+-- KEYS[10] = the bytes the shard's outbox entries hold (a counter, decremented by flush_ack.lua)
+-- ARGV[1] = event retention (approximate MAXLEN), ARGV[2] = the workflow's shard channel (SPUBLISH),
 -- ARGV[3] = seconds the event stream outlives the state hash (to announce expiry),
--- ARGV[4] = request id (audit), ARGV[5] = outbox capacity (0 = persistence off),
--- ARGV[6] = seconds the mark is kept, ARGV[7] = outbox capacity in bytes; a script's own arguments
+-- ARGV[4] = request id (audit), ARGV[5] = the shard's outbox capacity (0 = persistence off),
+-- ARGV[6] = seconds the mark is kept, ARGV[7] = the shard's outbox capacity in bytes; a script's own arguments
 -- start at ARGV[8], named by the script's
 -- `local arg = args(...)` line (ScriptArgs.java builds them by the same names).
 -- A script replies with reply(outcome, name, value, ...) (ScriptReply.java reads the values by name).
@@ -23,7 +25,7 @@ local RETENTION, CHANNEL, GRACE = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local REQUEST, CAPACITY, MARK_TTL = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
 local CAPACITY_BYTES = tonumber(ARGV[7])
 local OWN_ARGS = 7
-local TAG = string.match(STATE, '{(.*)}')
+local TAG = string.match(STATE, '}(.*)$')
 
 -- The script's own arguments by the names it declares, in order from ARGV[8]; a last name ending in
 -- '...' takes the remaining arguments as a list.
@@ -84,7 +86,7 @@ local function append_event(generation, epoch, seq, version, etype, rest, workfl
     id = redis.call('XADD', EVENTS, 'MAXLEN', '~', RETENTION, '*', 'seq', seq, 'g', generation, 'b', body)
   end
   local json = '{"id":"' .. id .. '",' .. body
-  redis.call('PUBLISH', CHANNEL, id .. '\n' .. seq .. '\n' .. etype .. '\n' .. json)
+  redis.call('SPUBLISH', CHANNEL, id .. '\n' .. seq .. '\n' .. etype .. '\n' .. json)
   if CAPACITY > 0 then
     redis.call('XADD', OUTBOX, '*', 'w', TAG, 'g', generation, 'e', json, 'r', REQUEST, 's', workflow)
     -- the size the flusher takes off again (OutboxRecord.bytes): the texts, and a fixed overhead

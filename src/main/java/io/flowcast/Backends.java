@@ -122,14 +122,13 @@ final class Backends {
       archive = new PgArchive(pg, config.pgTimeoutMs(), clock);
       readiness.fact("persistence", config.persistenceMode()).fact("postgresql", Urls.withoutPasswords(config.pgUrl()));
     }
-    RedisKeys keys = new RedisKeys(config.redisKeyPrefix());
+    RedisKeys keys = new RedisKeys(config.redisKeyPrefix(), config.redisShards());
     RedisWorkflowStore.Settings settings = new RedisWorkflowStore.Settings(keys, config.eventsRetentionMax(),
         config.redisStreamGraceSeconds(), config.redisTimeoutMs(), config.redisIndexTtlSeconds(),
         persistence ? config.flushBacklogMax() : 0, config.flushBacklogMaxBytes(),
-        config.persistenceMode().equals("write-through"));
-    Backend backend = RedisBackend.create(vertx, new RedisBackend.Connections(redis,
-            RedisClients.subscriber(vertx, config.redis(), (int) config.redisTimeoutMs()),
-            config.redis().database()), settings, archive, hook, clock, meters, readiness);
+        config.persistenceMode().equals("write-through"), config.redisWaitReplicas());
+    Backend backend = RedisBackend.create(vertx, new RedisBackend.Connections(redis, config.redis()), settings,
+        archive, hook, clock, meters, readiness);
     readiness.down("redis", "not checked yet");
     probeRedis();
     healthTimer = vertx.setPeriodic(HEALTH_PROBE_MS, id -> probeRedis());

@@ -91,7 +91,7 @@ public final class MainVerticle extends VerticleBase {
             .compose(id -> backend.persistence() ? vertx.deployVerticle(new FlushVerticle(
                 new FlushVerticle.Settings(config.instanceId(), config.flushIntervalMs(), config.flushBatchSize(),
                     config.flushClaimIdleMs(), config.flushDrainTimeoutMs(), config.redisTimeoutMs(),
-                    new RedisKeys(config.redisKeyPrefix())),
+                    new RedisKeys(config.redisKeyPrefix(), config.redisShards())),
                 backends.redis(), new PgWriter(backends.pg(), config.pgTimeoutMs()), readiness, meters))
                 : Future.succeededFuture(id))
             .compose(id -> vertx.deployVerticle(new InstanceVerticle(new InstanceVerticle.Settings(config.instanceId(),

@@ -27,6 +27,8 @@ public record FlowcastConfig(
     int redisStreamGraceSeconds,
     int redisIndexTtlSeconds,
     String redisKeyPrefix,
+    int redisShards,
+    int redisWaitReplicas,
     String pgUrl,
     int pgPoolSize,
     long pgTimeoutMs,
@@ -123,6 +125,8 @@ public record FlowcastConfig(
         (int) range(c, "redis.stream_grace_seconds", 1, 86_400),
         (int) range(c, "redis.index_ttl_seconds", 60, Integer.MAX_VALUE),
         keyPrefix(c),
+        shards(c),
+        (int) range(c, "redis.wait_replicas", 0, 16),
         pgUrl(c),
         (int) range(c, "pg.pool_size", 1, 256),
         range(c, "pg.timeout_ms", 100, 600_000),
@@ -244,6 +248,15 @@ public record FlowcastConfig(
           + "braces, e.g. 'flowcast:'");
     }
     return prefix;
+  }
+
+  /** Workflows are spread over this many write-buffer shards (docs/REDIS.md): a power of two. */
+  private static int shards(JsonObject c) {
+    int shards = (int) range(c, "redis.shards", 1, 1024);
+    if (Integer.bitCount(shards) != 1) {
+      throw new ConfigException("redis.shards", "must be a power of two (1, 2, 4, ... 1024), got " + shards);
+    }
+    return shards;
   }
 
   private static TrustedProxies trustedProxies(JsonObject c) {

@@ -63,6 +63,17 @@ public record RedisTarget(RedisClientType type, List<String> urls, String sentin
     return new RedisTarget(RedisClientType.valueOf(type.toUpperCase(Locale.ROOT)), urls, master, tls);
   }
 
+  /**
+   * One node of this cluster, {@code host:port} as the cluster names it, reached as the first URL says
+   * (scheme, user, password) with the same trust.
+   */
+  public RedisTarget node(String hostAndPort) {
+    URI first = URI.create(urls.get(0));
+    String user = first.getRawUserInfo() == null ? "" : first.getRawUserInfo() + "@";
+    String url = first.getScheme() + "://" + user + hostAndPort;
+    return new RedisTarget(RedisClientType.STANDALONE, List.of(url), sentinelMaster, tls);
+  }
+
   /** True when a Redis is configured. */
   public boolean configured() {
     return !urls.isEmpty();

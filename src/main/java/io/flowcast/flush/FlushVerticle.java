@@ -1,11 +1,9 @@
 package io.flowcast.flush;
 
-import io.flowcast.redis.RedisReplies;
 import io.flowcast.bus.Addresses;
 import io.flowcast.health.FlowcastMeters;
 import io.flowcast.health.Readiness;
 import io.flowcast.redis.RedisKeys;
-import io.flowcast.redis.RedisScripts;
 import io.flowcast.redis.RedisWorkflowStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -20,12 +18,11 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Drains the write buffer (the Redis outbox stream) into PostgreSQL. Every instance runs one, all in one
- * consumer group, so each entry goes to one flusher; entries a flusher read but did not acknowledge (it
+ * Drains the write buffer (one Redis stream per shard, see {@link OutboxShard}) into PostgreSQL. Every
+ * instance runs one, all in one consumer group per shard, so each entry goes to one flusher; entries a flusher read but did not acknowledge (it
  * was killed) are claimed by another once idle. A batch is acknowledged and removed only after
  * PostgreSQL committed it; writing it again changes nothing.
  */
@@ -39,8 +36,6 @@ public final class FlushVerticle extends VerticleBase {
       long redisTimeoutMs, RedisKeys keys) {
   }
 
-  private static final RedisScripts ACK = RedisScripts.standalone(List.of("flush_ack"));
-
   private final Settings settings;
   private final Redis redis;
   private final PgWriter writer;
@@ -53,8 +48,7 @@ public final class FlushVerticle extends VerticleBase {
   private long statsTimer = -1;
   private boolean refreshing;
   private long refreshedAt;
-  private long lastClaim;
-  private String claimCursor = "0-0";
+  private final List<OutboxShard> shards = new ArrayList<>();
 
   public FlushVerticle(Settings settings, Redis redis, PgWriter writer, Readiness readiness, FlowcastMeters meters) {
     this.settings = settings;
@@ -62,6 +56,9 @@ public final class FlushVerticle extends VerticleBase {
     this.writer = writer;
     this.readiness = readiness;
     this.meters = meters;
+    for (int shard = 0; shard < settings.keys().shards(); shard++) {
+      shards.add(new OutboxShard(redis, settings, shard));
+    }
   }
 
   @Override
@@ -90,15 +87,11 @@ public final class FlushVerticle extends VerticleBase {
     });
   }
 
-  /** Creates the consumer group (and the stream) unless it exists; also after Redis lost it. */
+  /** Creates every shard's consumer group (and stream) unless it exists; also after Redis lost it. */
   private Future<Void> joinGroup() {
-    return call(Request.cmd(Command.XGROUP).arg("CREATE").arg(settings.keys().outbox()).arg(RedisKeys.OUTBOX_GROUP)
-        .arg("0").arg("MKSTREAM"))
-        .<Void>mapEmpty()
-        .recover(err -> redisError(err).startsWith("BUSYGROUP")
-            ? Future.succeededFuture() : Future.failedFuture(err))
-        .onSuccess(v -> log.info("flusher {} joined consumer group {} on {}", settings.consumer(),
-            RedisKeys.OUTBOX_GROUP, settings.keys().outbox()));
+    return Future.all(shards.stream().map(OutboxShard::joinGroup).toList()).<Void>mapEmpty()
+        .onSuccess(v -> log.info("flusher {} joined consumer group {} on {} write-buffer shards", settings.consumer(),
+            RedisKeys.OUTBOX_GROUP, shards.size()));
   }
 
   /** Drains what is buffered before the instance stops, within the configured time. */
@@ -152,27 +145,37 @@ public final class FlushVerticle extends VerticleBase {
   }
 
   /**
-   * One batch: this flusher's unacknowledged entries first, then (every half claim period, so it is not
-   * starved by a steady load) idle ones of a flusher that died, then new ones.
+   * One batch from every shard at once (each: this flusher's unacknowledged entries first, then idle ones
+   * of a flusher that died, then new ones), written to PostgreSQL in one transaction and acknowledged
+   * shard by shard. Answers the most entries one shard gave, so a full shard makes the flusher go again.
    */
   private Future<Integer> cycle() {
-    return read("0").compose(pending -> pending.isEmpty() ? claimIdle() : Future.succeededFuture(pending))
-        .compose(records -> records.isEmpty() ? read(">") : Future.succeededFuture(records))
-        .compose(records -> {
-          if (records.isEmpty()) {
-            return Future.succeededFuture(0);
-          }
-          List<OutboxRecord> real = records.stream().filter(r -> r.key() != null).toList();
-          long started = System.nanoTime();
-          return writer.write(real)
-              .recover(err -> real.size() > 1 ? oneByOne(real, 0) : setAsideIfBad(real.get(0), err))
-              .compose(v -> setAsideMalformed(records))
-              .compose(v -> acknowledge(records)).map(v -> {
-                stats.flushed(real.size(), System.nanoTime() - started);
-                meters.flushed(real.size());
-                return records.size();
-              });
-        });
+    List<Future<List<OutboxRecord>>> reads = shards.stream().map(OutboxShard::next).toList();
+    return Future.all(reads).compose(read -> {
+      List<OutboxRecord> records = new ArrayList<>();
+      reads.forEach(r -> records.addAll(r.result()));
+      if (records.isEmpty()) {
+        return Future.succeededFuture(0);
+      }
+      List<OutboxRecord> real = records.stream().filter(r -> r.key() != null).toList();
+      long started = System.nanoTime();
+      return writer.write(real)
+          .recover(err -> real.size() > 1 ? oneByOne(real, 0) : setAsideIfBad(real.get(0), err))
+          .compose(v -> setAsideMalformed(records))
+          .compose(v -> {
+            List<Future<Void>> acks = new ArrayList<>();
+            for (int i = 0; i < shards.size(); i++) {
+              acks.add(shards.get(i).acknowledge(reads.get(i).result()));
+            }
+            return Future.all(acks);
+          })
+          .map(v -> {
+            stats.flushed(real.size(), System.nanoTime() - started);
+            meters.flushed(real.size());
+            return reads.stream().mapToInt(r -> r.result().size()).max().orElse(0);
+          })
+          .onFailure(err -> shards.forEach(OutboxShard::failed));
+    });
   }
 
   /**
@@ -221,102 +224,45 @@ public final class FlushVerticle extends VerticleBase {
         .arg("reason").arg(reason).arg("content").arg(content)).mapEmpty();
   }
 
-  private Future<List<OutboxRecord>> read(String from) {
-    return call(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(RedisKeys.OUTBOX_GROUP).arg(settings.consumer())
-        .arg("COUNT").arg(settings.batchSize()).arg("STREAMS").arg(settings.keys().outbox()).arg(from))
-        .map(r -> r == null || r.size() == 0 ? List.<OutboxRecord>of() : records(r.get(0).get(1)))
-        .recover(err -> redisError(err).startsWith("NOGROUP")
-            ? joinGroup().map(List.of()) : Future.failedFuture(err));
-  }
-
-  /** Takes over entries another flusher read but did not acknowledge for a while (it died). */
-  private Future<List<OutboxRecord>> claimIdle() {
-    long now = System.currentTimeMillis();
-    if (now - lastClaim < settings.claimIdleMs() / 2) {
-      return Future.succeededFuture(List.of());
-    }
-    lastClaim = now;
-    return call(Request.cmd(Command.XAUTOCLAIM).arg(settings.keys().outbox()).arg(RedisKeys.OUTBOX_GROUP)
-        .arg(settings.consumer()).arg(settings.claimIdleMs()).arg(claimCursor).arg("COUNT").arg(settings.batchSize()))
-        .map(r -> {
-          claimCursor = r.get(0).toString(); // where the next scan of idle entries goes on ("0-0": from the start)
-          List<OutboxRecord> claimed = records(r.get(1));
-          if (!claimed.isEmpty()) {
-            log.info("flusher {} took over {} buffered entries of a flusher that stopped answering",
-                settings.consumer(), claimed.size());
-          }
-          return claimed;
-        });
-  }
-
-  /** Out of the pending list and the stream, and their bytes off the buffer's count, in one step. */
-  private Future<Void> acknowledge(List<OutboxRecord> records) {
-    List<String> args = new ArrayList<>(records.size() + 2);
-    args.add(RedisKeys.OUTBOX_GROUP);
-    args.add(String.valueOf(records.stream().mapToLong(OutboxRecord::bytes).sum()));
-    records.forEach(r -> args.add(r.entryId()));
-    return ACK.run(redis, "flush_ack", List.of(settings.keys().outbox(), settings.keys().outboxBytes()), args)
-        .timeout(settings.redisTimeoutMs(), TimeUnit.MILLISECONDS).mapEmpty();
-  }
-
   private void refreshStatsIfStale() {
     if (System.nanoTime() - refreshedAt >= STATS_MS * 1_000_000) {
       refreshStats();
     }
   }
 
-  /** Reads the backlog and its oldest entry (one lookup at a time) for /ready and /metrics. */
+  /** Reads the backlog and its oldest entry over every shard (one lookup at a time) for /ready and /metrics. */
   private void refreshStats() {
     if (refreshing) {
       return;
     }
     refreshing = true;
-    redis.batch(List.of(Request.cmd(Command.XLEN).arg(settings.keys().outbox()),
-            Request.cmd(Command.XRANGE).arg(settings.keys().outbox()).arg("-").arg("+").arg("COUNT").arg(1)))
-        .timeout(settings.redisTimeoutMs(), TimeUnit.MILLISECONDS)
-        .onComplete(ar -> {
-          refreshing = false;
-          refreshedAt = System.nanoTime();
-          if (ar.failed()) {
-            return;
-          }
-          List<Response> r = ar.result();
-          long oldest = r.get(1).size() == 0 ? 0 : Long.parseLong(r.get(1).get(0).get(0).toString().split("-")[0]);
-          stats.backlog(r.get(0).toLong(), oldest == 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest));
-          meters.flushBacklog(r.get(0).toLong(), oldest);
-          readiness.fact("flush", stats.toJson());
-        });
-  }
-
-  /** Entries of an XREADGROUP/XAUTOCLAIM answer; an entry deleted meanwhile has no fields. */
-  private static List<OutboxRecord> records(Response entries) {
-    List<OutboxRecord> records = new ArrayList<>();
-    if (entries == null) {
-      return records;
-    }
-    for (Response entry : entries) {
-      String id = entry.get(0).toString();
-      Response fields = entry.size() > 1 ? entry.get(1) : null;
-      OutboxRecord record;
-      Map<String, String> values = fields == null ? Map.of() : RedisReplies.fields(fields);
-      try {
-        record = fields == null ? null : OutboxRecord.fromEntry(id, values);
-      } catch (RuntimeException malformed) {
-        // kept for an operator (see setAsideMalformed), never retried forever
-        record = OutboxRecord.unusable(id, new JsonObject().put("fields", fields.toString()), OutboxRecord.bytes(values));
+    List<Future<OutboxShard.Backlog>> reads = shards.stream().map(OutboxShard::backlog).toList();
+    Future.all(reads).onComplete(ar -> {
+      refreshing = false;
+      refreshedAt = System.nanoTime();
+      if (ar.failed()) {
+        return;
       }
-      records.add(record != null ? record : OutboxRecord.unusable(id, null, 0));
-    }
-    return records;
+      long entries = reads.stream().mapToLong(r -> r.result().entries()).sum();
+      long oldest = reads.stream().mapToLong(r -> r.result().oldestMillis()).filter(t -> t > 0).min().orElse(0);
+      stats.backlog(entries, oldest == 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest));
+      meters.flushBacklog(entries, oldest);
+      readiness.fact("flush", stats.toJson());
+    });
   }
 
-  private Future<Response> call(Request request) {
+  /** A call to Redis bounded by its timeout; a failure says the buffer, not PostgreSQL, is what failed. */
+  static Future<Response> call(Redis redis, Settings settings, Request request) {
     return redis.send(request).timeout(settings.redisTimeoutMs(), TimeUnit.MILLISECONDS)
         .recover(err -> Future.failedFuture(new BufferUnreadable(err)));
   }
 
+  private Future<Response> call(Request request) {
+    return call(redis, settings, request);
+  }
+
   /** Redis's own error text, under the wrapping of {@link #call}. */
-  private static String redisError(Throwable err) {
+  static String redisError(Throwable err) {
     Throwable redis = err instanceof BufferUnreadable && err.getCause() != null ? err.getCause() : err;
     return redis.getMessage() == null ? "" : redis.getMessage();
   }

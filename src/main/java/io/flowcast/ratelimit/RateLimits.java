@@ -70,8 +70,8 @@ public final class RateLimits {
     }
     readiness.fact("ratelimit", "redis (fail_mode=" + c.failMode() + ")");
     RedisGuard guard = new RedisGuard(redis, config.redisTimeoutMs(), c.failMode().equals("open"), readiness);
-    RedisRateLimiter shared = new RedisRateLimiter(redis, new RedisKeys(config.redisKeyPrefix()));
-    RedisStreamSlots sharedSlots = new RedisStreamSlots(redis, new RedisKeys(config.redisKeyPrefix()), config.instanceId(), STREAM_LEASE_MS);
+    RedisRateLimiter shared = new RedisRateLimiter(redis, new RedisKeys(config.redisKeyPrefix(), config.redisShards()));
+    RedisStreamSlots sharedSlots = new RedisStreamSlots(redis, new RedisKeys(config.redisKeyPrefix(), config.redisShards()), config.instanceId(), STREAM_LEASE_MS);
     RateLimiter limiter = (quota, partition) ->
         guard.call(() -> shared.take(quota, partition), () -> local.take(quota, partition));
     StreamSlots slots = (partition, max) ->

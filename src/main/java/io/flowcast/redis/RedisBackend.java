@@ -1,6 +1,7 @@
 package io.flowcast.redis;
 
 import io.flowcast.backend.Backend;
+import io.flowcast.config.RedisTarget;
 import io.flowcast.health.FlowcastMeters;
 import io.flowcast.health.Readiness;
 import io.flowcast.workflow.StateHook;
@@ -19,16 +20,16 @@ public final class RedisBackend {
   private RedisBackend() {
   }
 
-  /** How to reach Redis: the pooled client, the client whose connection subscribes, the database number. */
-  public record Connections(Redis pooled, Redis subscriber, int database) {
+  /** How to reach Redis: the pooled client for commands, and the target the pub/sub side connects to. */
+  public record Connections(Redis pooled, RedisTarget target) {
   }
 
   /** @param archive the durable record, or null without persistence */
   public static Backend create(Vertx vertx, Connections redis, RedisWorkflowStore.Settings settings,
       WorkflowArchive archive, StateHook hook, Clock clock, FlowcastMeters meters, Readiness readiness) {
     RedisWorkflowStore store = new RedisWorkflowStore(vertx, redis.pooled(), settings, archive, meters, hook, clock);
-    RedisEventTransport transport = new RedisEventTransport(vertx, redis.subscriber(), settings.keys(),
-        redis.database(), settings.timeoutMs(), readiness);
+    RedisEventTransport transport = new RedisEventTransport(vertx, redis.pooled(), redis.target(), settings.keys(),
+        settings.timeoutMs(), readiness);
     return new Backend("redis", store, new RedisSideData(store), new RedisActionQueue(store), transport,
         new RedisRefreshTokens(redis.pooled(), settings.keys(), settings.timeoutMs()),
         new RedisInstanceRegistry(redis.pooled(), settings.keys(), settings.timeoutMs()), Optional.ofNullable(archive));

@@ -54,18 +54,23 @@ public final class RedisCalls {
     List<String> names = new ArrayList<>(List.of(keys.state(key), keys.events(key), keys.mark(key)));
     names.addAll(keys.sideKeys(key));
     if (settings.outboxCapacity() > 0) {
-      names.add(keys.outbox());
-      names.add(keys.outboxBytes());
+      int shard = keys.shard(key.tag());
+      names.add(keys.outbox(shard));
+      names.add(keys.outboxBytes(shard));
     }
     List<String> argv = new ArrayList<>(5 + args.length);
     argv.add(String.valueOf(settings.retentionMax()));
     argv.add(keys.channel(key.tag()));
     argv.add(String.valueOf(settings.streamGraceSeconds()));
     argv.add(actor == null || actor.requestId() == null ? "" : actor.requestId());
-    argv.add(String.valueOf(settings.outboxCapacity()));
+    argv.add(String.valueOf(settings.shardCapacity()));
     argv.add(String.valueOf(settings.indexTtlSeconds()));
-    argv.add(String.valueOf(settings.outboxCapacityBytes()));
+    argv.add(String.valueOf(settings.shardCapacityBytes()));
     argv.addAll(List.of(args));
+    if (settings.waitReplicas() > 0) {
+      return guard(name, scripts.runReplicated(redis, name, names, argv, settings.waitReplicas(),
+          settings.timeoutMs() / 2));
+    }
     return guard(name, scripts.run(redis, name, names, argv));
   }
 
@@ -100,6 +105,11 @@ public final class RedisCalls {
         .timeout(settings.timeoutMs(), TimeUnit.MILLISECONDS).recover(err -> {
           if (err instanceof ApiException) {
             return Future.failedFuture(err);
+          }
+          if (err instanceof RedisScripts.NotReplicated) {
+            log.warn("Redis call {} not acknowledged: {}", operation, err.getMessage());
+            return Future.failedFuture(ApiException.unavailable("the change reached Redis but not its replicas ("
+                + err.getMessage() + "); it may or may not persist: retry with If-Match"));
           }
           log.warn("Redis call {} failed: {}", operation, err.getMessage());
           return Future.failedFuture(redisDown());

@@ -20,12 +20,16 @@ public final class RedisClients {
   private RedisClients() {
   }
 
-  /** A pooled client for commands; each pooled connection pipelines many requests. */
+  /**
+   * A pooled client for commands; each pooled connection pipelines many requests. On a cluster, one
+   * shared cluster connection (see {@link SharedClusterConnection}).
+   */
   public static Redis pooled(Vertx vertx, RedisTarget target, int poolSize, int connectTimeoutMs) {
-    return Redis.createClient(vertx, options(target, connectTimeoutMs)
+    Redis client = Redis.createClient(vertx, options(target, connectTimeoutMs)
         .setMaxPoolSize(poolSize)
         .setMaxPoolWaiting(poolSize * 1024)
         .setMaxWaitingHandlers(4096));
+    return target.type() == RedisClientType.CLUSTER ? new SharedClusterConnection(client) : client;
   }
 
   /** The same for one standalone Redis at {@code url}. */

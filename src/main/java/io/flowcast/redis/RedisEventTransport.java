@@ -1,5 +1,6 @@
 package io.flowcast.redis;
 
+import io.flowcast.config.RedisTarget;
 import io.flowcast.fanout.EventTransport;
 import io.flowcast.bus.ApiException;
 import io.flowcast.bus.EventDelivery;
@@ -27,12 +28,13 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Redis pub/sub between instances, on one dedicated connection per instance. The store's scripts
- * PUBLISH each event atomically with the change; this side subscribes and delivers. The connection
- * subscribes to the workflows local streams watch and to expiry notifications; it is probed end to end
- * (a message published to a channel of its own must come back),
- * and when it drops it is re-established with back-off, every subscription restored, and local streams
- * told to catch up from the event log (pub/sub is at most once).
+ * Redis pub/sub between instances, on dedicated connections (one per node, see {@link PubSubNodes}). The
+ * store's scripts SPUBLISH each event on the workflow's shard channel atomically with the change; this
+ * side SSUBSCRIBEs to the workflows local streams watch (on the node owning each channel's slot) and
+ * listens to every node's expiry notifications; it is probed end to end (a message published to a
+ * channel of its own must come back on every connection), and when any connection drops all are
+ * re-established with back-off, every subscription restored, and local streams told to catch up from
+ * the event log (pub/sub is at most once).
  */
 final class RedisEventTransport implements EventTransport {
   private static final Logger log = LoggerFactory.getLogger(RedisEventTransport.class);
@@ -42,30 +44,37 @@ final class RedisEventTransport implements EventTransport {
   static final String CHECK = "redis-pubsub";
 
   private final Vertx vertx;
-  private final Redis client;
+  private final Redis commands;
+  private final PubSubNodes nodes;
   private final RedisKeys keys;
   private final String expiredChannel;
   private final long timeoutMs;
   private final Readiness readiness;
   private final Set<String> subscribed = new HashSet<>();
   private Listener listener;
-  private RedisConnection connection;
+  private boolean connected;
   private long backoffMs = MIN_BACKOFF_MS;
   private long probeTimer = -1;
   private boolean closed;
   private boolean everConnected;
   private boolean connecting;
   private final String probeChannel;
-  private Promise<Void> probePending;
+  private Probe probe;
+  /** Subscriptions sent and not yet confirmed, by node and channel. */
   private final Map<String, Promise<Void>> pendingConfirmations = new HashMap<>();
 
-  RedisEventTransport(Vertx vertx, Redis client, RedisKeys keys, int database, long timeoutMs,
+  /** A probe message in flight: the nodes it has not come back from yet. */
+  private record Probe(Set<String> waiting, Promise<Void> echoed) {
+  }
+
+  RedisEventTransport(Vertx vertx, Redis commands, RedisTarget target, RedisKeys keys, long timeoutMs,
       Readiness readiness) {
     this.vertx = vertx;
-    this.client = client;
+    this.commands = commands;
+    this.nodes = new PubSubNodes(vertx, commands, target, (int) timeoutMs);
     this.keys = keys;
     this.probeChannel = keys.probeChannel(java.util.UUID.randomUUID().toString());
-    this.expiredChannel = "__keyevent@" + database + "__:expired";
+    this.expiredChannel = "__keyevent@" + target.database() + "__:expired";
     this.timeoutMs = timeoutMs;
     this.readiness = readiness;
   }
@@ -91,81 +100,104 @@ final class RedisEventTransport implements EventTransport {
     if (!subscribed.add(workflow)) {
       return Future.succeededFuture();
     }
-    if (connection == null) {
+    PubSubNodes.Node node = connected ? nodes.forChannel(keys.channel(workflow)) : null;
+    if (node == null) {
       subscribed.remove(workflow);
       return Future.failedFuture(ApiException.unavailable("Redis pub/sub is reconnecting"));
     }
-    return subscribeConfirmed(connection, List.of(keys.channel(workflow)))
+    return confirmed(node, Command.SSUBSCRIBE, List.of(keys.channel(workflow)))
         .onFailure(err -> subscribed.remove(workflow));
   }
 
   @Override
   public Future<Void> unsubscribe(String workflow) {
-    if (!subscribed.remove(workflow) || connection == null) {
+    PubSubNodes.Node node = connected ? nodes.forChannel(keys.channel(workflow)) : null;
+    if (!subscribed.remove(workflow) || node == null) {
       return Future.succeededFuture();
     }
-    return command(Request.cmd(Command.UNSUBSCRIBE).arg(keys.channel(workflow))).mapEmpty();
+    return node.connection().send(Request.cmd(Command.SUNSUBSCRIBE).arg(keys.channel(workflow)))
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS).mapEmpty();
   }
 
   @Override
   public Future<Void> close() {
     closed = true;
+    connected = false;
     vertx.cancelTimer(probeTimer);
-    RedisConnection current = connection;
-    connection = null;
-    return (current == null ? Future.<Void>succeededFuture() : current.close()).eventually(client::close);
+    return nodes.close();
   }
 
   /**
-   * Sends SUBSCRIBE and completes when Redis confirmed every channel (the client library completes the
-   * command when it is written, before Redis has processed it).
+   * Sends (S)SUBSCRIBE and completes when Redis confirmed every channel (the client library completes the
+   * command when it is written, before Redis has processed it). Shard channels of one SSUBSCRIBE must share
+   * a slot: each goes in a command of its own.
    */
-  private Future<Void> subscribeConfirmed(RedisConnection conn, List<String> channels) {
+  private Future<Void> confirmed(PubSubNodes.Node node, Command command, List<String> channels) {
     List<Future<Void>> confirmations = new ArrayList<>();
-    Request subscribe = Request.cmd(Command.SUBSCRIBE);
+    List<Future<?>> sent = new ArrayList<>();
+    Request all = Request.cmd(command);
     for (String channel : channels) {
       Promise<Void> confirmed = Promise.promise();
-      pendingConfirmations.put(channel, confirmed);
+      pendingConfirmations.put(node.endpoint() + "\n" + channel, confirmed);
       confirmations.add(confirmed.future());
-      subscribe.arg(channel);
+      if (command == Command.SSUBSCRIBE) {
+        sent.add(node.connection().send(Request.cmd(command).arg(channel)));
+      } else {
+        all.arg(channel);
+      }
     }
-    return conn.send(subscribe).compose(sent -> Future.all(confirmations))
+    if (command != Command.SSUBSCRIBE) {
+      sent.add(node.connection().send(all));
+    }
+    return Future.all(sent).compose(ok -> Future.all(confirmations))
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
-        .onFailure(err -> channels.forEach(pendingConfirmations::remove))
+        .onFailure(err -> channels.forEach(c -> pendingConfirmations.remove(node.endpoint() + "\n" + c)))
         .mapEmpty();
   }
 
+  /**
+   * Connects to every node (on a cluster, every master), listens to its expiry notifications and this
+   * instance's probe (revocations, published cluster-wide, on the first node only), and subscribes each
+   * watched workflow's shard channel on the node of its slot.
+   */
   private Future<Void> connect() {
     if (connecting) {
       return Future.failedFuture("already connecting");
     }
     connecting = true;
-    Future<RedisConnection> opened = client.connect();
-    return opened.timeout(timeoutMs, TimeUnit.MILLISECONDS).compose(conn -> {
-      conn.handler(this::onMessage);
-      conn.exceptionHandler(err -> lost(conn, err.toString()));
-      conn.endHandler(v -> lost(conn, "connection closed"));
-      List<String> channels = new ArrayList<>(List.of(expiredChannel, keys.revocations(), probeChannel));
-      subscribed.forEach(w -> channels.add(keys.channel(w)));
-      return enableExpiryNotifications(conn)
-          .compose(v -> subscribeConfirmed(conn, channels))
-          .onFailure(err -> conn.close())
-          .map(ok -> {
+    return nodes.open().compose(opened -> {
+      List<Future<Void>> ready = new ArrayList<>();
+      for (PubSubNodes.Node node : opened) {
+        RedisConnection conn = node.connection();
+        conn.handler(message -> onMessage(node, message));
+        conn.exceptionHandler(err -> lost(node, err.toString()));
+        conn.endHandler(v -> lost(node, "connection to " + node.endpoint() + " closed"));
+        List<String> channels = new ArrayList<>(List.of(expiredChannel, probeChannel));
+        if (node == opened.get(0)) {
+          channels.add(keys.revocations());
+        }
+        ready.add(enableExpiryNotifications(conn).compose(v -> confirmed(node, Command.SUBSCRIBE, channels)));
+      }
+      Map<PubSubNodes.Node, List<String>> watched = new HashMap<>();
+      subscribed.forEach(w -> watched.computeIfAbsent(nodes.forChannel(keys.channel(w)), n -> new ArrayList<>())
+          .add(keys.channel(w)));
+      watched.forEach((node, channels) -> ready.add(confirmed(node, Command.SSUBSCRIBE, channels)));
+      return Future.all(ready).onFailure(err -> nodes.close()).map(ok -> {
         boolean reconnected = everConnected;
         everConnected = true;
-        connection = conn;
+        connected = true;
         backoffMs = MIN_BACKOFF_MS;
-        readiness.up(CHECK, "subscribed to " + subscribed.size() + " workflows and expiry notifications");
+        readiness.up(CHECK, "subscribed to " + subscribed.size() + " workflows and expiry notifications on "
+            + opened.size() + " node(s)");
         if (reconnected) {
-          log.info("Redis pub/sub connected; {} workflow subscriptions restored", subscribed.size());
-          Set<String> watched = Set.copyOf(subscribed);
-          announceMissedExpiries(watched).onComplete(ar -> listener.resync(watched));
+          log.info("Redis pub/sub connected to {} node(s); {} workflow subscriptions restored", opened.size(),
+              subscribed.size());
+          Set<String> streams = Set.copyOf(subscribed);
+          announceMissedExpiries(streams).onComplete(ar -> listener.resync(streams));
         }
         return (Void) null;
       });
-    }).onComplete(ar -> connecting = false)
-        // a connection that arrives after the timeout fired must not stay open (the pool is tiny)
-        .onFailure(err -> opened.onSuccess(RedisConnection::close));
+    }).onComplete(ar -> connecting = false);
   }
 
   /**
@@ -174,46 +206,37 @@ final class RedisEventTransport implements EventTransport {
    * finds nothing to do when it was announced, or when the workflow is there), so every such workflow is.
    */
   private Future<Void> announceMissedExpiries(Set<String> watched) {
-    if (watched.isEmpty()) {
-      return Future.succeededFuture();
+    List<Future<Void>> announced = new ArrayList<>();
+    for (String tag : watched) {
+      // one call each: the state hashes lie in different slots
+      announced.add(commands.send(Request.cmd(Command.EXISTS).arg(keys.state(WorkflowKey.parseTag(tag))))
+          .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+          .compose(exists -> exists.toInteger() == 0 ? listener.expired(tag) : Future.<Void>succeededFuture()));
     }
-    List<String> tags = List.copyOf(watched);
-    List<Request> checks = tags.stream()
-        .map(tag -> Request.cmd(Command.EXISTS).arg(keys.state(WorkflowKey.parseTag(tag)))).toList();
-    return client.batch(checks).timeout(timeoutMs, TimeUnit.MILLISECONDS).compose(replies -> {
-      List<Future<Void>> announced = new ArrayList<>();
-      for (int i = 0; i < tags.size(); i++) {
-        if (replies.get(i).toInteger() == 0) {
-          announced.add(listener.expired(tags.get(i)));
-        }
-      }
-      // streams catch up once the announcements are out, so a stream sees the expiry, not just a gone workflow
-      return Future.join(announced).<Void>mapEmpty();
-    }).onFailure(err -> log.warn("cannot check for expiries missed while pub/sub was down: {}", err.getMessage()));
+    // streams catch up once the announcements are out, so a stream sees the expiry, not just a gone workflow
+    return Future.join(announced).<Void>mapEmpty()
+        .onFailure(err -> log.warn("cannot check for expiries missed while pub/sub was down: {}", err.getMessage()));
   }
 
-  /** The current connection dropped: reconnect once (exception and end both report the same loss). */
-  private void lost(RedisConnection conn, String reason) {
-    if (conn != connection) {
-      conn.close();
+  /** A connection dropped (a node died, failed over or moved a slot): reconnect everything once. */
+  private void lost(PubSubNodes.Node node, String reason) {
+    if (!connected || closed || !nodes.all().contains(node)) {
       return;
     }
     log.warn("Redis pub/sub connection lost ({}); reconnecting", reason);
-    connection = null;
-    conn.close();
-    if (!closed) {
-      readiness.down(CHECK, "reconnecting: " + reason);
-      reconnectLater();
-    }
+    connected = false;
+    nodes.close();
+    readiness.down(CHECK, "reconnecting: " + reason);
+    reconnectLater();
   }
 
   private void reconnectLater() {
     long delay = backoffMs;
     backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
     vertx.setTimer(delay, id -> {
-      if (!closed && connection == null && !connecting) {
+      if (!closed && !connected && !connecting) {
         connect().onFailure(err -> {
-          if (connection == null) {
+          if (!connected) {
             readiness.down(CHECK, "reconnecting: " + err.getMessage());
             reconnectLater();
           }
@@ -224,22 +247,24 @@ final class RedisEventTransport implements EventTransport {
 
   /**
    * A subscribed connection that stopped delivering is replaced, so the instance never listens to
-   * nothing: a message published (on another connection) to this instance's probe channel must arrive
-   * on the subscribed one. (A PING on the subscribed connection is not used: its reply is not reliably
-   * told apart from pushed messages.)
+   * nothing: a message published (on the command client) to this instance's probe channel must arrive on
+   * every node's connection (PUBLISH reaches every node of a cluster). (A PING on the subscribed connection
+   * is not used: its reply is not reliably told apart from pushed messages.)
    */
   private void probe() {
-    RedisConnection conn = connection;
-    if (conn == null || probePending != null) {
+    if (!connected || probe != null) {
       return;
     }
-    Promise<Void> echoed = Promise.promise();
-    probePending = echoed;
-    client.send(Request.cmd(Command.PUBLISH).arg(probeChannel).arg("probe"))
-        .compose(sent -> echoed.future())
+    Set<String> waiting = new HashSet<>();
+    nodes.all().forEach(n -> waiting.add(n.endpoint()));
+    Probe current = new Probe(waiting, Promise.promise());
+    probe = current;
+    commands.send(Request.cmd(Command.PUBLISH).arg(probeChannel).arg("probe"))
+        .compose(sent -> current.echoed().future())
         .timeout(Math.max(timeoutMs, PROBE_MS / 2), TimeUnit.MILLISECONDS)
-        .onComplete(ar -> probePending = null)
-        .onFailure(err -> lost(conn, "probe message did not come back: " + err.getMessage()));
+        .onComplete(ar -> probe = null)
+        .onFailure(err -> nodes.all().stream().filter(n -> current.waiting().contains(n.endpoint())).findFirst()
+            .ifPresent(n -> lost(n, "probe message did not come back: " + err.getMessage())));
   }
 
   /** Expiry announcements need keyspace notifications for expired keys; best effort (managed Redis may refuse). */
@@ -261,35 +286,32 @@ final class RedisEventTransport implements EventTransport {
         });
   }
 
-  private Future<Response> command(Request request) {
-    RedisConnection conn = connection;
-    if (conn == null) {
-      return Future.failedFuture(ApiException.unavailable("Redis pub/sub is reconnecting"));
-    }
-    return conn.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS);
-  }
-
-  private void onMessage(Response message) {
+  private void onMessage(PubSubNodes.Node node, Response message) {
     if (message.type() != ResponseType.MULTI && message.type() != ResponseType.PUSH || message.size() < 3) {
       return;
     }
     String kind = message.get(0).toString();
-    if (kind.equals("subscribe")) {
-      Promise<Void> confirmed = pendingConfirmations.remove(message.get(1).toString());
+    if (kind.equals("subscribe") || kind.equals("ssubscribe")) {
+      Promise<Void> confirmed = pendingConfirmations.remove(node.endpoint() + "\n" + message.get(1).toString());
       if (confirmed != null) {
         confirmed.tryComplete();
       }
       return;
     }
-    if (!kind.equals("message")) {
+    if (kind.equals("sunsubscribe") && subscribed.contains(keys.tagOfChannel(message.get(1).toString()))) {
+      // Redis dropped a shard channel we still want: its slot moved (failover, resharding)
+      lost(node, "shard channel " + message.get(1) + " moved off " + node.endpoint());
+      return;
+    }
+    if (!kind.equals("message") && !kind.equals("smessage")) {
       return;
     }
     String channel = message.get(1).toString();
     String payload = message.get(2).toString();
     if (channel.equals(probeChannel)) {
-      Promise<Void> echoed = probePending;
-      if (echoed != null) {
-        echoed.tryComplete();
+      Probe current = probe;
+      if (current != null && current.waiting().remove(node.endpoint()) && current.waiting().isEmpty()) {
+        current.echoed().tryComplete();
       }
       return;
     }

@@ -6,39 +6,79 @@ import java.util.List;
 
 /**
  * Redis key and channel names, every one under the configured prefix ({@code redis.key_prefix}), so
- * several deployments (or test classes) share one Redis without meeting. Every key of one workflow
- * carries the hash tag {@code {<tenant>:<id>}}, so one Lua script may touch them together and the
- * layout runs unchanged on Redis Cluster.
+ * several deployments (or test classes) share one Redis without meeting. Workflows are spread over
+ * {@code redis.shards} shards by a stable hash of their tenant and id; every key of a workflow, its event
+ * channel, and its shard's write buffer and byte count carry the shard's hash tag {@code {s<n>}}, so one
+ * Lua script touches keys of one hash slot only, on a standalone Redis and on Redis Cluster alike. The
+ * workflow's own name ({@code <tenant>:<id>}) follows the tag.
  */
 public final class RedisKeys {
   /** The write buffer's consumer group: the flushers of every instance read through it. */
   public static final String OUTBOX_GROUP = "flushers";
+  /** Shards when none are configured: enough to spread over a few masters, few enough to read them all often. */
+  public static final int DEFAULT_SHARDS = 16;
   private static final String STATE = "workflow:state:";
   private static final String CHANNEL = "workflow:channel:";
   private static final String INSTANCES_TAG = "{instances}";
 
   private final String prefix;
+  private final int shards;
 
   /** @param prefix put in front of every key and channel; empty for none */
   public RedisKeys(String prefix) {
+    this(prefix, DEFAULT_SHARDS);
+  }
+
+  /** @param shards how many write-buffer shards the workflows are spread over (a power of two) */
+  public RedisKeys(String prefix, int shards) {
     if (prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0) {
       throw new IllegalArgumentException("a key prefix may not contain a hash tag");
     }
+    if (shards < 1 || Integer.bitCount(shards) != 1) {
+      throw new IllegalArgumentException("shards must be a power of two");
+    }
     this.prefix = prefix;
+    this.shards = shards;
   }
 
   public String prefix() {
     return prefix;
   }
 
+  /** How many shards there are: the write buffer has one stream per shard. */
+  public int shards() {
+    return shards;
+  }
+
+  /** The shard of a workflow: CRC-32 of its tag, so every instance (and release) agrees. */
+  public int shard(String workflowTag) {
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(workflowTag.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return (int) (crc.getValue() & (shards - 1));
+  }
+
+  /** The hash tag of a shard, braces included: every key of the shard's workflows carries it. */
+  public static String shardTag(int shard) {
+    return "{s" + shard + "}";
+  }
+
+  /** The shard tag followed by the workflow's own name: the part every key of the workflow ends with. */
+  private String named(String workflowTag) {
+    return shardTag(shard(workflowTag)) + workflowTag;
+  }
+
+  private String named(WorkflowKey key) {
+    return named(key.tag());
+  }
+
   /** The state hash: status, state, metadata, version, timestamps, ttl, schema, epoch, last event. */
   public String state(WorkflowKey key) {
-    return prefix + STATE + "{" + key.tag() + "}";
+    return prefix + STATE + named(key);
   }
 
   /** The event log, a Redis Stream. */
   public String events(WorkflowKey key) {
-    return prefix + "workflow:events:{" + key.tag() + "}";
+    return prefix + "workflow:events:" + named(key);
   }
 
   /**
@@ -46,32 +86,32 @@ public final class RedisKeys {
    * Redis, so a reload from PostgreSQL can tell whether PostgreSQL is up to date.
    */
   public String mark(WorkflowKey key) {
-    return prefix + "workflow:mark:{" + key.tag() + "}";
+    return prefix + "workflow:mark:" + named(key);
   }
 
   /** Review drafts by section (a hash of JSON values: the revisions kept for undo). */
   public String drafts(WorkflowKey key) {
-    return prefix + "workflow:drafts:{" + key.tag() + "}";
+    return prefix + "workflow:drafts:" + named(key);
   }
 
   /** Labelled snapshots of the state (a hash of JSON values), bounded in count. */
   public String snapshots(WorkflowKey key) {
-    return prefix + "workflow:snapshots:{" + key.tag() + "}";
+    return prefix + "workflow:snapshots:" + named(key);
   }
 
   /** The workflow's actions by id (a hash of JSON records: type, payload, status, lease, result). */
   public String actions(WorkflowKey key) {
-    return prefix + "workflow:actions:{" + key.tag() + "}";
+    return prefix + "workflow:actions:" + named(key);
   }
 
   /** The action queue: a Redis Stream read by the workers' consumer group; pending entries are claimed ones. */
   public String queue(WorkflowKey key) {
-    return prefix + "workflow:queue:{" + key.tag() + "}";
+    return prefix + "workflow:queue:" + named(key);
   }
 
   /** Claimed actions by lease deadline (epoch ms), so an expired lease is found without scanning. */
   public String leases(WorkflowKey key) {
-    return prefix + "workflow:leases:{" + key.tag() + "}";
+    return prefix + "workflow:leases:" + named(key);
   }
 
   /** The keys of a workflow that live only as long as it does, in the order the scripts expect. */
@@ -85,17 +125,21 @@ public final class RedisKeys {
   }
 
   /**
-   * The write buffer between Redis and PostgreSQL: one entry per event, read by the flushers of every
-   * instance through one consumer group. (A key of its own: on Redis Cluster it would need sharding by
-   * hash slot, see docs/REDIS.md.)
+   * One shard of the write buffer between Redis and PostgreSQL: one entry per event of the shard's
+   * workflows, read by the flushers of every instance through one consumer group per shard.
    */
-  public String outbox() {
-    return prefix + "flowcast:outbox";
+  public String outbox(int shard) {
+    return prefix + "flowcast:outbox:" + shardTag(shard);
   }
 
-  /** The bytes the write buffer's entries hold (a counter the scripts and the flusher keep). */
-  public String outboxBytes() {
-    return prefix + "flowcast:outbox:bytes";
+  /** The shard's write buffer, for a workflow. */
+  public String outbox(WorkflowKey key) {
+    return outbox(shard(key.tag()));
+  }
+
+  /** The bytes a write-buffer shard's entries hold (a counter the scripts and the flusher keep). */
+  public String outboxBytes(int shard) {
+    return prefix + "flowcast:outbox:" + shardTag(shard) + ":bytes";
   }
 
   /** Buffered entries PostgreSQL refused (bad data), kept for an operator instead of blocking the flush. */
@@ -108,19 +152,12 @@ public final class RedisKeys {
     return prefix + "auth:refresh:{" + family + "}";
   }
 
-  /** A revoked session, kept until its last access token expires. */
-  public String revokedSession(String sid) {
-    return prefix + "auth:revoked:{" + sid + "}";
-  }
-
-  /** Where revoked sessions are matched when scanning at start. */
-  public String revokedSessionPattern() {
-    return prefix + "auth:revoked:*";
-  }
-
-  /** The sid of a {@link #revokedSession} key. */
-  public String sidOfRevoked(String key) {
-    return tagOf(key);
+  /**
+   * The revoked sessions: a sorted set of sids scored by the end of their last access token (epoch
+   * seconds), one key so a start reads it without scanning the keyspace (every node of a cluster).
+   */
+  public String revokedSessions() {
+    return prefix + "auth:revoked:{sessions}";
   }
 
   /** A rate limit's state for one policy and partition. */
@@ -128,9 +165,13 @@ public final class RedisKeys {
     return prefix + "ratelimit:" + policy + ":{" + partition + "}";
   }
 
-  /** The pub/sub channel that carries the workflow's events to every instance. */
+  /**
+   * The shard channel (SPUBLISH/SSUBSCRIBE) that carries the workflow's events to every instance watching
+   * it: in the workflow's slot, so the script that changes the workflow publishes it, and on a cluster
+   * only the nodes of that shard see the message.
+   */
   public String channel(String workflowTag) {
-    return prefix + CHANNEL + "{" + workflowTag + "}";
+    return prefix + CHANNEL + named(workflowTag);
   }
 
   /** The workflow tag of a {@link #channel}, or null when {@code channel} is not one. */
@@ -167,9 +208,10 @@ public final class RedisKeys {
     return prefix + "flowcast:probe:" + instance;
   }
 
+  /** The workflow tag after a key's shard tag: {@code <tenant>:<id>} of {@code ...{s3}<tenant>:<id>}. */
   private static String tagOf(String name) {
     int open = name.indexOf('{');
-    int close = name.lastIndexOf('}');
-    return open < 0 || close <= open ? null : name.substring(open + 1, close);
+    int close = name.indexOf('}', open + 1);
+    return open < 0 || close < 0 || close + 1 == name.length() ? null : name.substring(close + 1);
   }
 }

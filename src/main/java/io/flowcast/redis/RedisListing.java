@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * Lists a tenant's workflows from Redis: the tenant index newest first (ids descending on equal times),
- * the state hashes read in one pipeline; workflows that expired are dropped from the index as they are met.
+ * the state hashes read at once (one small pipeline each: they lie in different slots); workflows that expired are dropped from the index as they are met.
  */
 final class RedisListing {
   private final RedisCalls calls;
@@ -53,13 +53,14 @@ final class RedisListing {
         return exhausted ? Future.succeededFuture(new WorkflowPage(items, null))
             : collect(tenant, status, limit, after, offset + batch, items);
       }
-      List<Request> reads = new ArrayList<>();
+      // one small pipeline per workflow, all at once: the state hashes lie in different slots (shards)
+      List<Future<List<Response>>> reads = new ArrayList<>();
       ids.forEach(id -> {
         String key = keys.state(new WorkflowKey(tenant, id));
-        reads.add(Request.cmd(Command.HGETALL).arg(key));
-        reads.add(Request.cmd(Command.PTTL).arg(key));
+        reads.add(calls.send(List.of(Request.cmd(Command.HGETALL).arg(key), Request.cmd(Command.PTTL).arg(key))));
       });
-      return calls.send(reads).compose(hashes -> {
+      return Future.all(reads).map(done -> reads.stream().flatMap(r -> r.result().stream()).toList())
+          .compose(hashes -> {
         List<String> gone = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
           Response hash = hashes.get(2 * i);

@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 
 import java.util.HashMap;
 import java.util.List;
@@ -18,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Refresh tokens in Redis, shared by every instance. A family is one hash
  * {@code auth:refresh:{<family>}} (token hash → record) rotated by {@code lua/refresh.lua}; a revoked
- * session is a key {@code auth:revoked:{<sid>}} that expires with its last access token, announced on
- * the channel {@link RedisKeys#revocations()} (all under the key prefix).
+ * session is an entry of the sorted set {@link RedisKeys#revokedSessions()} scored by the end of its last
+ * access token, announced on the channel {@link RedisKeys#revocations()} (all under the key prefix).
  */
 public final class RedisRefreshTokens implements RefreshTokens {
   private final Redis redis;
@@ -86,39 +85,28 @@ public final class RedisRefreshTokens implements RefreshTokens {
 
   @Override
   public Future<Void> revokeSession(String sid, long untilEpochSecond) {
-    long ttl = Math.max(1, untilEpochSecond - now());
+    String revoked = keys.revokedSessions();
+    // one key (one slot on a cluster), read whole at start; entries whose tokens all expired are dropped
     return guard(redis.batch(List.of(
-        Request.cmd(Command.SET).arg(keys.revokedSession(sid)).arg(untilEpochSecond).arg("EX").arg(ttl),
-        Request.cmd(Command.PUBLISH).arg(keys.revocations()).arg(sid + " " + untilEpochSecond)))).mapEmpty();
+        Request.cmd(Command.ZADD).arg(revoked).arg("GT").arg(untilEpochSecond).arg(sid),
+        Request.cmd(Command.ZREMRANGEBYSCORE).arg(revoked).arg("-inf").arg("(" + now()),
+        Request.cmd(Command.EXPIREAT).arg(revoked).arg(untilEpochSecond).arg("GT"),
+        Request.cmd(Command.EXPIREAT).arg(revoked).arg(untilEpochSecond).arg("NX")))).compose(ok ->
+        guard(redis.send(Request.cmd(Command.PUBLISH).arg(keys.revocations()).arg(sid + " " + untilEpochSecond))))
+        .mapEmpty();
   }
 
   @Override
   public Future<Map<String, Long>> revokedSessions() {
-    return scan("0", new HashMap<>());
-  }
-
-  private Future<Map<String, Long>> scan(String cursor, Map<String, Long> found) {
-    return guard(redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(keys.revokedSessionPattern())
-        .arg("COUNT").arg(1000))).compose(page -> {
-          List<String> revoked = page.get(1).stream().map(Response::toString).toList();
-          Future<Void> values = revoked.isEmpty() ? Future.succeededFuture() : guard(redis.send(mget(revoked))).map(v -> {
-            for (int i = 0; i < revoked.size(); i++) {
-              if (v.get(i) != null) {
-                String key = revoked.get(i);
-                found.put(keys.sidOfRevoked(key), v.get(i).toLong());
-              }
-            }
-            return null;
-          });
-          String next = page.get(0).toString();
-          return values.compose(v -> next.equals("0") ? Future.succeededFuture(found) : scan(next, found));
+    return guard(redis.send(Request.cmd(Command.ZRANGE).arg(keys.revokedSessions()).arg("(" + now()).arg("+inf")
+        .arg("BYSCORE").arg("WITHSCORES"))).map(r -> {
+          Map<String, Long> found = new HashMap<>();
+          // the command client speaks RESP2: member, score, member, score ...
+          for (int i = 0; r != null && i + 1 < r.size(); i += 2) {
+            found.put(r.get(i).toString(), (long) Double.parseDouble(r.get(i + 1).toString()));
+          }
+          return found;
         });
-  }
-
-  private static Request mget(List<String> keys) {
-    Request request = Request.cmd(Command.MGET);
-    keys.forEach(request::arg);
-    return request;
   }
 
   private <T> Future<T> guard(Future<T> call) {

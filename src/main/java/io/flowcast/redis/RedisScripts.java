@@ -15,8 +15,8 @@ import java.util.Map;
 /**
  * The Lua scripts under {@code src/main/resources/lua/}: the workflow scripts with the shared
  * {@code _lib.lua} prepended, or standalone ones.
- * Called by SHA; a Redis that lost its script cache (restart, failover) answers NOSCRIPT and the script
- * is loaded again.
+ * Called by SHA; a Redis that lost its script cache (restart, failover, a cluster node that never ran it)
+ * answers NOSCRIPT and the script is sent whole once ({@code EVAL}, routed like the call by its keys).
  */
 public final class RedisScripts {
   private static final String LIB = "_lib";
@@ -71,15 +71,42 @@ public final class RedisScripts {
     String sha = load(name);
     return redis.send(call(Command.EVALSHA, sha, keys, args)).recover(err -> {
       if (err.getMessage() != null && err.getMessage().startsWith("NOSCRIPT")) {
-        return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(sources.get(name)))
-            .compose(loaded -> redis.send(call(Command.EVALSHA, sha, keys, args)));
+        // EVAL (not SCRIPT LOAD, which has no key): it goes to the node of the keys and caches it there
+        return redis.send(call(Command.EVAL, sources.get(name), keys, args));
       }
       return Future.failedFuture(err);
     });
   }
 
-  private static Request call(Command command, String sha, List<String> keys, List<String> args) {
-    Request request = Request.cmd(command).arg(sha).arg(keys.size());
+  /**
+   * Runs a script and then {@code WAIT}s for {@code replicas} replicas to have it, on the same connection
+   * (one batch: WAIT counts the writes of its own connection, and a cluster client sends a batch to the
+   * node of its keys). Fails with {@link NotReplicated} when fewer replicas confirmed in time: the change
+   * is on the master, but a failover could lose it, so it is not acknowledged.
+   */
+  public Future<Response> runReplicated(Redis redis, String name, List<String> keys, List<String> args, int replicas,
+      long timeoutMs) {
+    String sha = load(name);
+    Request wait = Request.cmd(Command.WAIT).arg(replicas).arg(timeoutMs);
+    return redis.batch(List.of(call(Command.EVALSHA, sha, keys, args), wait)).recover(err -> {
+      // a batch reports a failed command as "ERR [<index>] <Redis's error>"
+      if (err.getMessage() != null && err.getMessage().contains("NOSCRIPT")) {
+        return redis.batch(List.of(call(Command.EVAL, sources.get(name), keys, args), wait));
+      }
+      return Future.failedFuture(err);
+    }).compose(replies -> replies.get(1).toInteger() >= replicas ? Future.succeededFuture(replies.get(0))
+        : Future.failedFuture(new NotReplicated(replies.get(1).toInteger(), replicas)));
+  }
+
+  /** A change reached the master but not the replicas {@code redis.wait_replicas} asks for. */
+  public static final class NotReplicated extends RuntimeException {
+    NotReplicated(int confirmed, int wanted) {
+      super(confirmed + " of " + wanted + " Redis replicas confirmed the change in time", null, false, false);
+    }
+  }
+
+  private static Request call(Command command, String script, List<String> keys, List<String> args) {
+    Request request = Request.cmd(command).arg(script).arg(keys.size());
     keys.forEach(request::arg);
     args.forEach(request::arg);
     return request;

@@ -49,9 +49,27 @@ import java.util.function.Function;
 public final class RedisWorkflowStore implements WorkflowStore {
   private static final int MAX_ATTEMPTS = 16;
 
-  /** Tuning of the store, from config; {@code outboxCapacity} 0 means persistence is off. */
+  /**
+   * Tuning of the store, from config; {@code outboxCapacity} 0 means persistence is off. With
+   * {@code waitReplicas} above 0 a change is acknowledged only once that many replicas have it
+   * ({@code WAIT}), so a failover to one of them loses nothing acknowledged.
+   */
   public record Settings(RedisKeys keys, int retentionMax, int streamGraceSeconds, long timeoutMs, int indexTtlSeconds,
-      int outboxCapacity, long outboxCapacityBytes, boolean writeThrough) {
+      int outboxCapacity, long outboxCapacityBytes, boolean writeThrough, int waitReplicas) {
+    public Settings(RedisKeys keys, int retentionMax, int streamGraceSeconds, long timeoutMs, int indexTtlSeconds,
+        int outboxCapacity, long outboxCapacityBytes, boolean writeThrough) {
+      this(keys, retentionMax, streamGraceSeconds, timeoutMs, indexTtlSeconds, outboxCapacity, outboxCapacityBytes,
+          writeThrough, 0);
+    }
+
+    /** The bound of one write-buffer shard: the configured bound shared out over the shards. */
+    int shardCapacity() {
+      return outboxCapacity == 0 ? 0 : (int) Math.max(1, (outboxCapacity + keys.shards() - 1L) / keys.shards());
+    }
+
+    long shardCapacityBytes() {
+      return Math.max(1024, (outboxCapacityBytes + keys.shards() - 1) / keys.shards());
+    }
   }
 
   private final Vertx vertx;

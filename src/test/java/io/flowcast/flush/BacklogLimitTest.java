@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * flush.backlog_max bounds the write buffer: with PostgreSQL cut off (a TCP proxy in front of it is cut)
  * nothing drains, so once it holds that many changes the next mutation is refused with a 503 instead of
- * being dropped, and everything acknowledged before reaches PostgreSQL once it is back.
+ * being dropped, and everything acknowledged before reaches PostgreSQL once it is back. (One write-buffer
+ * shard, so the bound is exact: with N shards each holds a 1/N share.)
  */
 class BacklogLimitTest {
   private static final String KEY_PREFIX = TestServer.keyPrefix(BacklogLimitTest.class);
@@ -38,7 +39,8 @@ class BacklogLimitTest {
          TcpProxy proxy = TcpProxy.inFrontOf(vertx, TestServer.pgUrl())) {
       db.flushRedis();
       JsonObject config = TestServer.onRedisWithPg(KEY_PREFIX).put("pg.url", proxy.url(TestServer.pgUrl()))
-          .put("pg.timeout_ms", 2000).put("flush.backlog_max", BACKLOG_MAX);
+          .put("pg.timeout_ms", 2000).put("flush.backlog_max", BACKLOG_MAX)
+          .put("redis.shards", 1);
       try (TestServer server = TestServer.start(config)) {
         String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
         String token = server.token("bounded-writer", tenant, TestServer.RW);
@@ -99,7 +101,8 @@ class BacklogLimitTest {
          TcpProxy proxy = TcpProxy.inFrontOf(vertx, TestServer.pgUrl())) {
       db.flushRedis();
       JsonObject config = TestServer.onRedisWithPg(prefix).put("pg.url", proxy.url(TestServer.pgUrl()))
-          .put("pg.timeout_ms", 2000).put("flush.backlog_max_bytes", 64 * 1024);
+          .put("pg.timeout_ms", 2000).put("flush.backlog_max_bytes", 64 * 1024)
+          .put("redis.shards", 1);
       try (TestServer server = TestServer.start(config)) {
         String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
         String token = server.token("bytes-writer", tenant, TestServer.RW);
@@ -125,7 +128,7 @@ class BacklogLimitTest {
         assertThat(refused).as("a change past the buffer's bytes is refused").isNotNull();
         assertProblem503(refused);
         assertThat(acknowledged).isBetween(3, 4);
-        assertThat(Long.parseLong(db.redis(Request.cmd(Command.GET).arg(db.keys().outboxBytes())).toString()))
+        assertThat(Long.parseLong(db.redis(Request.cmd(Command.GET).arg(db.keys().outboxBytes(0))).toString()))
             .isGreaterThanOrEqualTo(64 * 1024);
 
         proxy.restore();
@@ -134,7 +137,7 @@ class BacklogLimitTest {
             () -> db.flushedSeqs(tenant, "bounded"), seqs -> seqs.size() >= changes))
             .containsExactlyElementsOf(LongStream.rangeClosed(1, changes).boxed().toList());
         Eventually.await("the buffer and its byte count drained", Duration.ofSeconds(10),
-            () -> outbox(db) == 0 && db.redis(Request.cmd(Command.GET).arg(db.keys().outboxBytes())) == null,
+            () -> outbox(db) == 0 && db.redis(Request.cmd(Command.GET).arg(db.keys().outboxBytes(0))) == null,
             drained -> drained);
         assertThat(server.api().patch(PATH, token, new JsonObject().put("state", new JsonObject().put("blob", blob)),
             null).statusCode()).as("accepting again once drained").isEqualTo(200);
@@ -145,7 +148,7 @@ class BacklogLimitTest {
   }
 
   private static long outbox(Databases db) {
-    return db.redis(Request.cmd(Command.XLEN).arg(db.keys().outbox())).toLong();
+    return db.redis(Request.cmd(Command.XLEN).arg(db.keys().outbox(0))).toLong();
   }
 
   private static void assertProblem503(HttpResponse<Buffer> response) {

@@ -77,8 +77,11 @@ class KilledInstanceTest {
             return acknowledged.size() >= 1500;
           }
         });
-        Response pending = db.redis(Request.cmd(Command.XPENDING).arg(KEY_PREFIX + "flowcast:outbox").arg("flushers"));
-        assertThat(pending.get(0).toLong()).as("the doomed flusher holds unacknowledged entries").isPositive();
+        long pending = 0;
+        for (int shard = 0; shard < db.keys().shards(); shard++) {
+          pending += db.redis(Request.cmd(Command.XPENDING).arg(db.keys().outbox(shard)).arg("flushers")).get(0).toLong();
+        }
+        assertThat(pending).as("the doomed flusher holds unacknowledged entries").isPositive();
         doomed.kill(); // SIGKILL
         killed.set(true);
         run.get(30, TimeUnit.SECONDS);

@@ -42,7 +42,8 @@ class MalformedSnapshotTest {
     String event = new JsonObject().put("id", "1-1").put("seq", 7).put("version", 7).put("workflow_id", "broken")
         .put("type", "state.updated").put("data", new JsonObject()).put("actor", "someone")
         .put("created_at", "2026-12-01T10:00:00.000Z").encode();
-    db.redis(Request.cmd(Command.XADD).arg(KEY_PREFIX + "flowcast:outbox").arg("*").arg("w").arg(tenant + ":broken")
+    db.redis(Request.cmd(Command.XADD).arg(db.keys().outbox(new io.flowcast.workflow.WorkflowKey(tenant, "broken")))
+        .arg("*").arg("w").arg(tenant + ":broken")
         .arg("g").arg("1").arg("e").arg(event).arg("r").arg("").arg("s").arg("{\"status\":\"pending\",\"state\":"));
     assertThat(server.api().patch("/api/v1/workflows/after", token,
         new JsonObject().put("state", new JsonObject().put("step", 2)), null).statusCode()).isEqualTo(200);
@@ -57,6 +58,7 @@ class MalformedSnapshotTest {
         .contains("{\\\"status\\\":\\\"pending\\\",\\\"state\\\":");
     assertThat(db.flushedSeqs(tenant, "broken")).as("nothing of the broken entry is written").isEmpty();
     Eventually.await("the buffer drained", Duration.ofSeconds(20),
-        () -> db.redis(Request.cmd(Command.XLEN).arg(KEY_PREFIX + "flowcast:outbox")).toLong(), n -> n == 0);
+        () -> db.redis(Request.cmd(Command.XLEN).arg(db.keys().outbox(new io.flowcast.workflow.WorkflowKey(tenant,
+            "broken")))).toLong(), n -> n == 0);
   }
 }

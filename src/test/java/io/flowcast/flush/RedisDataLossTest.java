@@ -207,8 +207,8 @@ class RedisDataLossTest {
         .put("workflow_id", "gap").put("type", type).put("data", new JsonObject()).putNull("parent_id")
         .put("metadata", new JsonObject()).put("actor", "someone").put("created_at", "2026-12-01T10:00:00.000Z")
         .encode();
-    db.redis(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.XADD).arg(KEY_PREFIX + "flowcast:outbox")
-        .arg("*").arg("w").arg(tenant + ":gap").arg("g").arg(generation).arg("e").arg(event).arg("r").arg("")
+    db.redis(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.XADD).arg(db.keys().outbox(
+            new io.flowcast.workflow.WorkflowKey(tenant, "gap"))).arg("*").arg("w").arg(tenant + ":gap").arg("g").arg(generation).arg("e").arg(event).arg("r").arg("")
         .arg("s").arg(snapshot));
   }
 

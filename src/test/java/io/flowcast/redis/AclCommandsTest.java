@@ -23,7 +23,7 @@ class AclCommandsTest {
   private static final Pattern JAVA = Pattern.compile("Command\\.([A-Z_]+)\\b(?:\\)\\.arg\\(\"([A-Z-]+)\"\\))?");
   private static final Pattern LUA = Pattern.compile("redis\\.p?call\\('([A-Za-z]+)'(?:, '([A-Z-]+)')?");
   /** Commands whose subcommands the user is granted one by one. */
-  private static final Set<String> BY_SUBCOMMAND = Set.of("config", "script", "xgroup");
+  private static final Set<String> BY_SUBCOMMAND = Set.of("config", "script", "xgroup", "cluster");
   /** Sent by the client library, not by Flowcast's code: SELECT for a URL with a database. */
   private static final Set<String> CONNECTION = Set.of("select");
 

@@ -5,6 +5,7 @@ import io.flowcast.testsupport.SseClient;
 import io.flowcast.testsupport.SseEvent;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.json.JsonObject;
+import io.flowcast.workflow.WorkflowKey;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -30,7 +31,7 @@ class MissedExpiryTest {
         sse.next("snapshot", 5);
         // the state goes without a notification (as if it expired while nobody listened), then the
         // subscribed connection drops
-        direct.send(Request.cmd(Command.DEL).arg("workflow:state:{acme:brief}")).await();
+        direct.send(Request.cmd(Command.DEL).arg(new RedisKeys("").state(new WorkflowKey("acme", "brief")))).await();
         direct.send(Request.cmd(Command.CLIENT).arg("KILL").arg("TYPE").arg("pubsub")).await();
 
         SseEvent expired = sse.next(10);

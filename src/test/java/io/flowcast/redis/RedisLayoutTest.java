@@ -3,6 +3,7 @@ package io.flowcast.redis;
 import io.flowcast.testsupport.SseClient;
 import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
+import io.flowcast.workflow.WorkflowKey;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.ProtocolVersion;
@@ -54,20 +55,34 @@ class RedisLayoutTest {
     return keys;
   }
 
+  /** A workflow's key of {@code kind}: its shard's hash tag, then its tenant and id. */
+  private static String key(String kind, String prefix, String tenant, String id) {
+    int shard = new RedisKeys(prefix).shard(tenant + ":" + id);
+    return prefix + "workflow:" + kind + ":{s" + shard + "}" + tenant + ":" + id;
+  }
+
   @Test
-  void everyKeyOfAWorkflowCarriesItsTenantAndIdHashTag() {
+  void everyKeyOfAWorkflowCarriesItsShardsHashTagThenItsTenantAndId() {
     String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
     String token = server.token("keys", tenant, TestServer.RW);
     server.api().create(token, new JsonObject().put("id", "wf-1").put("state", new JsonObject().put("x", 1))
         .put("ttl_seconds", 120));
     server.api().post("/api/v1/workflows/wf-1/events", token, new JsonObject().put("type", "note"));
 
+    RedisKeys keys = new RedisKeys(P);
+    WorkflowKey wf = new WorkflowKey(tenant, "wf-1");
     assertThat(keysMatching("*" + tenant + "*")).containsExactlyInAnyOrder(
-        P + "workflow:state:{" + tenant + ":wf-1}",
-        P + "workflow:events:{" + tenant + ":wf-1}",
+        key("state", P, tenant, "wf-1"),
+        key("events", P, tenant, "wf-1"),
         P + "workflow:index:{" + tenant + "}");
+    // one slot for everything a script touches: the workflow's keys, its shard's write buffer and channel
+    int slot = HashSlots.of(keys.state(wf));
+    List<String> scriptKeys = new ArrayList<>(List.of(keys.events(wf), keys.mark(wf), keys.outbox(wf),
+        keys.outboxBytes(keys.shard(wf.tag())), keys.channel(wf.tag())));
+    scriptKeys.addAll(keys.sideKeys(wf));
+    assertThat(scriptKeys).allSatisfy(k -> assertThat(HashSlots.of(k)).as(k).isEqualTo(slot));
 
-    Response hash = redis(Request.cmd(Command.HGETALL).arg(P + "workflow:state:{" + tenant + ":wf-1}"));
+    Response hash = redis(Request.cmd(Command.HGETALL).arg(key("state", P, tenant, "wf-1")));
     JsonObject fields = new JsonObject();
     for (int i = 0; i < hash.size(); i += 2) {
       fields.put(hash.get(i).toString(), hash.get(i + 1).toString());
@@ -76,10 +91,10 @@ class RedisLayoutTest {
         "schema", "ttl", "last_id", "last_seq");
     assertThat(new JsonObject(fields.getString("state"))).isEqualTo(new JsonObject().put("x", 1));
     assertThat(fields.getString("last_seq")).isEqualTo("2");
-    assertThat(redis(Request.cmd(Command.XLEN).arg(P + "workflow:events:{" + tenant + ":wf-1}")).toLong()).isEqualTo(2);
+    assertThat(redis(Request.cmd(Command.XLEN).arg(key("events", P, tenant, "wf-1"))).toLong()).isEqualTo(2);
 
-    long stateTtl = redis(Request.cmd(Command.TTL).arg(P + "workflow:state:{" + tenant + ":wf-1}")).toLong();
-    long eventsTtl = redis(Request.cmd(Command.TTL).arg(P + "workflow:events:{" + tenant + ":wf-1}")).toLong();
+    long stateTtl = redis(Request.cmd(Command.TTL).arg(key("state", P, tenant, "wf-1"))).toLong();
+    long eventsTtl = redis(Request.cmd(Command.TTL).arg(key("events", P, tenant, "wf-1"))).toLong();
     long indexTtl = redis(Request.cmd(Command.TTL).arg(P + "workflow:index:{" + tenant + "}")).toLong();
     assertThat(stateTtl).isBetween(100L, 120L);
     assertThat(eventsTtl).as("the log outlives the state by the grace, to announce expiry").isBetween(160L, 180L);
@@ -91,7 +106,7 @@ class RedisLayoutTest {
     String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
     String token = server.token("ttl", tenant, TestServer.RW);
     server.api().create(token, new JsonObject().put("id", "kept").put("ttl_seconds", 4));
-    String key = P + "workflow:state:{" + tenant + ":kept}";
+    String key = key("state", P, tenant, "kept");
     Thread.sleep(2100);
     assertThat(redis(Request.cmd(Command.PTTL).arg(key)).toLong()).isLessThan(2000);
     assertThat(server.api().get("/api/v1/workflows/kept", token).statusCode()).isEqualTo(200);
@@ -121,7 +136,7 @@ class RedisLayoutTest {
       assertThat(sse.poll(200)).as("announced once").isNull();
     }
     assertThat(server.api().get("/api/v1/workflows/brief", token).statusCode()).isEqualTo(404);
-    assertThat(keysMatching(P + "workflow:*{" + tenant + ":brief}")).isEmpty();
+    assertThat(keysMatching(P + "workflow:*}" + tenant + ":brief")).isEmpty();
     var list = server.api().get("/api/v1/workflows", token).bodyAsJsonObject();
     assertThat(list.getJsonArray("items")).isEmpty();
   }
@@ -147,9 +162,9 @@ class RedisLayoutTest {
       }
       assertThat(a.api().get("/api/v1/workflows/same", tokenA).bodyAsJsonObject().getJsonObject("state").getInteger("x"))
           .isEqualTo(1);
-      assertThat(keysMatching(blue + "workflow:state:{" + tenant + ":same}")).hasSize(1);
-      assertThat(keysMatching(green + "workflow:state:{" + tenant + ":same}")).hasSize(1);
-      assertThat(keysMatching("workflow:*{" + tenant + ":*")).as("nothing outside the prefixes").isEmpty();
+      assertThat(keysMatching(key("state", blue, tenant, "same"))).hasSize(1);
+      assertThat(keysMatching(key("state", green, tenant, "same"))).hasSize(1);
+      assertThat(keysMatching("workflow:*}" + tenant + ":*")).as("nothing outside the prefixes").isEmpty();
     }
   }
 }

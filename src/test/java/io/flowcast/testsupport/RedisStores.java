@@ -24,9 +24,9 @@ import java.time.Clock;
 public final class RedisStores implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private final Redis redis;
-  private final Redis subscriber;
   private final RedisTarget target;
   private final String prefix;
+  private int waitReplicas;
 
   /** On the test script's Redis, under the run's prefix. */
   public RedisStores() {
@@ -37,7 +37,12 @@ public final class RedisStores implements AutoCloseable {
     this.target = target;
     this.prefix = prefix;
     this.redis = RedisClients.pooled(vertx, target, 4, 2000);
-    this.subscriber = RedisClients.subscriber(vertx, target, 2000);
+  }
+
+  /** Changes are acknowledged once this many replicas have them ({@code redis.wait_replicas}). */
+  public RedisStores waitingFor(int replicas) {
+    this.waitReplicas = replicas;
+    return this;
   }
 
   /** A fresh Redis backend (no persistence) keeping about {@code retentionMax} events per workflow. */
@@ -47,8 +52,9 @@ public final class RedisStores implements AutoCloseable {
 
   /** The same on {@code clock} (what the Java side times: events' times, action leases). */
   public Backend backend(int retentionMax, Clock clock) {
-    return RedisBackend.create(vertx, new RedisBackend.Connections(redis, subscriber, target.database()),
-        new RedisWorkflowStore.Settings(new RedisKeys(prefix), retentionMax, 300, 2000, 3600, 0, 0, false),
+    return RedisBackend.create(vertx, new RedisBackend.Connections(redis, target),
+        new RedisWorkflowStore.Settings(new RedisKeys(prefix), retentionMax, 300, 2000, 3600, 0, 0, false,
+            waitReplicas),
         null, Sections.HOOK, clock, new FlowcastMeters(new SimpleMeterRegistry()), new Readiness());
   }
 
@@ -60,7 +66,6 @@ public final class RedisStores implements AutoCloseable {
   @Override
   public void close() {
     redis.close();
-    subscriber.close();
     vertx.close().await();
   }
 }
