@@ -11,7 +11,9 @@
 #
 # Needs target/flowcast.jar (./mvnw -B -q -o -DskipTests package), nginx, jq, curl, ss, redis-server.
 # Redis: a private redis-server on a free port (nothing else's commands in its CPU figure), or the one
-# at REDIS_URL when set (keys then go under a prefix of the run's own, removed after each run).
+# at REDIS_URL when set (keys then go under a prefix of the run's own, removed after each run), or with
+# CLUSTER=1 a private Redis Cluster of 3 masters and 3 replicas (redis-cli --cluster create), the
+# instances on redis.type=cluster; every node's CPU is reported.
 # Results: one JSON per run in $OUT and $OUT/summary.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -35,10 +37,13 @@ log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$SUMMARY"; }
 [ -f "$JAR" ] || { echo "no $JAR: build first (./mvnw -B -q -o -DskipTests package)" >&2; exit 2; }
 [ -x "$NGINX" ] || { echo "nginx not found (apt-get install nginx)" >&2; exit 2; }
 
-PIDS=() NGX_PID= PREFIX= REDIS_PRIVATE_PID=
+CLUSTER=${CLUSTER:-0}
+PIDS=() NGX_PID= PREFIX= REDIS_PRIVATE_PID= CLUSTER_PIDS=() REDIS_TYPE=standalone
 cleanup() {
   stop_all || true
   [ -n "$REDIS_PRIVATE_PID" ] && kill "$REDIS_PRIVATE_PID" 2> /dev/null || true
+  local pid
+  for pid in "${CLUSTER_PIDS[@]}"; do kill "$pid" 2> /dev/null || true; done
 }
 trap cleanup EXIT
 
@@ -51,8 +56,32 @@ free_port() {
 }
 
 redis_pid() {
+  if [ ${#CLUSTER_PIDS[@]} -gt 0 ]; then (IFS=,; echo "${CLUSTER_PIDS[*]}"); return; fi
   local port=${REDIS_URL##*:}; port=${port%%/*}
   ss -Htlnp "sport = :$port" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2
+}
+
+start_cluster() {
+  local i port ports=() dir=$WORK/cluster
+  rm -rf "$dir"; mkdir -p "$dir"
+  for i in 1 2 3 4 5 6; do
+    port=$(free_port $((18400 + 10 * i)))
+    redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file "$dir/nodes-$port.conf" \
+      --cluster-node-timeout 2000 --save "" --appendonly no --dir "$dir" > "$dir/redis-$port.log" 2>&1 &
+    CLUSTER_PIDS+=($!)
+    ports+=("$port")
+  done
+  for port in "${ports[@]}"; do
+    for _ in $(seq 1 40); do redis-cli -p "$port" ping > /dev/null 2>&1 && break; sleep 0.25; done
+  done
+  redis-cli --cluster create $(printf '127.0.0.1:%s ' "${ports[@]}") --cluster-replicas 1 --cluster-yes \
+    > "$dir/create.log" 2>&1
+  for _ in $(seq 1 80); do
+    redis-cli -p "${ports[0]}" cluster info | grep -q 'cluster_state:ok' && break; sleep 0.25
+  done
+  REDIS_URL=$(printf 'redis://127.0.0.1:%s,' "${ports[@]:0:3}"); REDIS_URL=${REDIS_URL%,}
+  REDIS_TYPE=cluster
+  log "private Redis Cluster (3 masters, 3 replicas), pids ${CLUSTER_PIDS[*]}, ports ${ports[*]}"
 }
 
 start_instances() { # $1 = how many
@@ -61,7 +90,7 @@ start_instances() { # $1 = how many
   PIDS=()
   for i in $(seq 1 "$1"); do
     port=$(free_port $((18200 + 10 * i)))
-    FLOWCAST_HTTP_PORT=$port FLOWCAST_RATELIMIT_ENABLED=false FLOWCAST_REDIS_URL=$REDIS_URL \
+    FLOWCAST_HTTP_PORT=$port FLOWCAST_RATELIMIT_ENABLED=false FLOWCAST_REDIS_URL=$REDIS_URL FLOWCAST_REDIS_TYPE=$REDIS_TYPE \
       FLOWCAST_REDIS_FALLBACK=none FLOWCAST_REDIS_KEY_PREFIX=$PREFIX FLOWCAST_HTTP_TRUSTED_PROXIES=127.0.0.1 \
       java -jar "$JAR" > "$OUT/flowcast-$i.log" 2>&1 &
     PIDS+=($!)
@@ -99,7 +128,7 @@ stop_all() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2> /dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2> /dev/null || true; done
   PIDS=()
-  if [ -n "$PREFIX" ]; then
+  if [ -n "$PREFIX" ] && [ "$REDIS_TYPE" = standalone ]; then
     redis-cli -u "$REDIS_URL" --scan --pattern "$PREFIX*" | xargs -r -n 500 redis-cli -u "$REDIS_URL" del > /dev/null
     PREFIX=
   fi
@@ -124,7 +153,9 @@ run() { # $1 = instances, $2 = rate, $3 = name
   stop_all
 }
 
-if [ -z "$REDIS_URL" ]; then
+if [ "$CLUSTER" = 1 ]; then
+  start_cluster
+elif [ -z "$REDIS_URL" ]; then
   REDIS_PORT=$(free_port 18300)
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize no \
     > "$OUT/redis.log" 2>&1 &

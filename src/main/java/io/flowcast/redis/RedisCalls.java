@@ -67,12 +67,18 @@ public final class RedisCalls {
     argv.add(String.valueOf(settings.indexTtlSeconds()));
     argv.add(String.valueOf(settings.shardCapacityBytes()));
     argv.addAll(List.of(args));
-    if (settings.waitReplicas() > 0) {
+    if (settings.waitReplicas() > 0 && !READS.contains(name)) {
       return guard(name, scripts.runReplicated(redis, name, names, argv, settings.waitReplicas(),
           settings.timeoutMs() / 2));
     }
     return guard(name, scripts.run(redis, name, names, argv));
   }
+
+  /**
+   * Scripts that change nothing a client was told about (they refresh TTLs): no {@code WAIT}, so reads
+   * go on while a master that lost its replica has none to wait for.
+   */
+  private static final java.util.Set<String> READS = java.util.Set.of("read", "events", "action_read");
 
   private static final String REDIS_DOWN = "Redis is unavailable";
 

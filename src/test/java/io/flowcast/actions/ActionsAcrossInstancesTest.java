@@ -146,7 +146,9 @@ class ActionsAcrossInstancesTest {
 
     WorkflowKey key = new WorkflowKey(tenant, "jobs");
     for (String name : List.of(KEYS.actions(key), KEYS.queue(key), KEYS.leases(key))) {
-      assertThat(name).endsWith("{" + tenant + ":jobs}");
+      // the workflow's shard tag, then the workflow: one hash slot for all its keys
+      assertThat(name).matches(".*\\{s[0-9]+\\}" + tenant + ":jobs:?.*")
+          .contains(RedisKeys.shardTag(KEYS.shard(key.tag())) + tenant + ":jobs");
       assertThat(redis.send(Request.cmd(Command.TTL).arg(name)).await().toLong()).as(name).isBetween(50L, 60L);
     }
   }

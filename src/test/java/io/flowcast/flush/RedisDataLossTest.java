@@ -191,7 +191,8 @@ class RedisDataLossTest {
     db.awaitFlushed(tenant, "gap", 3);
     assertThat(db.flushedSeqs(tenant, "gap")).containsExactly(1L, 3L);
     db.redis(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.DEL)
-        .arg(KEY_PREFIX + "workflow:state:{" + tenant + ":gap}").arg(KEY_PREFIX + "workflow:mark:{" + tenant + ":gap}"));
+        .arg(new io.flowcast.redis.RedisKeys(KEY_PREFIX).state(new io.flowcast.workflow.WorkflowKey(tenant, "gap")))
+        .arg(new io.flowcast.redis.RedisKeys(KEY_PREFIX).mark(new io.flowcast.workflow.WorkflowKey(tenant, "gap"))));
 
     var read = server.api().get("/api/v1/workflows/gap", token);
     assertThat(read.statusCode()).as("the state PostgreSQL holds is older than its newest event: not served as "

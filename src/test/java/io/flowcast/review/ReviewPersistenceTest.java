@@ -101,7 +101,9 @@ class ReviewPersistenceTest {
     server.api().patch(path, token, new JsonObject().put("state", new JsonObject().put("step", 2)), null);
     db.awaitFlushed(tenant, "old", 3);
     // the workflow leaves Redis with its event stream; PostgreSQL keeps everything
-    String stateKey = KEY_PREFIX + "workflow:state:{" + tenant + ":old}";
+    io.flowcast.workflow.WorkflowKey oldKey = new io.flowcast.workflow.WorkflowKey(tenant, "old");
+    io.flowcast.redis.RedisKeys keys = new io.flowcast.redis.RedisKeys(KEY_PREFIX);
+    String stateKey = keys.state(oldKey);
     Eventually.until("the workflow expired from Redis", Duration.ofSeconds(10),
         () -> db.redis(Request.cmd(Command.EXISTS).arg(stateKey)).toInteger() == 0);
     db.awaitFlushed(tenant, "old", 4);
@@ -109,7 +111,7 @@ class ReviewPersistenceTest {
     assertThat(patched.statusCode()).as("ttl is not patchable: a 400 that still reloads the workflow")
         .isEqualTo(400);
     server.api().patch(path, token, new JsonObject().put("state", new JsonObject().put("step", 3)), null);
-    var oldest = db.redis(Request.cmd(Command.XRANGE).arg(KEY_PREFIX + "workflow:events:{" + tenant + ":old}")
+    var oldest = db.redis(Request.cmd(Command.XRANGE).arg(keys.events(oldKey))
         .arg("-").arg("+").arg("COUNT").arg(1));
     assertThat(oldest.get(0).get(0).toString()).as("Redis no longer has the first events").doesNotEndWith("-1");
 

@@ -146,6 +146,19 @@ public final class RedisCluster implements AutoCloseable {
       }
       return true;
     });
+    // every replica done with its first full sync: until then a WAIT for one replica (redis.wait_replicas)
+    // times out, and a failover would promote a replica that has nothing
+    Eventually.until("every replica in sync with its master", Duration.ofSeconds(60), () -> {
+      int synced = 0;
+      for (int port : ports) {
+        String replication = run(List.of("redis-cli", "-p", String.valueOf(port), "INFO", "replication"));
+        if (replication.contains("role:slave") && replication.contains("master_link_status:up")
+            && !replication.contains("master_sync_in_progress:1")) {
+          synced++;
+        }
+      }
+      return synced == ports.size() / 2;
+    });
   }
 
   private String run(List<String> command) throws IOException, InterruptedException {

@@ -161,8 +161,11 @@ public final class Writers {
     List<JsonObject> events = new ArrayList<>();
     String after = null;
     while (true) {
-      JsonObject page = reader.get("/api/v1/workflows/" + workflow + "/events?limit=1000"
-          + (after == null ? "" : "&after=" + after), token).bodyAsJsonObject();
+      String path = "/api/v1/workflows/" + workflow + "/events?limit=1000" + (after == null ? "" : "&after=" + after);
+      // what was stored is the question, not whether the service is back yet: a 503 (Redis failing
+      // over, say) is asked again
+      JsonObject page = Eventually.await("a page of " + workflow + "'s history", java.time.Duration.ofSeconds(20),
+          () -> reader.get(path, token), r -> r.statusCode() != 503).bodyAsJsonObject();
       JsonArray batch = page.getJsonArray("events");
       batch.forEach(e -> events.add((JsonObject) e));
       if (!page.getBoolean("has_more") || batch.isEmpty()) {
