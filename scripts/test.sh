@@ -9,7 +9,9 @@
 # tests are reachable, installing (apt-get) and starting them when needed:
 #   - Redis      at 127.0.0.1:6379
 #   - PostgreSQL at 127.0.0.1:5432, user postgres, trust auth, database "test"
-# that the load-balancer test (NginxLoadBalancerTest) has nginx on the PATH
+# that redis-server and redis-cli are installed (tests start private Redis
+# processes and a private Redis Cluster on free ports), that the
+# load-balancer test (NginxLoadBalancerTest) has nginx on the PATH
 # (apt-get install nginx; the test starts its own nginx on free ports), that
 # the openssl CLI is there (the TLS tests make their certificates with it),
 # and that the browser test (DashboardBrowserTest) has its tools:
@@ -375,6 +377,18 @@ ensure_postgres() {
 # The managed-Redis tests (TLS + ACL) make their own certificates with the openssl CLI
 # --------------------------------------------------------------------------
 
+# The fault, TLS, Sentinel and Cluster tests start private redis-server processes (and redis-cli
+# --cluster create) on free ports, whichever Redis FLOWCAST_TEST_REDIS_URL names.
+ensure_redis_binaries() {
+  if command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; then
+    return 0
+  fi
+  log "redis-server or redis-cli not found"
+  apt_install redis-server
+  command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 \
+    || die "redis-server and redis-cli still not found after installation"
+}
+
 ensure_openssl() {
   if command -v openssl >/dev/null 2>&1; then
     return 0
@@ -467,6 +481,7 @@ else
   ensure_postgres
 fi
 
+ensure_redis_binaries
 ensure_nginx
 ensure_openssl
 ensure_chromium
