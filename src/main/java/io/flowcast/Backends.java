@@ -12,6 +12,7 @@ import io.flowcast.pg.PgSupport;
 import io.flowcast.redis.RedisBackend;
 import io.flowcast.redis.RedisClients;
 import io.flowcast.redis.RedisKeys;
+import io.flowcast.redis.RedisLayout;
 import io.flowcast.redis.RedisRefusal;
 import io.flowcast.redis.RedisWorkflowStore;
 import io.flowcast.workflow.StateHook;
@@ -84,9 +85,10 @@ final class Backends {
     String where = config.redis().redacted();
     redis = RedisClients.pooled(vertx, config.redis(), config.redisPoolSize(), (int) config.redisTimeoutMs());
     return redis.send(Request.cmd(Command.PING)).timeout(config.redisTimeoutMs(), TimeUnit.MILLISECONDS)
-        .compose(pong -> redisBackend(where))
+        .compose(pong -> RedisLayout.check(redis, keys(), config.redisTimeoutMs()))
+        .compose(checked -> redisBackend(where))
         .recover(err -> {
-          ConfigException refused = RedisRefusal.of(err, config.redis());
+          ConfigException refused = err instanceof ConfigException bad ? bad : RedisRefusal.of(err, config.redis());
           if (refused != null) {
             // a wrong password or an untrusted certificate is not cured by waiting, nor hidden by a fallback
             redis.close();
@@ -107,6 +109,10 @@ final class Backends {
         });
   }
 
+  private RedisKeys keys() {
+    return new RedisKeys(config.redisKeyPrefix(), config.redisShards());
+  }
+
   private Backend memory(String why) {
     readiness.fact("backend", "memory").fact("transport", "local");
     readiness.degraded("backend", why);
@@ -122,8 +128,7 @@ final class Backends {
       archive = new PgArchive(pg, config.pgTimeoutMs(), clock);
       readiness.fact("persistence", config.persistenceMode()).fact("postgresql", Urls.withoutPasswords(config.pgUrl()));
     }
-    RedisKeys keys = new RedisKeys(config.redisKeyPrefix(), config.redisShards());
-    RedisWorkflowStore.Settings settings = new RedisWorkflowStore.Settings(keys, config.eventsRetentionMax(),
+    RedisWorkflowStore.Settings settings = new RedisWorkflowStore.Settings(keys(), config.eventsRetentionMax(),
         config.redisStreamGraceSeconds(), config.redisTimeoutMs(), config.redisIndexTtlSeconds(),
         persistence ? config.flushBacklogMax() : 0, config.flushBacklogMaxBytes(),
         config.persistenceMode().equals("write-through"), config.redisWaitReplicas());

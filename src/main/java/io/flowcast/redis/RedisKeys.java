@@ -142,6 +142,11 @@ public final class RedisKeys {
     return prefix + "flowcast:outbox:" + shardTag(shard) + ":bytes";
   }
 
+  /** The layout the data under this prefix was written with ({@code shards=<n>}), recorded at first start. */
+  public String layout() {
+    return prefix + "flowcast:layout";
+  }
+
   /** Buffered entries PostgreSQL refused (bad data), kept for an operator instead of blocking the flush. */
   public String outboxDead() {
     return prefix + "flowcast:outbox:dead";
