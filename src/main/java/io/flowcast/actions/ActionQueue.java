@@ -8,7 +8,7 @@ import io.vertx.core.Future;
 import java.util.List;
 
 /**
- * A workflow's queue of actions for workers and agents (DESIGN.md, "Actions"). Every change appends its
+ * A workflow's queue of actions for workers and agents (docs/API.md, "Actions"). Every change appends its
  * event ({@code action.queued}, {@code action.claimed}, {@code action.completed}, {@code action.failed})
  * in the same atomic step, without changing the workflow's version. Delivery is at least once: an action
  * whose lease expires is handed out again, and is preferred to the queued ones.

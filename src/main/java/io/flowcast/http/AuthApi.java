@@ -17,7 +17,7 @@ import java.util.Base64;
 import java.util.Locale;
 
 /**
- * The token endpoints of DESIGN.md ("Auth"): {@code POST /api/v1/auth/token} (RFC 6749, form-encoded or
+ * The token endpoints of docs/API.md ("Authentication"): {@code POST /api/v1/auth/token} (RFC 6749, form-encoded or
  * JSON, client authentication by HTTP Basic or in the body) and {@code POST /api/v1/auth/revoke}
  * (RFC 7009). Errors are RFC 6749 section 5.2 JSON, not problem details; server faults stay problems.
  */

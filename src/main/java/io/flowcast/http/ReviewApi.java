@@ -18,7 +18,7 @@ import static io.flowcast.http.WorkflowApi.caller;
 import static io.flowcast.http.WorkflowApi.handle;
 import static io.flowcast.http.WorkflowApi.target;
 
-/** Review drafts, snapshots and rollback (DESIGN.md): each endpoint is one command to the workflow verticle. */
+/** Review drafts, snapshots and rollback (docs/API.md): each endpoint is one command to the workflow verticle. */
 final class ReviewApi {
   private static final String DRAFT = BASE + "/:id/drafts/:section";
 

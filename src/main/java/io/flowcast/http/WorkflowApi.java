@@ -17,7 +17,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.function.Function;
 
 /**
- * The workflow and event endpoints of DESIGN.md: validates and authorizes at the edge, then sends one
+ * The workflow and event endpoints of docs/API.md: validates and authorizes at the edge, then sends one
  * command to the workflow verticle and renders its reply.
  */
 final class WorkflowApi {

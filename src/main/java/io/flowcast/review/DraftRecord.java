@@ -56,7 +56,7 @@ record DraftRecord(String section, long baseVersion, JsonArray revisions) {
     return new JsonObject().put("base_version", baseVersion).put("revisions", revisions).encode();
   }
 
-  /** The draft as clients see it (DESIGN.md). */
+  /** The draft as clients see it (docs/API.md). */
   JsonObject view(Instant expiresAt) {
     JsonObject latest = latest();
     return new JsonObject().put("section_id", section).put("raw_draft", latest.getString("raw_draft"))

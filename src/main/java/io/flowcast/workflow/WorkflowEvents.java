@@ -4,7 +4,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
 
-/** Builds event JSON in the one format of DESIGN.md, so every backend emits the same shape. */
+/** Builds event JSON in the one format of docs/API.md, so every backend emits the same shape. */
 public final class WorkflowEvents {
   private WorkflowEvents() {
   }

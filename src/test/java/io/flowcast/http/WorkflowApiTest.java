@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The workflow and event endpoints of DESIGN.md, over real HTTP against a deployed server. */
+/** The workflow and event endpoints of docs/API.md, over real HTTP against a deployed server. */
 class WorkflowApiTest {
   private static final String BASE = "/api/v1/workflows";
   private static final String RFC3339 = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})";

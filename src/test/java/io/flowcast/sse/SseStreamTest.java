@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The SSE feed of DESIGN.md against a started server, through a real HTTP SSE client. */
+/** The SSE feed of docs/API.md against a started server, through a real HTTP SSE client. */
 class SseStreamTest {
   @RegisterExtension
   static final StartedServer server = StartedServer.with(new JsonObject().put("sse.heartbeat_ms", 200));
