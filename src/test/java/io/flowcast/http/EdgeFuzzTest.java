@@ -44,33 +44,55 @@ class EdgeFuzzTest {
       "GET /api/v1/system/instances", "GET /health", "GET /ready", "GET /");
   private static final String KEPT = "kept";
 
-  private static TestServer server;
+  private static TestServer memory;
+  private static TestServer redis;
   private static String token;
   private static String otherTenant;
   private static JsonObject kept;
 
   @BeforeContainer
   static void start() {
-    server = TestServer.start(new JsonObject().put("sse.heartbeat_ms", 500));
-    token = server.token("fuzzer", "t-fuzz", TestServer.RW);
-    otherTenant = server.token("owner", "t-owner", TestServer.RW);
-    kept = server.api().create(otherTenant, new JsonObject().put("id", KEPT)
-        .put("state", new JsonObject().put("x", 1)));
+    JsonObject quick = new JsonObject().put("sse.heartbeat_ms", 500);
+    memory = TestServer.start(quick);
+    redis = TestServer.start(TestServer.onRedisWithPg(TestServer.keyPrefix(EdgeFuzzTest.class)).mergeIn(quick));
+    // both servers verify with the default configuration's secret
+    token = memory.token("fuzzer", "t-fuzz", TestServer.RW);
+    otherTenant = memory.token("owner", "t-owner", TestServer.RW);
+    kept = memory.api().create(otherTenant, new JsonObject().put("id", KEPT).put("state", new JsonObject().put("x", 1)));
+    redis.api().create(otherTenant, new JsonObject().put("id", KEPT).put("state", new JsonObject().put("x", 1)));
   }
 
   @AfterContainer
   static void stop() {
-    JsonObject after = server.api().get("/api/v1/workflows/" + KEPT, otherTenant).bodyAsJsonObject();
-    server.close();
-    assertThat(after.getLong("version")).as("another tenant's workflow is untouched").isEqualTo(kept.getLong("version"));
-    assertThat(after.getJsonObject("state")).isEqualTo(kept.getJsonObject("state"));
+    try {
+      for (TestServer server : List.of(memory, redis)) {
+        JsonObject after = server.api().get("/api/v1/workflows/" + KEPT, otherTenant).bodyAsJsonObject();
+        assertThat(after.getLong("version")).as("another tenant's workflow is untouched").isEqualTo(kept.getLong("version"));
+        assertThat(after.getJsonObject("state")).isEqualTo(kept.getJsonObject("state"));
+      }
+    } finally {
+      memory.close();
+      redis.close();
+    }
   }
 
   // the same 1,500 requests every run: a fixed seed, also after a failure (no replay of its sample first)
   @Property(tries = 1500, seed = "20261203", shrinking = net.jqwik.api.ShrinkingMode.BOUNDED,
       afterFailure = net.jqwik.api.AfterFailureMode.PREVIOUS_SEED)
-  void noMalformedRequestGetsA5xxOrAnAnswerThatIsNotAProblem(@ForAll("requests") String request) throws IOException {
-    String answer = exchange(request);
+  void onTheInMemoryBackendNoMalformedRequestGetsA5xxOrAnAnswerThatIsNotAProblem(@ForAll("requests") String request)
+      throws IOException {
+    check(memory, request);
+  }
+
+  @Property(tries = 1500, seed = "20261204", shrinking = net.jqwik.api.ShrinkingMode.BOUNDED,
+      afterFailure = net.jqwik.api.AfterFailureMode.PREVIOUS_SEED)
+  void onRedisWithPostgresNoMalformedRequestGetsA5xxOrAnAnswerThatIsNotAProblem(@ForAll("requests") String request)
+      throws IOException {
+    check(redis, request);
+  }
+
+  private static void check(TestServer server, String request) throws IOException {
+    String answer = exchange(server.port(), request);
     if (answer.startsWith("HTTP/1.1 100 ")) { // the interim answer to Expect: 100-continue, then the real one
       answer = answer.substring(answer.indexOf("\r\n\r\n") + 4);
     }
@@ -149,8 +171,8 @@ class EdgeFuzzTest {
   }
 
   /** Sends the request on a new connection; the answer until the server closes or 5 s pass. */
-  private static String exchange(String request) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+  private static String exchange(int port, String request) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(5000);
       socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
       ByteArrayOutputStream answer = new ByteArrayOutputStream();
