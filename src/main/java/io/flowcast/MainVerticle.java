@@ -71,6 +71,7 @@ public final class MainVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     config = FlowcastConfig.from(ConfigLoader.load(config(), System.getenv()));
+    ConfigLoader.unknownVariables(System.getenv()).forEach(log::warn);
     meters = new FlowcastMeters(Metrics.registry());
     readiness.fact("instance", config.instanceId()).fact("persistence", "off");
     // review records which sections a state change changed, with every change, on either backend

@@ -103,6 +103,27 @@ class ProcessLifecycleTest {
   }
 
   @Test
+  void helpListsTheSubcommands() throws Exception {
+    Process help = java("--help").redirectErrorStream(true).start();
+    String out = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(help.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(help.exitValue()).isZero();
+    assertThat(out).contains("flowcast.jar token --sub").contains("flowcast.jar bench <write|fanout|idle>")
+        .contains("FLOWCAST_");
+  }
+
+  @Test
+  void aMisspelledVariableIsWarnedAboutWithTheClosestSetting() throws Exception {
+    ProcessBuilder builder = java().redirectErrorStream(true);
+    builder.environment().put("FLOWCAST_HTTP_PORT", "0");
+    builder.environment().put("FLOWCAST_SSE_HEARTBEAT_MSS", "500");
+    log = Files.createTempFile("flowcast-process", ".log");
+    server = builder.redirectOutput(log.toFile()).start();
+    Eventually.until("the warning in the log", Duration.ofSeconds(30), () -> Files.readString(log)
+        .contains("FLOWCAST_SSE_HEARTBEAT_MSS names no setting and is ignored; did you mean FLOWCAST_SSE_HEARTBEAT_MS?"));
+  }
+
+  @Test
   void invalidConfigurationFailsTheStartNamingTheSetting() throws Exception {
     ProcessBuilder builder = java().redirectErrorStream(true);
     builder.environment().put("FLOWCAST_HTTP_PORT", "not-a-port");

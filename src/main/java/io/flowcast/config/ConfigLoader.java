@@ -8,6 +8,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -57,6 +60,44 @@ public final class ConfigLoader {
       }
     }
     return merged;
+  }
+
+  /**
+   * A warning for each {@code FLOWCAST_*} variable that names no setting (a typo is otherwise ignored
+   * without a word), with the closest real one. {@code FLOWCAST_CONFIG} and the test suite's
+   * {@code FLOWCAST_TEST_*} are not settings and not warned about.
+   */
+  public static List<String> unknownVariables(Map<String, String> env) {
+    List<String> names = defaults().fieldNames().stream().map(ConfigLoader::envName).sorted().toList();
+    List<String> warnings = new ArrayList<>();
+    env.keySet().stream().sorted().forEach(variable -> {
+      if (variable.startsWith(ENV_PREFIX) && !names.contains(variable) && !variable.equals("FLOWCAST_CONFIG")
+          && !variable.startsWith(ENV_PREFIX + "TEST_")) {
+        String closest = names.stream().min(Comparator.comparingInt(name -> distance(variable, name))).orElse("");
+        warnings.add(variable + " names no setting and is ignored; did you mean " + closest + "?");
+      }
+    });
+    return warnings;
+  }
+
+  /** Levenshtein distance: the fewest single-character edits from {@code a} to {@code b}. */
+  static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
   }
 
   private static JsonObject readFile(Path path) {

@@ -305,4 +305,12 @@ class ConfigTest {
       return false;
     }
   }
+
+  @Test
+  void unknownFlowcastVariablesAreNamedWithTheClosestSetting() {
+    assertThat(ConfigLoader.unknownVariables(Map.of("FLOWCAST_HTTP_PROT", "1", "FLOWCAST_HTTP_PORT", "2",
+        "FLOWCAST_CONFIG", "x.json", "FLOWCAST_TEST_REDIS_URL", "redis://", "PATH", "/bin")))
+        .containsExactly("FLOWCAST_HTTP_PROT names no setting and is ignored; did you mean FLOWCAST_HTTP_PORT?");
+    assertThat(ConfigLoader.distance("kitten", "sitting")).isEqualTo(3);
+  }
 }
