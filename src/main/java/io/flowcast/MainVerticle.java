@@ -88,7 +88,7 @@ public final class MainVerticle extends VerticleBase {
             .compose(id -> vertx.deployVerticle(new FanoutVerticle(backend.transport())))
             .compose(id -> watchRevocations(backend.refreshTokens()))
             .compose(id -> vertx.deployVerticle(new AuthVerticle(config, backend.refreshTokens(), backends.pg(),
-                revokedSessions)))
+                revokedSessions, readiness::fact)))
             .compose(id -> backend.persistence() ? vertx.deployVerticle(new FlushVerticle(
                 new FlushVerticle.Settings(config.instanceId(), config.flushIntervalMs(), config.flushBatchSize(),
                     config.flushClaimIdleMs(), config.flushDrainTimeoutMs(), config.redisTimeoutMs(),

@@ -51,6 +51,36 @@ final class Accounts {
                 found.getString("scope"), found.getString("client_id")) : null));
   }
 
+  /**
+   * Where accounts come from and how many there are, for the start-up log and {@code /ready}: e.g.
+   * {@code postgresql: 2 accounts, 0 clients}.
+   */
+  Future<Source> source() {
+    if (pg == null) {
+      return Future.succeededFuture(new Source("config", configAccounts.size(), configClients.size()));
+    }
+    return pg.query("SELECT (SELECT count(*) FROM auth_accounts WHERE disabled_at IS NULL), "
+        + "(SELECT count(*) FROM auth_clients WHERE disabled_at IS NULL)").execute()
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new Source("postgresql", row.getLong(0).intValue(), row.getLong(1).intValue());
+        });
+  }
+
+  /** An account source and its size. */
+  record Source(String name, int accounts, int clients) {
+    boolean empty() {
+      return accounts == 0 && clients == 0;
+    }
+
+    @Override
+    public String toString() {
+      return name + ": " + accounts + " account" + (accounts == 1 ? "" : "s") + ", " + clients + " client"
+          + (clients == 1 ? "" : "s");
+    }
+  }
+
   /** Whether the account or client behind a session may still get tokens (it exists and is not disabled). */
   Future<Boolean> active(Session session) {
     return session.clientId() != null

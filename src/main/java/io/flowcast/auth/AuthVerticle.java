@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.BiConsumer;
 
 /**
  * The token service: the grants of {@code POST /api/v1/auth/token} (password, client_credentials,
@@ -35,10 +36,16 @@ public final class AuthVerticle extends VerticleBase {
 
   /** @param pg accounts and clients in PostgreSQL, or null to use only those of config */
   private final RevokedSessions revokedSessions;
+  private final BiConsumer<String, Object> facts;
 
-  /** @param revokedSessions the sessions this instance's HTTP verticles refuse: a revocation here joins it at once */
-  public AuthVerticle(FlowcastConfig config, RefreshTokens refreshTokens, Pool pg, RevokedSessions revokedSessions) {
+  /**
+   * @param revokedSessions the sessions this instance's HTTP verticles refuse: a revocation here joins it at once
+   * @param facts where {@code /ready} learns the account source ({@code accounts})
+   */
+  public AuthVerticle(FlowcastConfig config, RefreshTokens refreshTokens, Pool pg, RevokedSessions revokedSessions,
+      BiConsumer<String, Object> facts) {
     this.revokedSessions = revokedSessions;
+    this.facts = facts;
     this.config = config;
     this.refreshTokens = refreshTokens;
     this.pg = pg;
@@ -51,7 +58,30 @@ public final class AuthVerticle extends VerticleBase {
     accounts = new Accounts(vertx, config.accounts(), config.clients(), pg, config.pgTimeoutMs());
     handle(Addresses.AUTH_TOKEN, this::token);
     handle(Addresses.AUTH_REVOKE, this::revoke);
+    reportAccountSource();
     return Future.succeededFuture();
+  }
+
+  /**
+   * Says where accounts come from, so that an empty source is not a silent surprise: with
+   * {@code pg.url} set only PostgreSQL's accounts count, not the development ones of config.
+   */
+  private void reportAccountSource() {
+    accounts.source().onSuccess(source -> {
+      facts.accept("accounts", source.toString());
+      if (!source.empty()) {
+        log.info("accounts and clients from {}", source);
+      } else if (pg != null) {
+        log.warn("no accounts or clients in PostgreSQL (auth_accounts, auth_clients): the token endpoint grants "
+            + "nothing; with pg.url set the accounts of auth.accounts/auth.clients ({} and {}) do not apply "
+            + "(docs/AUTH.md)", config.accounts().size(), config.clients().size());
+      } else {
+        log.warn("no accounts or clients configured (auth.accounts, auth.clients): the token endpoint grants nothing");
+      }
+    }).onFailure(err -> {
+      facts.accept("accounts", "postgresql: not readable yet");
+      vertx.setTimer(5_000, id -> reportAccountSource()); // PostgreSQL not there (yet): try again
+    });
   }
 
   private Future<JsonObject> token(JsonObject request) {

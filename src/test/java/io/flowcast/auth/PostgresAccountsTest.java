@@ -27,6 +27,9 @@ class PostgresAccountsTest {
     try (Databases db = new Databases(vertx, KEY_PREFIX)) {
       db.flushRedis();
       try (TestServer server = TestServer.start(TestServer.onRedisWithPg(KEY_PREFIX))) {
+        io.flowcast.testsupport.Eventually.until("/ready saying where accounts come from",
+            java.time.Duration.ofSeconds(5), () -> String.valueOf(server.api().get("/ready", null).bodyAsJsonObject()
+                .getString("accounts")).matches("postgresql: \\d+ accounts?, \\d+ clients?"));
         String user = "user-" + UUID.randomUUID().toString().substring(0, 8);
         String client = "svc-" + UUID.randomUUID().toString().substring(0, 8);
         db.sql("INSERT INTO auth_accounts (username, password_bcrypt, tenant, scope) VALUES ($1, $2, 'pg-tenant', "
@@ -66,6 +69,15 @@ class PostgresAccountsTest {
       }
     } finally {
       vertx.close().await();
+    }
+  }
+
+  @Test
+  void withoutPostgresTheAccountsOfConfigCountAndReadySaysSo() {
+    try (TestServer server = TestServer.start()) {
+      io.flowcast.testsupport.Eventually.until("/ready naming the account source", java.time.Duration.ofSeconds(5),
+          () -> "config: 1 account, 1 client".equals(server.api().get("/ready", null).bodyAsJsonObject()
+              .getString("accounts")));
     }
   }
 }
