@@ -143,8 +143,8 @@ final class Backends {
   }
 
   /**
-   * Brings the schema up to date. PostgreSQL down at start: write-behind starts anyway (changes wait in
-   * the write buffer) and keeps trying; write-through is not ready until it succeeds.
+   * Brings the schema up to date, retrying until it succeeds; the instance is not ready until then (in
+   * either mode). Later outages are {@link #markPg}'s.
    */
   private Future<Void> migrate() {
     boolean required = config.persistenceMode().equals("write-through");
@@ -156,7 +156,11 @@ final class Backends {
         })
         .recover(err -> {
           log.error("PostgreSQL migration failed ({}); retrying every {} ms", err.getMessage(), HEALTH_PROBE_MS);
-          markPg(required, false, "migration failed: " + err.getMessage());
+          // not ready until the schema has been migrated once, in either mode: a pg.url that never worked
+          // (a misspelled database, say) must not look ready while the buffer fills with what it cannot flush;
+          // an outage after that is what write-behind rides out (markPg)
+          readiness.down("postgresql", "schema not migrated, PostgreSQL unreachable or refusing since the start: "
+              + err.getMessage());
           vertx.setTimer(HEALTH_PROBE_MS, id -> migrate());
           return Future.succeededFuture();
         });
