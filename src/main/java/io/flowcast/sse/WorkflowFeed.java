@@ -98,7 +98,7 @@ final class WorkflowFeed {
       lastId = start.afterId();
       catchUp();
     } else {
-      sendWorkflow(start.reset() ? "reset" : "snapshot", current);
+      sendWorkflow(start.reset() ? "reset" : "snapshot", current, start.reset() ? MALFORMED_ID : null);
     }
   }
 
@@ -141,11 +141,17 @@ final class WorkflowFeed {
     return ended || stream.closed();
   }
 
-  /** A snapshot or a reset: the workflow, and the position in the log it stands for (seq and epoch). */
-  private void sendWorkflow(String type, JsonObject current) {
+  /**
+   * A snapshot or a reset: the workflow, and the position in the log it stands for (seq and epoch); a
+   * reset says why ({@code reason}).
+   */
+  private void sendWorkflow(String type, JsonObject current, String reason) {
     lastSeq = current.getLong("last_seq");
     lastId = current.getString("last_event_id");
     JsonObject workflow = current.getJsonObject("workflow").put("seq", lastSeq);
+    if (reason != null) {
+      workflow.put("reason", reason);
+    }
     Long epoch = epochOf(lastId);
     if (epoch != null) {
       workflow.put("epoch", epoch);
@@ -183,7 +189,8 @@ final class WorkflowFeed {
         bus.request(Addresses.WORKFLOW_GET, target())
             .onSuccess(current -> {
               if (!done()) {
-                sendWorkflow("reset", current);
+                String asked = lastId;
+                sendWorkflow("reset", current, whyUnknown(asked, current));
               }
             })
             .onFailure(this::onCatchUpFailure);
@@ -266,6 +273,27 @@ final class WorkflowFeed {
 
   boolean messageFormat() {
     return stream.messageFormat();
+  }
+
+  static final String MALFORMED_ID = "malformed id";
+  static final String EPOCH_CHANGED = "epoch changed";
+  static final String BEHIND_RETENTION = "behind retention";
+  static final String UNKNOWN_ID = "unknown id";
+
+  /**
+   * Why an id the log does not know is unknown: it names another life of the workflow (or a history
+   * Redis lost), an event older than the retained ones, or one the log never had.
+   */
+  private static String whyUnknown(String asked, JsonObject current) {
+    io.flowcast.workflow.EventId id = io.flowcast.workflow.EventId.parse(asked);
+    Long epoch = epochOf(current.getString("last_event_id"));
+    if (id == null) {
+      return MALFORMED_ID;
+    }
+    if (epoch != null && id.millis() != epoch) {
+      return EPOCH_CHANGED;
+    }
+    return id.n() <= current.getLong("last_seq") ? BEHIND_RETENTION : UNKNOWN_ID;
   }
 
   private static Long epochOf(String eventId) {

@@ -140,7 +140,10 @@ class RedisDataLossTest {
         assertThat(afterLost.getJsonArray("events")).as("a lost id is unknown, never a place in new events")
             .isEmpty();
         try (SseClient sse = slow.stream(path + "/stream", token, lostEvent)) {
-          assertThat(sse.next(5).event()).as("a client resuming from a lost id is told to reset").isEqualTo("reset");
+          var reset = sse.next(5);
+          assertThat(reset.event()).as("a client resuming from a lost id is told to reset").isEqualTo("reset");
+          assertThat(reset.json().getString("reason")).as("the lost history's ids belong to another epoch")
+              .isEqualTo("epoch changed");
         }
         try (SseClient sse = slow.stream(path + "/stream", token, kept.get(1))) {
           SseEvent replayed = sse.next(5);

@@ -149,10 +149,19 @@ class SseStreamTest {
     String id = newWorkflow();
     server.api().patch(path(id), token, new JsonObject().put("status", "running"), null);
     long version = 2;
-    for (String lastId : new String[] {"1-0", "99999999999999-0", "not-an-id"}) {
+    String epoch = server.api().get(path(id) + "/events", token).bodyAsJsonObject().getJsonArray("events")
+        .getJsonObject(0).getString("id").split("-")[0];
+    java.util.Map<String, String> reasons = new java.util.LinkedHashMap<>();
+    reasons.put("1-0", "epoch changed");
+    reasons.put("99999999999999-0", "epoch changed");
+    reasons.put("not-an-id", "malformed id");
+    reasons.put(epoch + "-999", "unknown id");
+    for (String lastId : reasons.keySet()) {
       try (SseClient sse = server.stream(path(id) + "/stream", token, lastId)) {
         SseEvent reset = sse.next(5);
         assertThat(reset.event()).as("for Last-Event-ID " + lastId).isEqualTo("reset");
+        assertThat(reset.json().getString("reason")).as("why, for Last-Event-ID " + lastId)
+            .isEqualTo(reasons.get(lastId));
         assertThat(reset.json().getString("status")).isEqualTo("running");
         assertThat(reset.json().getLong("version")).isEqualTo(version++);
         server.api().patch(path(id), token, new JsonObject().put("metadata", new JsonObject().put("k", lastId)),
@@ -175,6 +184,7 @@ class SseStreamTest {
       try (SseClient sse = small.stream(path("short") + "/stream", t, firstEventId)) {
         SseEvent reset = sse.next(5);
         assertThat(reset.event()).isEqualTo("reset");
+        assertThat(reset.json().getString("reason")).isEqualTo("behind retention");
         assertThat(reset.json().getString("id")).isEqualTo("short");
         JsonObject events = small.api().get(path("short") + "/events", t).bodyAsJsonObject();
         String newest = events.getJsonArray("events").getJsonObject(events.getJsonArray("events").size() - 1)
