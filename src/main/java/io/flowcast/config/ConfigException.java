@@ -10,6 +10,12 @@ public final class ConfigException extends RuntimeException {
         false);
   }
 
+  /** A bad value set in {@code source} (e.g. {@code file x.json}); null for the environment variable. */
+  static ConfigException at(String key, String source, String problem) {
+    return source == null ? new ConfigException(key, problem)
+        : new ConfigException("invalid configuration '" + key + "' (" + source + "): " + problem);
+  }
+
   /** A problem that is not about one setting, e.g. an unreadable config file. */
   public ConfigException(String message) {
     super(message, null, false, false);

@@ -56,7 +56,7 @@ public final class ConfigLoader {
     for (String key : defaults.fieldNames()) {
       String value = env.get(envName(key));
       if (value != null) {
-        merged.put(key, convert(key, defaults.getValue(key), value));
+        merged.put(key, convert(key, defaults.getValue(key), value, null));
       }
     }
     return merged;
@@ -116,16 +116,17 @@ public final class ConfigLoader {
         throw new ConfigException(key, "unknown setting in " + source);
       }
       Object value = entry.getValue();
-      merged.put(key, value instanceof String s ? convert(key, defaults.getValue(key), s) : value);
+      merged.put(key, value instanceof String s ? convert(key, defaults.getValue(key), s, source) : value);
     }
   }
 
-  private static Object convert(String key, Object defaultValue, String raw) {
+  /** {@code source} is where the value was set (e.g. {@code file x.json}); null for the environment. */
+  private static Object convert(String key, Object defaultValue, String raw, String source) {
     String text = raw.trim();
     try {
       if (defaultValue instanceof Boolean) {
         if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
-          throw new ConfigException(key, "expected true or false, got '" + raw + "'");
+          throw ConfigException.at(key, source, "expected true or false, got '" + raw + "'");
         }
         return Boolean.parseBoolean(text);
       }
@@ -139,9 +140,9 @@ public final class ConfigLoader {
         return new io.vertx.core.json.JsonArray(text);
       }
     } catch (NumberFormatException e) {
-      throw new ConfigException(key, "expected an integer, got '" + raw + "'");
+      throw ConfigException.at(key, source, "expected an integer, got '" + raw + "'");
     } catch (DecodeException e) {
-      throw new ConfigException(key, "expected JSON (" + (defaultValue instanceof JsonObject ? "an object"
+      throw ConfigException.at(key, source, "expected JSON (" + (defaultValue instanceof JsonObject ? "an object"
           : "an array") + "), got something that does not parse");
     }
     return raw;

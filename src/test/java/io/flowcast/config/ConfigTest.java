@@ -313,4 +313,22 @@ class ConfigTest {
         .containsExactly("FLOWCAST_HTTP_PROT names no setting and is ignored; did you mean FLOWCAST_HTTP_PORT?");
     assertThat(ConfigLoader.distance("kitten", "sitting")).isEqualTo(3);
   }
+
+  @Test
+  void aBadValueInAConfigFileIsNamedByTheFileNotTheVariable() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("flowcast-config", ".json");
+    try {
+      java.nio.file.Files.writeString(file, "{\"http.port\": \"abc\"}");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> FlowcastConfig.from(ConfigLoader.load(new JsonObject(),
+              Map.of("FLOWCAST_CONFIG", file.toString()))))
+          .isInstanceOf(ConfigException.class)
+          .hasMessage("invalid configuration 'http.port' (file " + file + "): expected an integer, got 'abc'");
+      java.nio.file.Files.writeString(file, "{\"http.port\": true}");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> FlowcastConfig.from(ConfigLoader.load(new JsonObject(),
+              Map.of("FLOWCAST_CONFIG", file.toString()))))
+          .isInstanceOf(ConfigException.class).hasMessageContaining("http.port");
+    } finally {
+      java.nio.file.Files.delete(file);
+    }
+  }
 }
