@@ -70,6 +70,8 @@ public final class HttpVerticle extends VerticleBase {
       ctx.json(report);
     });
     router.get("/metrics").handler(PrometheusScrapingHandler.create((PrometheusMeterRegistry) meters.registry()));
+    // no authentication: the document describes the API, it holds no data
+    router.get(OpenApi.PATH).handler(OpenApi.handler());
     new AuthApi(bus).mount(router, body, limits.tokenEndpoint());
     new WorkflowApi(bus).mount(router, body, auth, limits);
     new ReviewApi(bus).mount(router, body, auth, limits);
