@@ -31,6 +31,13 @@ public final class Addresses {
   /** The backend expired a workflow's state (sent by the fan-out on a Redis keyspace notification). */
   public static final String WORKFLOW_EXPIRED = "flowcast.workflow.expired";
 
+  /**
+   * The events of one workflow on the event-bus bridge: a bridge client registers on this prefix followed
+   * by a workflow id of its token's tenant (docs/EVENTBUS.md). Served by the bridge itself; nothing inside
+   * Flowcast consumes or publishes on these addresses.
+   */
+  public static final String EVENTS_PREFIX = "flowcast.events.";
+
   /** Interest of this instance's SSE streams in a workflow (reference-counted by the fan-out verticle). */
   public static final String FANOUT_SUBSCRIBE = "flowcast.fanout.subscribe";
   public static final String FANOUT_UNSUBSCRIBE = "flowcast.fanout.unsubscribe";

@@ -1,13 +1,25 @@
 package io.flowcast.bus;
 
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
 
 /**
  * A failure with an HTTP-like status (400, 404, 409, 412, 429, 503...). Components fail event-bus
  * requests with {@code message.fail(status, detail)}; the HTTP edge renders problem+json from it.
  */
 public final class ApiException extends RuntimeException {
+  private static final Map<Integer, String> SLUGS = Map.ofEntries(
+      Map.entry(400, "bad-request"), Map.entry(401, "unauthorized"), Map.entry(403, "forbidden"),
+      Map.entry(404, "not-found"), Map.entry(405, "method-not-allowed"), Map.entry(406, "not-acceptable"),
+      Map.entry(409, "conflict"), Map.entry(412, "precondition-failed"), Map.entry(413, "payload-too-large"),
+      Map.entry(414, "uri-too-long"), Map.entry(415, "unsupported-media-type"), Map.entry(429, "too-many-requests"),
+      Map.entry(431, "request-header-fields-too-large"),
+      Map.entry(503, "service-unavailable"));
+
   private final int status;
 
   public ApiException(int status, String detail) {
@@ -37,6 +49,24 @@ public final class ApiException extends RuntimeException {
 
   public static ApiException unavailable(String detail) {
     return new ApiException(503, detail);
+  }
+
+  /**
+   * This failure as an RFC 9457 problem document, as every edge answers it: the HTTP API as
+   * problem+json, the event-bus bridge in its {@code err} frames. {@code instance} (what was asked: a
+   * path, an address) may be null.
+   */
+  public JsonObject problem(String instance, String requestId) {
+    JsonObject body = new JsonObject()
+        .put("type", "urn:flowcast:problem:" + SLUGS.getOrDefault(status, status >= 500 ? "internal-error" : "error"))
+        .put("title", HttpResponseStatus.valueOf(status).reasonPhrase())
+        .put("status", status)
+        .put("detail", getMessage())
+        .put("request_id", requestId);
+    if (instance != null) {
+      body.put("instance", instance);
+    }
+    return body;
   }
 
   /** Maps any failure of an event-bus request to an {@link ApiException}. */

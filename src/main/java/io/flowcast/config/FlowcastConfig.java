@@ -67,7 +67,8 @@ public record FlowcastConfig(
     int listDefaultLimit,
     int listMaxLimit,
     int eventsMaxLimit,
-    Features features) {
+    Features features,
+    Bridge bridge) {
 
   /** Bounds of drafts, snapshots and actions. */
   public record Features(int draftMaxRevisions, int snapshotsMax, int actionLeaseDefaultSeconds,
@@ -98,6 +99,36 @@ public record FlowcastConfig(
       }
       return new Registry(heartbeat, ttl,
           address.isEmpty() ? string(c, "http.host", false) + ":" + range(c, "http.port", 0, 65535) : address);
+    }
+  }
+
+  /**
+   * The event-bus bridge (docs/EVENTBUS.md): the TCP listener ({@code tcpPort} 0: none; {@code tcpHost}
+   * defaults to {@code http.host}; TLS when both PEM files are set), the WebSocket endpoint on the HTTP
+   * port, the largest frame accepted, and how long a TCP connection may stay silent (0: forever).
+   */
+  public record Bridge(int tcpPort, String tcpHost, String tlsCertFile, String tlsKeyFile, boolean websocket,
+      int maxFrameBytes, long idleTimeoutMs) {
+    static Bridge from(JsonObject c) {
+      String host = string(c, "bridge.tcp.host", true).trim();
+      String cert = string(c, "bridge.tcp.tls.cert_file", true).trim();
+      String key = string(c, "bridge.tcp.tls.key_file", true).trim();
+      if (cert.isEmpty() != key.isEmpty()) {
+        throw new ConfigException(cert.isEmpty() ? "bridge.tcp.tls.cert_file" : "bridge.tcp.tls.key_file",
+            "TLS on the bridge needs both bridge.tcp.tls.cert_file and bridge.tcp.tls.key_file (PEM)");
+      }
+      return new Bridge((int) range(c, "bridge.tcp.port", 0, 65535),
+          host.isEmpty() ? string(c, "http.host", false) : host, cert, key, bool(c, "bridge.websocket.enabled"),
+          (int) range(c, "bridge.max_frame_bytes", 256, 16 * 1024 * 1024),
+          range(c, "bridge.idle_timeout_ms", 0, 3_600_000));
+    }
+
+    public boolean tcp() {
+      return tcpPort > 0;
+    }
+
+    public boolean tls() {
+      return !tlsCertFile.isEmpty();
     }
   }
 
@@ -173,7 +204,8 @@ public record FlowcastConfig(
         new Features((int) range(c, "drafts.max_revisions", 1, 10_000),
             (int) range(c, "snapshots.max_per_workflow", 1, 10_000),
             (int) range(c, "actions.default_lease_seconds", 1, 86_400),
-            (int) range(c, "actions.max_lease_seconds", 1, 86_400)));
+            (int) range(c, "actions.max_lease_seconds", 1, 86_400)),
+        Bridge.from(c));
     if (config.jwtSecret().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
       throw new ConfigException("jwt.secret", "must be at least " + MIN_SECRET_BYTES
           + " bytes; Flowcast refuses to start without a usable signing key");

@@ -3,6 +3,8 @@ package io.flowcast.http;
 import io.flowcast.bus.BusClient;
 import io.flowcast.auth.AuthHandler;
 import io.flowcast.auth.JwtSupport;
+import io.flowcast.auth.TokenAuthenticator;
+import io.flowcast.bridge.EventBusBridge;
 import io.flowcast.auth.RevokedSessions;
 import io.flowcast.auth.VerifiedTokens;
 import io.flowcast.config.FlowcastConfig;
@@ -39,6 +41,7 @@ public final class HttpVerticle extends VerticleBase {
   private final RateLimits limits;
   private HttpServer server;
   private StreamRegistry registry;
+  private EventBusBridge bridge;
 
   /**
    * @param readiness what {@code /ready} reports about the backends (shared, read-only)
@@ -59,7 +62,7 @@ public final class HttpVerticle extends VerticleBase {
     BusClient bus = new BusClient(vertx, config.busTimeoutMs());
     registry = new StreamRegistry(vertx, bus, meters);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes());
-    AuthHandler auth = new AuthHandler(jwt, false, revoked, new VerifiedTokens());
+    AuthHandler auth = new AuthHandler(new TokenAuthenticator(jwt, revoked, new VerifiedTokens()), false);
 
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds());
@@ -77,9 +80,16 @@ public final class HttpVerticle extends VerticleBase {
     new ReviewApi(bus).mount(router, body, auth, limits);
     new ActionApi(bus).mount(router, body, auth, limits);
     new SystemApi(bus).mount(router, auth, limits);
-    AuthHandler streamAuth = new AuthHandler(jwt, config.queryTokenEnabled(), revoked, null);
+    TokenAuthenticator streamTokens = new TokenAuthenticator(jwt, revoked, null);
+    AuthHandler streamAuth = new AuthHandler(streamTokens, config.queryTokenEnabled());
     SseStream.Settings sse = new SseStream.Settings(config.retryMs(), config.maxBacklogBytes(), config.replayBatch(),
         config.stallTimeoutMs());
+    // bridge commands are many per connection, like API requests: their tokens are cached the same way
+    bridge = new EventBusBridge(vertx, config, bus, registry,
+        new TokenAuthenticator(jwt, revoked, new VerifiedTokens()), limits, sse);
+    if (config.bridge().websocket()) {
+      router.get(EventBusBridge.PATH).handler(bridge.webSocketEndpoint());
+    }
     router.get(WorkflowApi.BASE + "/:id/stream").handler(streamAuth)
         .handler(new StreamEndpoint(vertx, registry, bus, sse, limits));
     router.get("/api/v1/stream").handler(streamAuth)
@@ -97,9 +107,13 @@ public final class HttpVerticle extends VerticleBase {
         .setHost(config.httpHost())
         .setPort(config.httpPort())
         .setCompressionSupported(false)
-        // no WebSockets here: without these, no WebSocket handler inspects every SSE write
+        // WebSockets only for the bridge, uncompressed (as the SSE streams): without compression no
+        // WebSocket handler inspects every SSE write
         .setPerFrameWebSocketCompressionSupported(false)
         .setPerMessageWebSocketCompressionSupported(false)
+        // room above bridge.max_frame_bytes, so the bridge itself refuses a larger frame with an err frame
+        .setMaxWebSocketFrameSize(2 * config.bridge().maxFrameBytes())
+        .setMaxWebSocketMessageSize(2 * config.bridge().maxFrameBytes())
         .setTcpNoDelay(true)
         // a connection with nothing read or written for this long closes: a half-sent request, or a
         // kept-alive one nobody uses; an SSE stream writes a heartbeat well within it
@@ -115,7 +129,8 @@ public final class HttpVerticle extends VerticleBase {
         .setMaxInitialLineLength(16 * 1024));
     return registry.start(config.heartbeatMs())
         .compose(v -> server.requestHandler(EdgeRefusals.requireHost(router))
-            .invalidRequestHandler(EdgeRefusals::invalid).listen());
+            .invalidRequestHandler(EdgeRefusals::invalid).listen())
+        .compose(v -> bridge.start());
   }
 
   @Override
@@ -124,7 +139,8 @@ public final class HttpVerticle extends VerticleBase {
     // balancer rather than to this one; in-flight requests still get their answers
     Future<Void> shutdown = server == null ? Future.succeededFuture()
         : server.shutdown(config.shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
+    Future<Void> bridgeStopped = bridge == null ? Future.succeededFuture() : bridge.stop();
     registry.closeAll();
-    return shutdown;
+    return Future.join(shutdown, bridgeStopped);
   }
 }

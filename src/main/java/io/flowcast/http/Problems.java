@@ -11,7 +11,6 @@ import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -21,14 +20,6 @@ import java.util.function.Function;
 public final class Problems implements Handler<RoutingContext> {
   private static final Logger log = LoggerFactory.getLogger(Problems.class);
   public static final String CONTENT_TYPE = "application/problem+json";
-  private static final Map<Integer, String> SLUGS = Map.ofEntries(
-      Map.entry(400, "bad-request"), Map.entry(401, "unauthorized"), Map.entry(403, "forbidden"),
-      Map.entry(404, "not-found"), Map.entry(405, "method-not-allowed"), Map.entry(406, "not-acceptable"),
-      Map.entry(409, "conflict"), Map.entry(412, "precondition-failed"), Map.entry(413, "payload-too-large"),
-      Map.entry(414, "uri-too-long"), Map.entry(415, "unsupported-media-type"), Map.entry(429, "too-many-requests"),
-      Map.entry(431, "request-header-fields-too-large"),
-      Map.entry(503, "service-unavailable"));
-
   private final Function<RoutingContext, String> clients;
 
   /** @param clients the client address of a request, for the log (behind a proxy, from X-Forwarded-For) */
@@ -83,15 +74,7 @@ public final class Problems implements Handler<RoutingContext> {
   /** The problem document of {@code problem} as the answer, also where no route ran (no context). */
   static void send(HttpServerResponse response, ApiException problem, String path, String requestId) {
     int status = problem.status();
-    JsonObject body = new JsonObject()
-        .put("type", "urn:flowcast:problem:" + SLUGS.getOrDefault(status, status >= 500 ? "internal-error" : "error"))
-        .put("title", HttpResponseStatus.valueOf(status).reasonPhrase())
-        .put("status", status)
-        .put("detail", problem.getMessage())
-        .put("request_id", requestId);
-    if (path != null) {
-      body.put("instance", path);
-    }
+    JsonObject body = problem.problem(path, requestId);
     response.setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE);
     if (status == 401) {
       response.putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");

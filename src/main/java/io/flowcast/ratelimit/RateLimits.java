@@ -102,26 +102,51 @@ public final class RateLimits {
    * and {@code fail_mode=closed}). The slot must be released when the stream ends.
    */
   public Future<StreamSlots.Slot> openStream(RoutingContext ctx, Caller caller) {
+    String policies = RateLimitHeaders.policy(stream) + ", " + RateLimitHeaders.concurrencyPolicy(STREAMS, maxStreams);
+    return admitStream(caller, (limit, retryAfter) ->
+        RateLimitHeaders.put(ctx.response(), policies, limit, retryAfter));
+  }
+
+  /** The same for an edge without response headers (a registration on the event-bus bridge). */
+  public Future<StreamSlots.Slot> openStream(Caller caller) {
+    return admitStream(caller, (limit, retryAfter) -> { });
+  }
+
+  /**
+   * One request from the caller's read or write quota, for an edge without response headers (the
+   * event-bus bridge): fails with 429 when the quota is spent.
+   */
+  public Future<Void> take(Caller caller, boolean write) {
+    if (!enabled) {
+      return Future.succeededFuture();
+    }
+    return limiter.take(write ? this.write : read, subject(caller)).compose(decision -> decision.allowed()
+        ? Future.succeededFuture() : Future.failedFuture(exceeded(decision)));
+  }
+
+  /** What a stream admission tells its client: the {@code RateLimit} field and the seconds to wait (0: none). */
+  private interface Answer {
+    void put(String limit, long retryAfterSeconds);
+  }
+
+  private Future<StreamSlots.Slot> admitStream(Caller caller, Answer answer) {
     if (!enabled) {
       return Future.succeededFuture(StreamSlots.Slot.granted(0, () -> { }));
     }
     String partition = subject(caller);
-    String policies = RateLimitHeaders.policy(stream) + ", " + RateLimitHeaders.concurrencyPolicy(STREAMS, maxStreams);
     return limiter.take(stream, partition).compose(decision -> {
       String rate = RateLimitHeaders.limit(decision);
       if (!decision.allowed()) {
-        RateLimitHeaders.put(ctx.response(), policies, rate, decision.retryAfterSeconds());
+        answer.put(rate, decision.retryAfterSeconds());
         return Future.failedFuture(exceeded(decision));
       }
       return slots.acquire(partition, maxStreams).compose(slot -> {
         if (!slot.granted()) {
-          RateLimitHeaders.put(ctx.response(), policies, RateLimitHeaders.concurrencyLimit(STREAMS, 0),
-              CAP_RETRY_SECONDS);
+          answer.put(RateLimitHeaders.concurrencyLimit(STREAMS, 0), CAP_RETRY_SECONDS);
           return Future.failedFuture(new ApiException(429, "at most " + maxStreams
               + " streams may be open at once per subject; close one first"));
         }
-        RateLimitHeaders.put(ctx.response(), policies,
-            rate + ", " + RateLimitHeaders.concurrencyLimit(STREAMS, maxStreams - slot.open()), 0);
+        answer.put(rate + ", " + RateLimitHeaders.concurrencyLimit(STREAMS, maxStreams - slot.open()), 0);
         return Future.succeededFuture(slot);
       });
     });

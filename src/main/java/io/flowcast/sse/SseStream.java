@@ -32,7 +32,7 @@ import java.util.function.Function;
  * the registry); a multi-workflow stream sends a {@link ResumeId} naming its position in every workflow,
  * so a reconnect resumes all of them.
  */
-public final class SseStream {
+public final class SseStream extends FeedOwner {
   private static final Logger log = LoggerFactory.getLogger(SseStream.class);
 
   /** Tuning of a stream, from config. */
@@ -63,7 +63,7 @@ public final class SseStream {
   private boolean closed;
   private long expiryTimer = -1;
   private String sessionId;
-  private final boolean messageFormat;
+  private final FrameFormat format;
 
   /**
    * @param compositeIds whether frame ids are {@link ResumeId}s (multi-workflow stream) or event ids
@@ -71,7 +71,7 @@ public final class SseStream {
    */
   SseStream(Vertx vertx, HttpServerRequest request, List<WorkflowKey> workflows, boolean compositeIds,
       boolean messageFormat, StreamRegistry registry, BusClient bus, Settings settings, Runnable onEnd) {
-    this.messageFormat = messageFormat;
+    this.format = messageFormat ? FrameFormat.SSE_MESSAGE : FrameFormat.SSE_EVENT;
     this.vertx = vertx;
     this.request = request;
     this.response = request.response();
@@ -86,15 +86,18 @@ public final class SseStream {
     }
   }
 
-  /** Whether this stream sends unnamed events, the type inside the data ({@code ?format=message}). */
-  boolean messageFormat() {
-    return messageFormat;
+  /** Named events, or unnamed ones with the type inside the data ({@code ?format=message}). */
+  @Override
+  FrameFormat format() {
+    return format;
   }
 
+  @Override
   List<WorkflowFeed> feeds() {
     return feeds;
   }
 
+  @Override
   boolean closed() {
     return closed;
   }
@@ -166,6 +169,7 @@ public final class SseStream {
    * registry encoded once for every single-workflow stream of this format, or null. {@code typed}: the
    * JSON carries its type (an event does; a snapshot, a reset do not).
    */
+  @Override
   void event(WorkflowFeed feed, String type, String json, boolean typed, Buffer shared, boolean live) {
     if (closed) {
       return;
@@ -202,6 +206,7 @@ public final class SseStream {
   }
 
   /** Writes the held live frames (the registry calls it in the stream's write slice). */
+  @Override
   void writeHeld() {
     Buffer frames = held;
     held = null;
@@ -211,6 +216,7 @@ public final class SseStream {
     }
   }
 
+  @Override
   void delivered() {
     registry.delivered();
   }
@@ -219,15 +225,18 @@ public final class SseStream {
    * Whether a live event must come from the log instead: the queue is full while a feed replays (its
    * pages are paced by drain, not refused), so the fullness does not mean the client stalled.
    */
+  @Override
   boolean defersLive() {
     return response.writeQueueFull() && feeds.stream().anyMatch(WorkflowFeed::syncing);
   }
 
+  @Override
   boolean writeQueueFull() {
     return response.writeQueueFull();
   }
 
   /** Runs {@code action} once the client has taken the queued bytes; one drain handler serves every feed. */
+  @Override
   void whenDrained(Runnable action) {
     drainWaiters.add(action);
   }
@@ -243,6 +252,7 @@ public final class SseStream {
   }
 
   /** A feed's workflow is gone (deleted, expired): the stream ends with its last feed. */
+  @Override
   void feedEnded(WorkflowFeed feed) {
     registry.unsubscribe(feed);
     if (feeds.stream().allMatch(WorkflowFeed::ended)) {
@@ -256,6 +266,7 @@ public final class SseStream {
    * have closed it already, but a replay waits, and so does a stream that saw no event since): its
    * place is freed, and it resumes with Last-Event-ID.
    */
+  @Override
   void heartbeat() {
     if (closed || !started) {
       return;
@@ -278,6 +289,7 @@ public final class SseStream {
   }
 
   /** Ends the response cleanly. */
+  @Override
   void end() {
     if (!closed) {
       writeHeld();
@@ -289,11 +301,13 @@ public final class SseStream {
   }
 
   /** The session this stream's token belongs to (its {@code sid}), or null. */
+  @Override
   String sessionId() {
     return sessionId;
   }
 
   /** Access ended (token expired or session revoked): tell the client, then close. */
+  @Override
   void authEnded(String code, String reason) {
     // no id: the client's position does not move
     write(frame(null, "auth.expired", new JsonObject().put("code", code).put("reason", reason).encode(), false),
@@ -302,8 +316,7 @@ public final class SseStream {
   }
 
   private Buffer frame(String id, String type, String json, boolean typed) {
-    return !messageFormat ? SseFrames.event(id, type, json)
-        : SseFrames.message(id, typed ? json : SseFrames.typed(type, json));
+    return format.encode(null, id, type, typed || !format.typedData() ? json : SseFrames.typed(type, json));
   }
 
   /**

@@ -20,7 +20,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The SSE streams of one HTTP verticle, and their workflow feeds by workflow. Holds this verticle's
+ * The SSE streams and bridge subscriptions ({@link FeedOwner}s) of one HTTP verticle, and their workflow
+ * feeds by workflow. Holds this verticle's
  * interest in each workflow at the fan-out verticle, encodes each delivered event once and hands the
  * same buffer to every feed, and sends the heartbeat. Lives on the verticle's event loop: no locks.
  */
@@ -28,11 +29,12 @@ public final class StreamRegistry {
   private final Vertx vertx;
   private final BusClient bus;
   private final FlowcastMeters meters;
-  private final Set<SseStream> streams = new LinkedHashSet<>();
+  private final Set<FeedOwner> streams = new LinkedHashSet<>();
   private final Map<String, Set<WorkflowFeed>> feeds = new HashMap<>();
   /** The feeds of a workflow as an array, made again only after a feed came or went (not per event). */
   private final Map<String, WorkflowFeed[]> watching = new HashMap<>();
   private static final WorkflowFeed[] NONE = new WorkflowFeed[0];
+  private static final FrameFormat[] FORMATS = FrameFormat.values();
   /** Deliveries of the event being fanned out, counted once it was written to every stream. */
   private long deliveredNow;
   private boolean fanningOut;
@@ -43,7 +45,7 @@ public final class StreamRegistry {
    * each slice a task of its own on the event loop. A stream whose frames went out early (before
    * another write) may be here twice; its second turn writes nothing.
    */
-  private final ArrayDeque<SseStream> holding = new ArrayDeque<>();
+  private final ArrayDeque<FeedOwner> holding = new ArrayDeque<>();
   private boolean writeScheduled;
   /**
    * Streams written per slice. Between two slices the event loop reads its sockets and runs what else
@@ -81,14 +83,14 @@ public final class StreamRegistry {
   }
 
   /** Counts a stream as open and gives it the heartbeat and session revocation. */
-  void add(SseStream stream) {
+  void add(FeedOwner stream) {
     if (streams.add(stream)) {
       meters.streamOpened();
     }
   }
 
   /** Forgets a stream and every feed of it. */
-  void remove(SseStream stream) {
+  void remove(FeedOwner stream) {
     if (!streams.remove(stream)) {
       return;
     }
@@ -130,7 +132,7 @@ public final class StreamRegistry {
   /** Ends every stream cleanly (graceful shutdown); clients resume elsewhere with Last-Event-ID. */
   public void closeAll() {
     vertx.cancelTimer(heartbeatTimer);
-    List.copyOf(streams).forEach(SseStream::end);
+    List.copyOf(streams).forEach(FeedOwner::end);
     if (consumer != null) {
       consumer.unregister();
       resyncConsumer.unregister();
@@ -143,19 +145,18 @@ public final class StreamRegistry {
     if (targets.length == 0) {
       return;
     }
-    Buffer frame = null;
-    Buffer message = null;
+    // each format's frame encoded once, and only when a client of that format is there
+    Buffer[] frames = new Buffer[FORMATS.length];
     fanningOut = true;
     try {
       for (WorkflowFeed feed : targets) {
-        // each format's frame encoded once, and only when a stream of that format is there
-        if (feed.messageFormat()) {
-          message = message != null ? message : SseFrames.message(event.id(), event.json());
-          feed.deliver(event, message);
-        } else {
-          frame = frame != null ? frame : SseFrames.event(event.id(), event.type(), event.json());
-          feed.deliver(event, frame);
+        FrameFormat format = feed.format();
+        Buffer frame = frames[format.ordinal()];
+        if (frame == null) {
+          frame = format.encode(feed.key().id(), event.id(), event.type(), event.json());
+          frames[format.ordinal()] = frame;
         }
+        feed.deliver(event, frame);
       }
     } finally {
       fanningOut = false;
@@ -167,7 +168,7 @@ public final class StreamRegistry {
    * The stream holds live frames: write them in a slice that starts after the tasks already queued on
    * this event loop.
    */
-  void writeSoon(SseStream stream) {
+  void writeSoon(FeedOwner stream) {
     holding.add(stream);
     if (!writeScheduled) {
       writeScheduled = true;
@@ -185,7 +186,7 @@ public final class StreamRegistry {
 
   private void writeHolding() {
     for (int n = 0; n < WRITE_SLICE; n++) {
-      SseStream stream = holding.poll();
+      FeedOwner stream = holding.poll();
       if (stream == null) {
         break;
       }
@@ -235,6 +236,6 @@ public final class StreamRegistry {
   }
 
   private void heartbeat() {
-    List.copyOf(streams).forEach(SseStream::heartbeat);
+    List.copyOf(streams).forEach(FeedOwner::heartbeat);
   }
 }

@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The part of an {@link SseStream} that follows one workflow: it decides which events the client still
- * needs; the stream owns the connection they are written to.
+ * The part of an {@link SseStream} or a {@link BusSubscription} that follows one workflow: it decides which
+ * events the client still needs; its {@link FeedOwner} owns the connection they are written to.
  *
  * <p>Gapless by construction: the stream registers the feed for live events first, then the feed sends
  * the snapshot or replays the log after {@code Last-Event-ID}. It tracks the last {@code seq} it sent; a
@@ -42,7 +42,7 @@ final class WorkflowFeed {
   }
 
   private final WorkflowKey key;
-  private final SseStream stream;
+  private final FeedOwner stream;
   private final Vertx vertx;
   private final BusClient bus;
   private final SseStream.Settings settings;
@@ -54,7 +54,7 @@ final class WorkflowFeed {
   private long highWater;
   private boolean ended;
 
-  WorkflowFeed(WorkflowKey key, SseStream stream, Vertx vertx, BusClient bus, SseStream.Settings settings) {
+  WorkflowFeed(WorkflowKey key, FeedOwner stream, Vertx vertx, BusClient bus, SseStream.Settings settings) {
     this.key = key;
     this.stream = stream;
     this.vertx = vertx;
@@ -271,8 +271,8 @@ final class WorkflowFeed {
     }
   }
 
-  boolean messageFormat() {
-    return stream.messageFormat();
+  FrameFormat format() {
+    return stream.format();
   }
 
   static final String MALFORMED_ID = "malformed id";
