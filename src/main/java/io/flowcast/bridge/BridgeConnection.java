@@ -56,8 +56,8 @@ final class BridgeConnection implements BusSubscription.Connection {
 
     void resume();
 
-    /** Closes once what was written is sent. */
-    void close();
+    /** Closes once what was written is sent, or at once ({@code flush} false: a client that does not read). */
+    void close(boolean flush);
 
     String remote();
   }
@@ -300,7 +300,8 @@ final class BridgeConnection implements BusSubscription.Connection {
   public void overrun(String why) {
     if (!closed) {
       writeFrame(err(null, null, new ApiException(503, why), null));
-      close();
+      transportClosed();
+      transport.close(false);
     }
   }
 
@@ -339,7 +340,7 @@ final class BridgeConnection implements BusSubscription.Connection {
   void close() {
     if (!closed) {
       transportClosed();
-      transport.close();
+      transport.close(true);
     }
   }
 

@@ -163,8 +163,12 @@ public final class EventBusBridge {
       }
 
       @Override
-      public void close() {
-        socket.end();
+      public void close(boolean flush) {
+        if (flush) {
+          socket.end();
+        } else {
+          socket.close();
+        }
       }
 
       @Override
@@ -242,8 +246,9 @@ public final class EventBusBridge {
       }
 
       @Override
-      public void close() {
-        ws.close((short) 1000, "closed by the server");
+      public void close(boolean flush) {
+        // a WebSocket close is a frame of its own: it follows what was written either way
+        ws.close(flush ? (short) 1000 : (short) 1008, flush ? "closed by the server" : "the client does not keep up");
       }
 
       @Override

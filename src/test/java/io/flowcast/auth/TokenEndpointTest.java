@@ -22,11 +22,11 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** POST /api/v1/auth/token and /revoke (RFC 6749, RFC 7009) on the in-memory backend. */
-class TokenEndpointTest {
+public class TokenEndpointTest {
   @RegisterExtension
   static final StartedServer server = StartedServer.inMemory();
 
-  static HttpResponse<Buffer> form(TestServer on, String path, Map<String, String> fields, String basic) {
+  public static HttpResponse<Buffer> form(TestServer on, String path, Map<String, String> fields, String basic) {
     String body = fields.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
         + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
@@ -37,7 +37,7 @@ class TokenEndpointTest {
         headers);
   }
 
-  static Map<String, String> fields(String... pairs) {
+  public static Map<String, String> fields(String... pairs) {
     Map<String, String> map = new LinkedHashMap<>();
     for (int i = 0; i < pairs.length; i += 2) {
       map.put(pairs[i], pairs[i + 1]);
@@ -45,7 +45,8 @@ class TokenEndpointTest {
     return map;
   }
 
-  static JsonObject login(TestServer on) {
+  /** Alice logs in with her development password: {access_token, refresh_token, ...}. */
+  public static JsonObject login(TestServer on) {
     HttpResponse<Buffer> r = form(on, "/api/v1/auth/token",
         fields("grant_type", "password", "username", "alice", "password", "alice-dev-password"), null);
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
