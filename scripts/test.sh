@@ -14,6 +14,7 @@
 # load-balancer test (NginxLoadBalancerTest) has nginx on the PATH
 # (apt-get install nginx; the test starts its own nginx on free ports), that
 # the openssl CLI is there (the TLS tests make their certificates with it),
+# that python3 and node run the bridge examples (examples/python, examples/node),
 # and that the browser test (DashboardBrowserTest) has its tools:
 #   - Debian's chromium at /usr/bin/chromium (apt-get install chromium)
 #   - src/test/js/node_modules (npm ci --prefix src/test/js; Node 20+)
@@ -405,6 +406,16 @@ ensure_openssl() {
 CHROMIUM_BIN=/usr/bin/chromium
 JS_TEST_DIR="$ROOT_DIR/src/test/js"
 
+# The bridge examples (examples/python, examples/node) run in the suite: python3 (3.9+) with its
+# standard library, and Node (ensured below for the browser test).
+ensure_python() {
+  if command -v python3 >/dev/null 2>&1 && python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 9) else 1)'; then
+    return
+  fi
+  log "python3 3.9+ not found; installing"
+  apt_install python3
+}
+
 ensure_chromium() {
   if [ -x "$CHROMIUM_BIN" ]; then
     log "chromium found at $CHROMIUM_BIN"
@@ -484,6 +495,7 @@ fi
 ensure_redis_binaries
 ensure_nginx
 ensure_openssl
+ensure_python
 ensure_chromium
 ensure_node_modules
 

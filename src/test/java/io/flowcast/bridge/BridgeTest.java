@@ -157,6 +157,18 @@ class BridgeTest {
   }
 
   @Test
+  void docsListExactlyTheAddressesOfTheBridge() throws java.io.IOException {
+    String doc = java.nio.file.Files.readString(java.nio.file.Path.of("docs/EVENTBUS.md"));
+    String commands = doc.substring(doc.indexOf("### Commands"), doc.indexOf("### Registrations"));
+    java.util.Set<String> documented = new java.util.TreeSet<>();
+    java.util.regex.Matcher row = java.util.regex.Pattern.compile("(?m)^\\| `(flowcast\\.[a-z.]+)` \\|").matcher(commands);
+    while (row.find()) {
+      documented.add(row.group(1));
+    }
+    assertThat(documented).isEqualTo(new java.util.TreeSet<>(BridgeRoutes.addresses()));
+  }
+
+  @Test
   void theWebSocketPathWithoutAnUpgradeIsAProblem() {
     var response = server.api().get("/api/v1/bus", null);
     assertThat(response.statusCode()).isEqualTo(400);
