@@ -2,13 +2,11 @@ package io.flowcast.sse;
 
 import io.flowcast.auth.Caller;
 import io.flowcast.bus.Addresses;
-import io.flowcast.bus.ApiException;
 import io.flowcast.bus.BusClient;
 import io.flowcast.workflow.WorkflowKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,8 +65,7 @@ public final class BusSubscription extends FeedOwner {
   private boolean started;
   private boolean closed;
   private long expiryTimer = -1;
-  private long fullSince;
-  private long drainsAtFull;
+  private final StallWatch stall = new StallWatch();
 
   /** @param onEnd run once when the subscription ends, however it ends (releases its place under the stream cap) */
   public BusSubscription(Vertx vertx, WorkflowKey key, StreamRegistry registry, BusClient bus,
@@ -97,13 +94,7 @@ public final class BusSubscription extends FeedOwner {
   public Future<Void> open(Caller caller, String lastEventId) {
     sessionId = caller.sessionId();
     registry.add(this);
-    return registry.subscribe(feed)
-        .compose(v -> bus.request(Addresses.WORKFLOW_GET, feed.target()))
-        .recover(err -> {
-          ApiException api = ApiException.from(err);
-          return Future.failedFuture(api.status() == 404
-              ? ApiException.notFound("workflow '" + feed.key().id() + "' does not exist") : api);
-        })
+    return feed.subscribe(registry)
         .onFailure(err -> dispose())
         .map(current -> {
           if (!closed) {
@@ -187,19 +178,12 @@ public final class BusSubscription extends FeedOwner {
     if (closed || !started) {
       return;
     }
-    if (!connection.writeQueueFull()) {
-      fullSince = 0;
-      return;
-    }
-    long now = System.currentTimeMillis();
-    if (fullSince == 0 || connection.drains() != drainsAtFull) {
-      fullSince = now;
-      drainsAtFull = connection.drains();
-    } else if (now - fullSince >= settings.stallTimeoutMs()) {
+    long stalledFor = stall.stalledFor(connection.writeQueueFull(), connection.drains(), settings.stallTimeoutMs());
+    if (stalledFor >= 0) {
       log.info("closing a bridge connection registered on {}: the client took nothing for {} ms",
-          feed.workflow(), now - fullSince);
+          feed.workflow(), stalledFor);
       registry.meters().slowConsumerClosed();
-      connection.overrun("stalled: the client took nothing for " + (now - fullSince) + " ms");
+      connection.overrun("stalled: the client took nothing for " + stalledFor + " ms");
     }
   }
 

@@ -1,8 +1,6 @@
 package io.flowcast.sse;
 
 import io.flowcast.auth.Caller;
-import io.flowcast.bus.Addresses;
-import io.flowcast.bus.ApiException;
 import io.flowcast.bus.BusClient;
 import io.flowcast.workflow.WorkflowKey;
 import io.vertx.core.Future;
@@ -54,8 +52,7 @@ public final class SseStream extends FeedOwner {
   private final List<Runnable> drainWaiters = new ArrayList<>();
   /** Drain signals so far, and when the write queue was first seen full without one since. */
   private long drains;
-  private long drainsAtFull;
-  private long fullSince;
+  private final StallWatch stall = new StallWatch();
   /** Live frames waiting for the registry's next write slice, and whether {@code held} is a shared frame. */
   private Buffer held;
   private boolean heldShared;
@@ -154,14 +151,7 @@ public final class SseStream extends FeedOwner {
   }
 
   private Future<JsonObject> subscribeAndRead(WorkflowFeed feed) {
-    return registry.subscribe(feed)
-        .compose(v -> bus.request(Addresses.WORKFLOW_GET, feed.target()))
-        .recover(err -> {
-          ApiException api = ApiException.from(err);
-          // name the workflow: a multi-workflow client must learn which one is unknown
-          return Future.failedFuture(api.status() == 404
-              ? ApiException.notFound("workflow '" + feed.key().id() + "' does not exist") : api);
-        });
+    return feed.subscribe(registry);
   }
 
   /**
@@ -271,21 +261,17 @@ public final class SseStream extends FeedOwner {
     if (closed || !started) {
       return;
     }
-    if (!response.writeQueueFull()) {
-      fullSince = 0;
-      write(SseFrames.HEARTBEAT, false);
+    long stalledFor = stall.stalledFor(response.writeQueueFull(), drains, settings.stallTimeoutMs());
+    if (stalledFor < 0) {
+      if (!response.writeQueueFull()) {
+        write(SseFrames.HEARTBEAT, false);
+      }
       return;
     }
-    long now = System.currentTimeMillis();
-    if (fullSince == 0 || drains != drainsAtFull) {
-      fullSince = now;
-      drainsAtFull = drains;
-    } else if (now - fullSince >= settings.stallTimeoutMs()) {
-      log.info("closing a stream of {}: the client took nothing for {} ms", describe(), now - fullSince);
-      registry.meters().slowConsumerClosed();
-      dispose();
-      connection.close();
-    }
+    log.info("closing a stream of {}: the client took nothing for {} ms", describe(), stalledFor);
+    registry.meters().slowConsumerClosed();
+    dispose();
+    connection.close();
   }
 
   /** Ends the response cleanly. */

@@ -7,6 +7,7 @@ import io.flowcast.bus.BusClient;
 import io.flowcast.workflow.EventId;
 import io.flowcast.workflow.EventTypes;
 import io.flowcast.workflow.WorkflowKey;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -90,6 +91,21 @@ final class WorkflowFeed {
 
   JsonObject target() {
     return new JsonObject().put("tenant", key.tenant()).put("id", key.id());
+  }
+
+  /**
+   * Registers the feed for live events, then reads the workflow as it is now (what {@link #start} begins
+   * from). Fails with 404 naming the workflow (a multi-workflow client must learn which one is unknown)
+   * or with what else kept it from being followed.
+   */
+  Future<JsonObject> subscribe(StreamRegistry registry) {
+    return registry.subscribe(this)
+        .compose(v -> bus.request(Addresses.WORKFLOW_GET, target()))
+        .recover(err -> {
+          ApiException api = ApiException.from(err);
+          return Future.failedFuture(api.status() == 404
+              ? ApiException.notFound("workflow '" + key.id() + "' does not exist") : api);
+        });
   }
 
   /** Begins the feed once the response head is out; {@code current} is the workflow as read at open. */
