@@ -17,7 +17,7 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
     String sseUrlTemplate, String publishUrlTemplate, boolean allowRemote, int connections, int workflows,
     int durationSeconds, int warmupSeconds, Mix mix, int subscribers, int rate, int publishers, int streams,
     List<Long> serverPids, String token, String tenant, int payloadBytes, int threads, int drainSeconds, String pgUrl,
-    boolean json) {
+    boolean json, int bridgePort) {
 
   public static final Set<String> SCENARIOS = Set.of("write", "fanout", "idle");
   private static final Set<String> FLAGS = Set.of("--json", "--allow-remote");
@@ -26,7 +26,7 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
   private static final Map<String, Set<String>> SPECIFIC = Map.of(
       "write", Set.of("--connections", "--mix", "--warmup", "--payload", "--pg-url", "--drain"),
       "fanout", Set.of("--subscribers", "--rate", "--publishers", "--subscribe-url", "--publish-url",
-          "--sse-url-template", "--publish-url-template", "--warmup", "--payload", "--drain"),
+          "--sse-url-template", "--publish-url-template", "--warmup", "--payload", "--drain", "--bridge-port"),
       "idle", Set.of("--streams", "--subscribe-url", "--sse-url-template"));
 
   /** A wrong command line; the message names the option. */
@@ -77,6 +77,9 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
     if (scenario.equals("fanout") && sseTemplate != null && publishTemplate == null) {
       throw new UsageException("fanout in generic mode needs both --sse-url-template and --publish-url-template");
     }
+    if (o.containsKey("--bridge-port") && sseTemplate != null) {
+      throw new UsageException("--bridge-port subscribes through Flowcast's event-bus bridge: not in generic mode");
+    }
     if (scenario.equals("write") && o.containsKey("--drain") && !o.containsKey("--pg-url")) {
       throw new UsageException("--drain is how long write waits for PostgreSQL: it needs --pg-url");
     }
@@ -105,7 +108,8 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
         bounded(o, "--threads", Math.min(4, Runtime.getRuntime().availableProcessors()), 1, 64),
         bounded(o, "--drain", scenario.equals("write") ? 10 : 5, 0, 60),
         o.get("--pg-url"),
-        o.containsKey("--json"));
+        o.containsKey("--json"),
+        bounded(o, "--bridge-port", 0, 1, 65_535));
     Targets.check(options);
     return options;
   }
@@ -149,7 +153,8 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
       case "fanout" -> json.put("subscribe", generic() ? sseUrlTemplate : subscribeUrl)
           .put("publish", generic() ? publishUrlTemplate : publishUrl).put("subscribers", subscribers)
           .put("workflows", workflows).put("rate", rate).put("publishers", publishers)
-          .put("warmup_s", warmupSeconds).put("drain_s", drainSeconds).put("payload_bytes", payloadBytes);
+          .put("warmup_s", warmupSeconds).put("drain_s", drainSeconds).put("payload_bytes", payloadBytes)
+          .put("subscribe_via", bridgePort > 0 ? "bridge:" + bridgePort : "sse");
       default -> json.put("subscribe", generic() ? sseUrlTemplate : subscribeUrl).put("streams", streams)
           .put("workflows", workflows);
     }

@@ -15,6 +15,8 @@ final class BenchUsage {
         --subscribers S (100)  --workflows W (1)  --rate R (1000)  --publishers P (4)
         --subscribe-url URL  --publish-url URL (default --url; different instances = cross-instance)
         --drain S (5: seconds to wait for the last deliveries)
+        --bridge-port P (subscribe through the TCP event-bus bridge on port P of the subscribe host,
+         one connection and registration per subscriber, instead of SSE)
       idle     open N SSE streams and hold them for T seconds
         --streams N (1000)  --workflows W (10)  --subscribe-url URL
 

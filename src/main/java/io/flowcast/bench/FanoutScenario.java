@@ -27,8 +27,14 @@ final class FanoutScenario implements Scenario {
     List<Subscriber> subscribers = new ArrayList<>();
     for (int j = 0; j < o.subscribers(); j++) {
       int w = j % o.workflows();
-      subscribers.add(new Subscriber(ctx.lane(j), w, Targets.stream(o, ctx.workflowId(w)),
-          ctx.tokens().forSubject("bench-s" + j), flowcast, baseline, stats));
+      Lane lane = ctx.lane(j);
+      String token = ctx.tokens().forSubject("bench-s" + j);
+      String workflowId = ctx.workflowId(w);
+      subscribers.add(new Subscriber(lane, w, o.bridgePort() > 0
+          ? events -> new BridgeStream(lane, Endpoint.parse(o.subscribeUrl()).host(), o.bridgePort(), workflowId, token,
+              events)
+          : events -> new SseConnection(lane, Targets.stream(o, workflowId), token, flowcast, events),
+          flowcast, baseline, stats));
     }
     List<Publisher> publishers = new ArrayList<>();
     for (int p = 0; p < publisherCount; p++) {

@@ -9,6 +9,8 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 
 import java.util.function.Supplier;
 
@@ -24,6 +26,7 @@ final class Lane {
   private final HttpClient api;
   private final HttpClient sse;
   private final HttpClient ordered;
+  private final NetClient net;
 
   /** The answer to an API request. */
   record Answer(int status, String body) {
@@ -42,6 +45,13 @@ final class Lane {
         new PoolOptions().setHttp1MaxSize(Math.max(1, sseConnections)).setMaxWaitQueueSize(-1));
     this.ordered = context.owner().createHttpClient(new HttpClientOptions(options).setPipelining(true)
         .setPipeliningLimit(Publisher.MAX_IN_FLIGHT), new PoolOptions().setHttp1MaxSize(1).setMaxWaitQueueSize(-1));
+    this.net = context.owner().createNetClient(new NetClientOptions().setTcpNoDelay(true)
+        .setConnectTimeout((int) REQUEST_TIMEOUT_MS));
+  }
+
+  /** TCP connections (the event-bus bridge). */
+  NetClient net() {
+    return net;
   }
 
   HttpClient sse() {
@@ -105,6 +115,6 @@ final class Lane {
   }
 
   Future<Void> close() {
-    return api.close().eventually(sse::close).eventually(ordered::close);
+    return api.close().eventually(sse::close).eventually(ordered::close).eventually(net::close);
   }
 }

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * Flowcast, sent its first event (the snapshot, which a stream sends only after it is registered for
  * live events); another server's stream counts as open at its 200.
  */
-final class SseConnection implements SseLineParser.Listener {
+final class SseConnection implements SseLineParser.Listener, EventStream {
   static final long OPEN_TIMEOUT_MS = 30_000;
 
   private final Lane lane;
@@ -36,8 +36,8 @@ final class SseConnection implements SseLineParser.Listener {
     this.events = events;
   }
 
-  /** Opens the stream; a refusal is counted in {@code errors} by status or kind, and fails the future. */
-  Future<Void> open(ErrorCounts errors) {
+  @Override
+  public Future<Void> open(ErrorCounts errors) {
     return lane.call(() -> {
       RequestOptions options = endpoint.request(HttpMethod.GET).setConnectTimeout(OPEN_TIMEOUT_MS)
           .addHeader("Accept", "text/event-stream").addHeader("Cache-Control", "no-cache");
@@ -96,7 +96,8 @@ final class SseConnection implements SseLineParser.Listener {
     comments++;
   }
 
-  boolean ended() {
+  @Override
+  public boolean ended() {
     return ended;
   }
 
@@ -104,7 +105,8 @@ final class SseConnection implements SseLineParser.Listener {
     return comments;
   }
 
-  Future<Void> close() {
+  @Override
+  public Future<Void> close() {
     return lane.call(() -> {
       ended = true;
       return connection == null ? Future.succeededFuture() : connection.close();

@@ -3,7 +3,7 @@ package io.flowcast.bench;
 import io.vertx.core.Future;
 
 /**
- * A fan-out subscriber: one SSE stream of one workflow, checking every event it gets (exactly once, in
+ * A fan-out subscriber: one SSE stream (or bridge registration) of one workflow, checking every event it gets (exactly once, in
  * order) and timing it from the publisher's send. Its state lives on its lane; {@link #progress()} may
  * be read from anywhere.
  */
@@ -13,18 +13,21 @@ final class Subscriber implements SseLineParser.Listener {
   private final boolean flowcast;
   private final FanoutStats stats;
   private final SeqChecker checker;
-  private final SseConnection connection;
+  private final EventStream connection;
   private volatile long progress;
 
-  /** @param baseline the workflow's last seq before publishing starts */
-  Subscriber(Lane lane, int workflow, Endpoint stream, String token, boolean flowcast, long baseline,
-      FanoutStats stats) {
+  /**
+   * @param baseline the workflow's last seq before publishing starts
+   * @param stream   opens the subscriber's stream, given where its events go
+   */
+  Subscriber(Lane lane, int workflow, java.util.function.Function<SseLineParser.Listener, EventStream> stream,
+      boolean flowcast, long baseline, FanoutStats stats) {
     this.lane = lane;
     this.workflow = workflow;
     this.flowcast = flowcast;
     this.stats = stats;
     this.checker = new SeqChecker(baseline);
-    this.connection = new SseConnection(lane, stream, token, flowcast, this);
+    this.connection = stream.apply(this);
   }
 
   Future<Void> open() {

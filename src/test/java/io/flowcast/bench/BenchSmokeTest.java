@@ -16,8 +16,9 @@ import static org.assertj.core.api.Assertions.offset;
 
 /** Short runs of each scenario against an in-process server: they work end to end, no timing asserted. */
 class BenchSmokeTest {
+  static final int BRIDGE = io.flowcast.testsupport.TestServer.freePort();
   @RegisterExtension
-  static final StartedServer server = StartedServer.inMemory();
+  static final StartedServer server = StartedServer.with(new JsonObject().put("bridge.tcp.port", BRIDGE));
   private static String url;
 
   @BeforeAll
@@ -76,6 +77,22 @@ class BenchSmokeTest {
     assertThat(report.getJsonArray("timeline")).isNotEmpty();
     assertThat(report.getJsonObject("server_cpu_us_per_delivery").getDouble(pid))
         .as("this process's CPU per delivery").isPositive();
+  }
+
+  @Test
+  void fanoutThroughTheEventBusBridgeDeliversEverySeqOnceInOrder() {
+    String pid = String.valueOf(ProcessHandle.current().pid());
+    Run run = bench("fanout", "--url", url, "--bridge-port", String.valueOf(BRIDGE), "--subscribers", "20",
+        "--workflows", "3", "--rate", "200", "--publishers", "2", "--duration", "2", "--warmup", "0",
+        "--server-pid", pid);
+    assertThat(run.status()).as(run.err()).isZero();
+    JsonObject report = run.report();
+    assertThat(report.getJsonObject("options").getString("subscribe_via")).isEqualTo("bridge:" + BRIDGE);
+    assertThat(report.getLong("deliveries")).isPositive();
+    assertThat(report.getJsonObject("check").getBoolean("ok")).isTrue();
+    assertThat(report.getJsonObject("check").getLong("received")).isPositive();
+    assertThat(report.getJsonObject("subscribe_errors")).isEmpty();
+    assertThat(report.getJsonObject("server_cpu_us_per_delivery").getDouble(pid)).isPositive();
   }
 
   @Test
