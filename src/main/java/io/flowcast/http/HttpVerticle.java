@@ -8,6 +8,7 @@ import io.flowcast.auth.VerifiedTokens;
 import io.flowcast.config.FlowcastConfig;
 import io.flowcast.health.FlowcastMeters;
 import io.flowcast.ratelimit.RateLimits;
+import io.flowcast.workflow.IdempotencyRecords;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.flowcast.sse.MultiStreamEndpoint;
@@ -37,20 +38,23 @@ public final class HttpVerticle extends VerticleBase {
   private final FlowcastMeters meters;
   private final RevokedSessions revoked;
   private final RateLimits limits;
+  private final IdempotencyRecords idempotency;
   private HttpServer server;
   private StreamRegistry registry;
 
   /**
    * @param readiness what {@code /ready} reports about the backends (shared, read-only)
    * @param limits the instance's rate limits (shared by every HTTP verticle)
+   * @param idempotency the backend's Idempotency-Key records
    */
   public HttpVerticle(FlowcastConfig config, Supplier<JsonObject> readiness, FlowcastMeters meters,
-      RevokedSessions revoked, RateLimits limits) {
+      RevokedSessions revoked, RateLimits limits, IdempotencyRecords idempotency) {
     this.config = config;
     this.readiness = readiness;
     this.meters = meters;
     this.revoked = revoked;
     this.limits = limits;
+    this.idempotency = idempotency;
   }
 
   @Override
@@ -73,9 +77,12 @@ public final class HttpVerticle extends VerticleBase {
     // no authentication: the document describes the API, it holds no data
     router.get(OpenApi.PATH).handler(OpenApi.handler());
     new AuthApi(bus).mount(router, body, limits.tokenEndpoint());
-    new WorkflowApi(bus).mount(router, body, auth, limits);
-    new ReviewApi(bus).mount(router, body, auth, limits);
-    new ActionApi(bus).mount(router, body, auth, limits);
+    // a reservation whose request never finished blocks its key until every wait of that request is over
+    Idempotency keys = new Idempotency(idempotency, config.idempotencyTtlMs(),
+        2 * config.busTimeoutMs() + config.redisTimeoutMs());
+    new WorkflowApi(bus).mount(router, body, auth, limits, keys);
+    new ReviewApi(bus).mount(router, body, auth, limits, keys);
+    new ActionApi(bus).mount(router, body, auth, limits, keys);
     new SystemApi(bus).mount(router, auth, limits);
     AuthHandler streamAuth = new AuthHandler(jwt, config.queryTokenEnabled(), revoked, null);
     SseStream.Settings sse = new SseStream.Settings(config.retryMs(), config.maxBacklogBytes(), config.replayBatch(),
