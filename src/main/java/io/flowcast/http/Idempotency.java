@@ -117,8 +117,10 @@ final class Idempotency {
       ctx.fail(ApiException.conflict("the first request with this Idempotency-Key is still in flight; retry "
           + "it in a moment"));
     } else if (found.state().equals(IdempotencyRecords.APPLIED)) {
-      ctx.fail(ApiException.conflict("the first request with this Idempotency-Key was applied, but its answer "
-          + "was not recorded (its instance failed before answering); read the resource to see the outcome"));
+      // its change is made; its answer is on its way, or was lost with its instance or to a 5xx after it
+      ctx.fail(ApiException.conflict("the first request with this Idempotency-Key was applied and is still in "
+          + "flight, or its answer was lost (its instance failed, or answered 503 after the change); retry in a "
+          + "moment, or read the resource to see the outcome"));
     } else {
       Answer answer = found.answer();
       HttpServerResponse response = ctx.response().setStatusCode(answer.status());

@@ -101,6 +101,22 @@ abstract class IdempotencyKeyContract {
   }
 
   @Test
+  void aRetriedCreateWithAnIdGetsTheFirstAnswerAndAnotherIdUnderTheKeyIs422() {
+    String token = writer(tenant());
+    String key = key();
+    HttpResponse<Buffer> first = send(HttpMethod.POST, WORKFLOWS, token, new JsonObject().put("id", "named"), key);
+    HttpResponse<Buffer> retry = send(HttpMethod.POST, WORKFLOWS, token, new JsonObject().put("id", "named"), key);
+    HttpResponse<Buffer> other = send(HttpMethod.POST, WORKFLOWS, token, new JsonObject().put("id", "other"), key);
+
+    assertThat(first.statusCode()).isEqualTo(201);
+    assertThat(retry.statusCode()).isEqualTo(201);
+    assertThat(retry.bodyAsString()).isEqualTo(first.bodyAsString());
+    assertThat(retry.getHeader("Location")).isEqualTo(first.getHeader("Location"));
+    assertThat(other.statusCode()).isEqualTo(422);
+    assertThat(server().api().get(WORKFLOWS, token).bodyAsJsonObject().getJsonArray("items")).hasSize(1);
+  }
+
+  @Test
   void aRetriedEventAndActionAreAppendedOnce() {
     String token = writer(tenant());
     server().api().create(token, new JsonObject().put("id", "wf"));
