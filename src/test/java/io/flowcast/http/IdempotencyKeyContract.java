@@ -141,6 +141,28 @@ abstract class IdempotencyKeyContract {
   }
 
   @Test
+  void aRetriedSnapshotAndRollbackAreMadeOnce() {
+    String token = writer(tenant());
+    server().api().create(token, new JsonObject().put("id", "wf").put("state", new JsonObject().put("v", 1)));
+    JsonObject label = new JsonObject().put("label", "first");
+    String snapshotKey = key();
+    HttpResponse<Buffer> taken = send(HttpMethod.POST, WORKFLOWS + "/wf/snapshots", token, label, snapshotKey);
+    HttpResponse<Buffer> retaken = send(HttpMethod.POST, WORKFLOWS + "/wf/snapshots", token, label, snapshotKey);
+    server().api().patch(WORKFLOWS + "/wf", token, new JsonObject().put("state", new JsonObject().put("v", 2)), null);
+    String rollbackKey = key();
+    HttpResponse<Buffer> rolled = send(HttpMethod.POST, WORKFLOWS + "/wf/rollback", token, label, rollbackKey);
+    HttpResponse<Buffer> rerolled = send(HttpMethod.POST, WORKFLOWS + "/wf/rollback", token, label, rollbackKey);
+
+    assertThat(retaken.statusCode()).isEqualTo(taken.statusCode()).isEqualTo(201);
+    assertThat(retaken.bodyAsString()).isEqualTo(taken.bodyAsString());
+    assertThat(rerolled.statusCode()).isEqualTo(rolled.statusCode()).isEqualTo(200);
+    assertThat(rerolled.getHeader("ETag")).isEqualTo(rolled.getHeader("ETag")).isEqualTo("\"3\"");
+    assertThat(workflow(token, "wf").getLong("version")).isEqualTo(3);
+    // created, snapshot.created, state.updated, state.rolled_back
+    assertThat(events(token, "wf")).hasSize(4);
+  }
+
+  @Test
   void theKeyWithAnotherBodyIs422AndChangesNothing() {
     String token = writer(tenant());
     server().api().create(token, new JsonObject().put("id", "wf"));
