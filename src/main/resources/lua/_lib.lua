@@ -11,8 +11,9 @@
 -- ARGV[1] = event retention (approximate MAXLEN), ARGV[2] = the workflow's shard channel (SPUBLISH),
 -- ARGV[3] = seconds the event stream outlives the state hash (to announce expiry),
 -- ARGV[4] = request id (audit), ARGV[5] = the shard's outbox capacity (0 = persistence off),
--- ARGV[6] = seconds the mark is kept, ARGV[7] = the shard's outbox capacity in bytes; a script's own arguments
--- start at ARGV[8], named by the script's
+-- ARGV[6] = seconds the mark is kept, ARGV[7] = the shard's outbox capacity in bytes, ARGV[8] = the owner of
+-- the request's Idempotency-Key claim, or '' (with a claim, its record is the last key, KEYS[#KEYS]: see
+-- idempotency.lua); a script's own arguments start at ARGV[9], named by the script's
 -- `local arg = args(...)` line (ScriptArgs.java builds them by the same names).
 -- A script replies with reply(outcome, name, value, ...) (ScriptReply.java reads the values by name).
 local STATE, EVENTS, MARK = KEYS[1], KEYS[2], KEYS[3]
@@ -24,7 +25,10 @@ local OUTBOX, OUTBOX_BYTES = KEYS[9], KEYS[10]
 local RETENTION, CHANNEL, GRACE = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local REQUEST, CAPACITY, MARK_TTL = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
 local CAPACITY_BYTES = tonumber(ARGV[7])
-local OWN_ARGS = 7
+local CLAIM_OWNER = ARGV[8]
+local CLAIM = CLAIM_OWNER ~= '' and KEYS[#KEYS] or nil
+local CLAIM_TTL
+local OWN_ARGS = 8
 local TAG = string.match(STATE, '}(.*)$')
 
 -- The script's own arguments by the names it declares, in order from ARGV[8]; a last name ending in
@@ -87,6 +91,11 @@ local function append_event(generation, epoch, seq, version, etype, rest, workfl
   end
   local json = '{"id":"' .. id .. '",' .. body
   redis.call('SPUBLISH', CHANNEL, id .. '\n' .. seq .. '\n' .. etype .. '\n' .. json)
+  if CLAIM then
+    -- the request's Idempotency-Key record says, in the same step, that its change happened
+    redis.call('HSET', CLAIM, 'state', 'applied')
+    redis.call('PEXPIRE', CLAIM, CLAIM_TTL)
+  end
   if CAPACITY > 0 then
     redis.call('XADD', OUTBOX, '*', 'w', TAG, 'g', generation, 'e', json, 'r', REQUEST, 's', workflow)
     -- the size the flusher takes off again (OutboxRecord.bytes): the texts, and a fixed overhead
@@ -171,4 +180,14 @@ end
 -- Removes what lives only as long as the workflow (deleted, expired, or an id created again).
 local function drop_side_keys()
   redis.call('DEL', unpack(SIDE_KEYS))
+end
+
+-- A request with an Idempotency-Key changes the workflow only while its reservation is still its own: one that
+-- ran out, or that a retry took over after it ran out, changes nothing (the script ends here).
+if CLAIM then
+  local held = redis.call('HMGET', CLAIM, 'owner', 'ttl')
+  if held[1] ~= CLAIM_OWNER then
+    return reply('unclaimed')
+  end
+  CLAIM_TTL = held[2]
 end

@@ -102,7 +102,7 @@ public final class MainVerticle extends VerticleBase {
               // shared through Redis when this instance runs on it, else held in this process
               limits = RateLimits.create(vertx, config, backends.redis(), readiness);
               return vertx.deployVerticle(() -> new HttpVerticle(config, readiness::toJson, meters, revokedSessions,
-                  limits), new DeploymentOptions().setInstances(httpInstances));
+                  limits, backend.idempotency()), new DeploymentOptions().setInstances(httpInstances));
             })
             .onSuccess(id -> {
               httpDeployment = id;

@@ -4,6 +4,7 @@ import io.flowcast.actions.ActionQueue;
 import io.flowcast.auth.RefreshTokens;
 import io.flowcast.fanout.EventTransport;
 import io.flowcast.instances.InstanceRegistry;
+import io.flowcast.workflow.IdempotencyRecords;
 import io.flowcast.workflow.SideData;
 import io.flowcast.workflow.WorkflowArchive;
 import io.flowcast.workflow.WorkflowStore;
@@ -14,14 +15,14 @@ import java.util.Optional;
  * Every part of one backend, built together by its factory ({@code memory.MemoryBackend},
  * {@code redis.RedisBackend}) so they share its state: the workflows and their event logs, the data
  * features keep beside a workflow, the action queue, the transport between instances, refresh tokens,
- * the registry where instances announce themselves, and, where one is configured, the durable record in PostgreSQL. Code is handed these interfaces and
+ * the registry where instances announce themselves, the records of Idempotency-Keys, and, where one is configured, the durable record in PostgreSQL. Code is handed these interfaces and
  * never asks which implementation it has.
  *
  * @param archive the durable record (present when PostgreSQL is configured on Redis)
  */
 public record Backend(String name, WorkflowStore store, SideData sides, ActionQueue actions,
     EventTransport transport, RefreshTokens refreshTokens, InstanceRegistry instances,
-    Optional<WorkflowArchive> archive) {
+    IdempotencyRecords idempotency, Optional<WorkflowArchive> archive) {
 
   /** Whether changes are also written to PostgreSQL. */
   public boolean persistence() {

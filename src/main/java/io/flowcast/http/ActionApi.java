@@ -32,16 +32,18 @@ final class ActionApi {
     this.bus = bus;
   }
 
-  void mount(Router router, BodyHandler body, Handler<RoutingContext> auth, RateLimits limits) {
+  void mount(Router router, BodyHandler body, Handler<RoutingContext> auth, RateLimits limits, Idempotency keys) {
     Handler<RoutingContext> read = limits.reads();
     Handler<RoutingContext> write = limits.writes();
-    router.post(ACTIONS).handler(body).handler(auth).handler(write).handler(handle(this::enqueue));
+    router.post(ACTIONS).handler(body).handler(auth).handler(write).handler(keys.forWorkflow())
+        .handler(handle(this::enqueue));
     router.get(ACTIONS).handler(auth).handler(read).handler(handle(this::list));
-    router.post(ACTIONS + "/claim").handler(body).handler(auth).handler(write).handler(handle(this::claim));
+    router.post(ACTIONS + "/claim").handler(body).handler(auth).handler(write).handler(keys.forWorkflow())
+        .handler(handle(this::claim));
     router.get(ONE).handler(auth).handler(read).handler(handle(this::get));
-    router.post(ONE + "/complete").handler(body).handler(auth).handler(write)
+    router.post(ONE + "/complete").handler(body).handler(auth).handler(write).handler(keys.forWorkflow())
         .handler(handle(ctx -> settle(ctx, Addresses.ACTION_COMPLETE)));
-    router.post(ONE + "/fail").handler(body).handler(auth).handler(write)
+    router.post(ONE + "/fail").handler(body).handler(auth).handler(write).handler(keys.forWorkflow())
         .handler(handle(ctx -> settle(ctx, Addresses.ACTION_FAIL)));
   }
 
@@ -59,7 +61,7 @@ final class ActionApi {
     JsonObject command = change(ctx, "a claim {worker, lease_seconds?}");
     return bus.request(Addresses.ACTION_CLAIM, command).compose(reply -> {
       JsonObject action = reply.getJsonObject("action");
-      return action == null ? ctx.response().setStatusCode(204).end() : send(ctx, 200, action);
+      return action == null ? Idempotency.end(ctx, 204, null) : send(ctx, 200, action);
     });
   }
 
@@ -88,8 +90,8 @@ final class ActionApi {
   private static JsonObject change(RoutingContext ctx, String required) {
     Caller caller = caller(ctx, Caller.WRITE);
     JsonObject body = required != null ? Bodies.requiredObject(ctx, required) : Bodies.object(ctx);
-    return target(ctx, caller).put("actor", caller.subject()).put("request_id", RequestIds.of(ctx))
-        .put("body", body == null ? new JsonObject() : body);
+    return Idempotency.claimed(ctx, target(ctx, caller).put("actor", caller.subject())
+        .put("request_id", RequestIds.of(ctx)).put("body", body == null ? new JsonObject() : body));
   }
 
   private static String actionId(RoutingContext ctx) {
@@ -101,6 +103,7 @@ final class ActionApi {
   }
 
   private static Future<Void> send(RoutingContext ctx, int status, JsonObject body) {
-    return ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    ctx.response().putHeader("Content-Type", "application/json");
+    return Idempotency.end(ctx, status, body.encode());
   }
 }

@@ -10,6 +10,7 @@ import io.flowcast.auth.VerifiedTokens;
 import io.flowcast.config.FlowcastConfig;
 import io.flowcast.health.FlowcastMeters;
 import io.flowcast.ratelimit.RateLimits;
+import io.flowcast.workflow.IdempotencyRecords;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.flowcast.sse.MultiStreamEndpoint;
@@ -39,6 +40,7 @@ public final class HttpVerticle extends VerticleBase {
   private final FlowcastMeters meters;
   private final RevokedSessions revoked;
   private final RateLimits limits;
+  private final IdempotencyRecords idempotency;
   private HttpServer server;
   private StreamRegistry registry;
   private EventBusBridge bridge;
@@ -46,14 +48,16 @@ public final class HttpVerticle extends VerticleBase {
   /**
    * @param readiness what {@code /ready} reports about the backends (shared, read-only)
    * @param limits the instance's rate limits (shared by every HTTP verticle)
+   * @param idempotency the backend's Idempotency-Key records
    */
   public HttpVerticle(FlowcastConfig config, Supplier<JsonObject> readiness, FlowcastMeters meters,
-      RevokedSessions revoked, RateLimits limits) {
+      RevokedSessions revoked, RateLimits limits, IdempotencyRecords idempotency) {
     this.config = config;
     this.readiness = readiness;
     this.meters = meters;
     this.revoked = revoked;
     this.limits = limits;
+    this.idempotency = idempotency;
   }
 
   @Override
@@ -76,9 +80,12 @@ public final class HttpVerticle extends VerticleBase {
     // no authentication: the document describes the API, it holds no data
     router.get(OpenApi.PATH).handler(OpenApi.handler());
     new AuthApi(bus).mount(router, body, limits.tokenEndpoint());
-    new WorkflowApi(bus).mount(router, body, auth, limits);
-    new ReviewApi(bus).mount(router, body, auth, limits);
-    new ActionApi(bus).mount(router, body, auth, limits);
+    // a reservation whose request never finished blocks its key until every wait of that request is over
+    Idempotency keys = new Idempotency(idempotency, config.idempotencyTtlMs(),
+        2 * config.busTimeoutMs() + config.redisTimeoutMs());
+    new WorkflowApi(bus).mount(router, body, auth, limits, keys);
+    new ReviewApi(bus).mount(router, body, auth, limits, keys);
+    new ActionApi(bus).mount(router, body, auth, limits, keys);
     new SystemApi(bus).mount(router, auth, limits);
     TokenAuthenticator streamTokens = new TokenAuthenticator(jwt, revoked, null);
     AuthHandler streamAuth = new AuthHandler(streamTokens, config.queryTokenEnabled());

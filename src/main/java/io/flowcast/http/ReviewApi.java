@@ -28,7 +28,7 @@ final class ReviewApi {
     this.bus = bus;
   }
 
-  void mount(Router router, BodyHandler body, Handler<RoutingContext> auth, RateLimits limits) {
+  void mount(Router router, BodyHandler body, Handler<RoutingContext> auth, RateLimits limits, Idempotency keys) {
     Handler<RoutingContext> read = limits.reads();
     Handler<RoutingContext> write = limits.writes();
     router.get(BASE + "/:id/drafts").handler(auth).handler(read).handler(handle(ctx ->
@@ -38,19 +38,21 @@ final class ReviewApi {
     router.put(DRAFT).handler(body).handler(auth).handler(write).handler(handle(ctx ->
         draft(ctx, Addresses.DRAFT_PUT, section(ctx, Caller.WRITE)
             .put("body", Bodies.requiredObject(ctx, "a draft {raw_draft, diff_summary}")))));
-    router.post(DRAFT + "/undo").handler(auth).handler(write).handler(handle(ctx ->
+    router.post(DRAFT + "/undo").handler(auth).handler(write).handler(keys.forWorkflow()).handler(handle(ctx ->
         draft(ctx, Addresses.DRAFT_UNDO, section(ctx, Caller.WRITE))));
     router.delete(DRAFT).handler(auth).handler(write).handler(handle(ctx ->
         bus.request(Addresses.DRAFT_DISCARD, section(ctx, Caller.WRITE))
             .compose(reply -> ctx.response().setStatusCode(204).end())));
-    router.post(DRAFT + "/commit").handler(auth).handler(write).handler(handle(ctx ->
+    router.post(DRAFT + "/commit").handler(auth).handler(write).handler(keys.forWorkflow()).handler(handle(ctx ->
         workflow(ctx, Addresses.DRAFT_COMMIT, section(ctx, Caller.WRITE))));
-    router.post(BASE + "/:id/snapshots").handler(body).handler(auth).handler(write).handler(handle(ctx ->
+    router.post(BASE + "/:id/snapshots").handler(body).handler(auth).handler(write).handler(keys.forWorkflow())
+        .handler(handle(ctx ->
         reply(ctx, Addresses.SNAPSHOT_CREATE, command(ctx, Caller.WRITE)
             .put("body", Bodies.requiredObject(ctx, "a snapshot {label}")), 201)));
     router.get(BASE + "/:id/snapshots").handler(auth).handler(read).handler(handle(ctx ->
         reply(ctx, Addresses.SNAPSHOT_LIST, command(ctx, Caller.READ), 200)));
-    router.post(BASE + "/:id/rollback").handler(body).handler(auth).handler(write).handler(handle(ctx ->
+    router.post(BASE + "/:id/rollback").handler(body).handler(auth).handler(write).handler(keys.forWorkflow())
+        .handler(handle(ctx ->
         workflow(ctx, Addresses.ROLLBACK, command(ctx, Caller.WRITE)
             .put("body", Bodies.requiredObject(ctx, "a rollback target {label} or {version}"))
             .put("if_match", IfMatch.version(ctx.request().getHeader("If-Match"))))));
@@ -58,7 +60,8 @@ final class ReviewApi {
 
   private JsonObject command(RoutingContext ctx, String scope) {
     Caller caller = caller(ctx, scope);
-    return target(ctx, caller).put("actor", caller.subject()).put("request_id", RequestIds.of(ctx));
+    return Idempotency.claimed(ctx, target(ctx, caller).put("actor", caller.subject())
+        .put("request_id", RequestIds.of(ctx)));
   }
 
   private JsonObject section(RoutingContext ctx, String scope) {
@@ -87,6 +90,7 @@ final class ReviewApi {
   }
 
   private static Future<Void> json(RoutingContext ctx, int status, JsonObject body) {
-    return ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    ctx.response().putHeader("Content-Type", "application/json");
+    return Idempotency.end(ctx, status, body.encode());
   }
 }

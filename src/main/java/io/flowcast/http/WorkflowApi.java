@@ -31,24 +31,31 @@ final class WorkflowApi {
   }
 
   /** Every route: authentication, then the caller's read or write quota, then the endpoint. */
-  void mount(Router router, BodyHandler body, Handler<RoutingContext> auth, RateLimits limits) {
+  void mount(Router router, BodyHandler body, Handler<RoutingContext> auth, RateLimits limits, Idempotency keys) {
     Handler<RoutingContext> read = limits.reads();
     Handler<RoutingContext> write = limits.writes();
-    router.post(BASE).handler(body).handler(auth).handler(write).handler(handle(this::create));
+    router.post(BASE).handler(body).handler(auth).handler(write).handler(keys.forCreate()).handler(handle(this::create));
     router.get(BASE).handler(auth).handler(read).handler(handle(this::list));
     router.get(BASE + "/:id").handler(auth).handler(read).handler(handle(this::get));
-    router.patch(BASE + "/:id").handler(body).handler(auth).handler(write).handler(handle(this::patch));
+    router.patch(BASE + "/:id").handler(body).handler(auth).handler(write).handler(keys.forWorkflow())
+        .handler(handle(this::patch));
     router.delete(BASE + "/:id").handler(auth).handler(write).handler(handle(this::delete));
-    router.post(BASE + "/:id/events").handler(body).handler(auth).handler(write).handler(handle(this::publish));
+    router.post(BASE + "/:id/events").handler(body).handler(auth).handler(write).handler(keys.forWorkflow())
+        .handler(handle(this::publish));
     router.get(BASE + "/:id/events").handler(auth).handler(read).handler(handle(this::history));
   }
 
   private Future<Void> create(RoutingContext ctx) {
     Caller caller = caller(ctx, Caller.WRITE);
     JsonObject body = Bodies.object(ctx);
+    JsonObject spec = body == null ? new JsonObject() : body;
+    String keyed = Idempotency.workflowId(ctx);
+    if (keyed != null && spec.getValue("id") == null) {
+      spec.put("id", keyed);
+    }
     JsonObject command = new JsonObject().put("tenant", caller.tenant()).put("actor", caller.subject())
-        .put("request_id", RequestIds.of(ctx)).put("body", body == null ? new JsonObject() : body);
-    return bus.request(Addresses.WORKFLOW_CREATE, command).compose(reply -> {
+        .put("request_id", RequestIds.of(ctx)).put("body", spec);
+    return bus.request(Addresses.WORKFLOW_CREATE, Idempotency.claimed(ctx, command)).compose(reply -> {
       JsonObject workflow = reply.getJsonObject("workflow");
       ctx.response().putHeader("Location", BASE + "/" + workflow.getString("id"));
       return sendWorkflow(ctx, 201, workflow);
@@ -76,7 +83,7 @@ final class WorkflowApi {
     JsonObject command = target(ctx, caller).put("actor", caller.subject()).put("request_id", RequestIds.of(ctx))
         .put("patch", patch)
         .put("if_match", IfMatch.version(ctx.request().getHeader("If-Match")));
-    return bus.request(Addresses.WORKFLOW_PATCH, command)
+    return bus.request(Addresses.WORKFLOW_PATCH, Idempotency.claimed(ctx, command))
         .compose(reply -> sendWorkflow(ctx, 200, reply.getJsonObject("workflow")));
   }
 
@@ -90,8 +97,10 @@ final class WorkflowApi {
   private Future<Void> publish(RoutingContext ctx) {
     Caller caller = caller(ctx, Caller.WRITE);
     JsonObject event = Bodies.requiredObject(ctx, "an event {type, data, parent_id?, metadata?}");
-    return bus.request(Addresses.EVENT_APPEND, target(ctx, caller).put("actor", caller.subject())
-        .put("request_id", RequestIds.of(ctx)).put("event", event)).compose(reply -> send(ctx, 201, reply.getJsonObject("event")));
+    JsonObject command = target(ctx, caller).put("actor", caller.subject()).put("request_id", RequestIds.of(ctx))
+        .put("event", event);
+    return bus.request(Addresses.EVENT_APPEND, Idempotency.claimed(ctx, command))
+        .compose(reply -> send(ctx, 201, reply.getJsonObject("event")));
   }
 
   private Future<Void> history(RoutingContext ctx) {
@@ -132,7 +141,8 @@ final class WorkflowApi {
   }
 
   private static Future<Void> send(RoutingContext ctx, int status, JsonObject body) {
-    return ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(body.encode());
+    ctx.response().putHeader("Content-Type", JSON);
+    return Idempotency.end(ctx, status, body.encode());
   }
 
   /** Runs an endpoint: synchronous throws and failed futures both reach the failure handler. */

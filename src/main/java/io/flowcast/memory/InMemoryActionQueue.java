@@ -31,7 +31,7 @@ public final class InMemoryActionQueue implements ActionQueue {
 
   @Override
   public Future<Change> enqueue(WorkflowKey key, NewAction spec, Actor actor) {
-    return store.withLive(key, live -> {
+    return store.withLive(key, actor, live -> {
       InMemoryActions actions = live.side(SIDE, InMemoryActions::new);
       Instant now = Times.now(store.clock());
       Action action = new Action(Action.newId(), spec.type(), Action.copy(spec.payload()), Action.QUEUED, null,
@@ -44,7 +44,7 @@ public final class InMemoryActionQueue implements ActionQueue {
 
   @Override
   public Future<Change> claim(WorkflowKey key, Claim claim, Actor actor) {
-    return store.withLive(key, live -> {
+    return store.withLive(key, actor, live -> {
       InMemoryActions actions = live.side(SIDE, InMemoryActions::new);
       Instant now = Times.now(store.clock());
       Lease due = actions.leases.isEmpty() ? null : actions.leases.first();
@@ -73,7 +73,7 @@ public final class InMemoryActionQueue implements ActionQueue {
 
   @Override
   public Future<Change> settle(WorkflowKey key, Settlement s, Actor actor) {
-    return store.withLive(key, live -> {
+    return store.withLive(key, actor, live -> {
       InMemoryActions actions = live.side(SIDE, InMemoryActions::new);
       Action current = actions.byId.get(s.actionId());
       if (current == null) {

@@ -26,7 +26,7 @@ public final class InMemorySideData implements SideData {
 
   @Override
   public Future<Mutation> write(WorkflowKey key, Change change, Actor actor) {
-    return store.withLive(key, live -> {
+    return store.withLive(key, actor, live -> {
       if (change.newState() != null && live.workflow().version() != change.base().version()) {
         throw new Stale();
       }

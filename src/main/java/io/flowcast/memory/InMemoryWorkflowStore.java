@@ -56,6 +56,8 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
   private final Map<String, NavigableSet<Workflow>> byTenant = new HashMap<>();
   /** One sequence of epochs for the whole store: no two lives of any id share one. */
   private final Epochs epochs = new Epochs();
+  /** The Idempotency-Key records, under this store's lock: a claim is checked and marked with its change. */
+  private final InMemoryIdempotency idempotency;
 
   /** A workflow, its retained events and the data of its features. */
   private static final class Entry {
@@ -78,6 +80,11 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
     this.hook = hook;
     this.clock = clock;
     this.publisher = publisher;
+    this.idempotency = new InMemoryIdempotency(this, clock);
+  }
+
+  InMemoryIdempotency idempotency() {
+    return idempotency;
   }
 
   StateHook hook() {
@@ -96,6 +103,10 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
   @Override
   public synchronized Future<Mutation> create(WorkflowKey key, NewWorkflow spec, Actor actor) {
     Instant now = Times.now(clock);
+    ApiException unclaimed = idempotency.hold(actor.claim());
+    if (unclaimed != null) {
+      return Future.failedFuture(unclaimed);
+    }
     if (live(key, now) != null) {
       return Future.failedFuture(ApiException.conflict("workflow '" + key.id() + "' already exists"));
     }
@@ -108,7 +119,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
     }
     JsonObject data = new JsonObject().put("status", spec.status()).put("state", spec.state().copy())
         .put("metadata", spec.metadata().copy());
-    return Future.succeededFuture(append(entry, EventTypes.CREATED, 1, data, null, null, actor.subject(), now));
+    return Future.succeededFuture(append(entry, EventTypes.CREATED, 1, data, null, null, actor, now));
   }
 
   @Override
@@ -153,6 +164,10 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
   @Override
   public synchronized Future<Mutation> patch(WorkflowKey key, JsonObject patch, Long expectedVersion, Actor actor) {
     Instant now = Times.now(clock);
+    ApiException unclaimed = idempotency.hold(actor.claim());
+    if (unclaimed != null) {
+      return Future.failedFuture(unclaimed);
+    }
     Entry entry = live(key, now);
     if (entry == null) {
       return Future.failedFuture(notFound(key));
@@ -173,7 +188,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
       InMemorySideData.fields(entry.sides, op.side()).put(op.field(), op.value());
     }
     return Future.succeededFuture(append(entry, plan.eventType(), current.version() + 1, patch.copy(), null, null,
-        actor.subject(), now));
+        actor, now));
   }
 
   @Override
@@ -184,7 +199,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
       return Future.failedFuture(notFound(key));
     }
     Mutation mutation = append(entry, EventTypes.DELETED, entry.workflow.version(), null, null, null,
-        actor.subject(), now);
+        actor, now);
     remove(key, entry);
     return Future.succeededFuture(mutation);
   }
@@ -192,12 +207,16 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
   @Override
   public synchronized Future<Mutation> appendEvent(WorkflowKey key, CustomEvent event, Actor actor) {
     Instant now = Times.now(clock);
+    ApiException unclaimed = idempotency.hold(actor.claim());
+    if (unclaimed != null) {
+      return Future.failedFuture(unclaimed);
+    }
     Entry entry = live(key, now);
     if (entry == null) {
       return Future.failedFuture(notFound(key));
     }
     return Future.succeededFuture(append(entry, event.type(), entry.workflow.version(), event.data(),
-        event.parentId(), event.metadata(), actor.subject(), now));
+        event.parentId(), event.metadata(), actor, now));
   }
 
   @Override
@@ -231,7 +250,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
     for (Iterator<Map.Entry<WorkflowKey, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
       Entry entry = it.next().getValue();
       if (!entry.workflow.expiresAt().isAfter(now)) {
-        expired.add(append(entry, EventTypes.EXPIRED, entry.workflow.version(), null, null, null, "system", now));
+        expired.add(append(entry, EventTypes.EXPIRED, entry.workflow.version(), null, null, null, Actor.SYSTEM, now));
         index(entry.workflow, false);
         it.remove();
       }
@@ -261,7 +280,17 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
    * {@link ApiException} thrown by the action fails the future.
    */
   synchronized <T> Future<T> withLive(WorkflowKey key, java.util.function.Function<Live, T> action) {
+    return withLive(key, null, action);
+  }
+
+  /** The same for a change by {@code actor}: refused (409) when its Idempotency-Key claim is no longer held. */
+  synchronized <T> Future<T> withLive(WorkflowKey key, Actor actor,
+      java.util.function.Function<Live, T> action) {
     Instant now = Times.now(clock);
+    ApiException unclaimed = actor == null ? null : idempotency.hold(actor.claim());
+    if (unclaimed != null) {
+      return Future.failedFuture(unclaimed);
+    }
     Entry entry = live(key, now);
     if (entry == null) {
       return Future.failedFuture(notFound(key));
@@ -276,7 +305,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
       @Override
       public Mutation append(String type, Object data, Actor actor) {
         return InMemoryWorkflowStore.this.append(entry, type, entry.workflow.version(), data, null, null,
-            actor.subject(), Times.now(clock));
+            actor, Times.now(clock));
       }
 
       @Override
@@ -284,7 +313,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
         Workflow w = entry.workflow;
         Instant at = Times.now(clock);
         replace(entry, w.withChange(w.status(), state.copy(), w.metadata(), at).expiringAt(w.expiresAt()));
-        return InMemoryWorkflowStore.this.append(entry, type, w.version() + 1, data, null, null, actor.subject(), at);
+        return InMemoryWorkflowStore.this.append(entry, type, w.version() + 1, data, null, null, actor, at);
       }
 
       @Override
@@ -306,11 +335,13 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
   }
 
   private Mutation append(Entry entry, String type, long version, Object data, String parentId, JsonObject metadata,
-      String actor, Instant now) {
+      Actor actor, Instant now) {
     Workflow w = entry.workflow;
     long seq = w.lastSeq() + 1;
     String id = Epochs.eventId(w.epoch(), seq);
-    JsonObject event = WorkflowEvents.event(id, w.key(), seq, type, version, data, parentId, metadata, actor, now);
+    JsonObject event = WorkflowEvents.event(id, w.key(), seq, type, version, data, parentId, metadata,
+        actor.subject(), now);
+    idempotency.applied(actor.claim());
     entry.events.addLast(event);
     while (entry.events.size() > retentionMax) {
       entry.events.removeFirst();

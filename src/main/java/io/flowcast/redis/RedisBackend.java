@@ -32,6 +32,7 @@ public final class RedisBackend {
         settings.timeoutMs(), readiness);
     return new Backend("redis", store, new RedisSideData(store), new RedisActionQueue(store), transport,
         new RedisRefreshTokens(redis.pooled(), settings.keys(), settings.timeoutMs()),
-        new RedisInstanceRegistry(redis.pooled(), settings.keys(), settings.timeoutMs()), Optional.ofNullable(archive));
+        new RedisInstanceRegistry(redis.pooled(), settings.keys(), settings.timeoutMs()),
+        new RedisIdempotency(redis.pooled(), settings.keys(), settings.timeoutMs()), Optional.ofNullable(archive));
   }
 }

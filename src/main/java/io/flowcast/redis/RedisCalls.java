@@ -1,6 +1,8 @@
 package io.flowcast.redis;
 
 import io.flowcast.workflow.Actor;
+import io.flowcast.workflow.IdempotencyClaim;
+import io.flowcast.workflow.IdempotencyRecords;
 import io.flowcast.workflow.WorkflowKey;
 import io.flowcast.bus.ApiException;
 import io.flowcast.health.FlowcastMeters;
@@ -47,8 +49,13 @@ public final class RedisCalls {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    return script(name, key, actor, own.toArray(String[]::new)).map(r -> ScriptReply.of(name, r));
+    return script(name, key, actor, own.toArray(String[]::new)).compose(r -> {
+      ScriptReply reply = ScriptReply.of(name, r);
+      return reply.is(ScriptReply.Outcome.UNCLAIMED) ? Future.failedFuture(IdempotencyRecords.unclaimed()) : Future.succeededFuture(reply);
+    });
   }
+
+
 
   private Future<Response> script(String name, WorkflowKey key, Actor actor, String... args) {
     List<String> names = new ArrayList<>(List.of(keys.state(key), keys.events(key), keys.mark(key)));
@@ -58,6 +65,12 @@ public final class RedisCalls {
       names.add(keys.outbox(shard));
       names.add(keys.outboxBytes(shard));
     }
+    // the request's Idempotency-Key record joins the step when it lies beside this workflow (one slot)
+    IdempotencyClaim claim = actor == null ? null : actor.claim();
+    boolean claimed = claim != null && claim.workflowTag().equals(key.tag());
+    if (claimed) {
+      names.add(claim.record());
+    }
     List<String> argv = new ArrayList<>(5 + args.length);
     argv.add(String.valueOf(settings.retentionMax()));
     argv.add(keys.channel(key.tag()));
@@ -66,6 +79,7 @@ public final class RedisCalls {
     argv.add(String.valueOf(settings.shardCapacity()));
     argv.add(String.valueOf(settings.indexTtlSeconds()));
     argv.add(String.valueOf(settings.shardCapacityBytes()));
+    argv.add(claimed ? claim.owner() : "");
     argv.addAll(List.of(args));
     if (settings.waitReplicas() > 0 && !READS.contains(name)) {
       return guard(name, scripts.runReplicated(redis, name, names, argv, settings.waitReplicas(),

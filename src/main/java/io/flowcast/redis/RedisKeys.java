@@ -89,6 +89,14 @@ public final class RedisKeys {
     return prefix + "workflow:mark:" + named(key);
   }
 
+  /**
+   * An Idempotency-Key record of a request that changes the workflow (a hash; {@code digest} names the
+   * subject, method, path and key): in the workflow's slot, so the workflow's scripts take it into their step.
+   */
+  public String idempotency(WorkflowKey key, String digest) {
+    return prefix + "workflow:idem:" + named(key) + ":" + digest;
+  }
+
   /** Review drafts by section (a hash of JSON values: the revisions kept for undo). */
   public String drafts(WorkflowKey key) {
     return prefix + "workflow:drafts:" + named(key);

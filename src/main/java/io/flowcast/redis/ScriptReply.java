@@ -43,7 +43,9 @@ public final class ScriptReply {
     /** settle: the action is not claimed. */
     SETTLED,
     /** settle: another worker holds the lease. */
-    LOST
+    LOST,
+    /** any workflow script: the request's Idempotency-Key reservation is no longer its own (_lib.lua). */
+    UNCLAIMED
   }
 
   private final String script;

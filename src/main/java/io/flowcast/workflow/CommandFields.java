@@ -28,7 +28,8 @@ public final class CommandFields {
   }
 
   public static Actor actor(JsonObject body) {
-    return new Actor(body.getString("actor"), body.getString("request_id"));
+    return new Actor(body.getString("actor"), body.getString("request_id"),
+        IdempotencyClaim.fromJson(body.getJsonObject("idempotency")));
   }
 
   /** An identifier field (section id, label, action id) that must match {@link Ids#rule()}. */

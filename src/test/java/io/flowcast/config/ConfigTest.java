@@ -122,6 +122,15 @@ class ConfigTest {
   }
 
   @Test
+  void idempotencyTtlIsADayByDefaultAndABadOneFailsNamingKey() {
+    assertThat(config(new JsonObject(), Map.of()).idempotencyTtlMs()).isEqualTo(86_400_000L);
+    assertThat(config(new JsonObject(), Map.of("FLOWCAST_HTTP_IDEMPOTENCY_TTL_MS", "60000")).idempotencyTtlMs())
+        .isEqualTo(60_000L);
+    assertThatThrownBy(() -> config(new JsonObject().put("http.idempotency_ttl_ms", 0), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("http.idempotency_ttl_ms");
+  }
+
+  @Test
   void negativeEnvPortFailsNamingKey() {
     assertThatThrownBy(() -> config(new JsonObject(), Map.of("FLOWCAST_HTTP_PORT", "-1")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("http.port");

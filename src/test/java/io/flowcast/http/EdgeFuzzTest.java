@@ -130,7 +130,9 @@ class EdgeFuzzTest {
         Arbitraries.strings().ofMaxLength(200));
     Arbitrary<String> extraHeader = Arbitraries.of("", "X-Request-Id: \u0001bad\r\n", "Last-Event-ID: %zz\r\n",
         "Last-Event-ID: " + "9".repeat(40) + "\r\n", "If-Match: nope\r\n", "If-Match: *\r\n", "Accept: nothing\r\n",
-        "X-Forwarded-For: ::::\r\n", "Expect: 100-continue\r\n", "Content-Length: 0\r\n");
+        "X-Forwarded-For: ::::\r\n", "Expect: 100-continue\r\n", "Content-Length: 0\r\n",
+        "Idempotency-Key: \"fuzz-1\"\r\n", "Idempotency-Key: fuzz\r\n", "Idempotency-Key: \"\"\r\n",
+        "Idempotency-Key: \"\\x\"\r\n", "Idempotency-Key: \"" + "k".repeat(300) + "\"\r\n");
     return Combinators.combine(route, method, segment, segment, query, contentType, auth, body)
         .flatAs((r, m, id, x, q, type, a, b) -> extraHeader.map(h -> request(r, m, id, x, q, type, a, b, h)));
   }

@@ -51,12 +51,13 @@ class SnapshotFormatTest {
         updated.plusSeconds(600), 600, 1764748800000000L, "1764748800000000-9", 9);
 
     // the workflow script's prelude needs its keys; this script writes none of them
-    String script = lib() + "\nreturn workflow_json(ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13], ARGV[14])";
+    String script = lib() + "\nreturn workflow_json(ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13], ARGV[14], ARGV[15])";
     Request eval = Request.cmd(Command.EVAL).arg(script).arg(10);
     for (int i = 1; i <= 10; i++) {
       eval.arg(TestServer.RUN_PREFIX + "snapshot-format:{acme:wf-1}:" + i);
     }
-    eval.arg("10").arg("channel").arg("60").arg("").arg("0").arg("60").arg("0")
+    // the shared arguments: no Idempotency-Key claim (ARGV[8] empty)
+    eval.arg("10").arg("channel").arg("60").arg("").arg("0").arg("60").arg("0").arg("")
         .arg(w.status()).arg(w.state().encode()).arg(w.metadata().encode()).arg(w.version())
         .arg(io.flowcast.workflow.Times.format(w.createdAt())).arg(io.flowcast.workflow.Times.format(w.updatedAt()))
         .arg(w.ttlSeconds());
