@@ -14,6 +14,10 @@
 #            ROUNDS rounds; RSS (and PSS) growth per stream, and Flowcast's live heap after a full GC
 #   profile  Flowcast under fan-out (a) with a JFR recording of PROFILE_S seconds; top frames
 #
+#   SERVERS="flowcast bridge" (default "flowcast nchan") compares, in the fanout phase, Flowcast's SSE
+#   subscribers with subscribers on its TCP event-bus bridge (bench fanout --bridge-port), same
+#   server, interleaved; nginx is not started then.
+#
 # Needs target/flowcast.jar (./mvnw -B -q -o -DskipTests package), nginx and libnginx-mod-nchan
 # (apt-get install nginx libnginx-mod-nchan), jq, curl, ss. nginx runs in the foreground under its
 # own prefix dir in $WORK, on a free loopback port; Flowcast runs with the in-memory backend. Both are
@@ -35,6 +39,7 @@ SUBSCRIBERS=${SUBSCRIBERS:-1000}
 RATE=${RATE:-100}
 PUBLISHERS=${PUBLISHERS:-1}
 FANOUT_SCENARIOS=${FANOUT_SCENARIOS:-max rate}
+SERVERS=${SERVERS:-flowcast nchan}
 IDLE_STREAMS=${IDLE_STREAMS:-20000}
 IDLE_WORKFLOWS=${IDLE_WORKFLOWS:-100}
 HOLD=${HOLD:-30}
@@ -51,7 +56,10 @@ SUMMARY=$OUT/summary.txt
 log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$SUMMARY"; }
 
 [ -f "$JAR" ] || { echo "no $JAR: build first (./mvnw -B -q -o -DskipTests package)" >&2; exit 2; }
-[ -f /usr/lib/nginx/modules/ngx_nchan_module.so ] || { echo "apt-get install nginx libnginx-mod-nchan" >&2; exit 2; }
+case " $SERVERS ${PHASES[*]} " in
+  *" nchan "*|*" idle "*)
+    [ -f /usr/lib/nginx/modules/ngx_nchan_module.so ] || { echo "apt-get install nginx libnginx-mod-nchan" >&2; exit 2; } ;;
+esac
 
 # Each stream is one fd in the client and one in the server.
 if ! ulimit -n 65536 2>/dev/null; then
@@ -102,7 +110,8 @@ wait_idle() {
 start_flowcast() { # $1 = label, rest = JVM options
   local label=$1; shift
   FC_PORT=$(free_port 18180)
-  FLOWCAST_HTTP_PORT=$FC_PORT FLOWCAST_RATELIMIT_ENABLED=false \
+  FC_BRIDGE_PORT=$(free_port 18380)
+  FLOWCAST_HTTP_PORT=$FC_PORT FLOWCAST_BRIDGE_TCP_PORT=$FC_BRIDGE_PORT FLOWCAST_RATELIMIT_ENABLED=false \
     java "$@" -jar "$JAR" > "$OUT/flowcast-$label.log" 2>&1 &
   FC_PID=$!
   for _ in $(seq 1 120); do
@@ -152,6 +161,7 @@ bench() { # $1 = result name, rest = bench arguments
 }
 
 flowcast_target() { echo --url "http://127.0.0.1:$FC_PORT" --server-pid "$FC_PID"; }
+bridge_target() { echo $(flowcast_target) --bridge-port "$FC_BRIDGE_PORT"; }
 nchan_idle_target() {
   echo --sse-url-template "http://127.0.0.1:$NGX_PORT/sub/{workflow}" --server-pid "$NGX_PIDS"
 }
@@ -184,19 +194,19 @@ fanout_args() { # $1 = max|rate
 phase_fanout() {
   log "== fan-out: $SUBSCRIBERS subscribers on 1 workflow/channel; max rate and $RATE events/s"
   start_flowcast fanout
-  start_nginx
+  case " $SERVERS " in *" nchan "*) start_nginx ;; esac
   log "warm-up runs (10 s each, not measured figures)"
-  bench warmup-flowcast fanout --subscribers "$SUBSCRIBERS" --workflows 1 --rate 0 --publishers 1 \
-    --duration 10 --warmup 0 $(flowcast_target)
-  fanout_line warmup-flowcast
-  bench warmup-nchan fanout --subscribers "$SUBSCRIBERS" --workflows 1 --rate 0 --publishers 1 \
-    --duration 10 --warmup 0 $(nchan_target)
-  fanout_line warmup-nchan
-  local round scenario server order
+  local server
+  for server in $SERVERS; do
+    bench "warmup-$server" fanout --subscribers "$SUBSCRIBERS" --workflows 1 --rate 0 --publishers 1 \
+      --duration 10 --warmup 0 $(${server}_target)
+    fanout_line "warmup-$server"
+  done
+  local round scenario order
   for round in $(seq 1 "$ROUNDS"); do
     for scenario in $FANOUT_SCENARIOS; do
-      order="flowcast nchan"
-      [ $((round % 2)) -eq 0 ] && order="nchan flowcast"
+      order=$SERVERS
+      [ $((round % 2)) -eq 0 ] && order=$(echo $SERVERS | tr ' ' '\n' | tac | tr '\n' ' ')
       for server in $order; do
         wait_idle
         log "run: $scenario, $server, round $round"
