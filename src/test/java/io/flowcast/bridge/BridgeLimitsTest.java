@@ -98,6 +98,15 @@ class BridgeLimitsTest {
   }
 
   @Test
+  void theWebSocketBridgeCanBeTurnedOff() {
+    try (TestServer server = TestServer.start(new JsonObject().put("bridge.websocket.enabled", false))) {
+      var response = server.api().get("/api/v1/bus", null);
+      assertThat(response.statusCode()).isEqualTo(404);
+      assertThat(response.getHeader("Content-Type")).startsWith("application/problem+json");
+    }
+  }
+
+  @Test
   void theTcpBridgeSpeaksTlsWhenGivenACertificate() throws Exception {
     int tcp = TestServer.freePort();
     try (TestCertificates certificates = TestCertificates.generate();
