@@ -98,6 +98,22 @@ class BridgeLimitsTest {
   }
 
   @Test
+  void aSilentTcpClientIsClosedAndAPingingOneStays() throws Exception {
+    int tcp = TestServer.freePort();
+    try (TestServer server = TestServer.start(new JsonObject().put("bridge.tcp.port", tcp)
+        .put("bridge.idle_timeout_ms", 1000));
+         BridgeClient silent = BridgeClient.tcp(tcp); BridgeClient pinging = BridgeClient.tcp(tcp)) {
+      for (int i = 0; i < 6; i++) {
+        pinging.send(new JsonObject().put("type", "ping"));
+        assertThat(pinging.next(5).getString("type")).isEqualTo("pong");
+        Thread.sleep(400);
+      }
+      assertThat(silent.awaitClose(5)).as("nothing read for bridge.idle_timeout_ms").isTrue();
+      assertThat(pinging.awaitClose(0)).isFalse();
+    }
+  }
+
+  @Test
   void theWebSocketBridgeCanBeTurnedOff() {
     try (TestServer server = TestServer.start(new JsonObject().put("bridge.websocket.enabled", false))) {
       var response = server.api().get("/api/v1/bus", null);
