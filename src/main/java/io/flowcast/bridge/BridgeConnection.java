@@ -70,6 +70,8 @@ final class BridgeConnection implements BusSubscription.Connection {
   private final List<Runnable> drainWaiters = new ArrayList<>();
   private long drains;
   private int inFlight;
+  /** Replies wait in a full write queue: the client sends but does not read. */
+  private boolean repliesBlocked;
   private boolean paused;
   private boolean closed;
 
@@ -253,16 +255,29 @@ final class BridgeConnection implements BusSubscription.Connection {
   }
 
   private void started() {
-    if (++inFlight >= MAX_IN_FLIGHT && !paused) {
-      paused = true;
-      transport.pause();
-    }
+    inFlight++;
+    updateReading();
   }
 
   private void finished() {
     inFlight--;
-    if (paused && inFlight <= MAX_IN_FLIGHT / 2 && !closed) {
-      paused = false;
+    updateReading();
+  }
+
+  /**
+   * Reads the client's frames only while it can be answered: not with {@link #MAX_IN_FLIGHT} commands in
+   * flight (again at half), nor while answers wait in a full write queue (a client that sends without
+   * reading would otherwise grow that queue without bound).
+   */
+  private void updateReading() {
+    boolean pause = repliesBlocked || inFlight >= MAX_IN_FLIGHT || (paused && inFlight > MAX_IN_FLIGHT / 2);
+    if (closed || pause == paused) {
+      return;
+    }
+    paused = pause;
+    if (pause) {
+      transport.pause();
+    } else {
       transport.resume();
     }
   }
@@ -321,6 +336,10 @@ final class BridgeConnection implements BusSubscription.Connection {
 
   private void drained() {
     drains++;
+    if (repliesBlocked) {
+      repliesBlocked = false;
+      updateReading();
+    }
     List<Runnable> ready = List.copyOf(drainWaiters);
     drainWaiters.clear();
     if (!closed) {
@@ -359,6 +378,10 @@ final class BridgeConnection implements BusSubscription.Connection {
   private void writeFrame(JsonObject frame) {
     if (!closed) {
       transport.write(encode(frame, format));
+      if (!repliesBlocked && transport.writeQueueFull()) {
+        repliesBlocked = true;
+        updateReading();
+      }
     }
   }
 

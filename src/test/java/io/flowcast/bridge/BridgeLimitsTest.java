@@ -114,6 +114,59 @@ class BridgeLimitsTest {
   }
 
   @Test
+  void aClientThatSendsWithoutReadingIsNoLongerRead() throws Exception {
+    int tcp = TestServer.freePort();
+    try (TestServer server = TestServer.start(new JsonObject().put("bridge.tcp.port", tcp)
+        .put("sse.max_backlog_bytes", 4096));
+         java.net.Socket socket = new java.net.Socket()) {
+      socket.setReceiveBufferSize(4096);
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", tcp));
+      byte[] ping = "{\"type\":\"ping\"}".getBytes();
+      byte[] frame = java.nio.ByteBuffer.allocate(4 + ping.length).putInt(ping.length).put(ping).array();
+      AtomicLong sent = new AtomicLong();
+      Thread writer = new Thread(() -> {
+        try {
+          var out = socket.getOutputStream();
+          while (sent.get() < 5_000_000) {
+            out.write(frame);
+            sent.incrementAndGet();
+          }
+        } catch (java.io.IOException e) {
+          // closed at the end of the test
+        }
+      });
+      writer.setDaemon(true);
+      writer.start();
+      long last = -1;
+      long stalledSince = 0;
+      long deadline = System.currentTimeMillis() + 20_000;
+      while (System.currentTimeMillis() < deadline) {
+        Thread.sleep(250);
+        long now = sent.get();
+        if (now == last) {
+          if (stalledSince == 0) {
+            stalledSince = System.currentTimeMillis();
+          } else if (System.currentTimeMillis() - stalledSince >= 1500) {
+            break;
+          }
+        } else {
+          stalledSince = 0;
+        }
+        last = now;
+      }
+      assertThat(sent.get()).as("the server stopped reading pings it cannot answer").isLessThan(5_000_000);
+      assertThat(stalledSince).as("the client's writes stalled").isPositive();
+      // the client reads again: its pongs arrive, and the server reads it again
+      var in = new java.io.DataInputStream(socket.getInputStream());
+      int length = in.readInt();
+      byte[] json = new byte[length];
+      in.readFully(json);
+      assertThat(new JsonObject(new String(json)).getString("type")).isEqualTo("pong");
+      assertThat(server.api().get("/health", null).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void theWebSocketBridgeCanBeTurnedOff() {
     try (TestServer server = TestServer.start(new JsonObject().put("bridge.websocket.enabled", false))) {
       var response = server.api().get("/api/v1/bus", null);
