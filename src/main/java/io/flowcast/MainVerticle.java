@@ -111,6 +111,11 @@ public final class MainVerticle extends VerticleBase {
                   httpInstances, vertx.isNativeTransportEnabled() ? "epoll" : "NIO", backend.store().name(),
                   backend.transport().name(),
                   backend.persistence() ? config.persistenceMode() : "off");
+              FlowcastConfig.Bridge bridge = config.bridge();
+              log.info("event-bus bridge: TCP {}, WebSocket {}",
+                  bridge.tcp() ? bridge.tcpHost() + ":" + bridge.tcpPort() + (bridge.tls() ? " (TLS)" : "")
+                      : "off (bridge.tcp.port)",
+                  bridge.websocket() ? "at /api/v1/bus" : "off");
             }));
   }
 
