@@ -18,6 +18,11 @@ final class AccessTokens {
   }
 
   String mint(Session session) {
+    return mint(session, config.accessTtlSeconds(), null);
+  }
+
+  /** A token of {@code session} valid {@code ttlSeconds}, limited to the workflows {@code limit} admits (null: all). */
+  String mint(Session session, long ttlSeconds, String limit) {
     JsonObject claims = new JsonObject()
         .put("sub", session.subject())
         .put("tenant", session.tenant())
@@ -27,7 +32,10 @@ final class AccessTokens {
     if (session.clientId() != null) {
       claims.put("client_id", session.clientId());
     }
-    JWTOptions options = new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(config.accessTtlSeconds());
+    if (limit != null) {
+      claims.put("wf", limit);
+    }
+    JWTOptions options = new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds((int) ttlSeconds);
     if (!config.jwtIssuer().isEmpty()) {
       options.setIssuer(config.jwtIssuer());
     }

@@ -27,12 +27,16 @@ import java.util.function.BiConsumer;
 public final class AuthVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(AuthVerticle.class);
 
+  static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+  static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
+
   private final FlowcastConfig config;
   private final RefreshTokens refreshTokens;
   private final Pool pg;
   private Accounts accounts;
   private AccessTokens accessTokens;
   private JWTAuth jwt;
+  private TokenAuthenticator tokens;
 
   /** @param pg accounts and clients in PostgreSQL, or null to use only those of config */
   private final RevokedSessions revokedSessions;
@@ -55,6 +59,7 @@ public final class AuthVerticle extends VerticleBase {
   public Future<?> start() {
     jwt = JwtSupport.provider(vertx, config);
     accessTokens = new AccessTokens(jwt, config);
+    tokens = new TokenAuthenticator(jwt, revokedSessions, null);
     accounts = new Accounts(vertx, config.accounts(), config.clients(), pg, config.pgTimeoutMs());
     handle(Addresses.AUTH_TOKEN, this::token);
     handle(Addresses.AUTH_REVOKE, this::revoke);
@@ -105,9 +110,63 @@ public final class AuthVerticle extends VerticleBase {
             : login(principal, request.getString("scope"), false));
       }
       case "refresh_token" -> refresh(required(request, "refresh_token"));
+      case TOKEN_EXCHANGE -> exchange(request);
       default -> throw OAuthException.of("unsupported_grant_type", "supported: password, client_credentials, "
-          + "refresh_token");
+          + "refresh_token, " + TOKEN_EXCHANGE);
     };
+  }
+
+  /**
+   * RFC 8693 token exchange: an access token of this server ({@code subject_token}) for a short-lived one
+   * of the same session, limited to one workflow or an id prefix ({@code workflow}: {@code ticket-42} or
+   * {@code ticket-*}) and to {@code workflows:read} and/or {@code workflows:write} ({@code scope}, default
+   * read), for a browser page that must see one ticket and nothing else of the tenant. It lives
+   * {@code auth.exchange_ttl_seconds}, never beyond the subject token, and ends with its session.
+   */
+  private Future<JsonObject> exchange(JsonObject request) {
+    String subjectToken = required(request, "subject_token");
+    if (!ACCESS_TOKEN_TYPE.equals(request.getString("subject_token_type"))) {
+      throw OAuthException.of("invalid_request", "subject_token_type must be " + ACCESS_TOKEN_TYPE);
+    }
+    String limit = required(request, "workflow");
+    if (!Caller.validLimit(limit)) {
+      throw OAuthException.of("invalid_request", "workflow must be a workflow id, or an id prefix followed by '*'");
+    }
+    String requested = request.getString("scope");
+    Set<String> scopes = new HashSet<>(Arrays.asList((requested == null || requested.isBlank() ? Caller.READ
+        : requested).trim().split("\\s+")));
+    if (!Set.of(Caller.READ, Caller.WRITE).containsAll(scopes)) {
+      throw OAuthException.of("invalid_scope", "an exchanged token may carry workflows:read and workflows:write only");
+    }
+    return tokens.authenticate(subjectToken)
+        .recover(err -> Future.failedFuture(OAuthException.of("invalid_request", "the subject_token is not valid: "
+            + err.getMessage())))
+        .compose(subject -> {
+          scopes.forEach(scope -> {
+            if (!subject.may(scope)) {
+              throw OAuthException.of("invalid_scope", "the subject_token lacks " + scope);
+            }
+          });
+          if (subject.workflows() != null && !(subject.workflows().endsWith("*")
+              ? limit.startsWith(subject.workflows().substring(0, subject.workflows().length() - 1))
+              : subject.workflows().equals(limit))) {
+            throw OAuthException.of("invalid_scope", "the subject_token is limited to '" + subject.workflows()
+                + "'; it cannot grant '" + limit + "'");
+          }
+          long ttl = Math.min(config.exchangeTtlSeconds(),
+              subject.expiresAtEpochSecond() - System.currentTimeMillis() / 1000);
+          if (ttl <= 0) {
+            throw OAuthException.of("invalid_grant", "the subject_token has expired");
+          }
+          String scope = String.join(" ", scopes.stream().sorted().toList());
+          Session session = new Session(subject.sessionId(), subject.subject(), subject.tenant(), scope, null);
+          return Future.succeededFuture(new JsonObject()
+              .put("access_token", accessTokens.mint(session, ttl, limit))
+              .put("issued_token_type", ACCESS_TOKEN_TYPE)
+              .put("token_type", "Bearer")
+              .put("expires_in", ttl)
+              .put("scope", scope));
+        });
   }
 
   /** A new session; client credentials get no refresh token (RFC 6749, section 4.4.3). */

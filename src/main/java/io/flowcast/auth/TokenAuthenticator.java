@@ -98,7 +98,12 @@ public final class TokenAuthenticator {
       }
     }
     Object sid = claims.getValue("sid");
-    return new Caller(subject, tenant, Set.copyOf(scopes), exp.longValue(), sid instanceof String s ? s : null);
+    Object limit = claims.getValue("wf");
+    if (limit != null && !(limit instanceof String pattern && Caller.validLimit(pattern))) {
+      throw new ApiException(401, "the token's 'wf' claim must be a workflow id, or an id prefix followed by '*'");
+    }
+    return new Caller(subject, tenant, Set.copyOf(scopes), exp.longValue(), sid instanceof String s ? s : null,
+        (String) limit);
   }
 
   /** A short, token-free reason for the client. */

@@ -205,6 +205,7 @@ final class BridgeConnection implements BusSubscription.Connection {
     authenticate(headers)
         .compose(caller -> {
           caller.require(Caller.READ);
+          caller.requireWorkflow(id);
           if (caller.expiresAtEpochSecond() * 1000 <= System.currentTimeMillis()) {
             throw new ApiException(401, "the token has expired; renew it before registering");
           }

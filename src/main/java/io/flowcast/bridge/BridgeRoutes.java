@@ -86,6 +86,11 @@ final class BridgeRoutes {
           }
         }
       }
+      if (command.containsKey("id")) {
+        caller.requireWorkflow(command.getString("id"));
+      } else {
+        caller.requireAllWorkflows(); // create and list
+      }
       if (write) {
         command.put("actor", caller.subject()).put("request_id", requestId);
       }

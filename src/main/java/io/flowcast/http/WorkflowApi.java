@@ -47,6 +47,7 @@ final class WorkflowApi {
 
   private Future<Void> create(RoutingContext ctx) {
     Caller caller = caller(ctx, Caller.WRITE);
+    caller.requireAllWorkflows();
     JsonObject body = Bodies.object(ctx);
     JsonObject spec = body == null ? new JsonObject() : body;
     String keyed = Idempotency.workflowId(ctx);
@@ -70,6 +71,7 @@ final class WorkflowApi {
 
   private Future<Void> list(RoutingContext ctx) {
     Caller caller = caller(ctx, Caller.READ);
+    caller.requireAllWorkflows();
     JsonObject command = new JsonObject().put("tenant", caller.tenant())
         .put("status", ctx.request().getParam("status"))
         .put("limit", QueryParams.integer(ctx, "limit"))
@@ -122,9 +124,11 @@ final class WorkflowApi {
     return caller;
   }
 
-  /** The command body naming the workflow of the path, in the caller's tenant. */
+  /** The command body naming the workflow of the path, in the caller's tenant (and within its token's limit). */
   static JsonObject target(RoutingContext ctx, Caller caller) {
-    return new JsonObject().put("tenant", caller.tenant()).put("id", pathId(ctx));
+    String id = pathId(ctx);
+    caller.requireWorkflow(id);
+    return new JsonObject().put("tenant", caller.tenant()).put("id", id);
   }
 
   static String pathId(RoutingContext ctx) {

@@ -44,6 +44,7 @@ public final class MultiStreamEndpoint implements Handler<RoutingContext> {
     List<String> ids = workflowIds(ctx);
     boolean messages = StreamRequests.messageFormat(ctx);
     Map<String, WorkflowFeed.Start> starts = ResumeId.starts(ids, StreamRequests.lastEventId(ctx), maxWorkflows);
+    ids.forEach(caller::requireWorkflow);
     List<WorkflowKey> workflows = ids.stream().map(id -> new WorkflowKey(caller.tenant(), id)).toList();
     StreamRequests.open(ctx, caller, limits,
         release -> new SseStream(vertx, ctx.request(), workflows, true, messages, registry, bus, settings,

@@ -38,6 +38,7 @@ public final class StreamEndpoint implements Handler<RoutingContext> {
     }
     boolean messages = StreamRequests.messageFormat(ctx);
     WorkflowFeed.Start start = WorkflowFeed.Start.of(StreamRequests.lastEventId(ctx));
+    caller.requireWorkflow(id);
     List<WorkflowKey> workflow = List.of(new WorkflowKey(caller.tenant(), id));
     StreamRequests.open(ctx, caller, limits,
         release -> new SseStream(vertx, ctx.request(), workflow, false, messages, registry, bus, settings,
