@@ -1,0 +1,64 @@
+package io.flowcast.http;
+
+import io.flowcast.testsupport.StartedServer;
+import io.flowcast.testsupport.TestServer;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@link OpenApiResponsesContract} on the in-memory backend, and the check itself: a document that the real
+ * answers do not meet is caught.
+ */
+class OpenApiResponsesInMemoryTest extends OpenApiResponsesContract {
+  @RegisterExtension
+  static final StartedServer server = StartedServer.inMemory();
+
+  @Override
+  protected StartedServer server() {
+    return server;
+  }
+
+  @Test
+  void aDocumentThatTheAnswersDoNotMeetIsCaught() {
+    JsonObject document = server.api().get(OpenApi.PATH, null).bodyAsJsonObject();
+    JsonObject schemas = document.getJsonObject("components").getJsonObject("schemas");
+    schemas.getJsonObject("Workflow").getJsonObject("properties").put("version", new JsonObject().put("type", "string"));
+    schemas.getJsonObject("Timestamp").put("format", "date");
+    schemas.getJsonObject("Problem").getJsonArray("required").add("trace");
+    document.getJsonObject("paths").getJsonObject("/api/v1/workflows/{id}").getJsonObject("delete")
+        .getJsonObject("responses").remove("404");
+    OpenApiConformance wrong = OpenApiConformance.of(server.vertx(), document);
+    String token = server.token("checker", "t-wrong", TestServer.RW);
+    server.api().create(token, new JsonObject().put("id", "wf-1"));
+
+    HttpResponse<Buffer> read = server.api().get("/api/v1/workflows/wf-1", token);
+    HttpResponse<Buffer> missing = server.api().get("/api/v1/workflows/nope", token);
+    HttpResponse<Buffer> deleted = server.api().delete("/api/v1/workflows/nope", token);
+
+    assertThat(String.join("\n", wrong.check(HttpMethod.GET, "/api/v1/workflows/wf-1", read.statusCode(),
+        read.headers(), read.body())))
+        .contains("at '#/version'", "(#/properties/version/type)", "at '#/created_at'", "does not match format \"date\"");
+    assertThat(String.join("\n", wrong.check(HttpMethod.GET, "/api/v1/workflows/nope", missing.statusCode(),
+        missing.headers(), missing.body()))).contains("trace");
+    assertThat(wrong.check(HttpMethod.DELETE, "/api/v1/workflows/nope", deleted.statusCode(), deleted.headers(),
+        deleted.body())).containsExactly("DELETE /api/v1/workflows/nope -> 404: status 404 is not documented for "
+            + "DELETE /api/v1/workflows/{id} (documented: [204, 400, 401, 403, 429, 503])");
+    assertThat(wrong.check(HttpMethod.PUT, "/api/v1/workflows", 200, read.headers(), read.body()))
+        .as("a route the document lacks").hasSize(1);
+    assertThatThrownBy(wrong::verify).isInstanceOf(AssertionError.class);
+
+    JsonObject broken = document.copy();
+    broken.getJsonObject("paths").getJsonObject("/health").getJsonObject("get").put("responses", List.of("200"));
+    assertThatThrownBy(() -> OpenApiConformance.of(server.vertx(), broken)).isInstanceOf(AssertionError.class)
+        .hasMessageContaining("not a valid OpenAPI 3.1.0 document");
+  }
+}
