@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.JsonSchema;
 import io.vertx.json.schema.OutputUnit;
@@ -13,6 +14,7 @@ import io.vertx.json.schema.SchemaRepository;
 import io.vertx.openapi.contract.OpenAPIVersion;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,8 +27,9 @@ import java.util.TreeSet;
  * and its references resolved by vertx-openapi (its OAS 3.1 schema repository: JSON Schema 2020-12, formats
  * such as {@code date-time} asserted); then each answer is held to the operation its method and path
  * name: its status must be documented for that operation, its {@code Content-Type} one the response
- * documents (no body where none is documented), its body valid against that media type's schema, each
- * documented header that it carries valid against the header's schema, and it carries
+ * documents (no body where none is documented), its body valid against that media type's schema and without
+ * fields the schema does not name, each documented header valid against its schema (and present where
+ * required), and it carries
  * {@code X-Request-Id}. SSE frames are held to the {@code x-frame-data} schema of the stream's response.
  * Violations are collected (every one of a test at once) and thrown by {@link #verify()}.
  */
@@ -41,8 +44,9 @@ final class OpenApiConformance {
     this.paths = resolved.getJsonObject("paths");
   }
 
-  /** A checker of {@code document} (the OpenAPI document as JSON); fails when it is not valid OpenAPI 3.1. */
-  static OpenApiConformance of(Vertx vertx, JsonObject document) {
+  /** A checker of {@code served} (the OpenAPI document as JSON); fails when it is not valid OpenAPI 3.1. */
+  static OpenApiConformance of(Vertx vertx, JsonObject served) {
+    JsonObject document = served.copy(); // resolving annotates the object it is given
     OpenAPIVersion version = OpenAPIVersion.fromContract(document);
     SchemaRepository repository = version.getRepository(vertx, "app://").await();
     OutputUnit valid = version.validateContract(vertx, repository, document).await();
@@ -120,7 +124,7 @@ final class OpenApiConformance {
     List<String> all = new ArrayList<>(violations);
     violations.clear();
     if (!all.isEmpty()) {
-      throw new AssertionError(all.size() + " answer(s) disagree with docs/openapi.yaml:\n" + String.join("\n", all));
+      throw new AssertionError(all.size() + " disagreement(s) with docs/openapi.yaml:\n" + String.join("\n", all));
     }
   }
 
@@ -187,9 +191,84 @@ final class OpenApiConformance {
     return found.isEmpty() ? found : List.of(String.join("\n", found) + "\n  body: " + abbreviate(String.valueOf(body)));
   }
 
+  /** The instance's violations of the schema, or else the fields it has that the schema does not document. */
   private List<String> validate(JsonObject schema, Object instance, String what) {
     OutputUnit result = repository.validator(JsonSchema.of(schema)).validate(instance);
-    return result.getValid() ? List.of() : errors(result, what);
+    if (!result.getValid()) {
+      return errors(result, what);
+    }
+    List<String> found = new ArrayList<>();
+    undocumented(schema, instance, "#", what, found);
+    return found;
+  }
+
+  private boolean valid(JsonObject schema, Object instance) {
+    return repository.validator(JsonSchema.of(schema)).validate(instance).getValid();
+  }
+
+  /**
+   * Fields of the answer that its schema does not name. A schema that names properties and says nothing of
+   * others (no {@code additionalProperties}) documents exactly those: the validator lets any other field
+   * through, this check does not, so a field the server added without documenting it is caught.
+   */
+  private void undocumented(JsonObject schema, Object instance, String at, String what, List<String> found) {
+    if (instance instanceof JsonObject object) {
+      Fields fields = new Fields();
+      collect(schema, object, fields);
+      boolean closed = fields.names && !fields.open;
+      for (String name : object.fieldNames()) {
+        JsonObject property = fields.named.getOrDefault(name, fields.additional);
+        if (property != null) {
+          undocumented(property, object.getValue(name), at + "/" + name, what, found);
+        } else if (closed) {
+          found.add(what + " at '" + at + "/" + name + "': a field the schema does not name");
+        }
+      }
+    } else if (instance instanceof JsonArray array && schema.getValue("items") instanceof JsonObject items) {
+      for (int i = 0; i < array.size(); i++) {
+        undocumented(items, array.getValue(i), at + "/" + i, what, found);
+      }
+    }
+  }
+
+  /** What a schema says of an object's fields, through allOf and the oneOf/anyOf branches the object meets. */
+  private static final class Fields {
+    final Map<String, JsonObject> named = new HashMap<>();
+    /** Some part names properties. */
+    boolean names;
+    /** Some part leaves other fields open (additionalProperties and the like, or a reference not followed). */
+    boolean open;
+    /** The schema of fields not named, when additionalProperties gives one. */
+    JsonObject additional;
+  }
+
+  private void collect(JsonObject schema, JsonObject object, Fields fields) {
+    if (schema.containsKey("$ref") || schema.containsKey("patternProperties")
+        || schema.containsKey("unevaluatedProperties") || schema.getValue("additionalProperties") == Boolean.TRUE) {
+      fields.open = true;
+    }
+    if (schema.getValue("additionalProperties") instanceof JsonObject additional) {
+      fields.additional = additional;
+      fields.open = true;
+    }
+    if (schema.getValue("properties") instanceof JsonObject properties) {
+      fields.names = true;
+      for (String name : names(properties)) {
+        fields.named.putIfAbsent(name, properties.getJsonObject(name));
+      }
+    }
+    if (schema.getValue("allOf") instanceof JsonArray all) {
+      all.forEach(member -> collect((JsonObject) member, object, fields));
+    }
+    for (String choice : List.of("oneOf", "anyOf")) {
+      if (schema.getValue(choice) instanceof JsonArray branches) {
+        branches.forEach(branch -> {
+          if (valid((JsonObject) branch, object)) {
+            collect((JsonObject) branch, object, fields);
+          }
+        });
+      }
+    }
   }
 
   private static List<String> errors(OutputUnit result, String what) {

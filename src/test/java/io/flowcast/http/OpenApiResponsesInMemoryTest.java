@@ -1,5 +1,6 @@
 package io.flowcast.http;
 
+import io.flowcast.testsupport.SseClient;
 import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.buffer.Buffer;
@@ -27,6 +28,49 @@ class OpenApiResponsesInMemoryTest extends OpenApiResponsesContract {
     return server;
   }
 
+  /** 429 answers (a server of its own, with limits of one): problem documents with Retry-After, as documented. */
+  @Test
+  void rateLimitedAnswersAreDocumented() {
+    try (TestServer limited = TestServer.start(new JsonObject().put("ratelimit.enabled", true)
+        .put("ratelimit.write_per_minute", 1).put("ratelimit.write_burst", 1)
+        .put("ratelimit.read_per_minute", 1).put("ratelimit.read_burst", 1)
+        .put("ratelimit.token_per_minute", 1).put("ratelimit.token_burst", 1)
+        .put("ratelimit.max_streams_per_subject", 1))) {
+      OpenApiConformance conformance = OpenApiConformance.of(limited.vertx(),
+          limited.api().get(OpenApi.PATH, null).bodyAsJsonObject());
+      String token = limited.token("busy", "t-limited", TestServer.RW);
+      String form = "application/x-www-form-urlencoded";
+      List<Integer> statuses = new java.util.ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        String uri = "/api/v1/workflows";
+        HttpResponse<Buffer> r = limited.api().post(uri, token, new JsonObject().put("id", "wf-" + (i + 1)));
+        conformance.check(HttpMethod.POST, uri, r.statusCode(), r.headers(), r.body());
+        statuses.add(r.statusCode());
+      }
+      for (int i = 0; i < 2; i++) {
+        String uri = "/api/v1/workflows/wf-1";
+        HttpResponse<Buffer> r = limited.api().get(uri, token);
+        conformance.check(HttpMethod.GET, uri, r.statusCode(), r.headers(), r.body());
+        statuses.add(r.statusCode());
+      }
+      for (int i = 0; i < 2; i++) {
+        String uri = "/api/v1/auth/token";
+        HttpResponse<Buffer> r = limited.api().send(HttpMethod.POST, uri, null, Buffer.buffer("grant_type=x"), form);
+        conformance.check(HttpMethod.POST, uri, r.statusCode(), r.headers(), r.body());
+        statuses.add(r.statusCode());
+      }
+      try (SseClient open = limited.stream("/api/v1/workflows/wf-1/stream", token, null)) {
+        assertThat(open.status()).isEqualTo(200);
+        HttpResponse<Buffer> second = limited.api().get("/api/v1/workflows/wf-1/stream", token);
+        conformance.check(HttpMethod.GET, "/api/v1/workflows/wf-1/stream", second.statusCode(), second.headers(),
+            second.body());
+        statuses.add(second.statusCode());
+      }
+      conformance.verify();
+      assertThat(statuses).containsExactly(201, 429, 200, 429, 400, 429, 429);
+    }
+  }
+
   @Test
   void aDocumentThatTheAnswersDoNotMeetIsCaught() {
     JsonObject document = server.api().get(OpenApi.PATH, null).bodyAsJsonObject();
@@ -34,6 +78,8 @@ class OpenApiResponsesInMemoryTest extends OpenApiResponsesContract {
     schemas.getJsonObject("Workflow").getJsonObject("properties").put("version", new JsonObject().put("type", "string"));
     schemas.getJsonObject("Timestamp").put("format", "date");
     schemas.getJsonObject("Problem").getJsonArray("required").add("trace");
+    schemas.getJsonObject("Workflow").getJsonObject("properties").remove("metadata");
+    schemas.getJsonObject("Workflow").getJsonArray("required").remove("metadata");
     document.getJsonObject("paths").getJsonObject("/api/v1/workflows/{id}").getJsonObject("delete")
         .getJsonObject("responses").remove("404");
     OpenApiConformance wrong = OpenApiConformance.of(server.vertx(), document);
@@ -47,6 +93,12 @@ class OpenApiResponsesInMemoryTest extends OpenApiResponsesContract {
     assertThat(String.join("\n", wrong.check(HttpMethod.GET, "/api/v1/workflows/wf-1", read.statusCode(),
         read.headers(), read.body())))
         .contains("at '#/version'", "(#/properties/version/type)", "at '#/created_at'", "does not match format \"date\"");
+    schemas.getJsonObject("Workflow").getJsonObject("properties").put("version", new JsonObject().put("type", "integer"));
+    schemas.getJsonObject("Timestamp").put("format", "date-time");
+    assertThat(OpenApiConformance.of(server.vertx(), document).check(HttpMethod.GET, "/api/v1/workflows/wf-1",
+        read.statusCode(), read.headers(), read.body()))
+        .singleElement().asString()
+        .startsWith("GET /api/v1/workflows/wf-1 -> 200 body at '#/metadata': a field the schema does not name");
     assertThat(String.join("\n", wrong.check(HttpMethod.GET, "/api/v1/workflows/nope", missing.statusCode(),
         missing.headers(), missing.body()))).contains("trace");
     assertThat(wrong.check(HttpMethod.DELETE, "/api/v1/workflows/nope", deleted.statusCode(), deleted.headers(),
@@ -56,7 +108,7 @@ class OpenApiResponsesInMemoryTest extends OpenApiResponsesContract {
         .as("a route the document lacks").hasSize(1);
     assertThatThrownBy(wrong::verify).isInstanceOf(AssertionError.class);
 
-    JsonObject broken = document.copy();
+    JsonObject broken = server.api().get(OpenApi.PATH, null).bodyAsJsonObject();
     broken.getJsonObject("paths").getJsonObject("/health").getJsonObject("get").put("responses", List.of("200"));
     assertThatThrownBy(() -> OpenApiConformance.of(server.vertx(), broken)).isInstanceOf(AssertionError.class)
         .hasMessageContaining("not a valid OpenAPI 3.1.0 document");
