@@ -103,6 +103,98 @@ final class OpenApiConformance {
     return keep(found);
   }
 
+  /**
+   * Checks a request the server accepted (answered 2xx): its query parameters are documented for the operation
+   * (the SSE feeds' {@code access_token} is a security scheme's) and valid against their schemas, and its body
+   * is of a documented content type and valid against that schema, without fields it does not name. What the
+   * server takes, the document must say it takes.
+   */
+  List<String> checkAccepted(HttpMethod method, String uri, String contentType, Buffer body) {
+    List<String> found = new ArrayList<>();
+    String path = uri.contains("?") ? uri.substring(0, uri.indexOf('?')) : uri;
+    String template = template(method, path);
+    if (template == null) {
+      return keep(List.of(method + " " + uri + ": no operation of the document takes this method and path"));
+    }
+    String where = method + " " + uri + " (request)";
+    JsonObject pathItem = paths.getJsonObject(template);
+    JsonObject operation = pathItem.getJsonObject(method.name().toLowerCase(Locale.ROOT));
+    Map<String, JsonObject> parameters = new HashMap<>();
+    for (JsonObject owner : List.of(pathItem, operation)) {
+      JsonArray declared = owner.getJsonArray("parameters", new JsonArray());
+      for (int i = 0; i < declared.size(); i++) {
+        JsonObject parameter = declared.getJsonObject(i);
+        if ("query".equals(parameter.getString("in"))) {
+          parameters.put(parameter.getString("name"), parameter);
+        }
+      }
+    }
+    Map<String, List<String>> query = new TreeMap<>();
+    if (uri.contains("?")) {
+      for (String pair : uri.substring(uri.indexOf('?') + 1).split("&")) {
+        String[] kv = pair.split("=", 2);
+        query.computeIfAbsent(decode(kv[0]), k -> new ArrayList<>()).add(kv.length > 1 ? decode(kv[1]) : "");
+      }
+    }
+    query.forEach((name, values) -> {
+      JsonObject parameter = parameters.get(name);
+      if (parameter == null) {
+        if (!name.equals("access_token") || !operation.encode().contains("accessTokenQuery")) {
+          found.add(where + ": query parameter " + name + " is not documented for " + method + " " + template);
+        }
+        return;
+      }
+      JsonObject schema = parameter.getJsonObject("schema", new JsonObject());
+      Object instance = "array".equals(schema.getValue("type")) ? new JsonArray(new ArrayList<>(values))
+          : typed(schema, values.get(0));
+      found.addAll(validate(schema, instance, where + " query " + name));
+    });
+    if (body != null && body.length() > 0) {
+      found.addAll(requestBody(where, operation, contentType, body));
+    }
+    return keep(found);
+  }
+
+  private List<String> requestBody(String where, JsonObject operation, String contentType, Buffer body) {
+    JsonObject content = operation.getJsonObject("requestBody", new JsonObject()).getJsonObject("content");
+    String type = contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+    if (content == null || !content.containsKey(type)) {
+      return List.of(where + ": a body of " + contentType + " where the document takes "
+          + (content == null ? "none" : names(content)));
+    }
+    JsonObject schema = content.getJsonObject(type).getJsonObject("schema");
+    if (schema == null) {
+      return List.of();
+    }
+    Object instance;
+    if (type.equals("application/x-www-form-urlencoded")) {
+      JsonObject form = new JsonObject();
+      for (String pair : body.toString().split("&")) {
+        String[] kv = pair.split("=", 2);
+        form.put(decode(kv[0]), kv.length > 1 ? decode(kv[1]) : "");
+      }
+      instance = form;
+    } else {
+      instance = Json.decodeValue(body);
+    }
+    return validate(schema, instance, where + " body");
+  }
+
+  private static Object typed(JsonObject schema, String value) {
+    if ("integer".equals(schema.getValue("type"))) {
+      try {
+        return Long.parseLong(value);
+      } catch (NumberFormatException e) {
+        return value;
+      }
+    }
+    return value;
+  }
+
+  private static String decode(String text) {
+    return java.net.URLDecoder.decode(text, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** Checks the data of one SSE frame of the stream {@code GET template} against its {@code x-frame-data} schema. */
   List<String> checkFrame(String template, String event, String data) {
     JsonObject media = paths.getJsonObject(template).getJsonObject("get").getJsonObject("responses")

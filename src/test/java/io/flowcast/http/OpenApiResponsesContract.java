@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every route of docs/openapi.yaml driven over real HTTP, to its success and its main refusals, and every
  * answer held to the document by {@link OpenApiConformance}: the status is documented for the route, the
  * body (problem+json for refusals) and the documented headers match their schemas, SSE frames match the
- * stream's frame schema. Each exchange also expects a status, so the scenario cannot drift into checking
+ * stream's frame schema; and every request the server accepted is one the document describes (its query
+ * parameters and body). Each exchange also expects a status, so the scenario cannot drift into checking
  * something else; the last test checks that every documented operation was answered with its success
  * statuses and that the refusals were all seen. One subclass per backend.
  */
@@ -336,6 +337,9 @@ abstract class OpenApiResponsesContract {
     HttpResponse<Buffer> response = server().api().send(method, uri, token, body == null ? null : Buffer.buffer(body),
         contentType, headers);
     conformance.check(method, uri, response.statusCode(), response.headers(), response.body());
+    if (response.statusCode() / 100 == 2) {
+      conformance.checkAccepted(method, uri, contentType, body == null ? null : Buffer.buffer(body));
+    }
     assertThat(response.statusCode()).as("%s %s: %s", method, uri, response.bodyAsString()).isEqualTo(status);
     return response;
   }
@@ -344,6 +348,7 @@ abstract class OpenApiResponsesContract {
     SseClient stream = server().stream(uri, token, lastEventId);
     assertThat(stream.status()).as("GET %s", uri).isEqualTo(200);
     conformance.check(HttpMethod.GET, uri, stream.status(), stream.response().headers(), null);
+    conformance.checkAccepted(HttpMethod.GET, uri, null, null);
     return stream;
   }
 

@@ -106,6 +106,13 @@ class OpenApiResponsesInMemoryTest extends OpenApiResponsesContract {
             + "DELETE /api/v1/workflows/{id} (documented: [204, 400, 401, 403, 429, 503])");
     assertThat(wrong.check(HttpMethod.PUT, "/api/v1/workflows", 200, read.headers(), read.body()))
         .as("a route the document lacks").hasSize(1);
+    assertThat(String.join("\n", wrong.checkAccepted(HttpMethod.POST, "/api/v1/workflows?dry_run=1",
+        "application/json", new JsonObject().put("id", "wf-2").put("priority", 1).toBuffer())))
+        .as("inputs the server took and the document does not name")
+        .contains("query parameter dry_run is not documented", "at '#/priority': a field the schema does not name");
+    assertThat(wrong.checkAccepted(HttpMethod.PATCH, "/api/v1/workflows/wf-1", "text/plain", Buffer.buffer("x")))
+        .singleElement().asString().contains("a body of text/plain where the document takes [application/json, "
+            + "application/merge-patch+json]");
     assertThatThrownBy(wrong::verify).isInstanceOf(AssertionError.class);
 
     JsonObject broken = server.api().get(OpenApi.PATH, null).bodyAsJsonObject();
