@@ -185,12 +185,13 @@ class DocsTest {
     for (String dir : List.of("src", "scripts", "deploy", ".ci")) {
       try (Stream<Path> files = Files.walk(ROOT.resolve(dir))) {
         // not this file: its examples of wrong names would count as used
-        files.filter(f -> Files.isRegularFile(f) && !f.getFileName().toString().equals("DocsTest.java")).forEach(file -> {
-          Matcher m = VARIABLE.matcher(read(file));
-          while (m.find()) {
-            used.add(m.group());
-          }
-        });
+        files.filter(f -> Files.isRegularFile(f) && !f.getFileName().toString().equals("DocsTest.java"))
+            .forEach(file -> {
+              Matcher m = VARIABLE.matcher(read(file));
+              while (m.find()) {
+                used.add(m.group());
+              }
+            });
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

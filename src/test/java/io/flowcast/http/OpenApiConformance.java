@@ -8,7 +8,6 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.json.schema.JsonSchema;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.SchemaRepository;
 import io.vertx.openapi.contract.OpenAPIVersion;
@@ -22,6 +21,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import static io.flowcast.http.OpenApiSchemas.names;
+
 /**
  * Holds real answers to docs/openapi.yaml. The document is first validated against the OpenAPI 3.1 schema
  * and its references resolved by vertx-openapi (its OAS 3.1 schema repository: JSON Schema 2020-12, formats
@@ -34,13 +35,13 @@ import java.util.TreeSet;
  * Violations are collected (every one of a test at once) and thrown by {@link #verify()}.
  */
 final class OpenApiConformance {
-  private final SchemaRepository repository;
+  private final OpenApiSchemas schemas;
   private final JsonObject paths;
   private final Map<String, Set<Integer>> checked = new TreeMap<>();
   private final List<String> violations = new ArrayList<>();
 
   private OpenApiConformance(SchemaRepository repository, JsonObject resolved) {
-    this.repository = repository;
+    this.schemas = new OpenApiSchemas(repository);
     this.paths = resolved.getJsonObject("paths");
   }
 
@@ -52,7 +53,7 @@ final class OpenApiConformance {
     OutputUnit valid = version.validateContract(vertx, repository, document).await();
     if (!valid.getValid()) {
       throw new AssertionError("not a valid OpenAPI " + document.getString("openapi") + " document:\n"
-          + String.join("\n", errors(valid, "document")));
+          + String.join("\n", OpenApiSchemas.errors(valid, "document")));
     }
     return new OpenApiConformance(repository, version.resolve(vertx, repository, document).await());
   }
@@ -147,7 +148,7 @@ final class OpenApiConformance {
       JsonObject schema = parameter.getJsonObject("schema", new JsonObject());
       Object instance = "array".equals(schema.getValue("type")) ? new JsonArray(new ArrayList<>(values))
           : typed(schema, values.get(0));
-      found.addAll(validate(schema, instance, where + " query " + name));
+      found.addAll(schemas.validate(schema, instance, where + " query " + name));
     });
     if (body != null && body.length() > 0) {
       found.addAll(requestBody(where, operation, contentType, body));
@@ -177,7 +178,7 @@ final class OpenApiConformance {
     } else {
       instance = Json.decodeValue(body);
     }
-    return validate(schema, instance, where + " body");
+    return schemas.validate(schema, instance, where + " body");
   }
 
   private static Object typed(JsonObject schema, String value) {
@@ -205,7 +206,7 @@ final class OpenApiConformance {
       return keep(List.of(where + ": the stream documents no x-frame-data schema"));
     }
     try {
-      return keep(validate(schema, Json.decodeValue(data), where));
+      return keep(schemas.validate(schema, Json.decodeValue(data), where));
     } catch (DecodeException e) {
       return keep(List.of(where + ": data is not JSON: " + data));
     }
@@ -247,7 +248,7 @@ final class OpenApiConformance {
           continue;
         }
       }
-      found.addAll(validate(schema, instance, where + " header " + name));
+      found.addAll(schemas.validate(schema, instance, where + " header " + name));
     }
     return found;
   }
@@ -279,101 +280,9 @@ final class OpenApiConformance {
     } else {
       instance = empty ? "" : body.toString();
     }
-    List<String> found = validate(schema, instance, where + " body");
-    return found.isEmpty() ? found : List.of(String.join("\n", found) + "\n  body: " + abbreviate(String.valueOf(body)));
-  }
-
-  /** The instance's violations of the schema, or else the fields it has that the schema does not document. */
-  private List<String> validate(JsonObject schema, Object instance, String what) {
-    OutputUnit result = repository.validator(JsonSchema.of(schema)).validate(instance);
-    if (!result.getValid()) {
-      return errors(result, what);
-    }
-    List<String> found = new ArrayList<>();
-    undocumented(schema, instance, "#", what, found);
-    return found;
-  }
-
-  private boolean valid(JsonObject schema, Object instance) {
-    return repository.validator(JsonSchema.of(schema)).validate(instance).getValid();
-  }
-
-  /**
-   * Fields of the answer that its schema does not name. A schema that names properties and says nothing of
-   * others (no {@code additionalProperties}) documents exactly those: the validator lets any other field
-   * through, this check does not, so a field the server added without documenting it is caught.
-   */
-  private void undocumented(JsonObject schema, Object instance, String at, String what, List<String> found) {
-    if (instance instanceof JsonObject object) {
-      Fields fields = new Fields();
-      collect(schema, object, fields);
-      boolean closed = fields.names && !fields.open;
-      for (String name : object.fieldNames()) {
-        JsonObject property = fields.named.getOrDefault(name, fields.additional);
-        if (property != null) {
-          undocumented(property, object.getValue(name), at + "/" + name, what, found);
-        } else if (closed) {
-          found.add(what + " at '" + at + "/" + name + "': a field the schema does not name");
-        }
-      }
-    } else if (instance instanceof JsonArray array && schema.getValue("items") instanceof JsonObject items) {
-      for (int i = 0; i < array.size(); i++) {
-        undocumented(items, array.getValue(i), at + "/" + i, what, found);
-      }
-    }
-  }
-
-  /** What a schema says of an object's fields, through allOf and the oneOf/anyOf branches the object meets. */
-  private static final class Fields {
-    final Map<String, JsonObject> named = new HashMap<>();
-    /** Some part names properties. */
-    boolean names;
-    /** Some part leaves other fields open (additionalProperties and the like, or a reference not followed). */
-    boolean open;
-    /** The schema of fields not named, when additionalProperties gives one. */
-    JsonObject additional;
-  }
-
-  private void collect(JsonObject schema, JsonObject object, Fields fields) {
-    if (schema.containsKey("$ref") || schema.containsKey("patternProperties")
-        || schema.containsKey("unevaluatedProperties") || schema.getValue("additionalProperties") == Boolean.TRUE) {
-      fields.open = true;
-    }
-    if (schema.getValue("additionalProperties") instanceof JsonObject additional) {
-      fields.additional = additional;
-      fields.open = true;
-    }
-    if (schema.getValue("properties") instanceof JsonObject properties) {
-      fields.names = true;
-      for (String name : names(properties)) {
-        fields.named.putIfAbsent(name, properties.getJsonObject(name));
-      }
-    }
-    if (schema.getValue("allOf") instanceof JsonArray all) {
-      all.forEach(member -> collect((JsonObject) member, object, fields));
-    }
-    for (String choice : List.of("oneOf", "anyOf")) {
-      if (schema.getValue(choice) instanceof JsonArray branches) {
-        branches.forEach(branch -> {
-          if (valid((JsonObject) branch, object)) {
-            collect((JsonObject) branch, object, fields);
-          }
-        });
-      }
-    }
-  }
-
-  private static List<String> errors(OutputUnit result, String what) {
-    List<String> lines = new ArrayList<>();
-    if (result.getErrors() == null || result.getErrors().isEmpty()) {
-      lines.add(what + ": " + result.getError());
-    } else {
-      for (OutputUnit error : result.getErrors()) {
-        lines.add(what + " at '" + error.getInstanceLocation() + "': " + error.getError() + " ("
-            + error.getKeywordLocation() + ")");
-      }
-    }
-    return lines;
+    List<String> found = schemas.validate(schema, instance, where + " body");
+    return found.isEmpty() ? found
+        : List.of(String.join("\n", found) + "\n  body: " + abbreviate(String.valueOf(body)));
   }
 
   /** The documented path of {@code method} that {@code path} falls under; literal segments beat parameters. */
@@ -406,17 +315,6 @@ final class OpenApiConformance {
       }
     }
     return best;
-  }
-
-  /** The keys of an object of the resolved document, without the resolver's {@code __...__} annotations. */
-  private static Set<String> names(JsonObject object) {
-    Set<String> names = new TreeSet<>();
-    for (String name : object.fieldNames()) {
-      if (!(name.startsWith("__") && name.endsWith("__"))) {
-        names.add(name);
-      }
-    }
-    return names;
   }
 
   private static String abbreviate(String text) {

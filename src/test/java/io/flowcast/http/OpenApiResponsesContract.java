@@ -275,7 +275,8 @@ abstract class OpenApiResponsesContract {
     JsonObject second = json(expect(201, HttpMethod.POST, actions, rw, new JsonObject().put("type", "index")));
     expect(400, HttpMethod.POST, actions, rw, new JsonObject().put("type", "x").put("extra", 1));
     expect(404, HttpMethod.POST, "/api/v1/workflows/nope/actions", rw, new JsonObject().put("type", "x"));
-    expect(200, HttpMethod.POST, actions + "/claim", rw, new JsonObject().put("worker", "w-1").put("lease_seconds", 30));
+    expect(200, HttpMethod.POST, actions + "/claim", rw, new JsonObject().put("worker", "w-1")
+        .put("lease_seconds", 30));
     expect(200, HttpMethod.POST, actions + "/claim", rw, new JsonObject().put("worker", "w-2"));
     expect(204, HttpMethod.POST, actions + "/claim", rw, new JsonObject().put("worker", "w-1"));
     expect(400, HttpMethod.POST, actions + "/claim", rw, new JsonObject().put("worker", "w-1").put("lease_seconds", 0));

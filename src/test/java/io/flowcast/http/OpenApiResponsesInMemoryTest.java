@@ -10,6 +10,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,7 +41,7 @@ class OpenApiResponsesInMemoryTest extends OpenApiResponsesContract {
           limited.api().get(OpenApi.PATH, null).bodyAsJsonObject());
       String token = limited.token("busy", "t-limited", TestServer.RW);
       String form = "application/x-www-form-urlencoded";
-      List<Integer> statuses = new java.util.ArrayList<>();
+      List<Integer> statuses = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
         String uri = "/api/v1/workflows";
         HttpResponse<Buffer> r = limited.api().post(uri, token, new JsonObject().put("id", "wf-" + (i + 1)));
@@ -75,10 +76,11 @@ class OpenApiResponsesInMemoryTest extends OpenApiResponsesContract {
   void aDocumentThatTheAnswersDoNotMeetIsCaught() {
     JsonObject document = server.api().get(OpenApi.PATH, null).bodyAsJsonObject();
     JsonObject schemas = document.getJsonObject("components").getJsonObject("schemas");
-    schemas.getJsonObject("Workflow").getJsonObject("properties").put("version", new JsonObject().put("type", "string"));
+    JsonObject workflow = schemas.getJsonObject("Workflow").getJsonObject("properties");
+    workflow.put("version", new JsonObject().put("type", "string"));
     schemas.getJsonObject("Timestamp").put("format", "date");
     schemas.getJsonObject("Problem").getJsonArray("required").add("trace");
-    schemas.getJsonObject("Workflow").getJsonObject("properties").remove("metadata");
+    workflow.remove("metadata");
     schemas.getJsonObject("Workflow").getJsonArray("required").remove("metadata");
     document.getJsonObject("paths").getJsonObject("/api/v1/workflows/{id}").getJsonObject("delete")
         .getJsonObject("responses").remove("404");
@@ -92,8 +94,9 @@ class OpenApiResponsesInMemoryTest extends OpenApiResponsesContract {
 
     assertThat(String.join("\n", wrong.check(HttpMethod.GET, "/api/v1/workflows/wf-1", read.statusCode(),
         read.headers(), read.body())))
-        .contains("at '#/version'", "(#/properties/version/type)", "at '#/created_at'", "does not match format \"date\"");
-    schemas.getJsonObject("Workflow").getJsonObject("properties").put("version", new JsonObject().put("type", "integer"));
+        .contains("at '#/version'", "(#/properties/version/type)", "at '#/created_at'",
+            "does not match format \"date\"");
+    workflow.put("version", new JsonObject().put("type", "integer"));
     schemas.getJsonObject("Timestamp").put("format", "date-time");
     assertThat(OpenApiConformance.of(server.vertx(), document).check(HttpMethod.GET, "/api/v1/workflows/wf-1",
         read.statusCode(), read.headers(), read.body()))
