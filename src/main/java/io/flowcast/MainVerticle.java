@@ -2,6 +2,7 @@ package io.flowcast;
 
 import io.flowcast.actions.ActionCommands;
 import io.flowcast.auth.AuthVerticle;
+import io.flowcast.auth.JwtSupport;
 import io.flowcast.backend.Backend;
 import io.flowcast.auth.RefreshTokens;
 import io.flowcast.auth.RevokedSessions;
@@ -70,7 +71,8 @@ public final class MainVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    config = FlowcastConfig.from(ConfigLoader.load(config(), System.getenv()));
+    // the token verifier's keys are checked here too, so a bad one is named by where it was set
+    config = ConfigLoader.config(config(), System.getenv(), c -> JwtSupport.provider(vertx, c));
     ConfigLoader.unknownVariables(System.getenv()).forEach(log::warn);
     meters = new FlowcastMeters(Metrics.registry());
     readiness.fact("instance", config.instanceId()).fact("persistence", "off");

@@ -31,7 +31,7 @@ public final class TokenCommand {
       err.println("token: --sub is required");
       return 2;
     }
-    FlowcastConfig config = FlowcastConfig.from(ConfigLoader.load(null, System.getenv()));
+    FlowcastConfig config = ConfigLoader.config(null, System.getenv());
     int ttl;
     try {
       ttl = Integer.parseInt(options.getOrDefault("--ttl", String.valueOf(config.devTokenTtlSeconds())));

@@ -34,7 +34,7 @@ final class BenchTokens {
     if (options.token() != null || options.generic()) {
       return new BenchTokens(options.token(), null, null, options.tenant(), ttl);
     }
-    FlowcastConfig config = FlowcastConfig.from(ConfigLoader.load(null, System.getenv()));
+    FlowcastConfig config = ConfigLoader.config(null, System.getenv());
     return new BenchTokens(null, JwtSupport.provider(vertx, config), config, options.tenant(), ttl);
   }
 

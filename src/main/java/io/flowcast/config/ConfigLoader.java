@@ -10,9 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Builds the effective flat configuration: the defaults of {@code conf/config.json} (shipped in the jar),
@@ -42,21 +44,53 @@ public final class ConfigLoader {
     }
   }
 
+  /**
+   * The typed configuration of defaults, the optional config file, {@code overrides} and the environment; a
+   * value that fails validation is named by where it was set: the file and its key, the deployment config,
+   * or the environment variable (also for checks that only the merged whole allows, such as ranges).
+   */
+  public static FlowcastConfig config(JsonObject overrides, Map<String, String> env) {
+    return config(overrides, env, config -> { });
+  }
+
+  /**
+   * The same, with {@code checks} of the typed configuration made elsewhere (the token verifier's keys, say)
+   * whose {@link ConfigException}s are named by where their key was set too.
+   */
+  public static FlowcastConfig config(JsonObject overrides, Map<String, String> env,
+      Consumer<FlowcastConfig> checks) {
+    Map<String, String> origins = new HashMap<>();
+    JsonObject merged = merge(overrides, env, origins);
+    try {
+      FlowcastConfig config = FlowcastConfig.from(merged);
+      checks.accept(config);
+      return config;
+    } catch (ConfigException e) {
+      throw e.setIn(origins.get(e.key()));
+    }
+  }
+
   /** Merges defaults, the optional config file, {@code overrides} and the environment, in that order. */
   public static JsonObject load(JsonObject overrides, Map<String, String> env) {
+    return merge(overrides, env, new HashMap<>());
+  }
+
+  /** The merge; {@code origins} gets, for each key set, where its value comes from (null: the environment). */
+  private static JsonObject merge(JsonObject overrides, Map<String, String> env, Map<String, String> origins) {
     JsonObject defaults = defaults();
     JsonObject merged = defaults.copy();
     String file = env.get("FLOWCAST_CONFIG");
     if (file != null && !file.isBlank()) {
-      applyOverrides(defaults, merged, readFile(Path.of(file)), "file " + file);
+      applyOverrides(defaults, merged, readFile(Path.of(file)), "file " + file, origins);
     }
     if (overrides != null) {
-      applyOverrides(defaults, merged, overrides, "deployment config");
+      applyOverrides(defaults, merged, overrides, "deployment config", origins);
     }
     for (String key : defaults.fieldNames()) {
       String value = env.get(envName(key));
       if (value != null) {
         merged.put(key, convert(key, defaults.getValue(key), value, null));
+        origins.remove(key);
       }
     }
     return merged;
@@ -109,7 +143,8 @@ public final class ConfigLoader {
     }
   }
 
-  private static void applyOverrides(JsonObject defaults, JsonObject merged, JsonObject overrides, String source) {
+  private static void applyOverrides(JsonObject defaults, JsonObject merged, JsonObject overrides, String source,
+      Map<String, String> origins) {
     for (Map.Entry<String, Object> entry : overrides) {
       String key = entry.getKey();
       if (!defaults.containsKey(key)) {
@@ -117,6 +152,7 @@ public final class ConfigLoader {
       }
       Object value = entry.getValue();
       merged.put(key, value instanceof String s ? convert(key, defaults.getValue(key), s, source) : value);
+      origins.put(key, source);
     }
   }
 

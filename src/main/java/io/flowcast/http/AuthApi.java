@@ -31,8 +31,10 @@ final class AuthApi {
   }
 
   void mount(Router router, BodyHandler body, Handler<RoutingContext> tokenLimit) {
-    router.post(BASE + "/token").handler(body).handler(tokenLimit).handler(ctx -> exchange(ctx, Addresses.AUTH_TOKEN));
-    router.post(BASE + "/revoke").handler(body).handler(tokenLimit).handler(ctx -> exchange(ctx, Addresses.AUTH_REVOKE));
+    router.post(BASE + "/token").handler(body).handler(tokenLimit).handler(ctx -> exchange(ctx, Addresses.AUTH_TOKEN))
+        .failureHandler(AuthApi::undecodable);
+    router.post(BASE + "/revoke").handler(body).handler(tokenLimit).handler(ctx -> exchange(ctx, Addresses.AUTH_REVOKE))
+        .failureHandler(AuthApi::undecodable);
   }
 
   private void exchange(RoutingContext ctx, String address) {
@@ -55,6 +57,19 @@ final class AuthApi {
             oauthError(ctx, api);
           }
         });
+  }
+
+  /**
+   * A body the decoder refused (not valid form encoding) is an RFC 6749 {@code invalid_request} here, like any
+   * other malformed token request; everything else (413, 429, 5xx) goes on to the problem documents.
+   */
+  private static void undecodable(RoutingContext ctx) {
+    ApiException fault = ClientFaults.of(ctx.failure());
+    if (fault != null && fault.status() == 400 && !ctx.response().headWritten()) {
+      oauthError(ctx, oauth("invalid_request", fault.getMessage()));
+    } else {
+      ctx.next();
+    }
   }
 
   /** The request's parameters: form fields or a JSON object of strings, plus HTTP Basic client credentials. */

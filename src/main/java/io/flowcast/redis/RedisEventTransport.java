@@ -62,6 +62,11 @@ final class RedisEventTransport implements EventTransport {
   private Probe probe;
   /** Subscriptions sent and not yet confirmed, by node and channel. */
   private final Map<String, Promise<Void>> pendingConfirmations = new HashMap<>();
+  /**
+   * SUNSUBSCRIBEs sent and not yet answered, by node and channel: their answer is ours, not a slot that moved,
+   * also when the workflow was subscribed again meanwhile (a stream closed and another opened at once).
+   */
+  private final Map<String, Integer> pendingUnsubscribes = new HashMap<>();
 
   /** A probe message in flight: the nodes it has not come back from yet. */
   private record Probe(Set<String> waiting, Promise<Void> echoed) {
@@ -115,6 +120,7 @@ final class RedisEventTransport implements EventTransport {
     if (!subscribed.remove(workflow) || node == null) {
       return Future.succeededFuture();
     }
+    pendingUnsubscribes.merge(node.endpoint() + "\n" + keys.channel(workflow), 1, Integer::sum);
     return node.connection().send(Request.cmd(Command.SUNSUBSCRIBE).arg(keys.channel(workflow)))
         .timeout(timeoutMs, TimeUnit.MILLISECONDS).mapEmpty();
   }
@@ -166,6 +172,7 @@ final class RedisEventTransport implements EventTransport {
     }
     connecting = true;
     return nodes.open().compose(opened -> {
+      pendingUnsubscribes.clear(); // sent on connections that are gone
       List<Future<Void>> ready = new ArrayList<>();
       for (PubSubNodes.Node node : opened) {
         RedisConnection conn = node.connection();
@@ -286,6 +293,19 @@ final class RedisEventTransport implements EventTransport {
         });
   }
 
+  /** Whether a {@code sunsubscribe} answers a SUNSUBSCRIBE of ours (counted off if so). */
+  private boolean ownUnsubscribe(PubSubNodes.Node node, String channel) {
+    String key = node.endpoint() + "\n" + channel;
+    Integer pending = pendingUnsubscribes.remove(key);
+    if (pending == null) {
+      return false;
+    }
+    if (pending > 1) {
+      pendingUnsubscribes.put(key, pending - 1);
+    }
+    return true;
+  }
+
   private void onMessage(PubSubNodes.Node node, Response message) {
     if (message.type() != ResponseType.MULTI && message.type() != ResponseType.PUSH || message.size() < 3) {
       return;
@@ -296,6 +316,9 @@ final class RedisEventTransport implements EventTransport {
       if (confirmed != null) {
         confirmed.tryComplete();
       }
+      return;
+    }
+    if (kind.equals("sunsubscribe") && ownUnsubscribe(node, message.get(1).toString())) {
       return;
     }
     if (kind.equals("sunsubscribe") && subscribed.contains(keys.tagOfChannel(message.get(1).toString()))) {

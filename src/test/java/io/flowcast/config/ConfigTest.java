@@ -1,6 +1,7 @@
 package io.flowcast.config;
 
 import io.flowcast.MainVerticle;
+import io.flowcast.auth.JwtSupport;
 import io.flowcast.bus.Addresses;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.DeploymentOptions;
@@ -339,5 +340,35 @@ class ConfigTest {
     } finally {
       java.nio.file.Files.delete(file);
     }
+  }
+
+  @Test
+  void aValueFoundBadAfterTheMergeIsNamedWhereItWasSet(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("flowcast.json");
+    Files.writeString(file, new JsonObject().put("http.port", 70000).put("workflow.default_ttl_seconds", 90000)
+        .put("workflow.max_ttl_seconds", 60000).put("jwt.jwks_url", "file:///etc/keys.json").encode());
+    Map<String, String> env = Map.of("FLOWCAST_CONFIG", file.toString());
+
+    // a range checked on the merged whole: the file and its key, not the environment variable
+    assertThatThrownBy(() -> ConfigLoader.config(new JsonObject(), env)).isInstanceOf(ConfigException.class)
+        .hasMessage("invalid configuration 'http.port' (file " + file + "): must be between 0 and 65535, got 70000");
+    // the deployment config over the file, the environment over both: each named as the value's origin
+    assertThatThrownBy(() -> ConfigLoader.config(new JsonObject().put("http.port", 70001), env))
+        .hasMessage("invalid configuration 'http.port' (deployment config): must be between 0 and 65535, got 70001");
+    Map<String, String> withVariable = Map.of("FLOWCAST_CONFIG", file.toString(), "FLOWCAST_HTTP_PORT", "70002");
+    assertThatThrownBy(() -> ConfigLoader.config(new JsonObject(), withVariable))
+        .hasMessage("invalid configuration 'http.port' (env FLOWCAST_HTTP_PORT): must be between 0 and 65535, got 70002");
+    // a check across keys names the key it is about where that was set
+    JsonObject port = new JsonObject().put("http.port", 7100);
+    assertThatThrownBy(() -> ConfigLoader.config(port, env))
+        .hasMessage("invalid configuration 'workflow.default_ttl_seconds' (file " + file + "): exceeds "
+            + "workflow.max_ttl_seconds");
+    // and so do the checks made when the token verifier is built
+    JsonObject ttls = port.copy().put("workflow.default_ttl_seconds", 600);
+    assertThatThrownBy(() -> ConfigLoader.config(ttls, env, c -> JwtSupport.provider(vertx, c)))
+        .hasMessageStartingWith("invalid configuration 'jwt.jwks_url' (file " + file + "): ");
+    // a key set nowhere is named by its variable, where one sets it
+    assertThatThrownBy(() -> ConfigLoader.config(new JsonObject().put("registry.heartbeat_ms", 20000), Map.of()))
+        .hasMessageStartingWith("invalid configuration 'registry.ttl_ms' (env FLOWCAST_REGISTRY_TTL_MS): ");
   }
 }

@@ -54,8 +54,15 @@ class EdgeRefusalTest {
   @Test
   void malformedFormBodiesAre400() throws IOException {
     for (String body : new String[] {"%%%", "a=%zz", "=x", "%"}) {
-      for (String path : new String[] {"/api/v1/auth/token", "/api/v1/auth/revoke", "/api/v1/workflows"}) {
-        assertProblem(post(path, "application/x-www-form-urlencoded", body), 400);
+      assertProblem(post("/api/v1/workflows", "application/x-www-form-urlencoded", body), 400);
+      // the token endpoints answer as RFC 6749 says of a malformed request (docs/AUTH.md)
+      for (String path : new String[] {"/api/v1/auth/token", "/api/v1/auth/revoke"}) {
+        String answer = post(path, "application/x-www-form-urlencoded", body);
+        assertThat(answer).as(path + " " + body).startsWith("HTTP/1.1 400 ");
+        String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase();
+        assertThat(head).contains("content-type: application/json", "cache-control: no-store", "x-request-id: ");
+        assertThat(new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4)).getString("error"))
+            .isEqualTo("invalid_request");
       }
     }
   }
