@@ -24,6 +24,7 @@ import io.flowcast.review.Drafts;
 import io.flowcast.review.Sections;
 import io.flowcast.snapshot.SnapshotCommands;
 import io.flowcast.snapshot.Snapshots;
+import io.flowcast.snapshot.TimeTravel;
 import io.flowcast.workflow.Feature;
 import io.flowcast.workflow.WorkflowVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -121,7 +122,8 @@ public final class MainVerticle extends VerticleBase {
         new DraftCommands(new Drafts(backend.sides(), limits.draftMaxRevisions(), clock)),
         new SnapshotCommands(new Snapshots(backend.sides(), backend.store(), backend.archive().orElse(null),
             limits.snapshotsMax(), clock)),
-        new ActionCommands(backend.actions(), config));
+        new ActionCommands(backend.actions(), config),
+        new TimeTravel(backend.store(), backend.archive().orElse(null)));
   }
 
   /** Revoked sessions: those recorded before this instance started, then every announcement. */
