@@ -47,7 +47,7 @@ public final class TimeTravel implements Feature {
       WorkflowKey key = CommandFields.key(b);
       long from = version(b, "from");
       long to = version(b, "to");
-      return store.get(key).compose(current -> history.at(key, current, Set.of(from, to)))
+      return store.get(key).compose(current -> history.at(key, current, Set.copyOf(java.util.List.of(from, to))))
           .map(found -> new JsonObject().put("from", from).put("to", to)
               .put("patch", MergePatch.diff(view(found.get(from)), view(found.get(to)))));
     });
