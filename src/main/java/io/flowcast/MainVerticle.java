@@ -123,7 +123,7 @@ public final class MainVerticle extends VerticleBase {
         new SnapshotCommands(new Snapshots(backend.sides(), backend.store(), backend.archive().orElse(null),
             limits.snapshotsMax(), clock)),
         new ActionCommands(backend.actions(), config),
-        new TimeTravel(backend.store(), backend.archive().orElse(null)));
+        new TimeTravel(backend.sides(), backend.store(), backend.archive().orElse(null)));
   }
 
   /** Revoked sessions: those recorded before this instance started, then every announcement. */

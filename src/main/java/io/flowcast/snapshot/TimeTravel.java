@@ -7,6 +7,7 @@ import io.flowcast.workflow.CommandFields;
 import io.flowcast.workflow.Feature;
 import io.flowcast.workflow.MergePatch;
 import io.flowcast.workflow.MutationHandoff;
+import io.flowcast.workflow.SideData;
 import io.flowcast.workflow.Workflow;
 import io.flowcast.workflow.WorkflowArchive;
 import io.flowcast.workflow.WorkflowKey;
@@ -26,13 +27,20 @@ import java.util.Set;
 public final class TimeTravel implements Feature {
   private static final Logger log = LoggerFactory.getLogger(TimeTravel.class);
 
-  private final WorkflowStore store;
+  private final SideData sides;
   private final StateHistory history;
 
   /** @param archive the durable record, or null without one */
-  public TimeTravel(WorkflowStore store, WorkflowArchive archive) {
-    this.store = store;
+  public TimeTravel(SideData sides, WorkflowStore store, WorkflowArchive archive) {
+    this.sides = sides;
     this.history = new StateHistory(store, archive);
+  }
+
+  /** The workflow at each of {@code versions}, from its snapshots and its history. */
+  private Future<java.util.Map<Long, Workflow>> at(WorkflowKey key, Set<Long> versions) {
+    return sides.read(key, SideData.Side.SNAPSHOTS).compose(read -> history.at(key, read.workflow(), versions,
+        read.fields().entrySet().stream().filter(e -> !e.getKey().startsWith("#"))
+            .map(e -> new JsonObject(e.getValue())).toList()));
   }
 
   @Override
@@ -40,14 +48,14 @@ public final class TimeTravel implements Feature {
     Commands.serve(vertx, Addresses.WORKFLOW_AT, log, b -> {
       WorkflowKey key = CommandFields.key(b);
       long version = version(b, "version");
-      return store.get(key).compose(current -> history.at(key, current, Set.of(version)))
+      return at(key, Set.of(version))
           .map(found -> found.get(version).toBusJson());
     });
     Commands.serve(vertx, Addresses.WORKFLOW_DIFF, log, b -> {
       WorkflowKey key = CommandFields.key(b);
       long from = version(b, "from");
       long to = version(b, "to");
-      return store.get(key).compose(current -> history.at(key, current, Set.copyOf(java.util.List.of(from, to))))
+      return at(key, Set.copyOf(java.util.List.of(from, to)))
           .map(found -> new JsonObject().put("from", from).put("to", to)
               .put("patch", MergePatch.diff(view(found.get(from)), view(found.get(to)))));
     });

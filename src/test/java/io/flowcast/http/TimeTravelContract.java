@@ -146,6 +146,33 @@ abstract class TimeTravelContract {
   }
 
   @Test
+  void aSnapshotKeepsItsVersionAndThoseAfterItWhenTheHistoryBeforeIsNoLongerKept() {
+    newTenant();
+    String path = WORKFLOWS + "/snap";
+    server().api().create(token, new JsonObject().put("id", "snap").put("state", new JsonObject().put("n", 1)));
+    server().api().patch(path, token, new JsonObject().put("state", new JsonObject().put("n", 2)), null);
+    JsonObject third = server().api().patch(path, token, new JsonObject().put("status", "running")
+        .put("metadata", new JsonObject().put("by", "ops")), null).bodyAsJsonObject();
+    assertThat(server().api().post(path + "/snapshots", token, new JsonObject().put("label", "at-3")).statusCode())
+        .isEqualTo(201);
+    for (int i = 0; i < 5 * RETENTION + 20; i++) {
+      server().api().post(path + "/events", token, new JsonObject().put("type", "tick"));
+    }
+    JsonObject fourth = server().api().patch(path, token, new JsonObject().put("state", new JsonObject().put("n", 4)),
+        null).bodyAsJsonObject();
+    server().api().patch(path, token, new JsonObject().put("state", new JsonObject().put("n", 5)), null);
+
+    assertThat(withoutExpiry(get(path + "?version=3").bodyAsJsonObject())).as("from the snapshot")
+        .isEqualTo(withoutExpiry(third));
+    assertThat(withoutExpiry(get(path + "?version=4").bodyAsJsonObject())).as("from the snapshot and the log after it")
+        .isEqualTo(withoutExpiry(fourth));
+    assertThat(get(path + "/diff?from=3&to=4").bodyAsJsonObject())
+        .isEqualTo(new JsonObject().put("state", new JsonObject().put("n", 4)));
+    assertThat(get(path + "?version=2").statusCode()).as("before the snapshot, the log is gone").isEqualTo(410);
+    assertThat(get(path + "?version=1").statusCode()).isEqualTo(410);
+  }
+
+  @Test
   void aVersionWhoseHistoryIsNoLongerKeptIs410() {
     newTenant();
     String path = WORKFLOWS + "/long";
