@@ -116,7 +116,7 @@ public final class Snapshots {
       } else {
         target = sorted(read.fields()).stream().filter(s -> s.getLong("version") == version.longValue()).findFirst()
             .map(s -> Future.succeededFuture(s.getJsonObject("state")))
-            .orElseGet(() -> history.stateAt(key, w, version));
+            .orElseGet(() -> history.stateAt(key, w, version, sorted(read.fields())));
       }
       return target.map(state -> {
         JsonObject data = new JsonObject().put("state", state).put("to_version", version).put("label", label);

@@ -39,9 +39,12 @@ final class StateHistory {
     this.archive = archive;
   }
 
-  /** The state at {@code version} (for a rollback: 404 for a version that does not exist or is not kept). */
-  Future<JsonObject> stateAt(WorkflowKey key, Workflow current, long version) {
-    return at(key, current, Set.of(version), List.of()).map(all -> all.get(version).state())
+  /**
+   * The state at {@code version}, for a rollback (404 for a version that does not exist or cannot be
+   * rebuilt); {@code snapshots} as for {@link #at}.
+   */
+  Future<JsonObject> stateAt(WorkflowKey key, Workflow current, long version, List<JsonObject> snapshots) {
+    return at(key, current, Set.of(version), snapshots).map(all -> all.get(version).state())
         .recover(err -> Future.failedFuture(err instanceof ApiException api && api.status() == 410
             ? ApiException.notFound(api.getMessage()) : err));
   }

@@ -170,6 +170,13 @@ abstract class TimeTravelContract {
         .isEqualTo(new JsonObject().put("state", new JsonObject().put("n", 4)));
     assertThat(get(path + "?version=2").statusCode()).as("before the snapshot, the log is gone").isEqualTo(410);
     assertThat(get(path + "?version=1").statusCode()).isEqualTo(410);
+
+    // a rollback to a version rebuilds it the same way (and answers 404 where time travel answers 410)
+    HttpResponse<Buffer> back = server().api().post(path + "/rollback", token, new JsonObject().put("version", 4));
+    assertThat(back.statusCode()).as(back.bodyAsString()).isEqualTo(200);
+    assertThat(back.bodyAsJsonObject().getJsonObject("state")).isEqualTo(new JsonObject().put("n", 4));
+    assertThat(server().api().post(path + "/rollback", token, new JsonObject().put("version", 2)).statusCode())
+        .isEqualTo(404);
   }
 
   @Test
