@@ -112,6 +112,7 @@ class MergePatchTest {
 
     assertThat(result).isEqualTo(target).isNotSameAs(target);
   }
+
   static Stream<Arguments> versionPairs() {
     return Stream.of(
         arguments("{}", "{}", "{}"),
