@@ -12,8 +12,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -115,6 +120,35 @@ abstract class LifecycleContract {
       HttpResponse<Buffer> noOp = patch(new JsonObject().put("status", status));
       assertThat(noOp.statusCode()).isEqualTo(200);
       assertThat(noOp.getHeader("ETag")).isEqualTo("\"" + before.getLong("version") + "\"");
+    }
+  }
+
+  @Test
+  void nothingLandsAfterTheChangeThatEndsAWorkflow() throws Exception {
+    setUp("running");
+    ExecutorService writers = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Integer>> ticks = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        ticks.add(writers.submit(() -> post(path + "/events", new JsonObject().put("type", "tick")).statusCode()));
+        if (i == 20) {
+          assertThat(patch(new JsonObject().put("status", "cancelled")).statusCode()).isEqualTo(200);
+        }
+      }
+      long accepted = 0;
+      for (Future<Integer> tick : ticks) {
+        int status = tick.get(30, TimeUnit.SECONDS);
+        assertThat(status).isIn(201, 409);
+        accepted += status == 201 ? 1 : 0;
+      }
+      JsonArray events = events();
+      JsonObject last = events.getJsonObject(events.size() - 1);
+      assertThat(last.getString("type")).as("the cancellation is the last event").isEqualTo("status.changed");
+      assertThat(last.getJsonObject("data").getString("to")).isEqualTo("cancelled");
+      assertThat(events.stream().map(e -> ((JsonObject) e).getString("type")).filter("tick"::equals).count())
+          .as("every accepted event, and only those, before it").isEqualTo(accepted);
+    } finally {
+      writers.shutdownNow();
     }
   }
 
