@@ -54,6 +54,18 @@ local function reply(outcome, ...)
   return {outcome, ...}
 end
 
+-- The terminal statuses of the lifecycle (Lifecycle.TERMINAL in Java; LifecycleContract holds the two equal):
+-- a workflow in one takes no change, event or action until it is reopened.
+local TERMINAL = {completed = true, failed = true, cancelled = true}
+
+-- The reply that refuses a change to a workflow whose status (as read) is terminal, or nil.
+local function closed(status)
+  if TERMINAL[status] then
+    return reply('terminal', 'status', status)
+  end
+  return nil
+end
+
 -- A full write buffer refuses new changes rather than dropping anything.
 local function outbox_full()
   if CAPACITY == 0 then

@@ -5,13 +5,18 @@
 -- Times come from the caller's clock, the one every event's created_at comes from (docs/REDIS.md).
 -- now_ms, deadline_ms: epoch ms; now, deadline: RFC 3339; rest_head, rest_tail: the event's rest up to
 -- its data, and after it.
--- Replies ok (id, json, seq, epoch, action: metadata, payload, result, error), none, missing, backlog.
+-- Replies ok (id, json, seq, epoch, action: metadata, payload, result, error), none, missing,
+-- terminal (status), backlog.
 local arg = args('worker', 'now_ms', 'now', 'deadline_ms', 'deadline', 'rest_head', 'rest_tail')
 local GROUP = 'workers'
 local worker, now_ms, now, deadline_ms, deadline = arg.worker, arg.now_ms, arg.now, arg.deadline_ms, arg.deadline
-local version = redis.call('HGET', STATE, 'version')
+local version, status = unpack(redis.call('HMGET', STATE, 'version', 'status'))
 if not version then
   return reply('missing')
+end
+local refused = closed(status)
+if refused then
+  return refused
 end
 if redis.call('EXISTS', QUEUE) == 0 then
   refresh()

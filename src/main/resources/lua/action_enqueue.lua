@@ -4,13 +4,18 @@
 -- only), <id>:payload, <id>:result and <id>:error hold the client's JSON as it came, never decoded here
 -- (cjson would lose number precision).
 -- now: RFC 3339; rest_head, rest_tail: the event's rest up to its data, and after it.
--- Replies ok (id, json, seq, epoch, action: metadata, payload, result, error), missing, backlog.
+-- Replies ok (id, json, seq, epoch, action: metadata, payload, result, error), missing,
+-- terminal (status), backlog.
 local arg = args('action_id', 'type', 'payload', 'now', 'rest_head', 'rest_tail')
 local GROUP = 'workers'
 local id, atype, payload, now = arg.action_id, arg.type, arg.payload, arg.now
-local version = redis.call('HGET', STATE, 'version')
+local version, status = unpack(redis.call('HMGET', STATE, 'version', 'status'))
 if not version then
   return reply('missing')
+end
+local refused = closed(status)
+if refused then
+  return refused
 end
 if outbox_full() then
   return reply('backlog')

@@ -4,13 +4,18 @@
 -- outcome: 'complete' | 'retry' | 'fail'; worker: the worker settling it ('' = not named); value: the
 -- result or error JSON (opaque, stored as it came); now: RFC 3339; rest_head, rest_tail: the event's
 -- rest up to its data, and after it.
--- Replies ok (id, json, seq, epoch, action), missing, unknown, settled (status), lost (worker), backlog.
+-- Replies ok (id, json, seq, epoch, action), missing, terminal (status), unknown, settled (status),
+-- lost (worker), backlog.
 local arg = args('action_id', 'outcome', 'worker', 'value', 'now', 'rest_head', 'rest_tail')
 local GROUP = 'workers'
 local id, outcome, worker, value, now = arg.action_id, arg.outcome, arg.worker, arg.value, arg.now
-local version = redis.call('HGET', STATE, 'version')
+local version, status = unpack(redis.call('HMGET', STATE, 'version', 'status'))
 if not version then
   return reply('missing')
+end
+local refused = closed(status)
+if refused then
+  return refused
 end
 local stored = redis.call('HGET', ACTIONS, id)
 if not stored then

@@ -1,10 +1,14 @@
 -- Appends a client's event; the workflow's version is unchanged.
--- Replies ok (id, json, seq, epoch), missing, backlog.
+-- Replies ok (id, json, seq, epoch), missing, terminal (status), backlog.
 local arg = args('type', 'rest')
-local seen = redis.call('HMGET', STATE, 'version', 'generation', 'last_seq', 'ttl', 'epoch')
+local seen = redis.call('HMGET', STATE, 'version', 'generation', 'last_seq', 'ttl', 'epoch', 'status')
 local version, generation = seen[1], seen[2]
 if not version then
   return reply('missing')
+end
+local refused = closed(seen[6])
+if refused then
+  return refused
 end
 if outbox_full() then
   return reply('backlog')

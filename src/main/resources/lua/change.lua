@@ -4,11 +4,15 @@
 -- expected_version: '' = any; state: the new state JSON ('' = unchanged); ops: four arguments per
 -- field operation: side name (drafts, snapshots), field, expected value ('' = absent, '*' = any), new
 -- value ('' = remove the field).
--- Replies ok (id, json, seq, epoch, version), missing, stale (version), backlog.
+-- Replies ok (id, json, seq, epoch, version), missing, terminal (status), stale (version), backlog.
 local arg = args('expected_version', 'state', 'updated_at', 'type', 'rest', 'ops...')
-local version = redis.call('HGET', STATE, 'version')
+local version, status = unpack(redis.call('HMGET', STATE, 'version', 'status'))
 if not version then
   return reply('missing')
+end
+local refused = closed(status)
+if refused then
+  return refused
 end
 if arg.expected_version ~= '' and arg.expected_version ~= version then
   return reply('stale', 'version', version)

@@ -25,6 +25,7 @@ import io.flowcast.review.Drafts;
 import io.flowcast.review.Sections;
 import io.flowcast.snapshot.SnapshotCommands;
 import io.flowcast.snapshot.Snapshots;
+import io.flowcast.snapshot.TimeTravel;
 import io.flowcast.workflow.Feature;
 import io.flowcast.workflow.WorkflowVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -128,7 +129,8 @@ public final class MainVerticle extends VerticleBase {
         new DraftCommands(new Drafts(backend.sides(), limits.draftMaxRevisions(), clock)),
         new SnapshotCommands(new Snapshots(backend.sides(), backend.store(), backend.archive().orElse(null),
             limits.snapshotsMax(), clock)),
-        new ActionCommands(backend.actions(), config));
+        new ActionCommands(backend.actions(), config),
+        new TimeTravel(backend.sides(), backend.store(), backend.archive().orElse(null)));
   }
 
   /** Revoked sessions: those recorded before this instance started, then every announcement. */

@@ -27,7 +27,8 @@ final class BridgeRoutes {
     BODY("body", Kind.OBJECT, true), OPTIONAL_BODY("body", Kind.OBJECT, false),
     PATCH("patch", Kind.OBJECT, true), EVENT("event", Kind.OBJECT, true),
     IF_MATCH("if_match", Kind.VERSION, false), AFTER("after", Kind.STRING, false),
-    LIMIT("limit", Kind.COUNT, false), STATUS("status", Kind.STRING, false), CURSOR("cursor", Kind.STRING, false);
+    LIMIT("limit", Kind.COUNT, false), STATUS("status", Kind.STRING, false), CURSOR("cursor", Kind.STRING, false),
+    AT_VERSION("version", Kind.VERSION, true), FROM("from", Kind.VERSION, true), TO("to", Kind.VERSION, true);
 
     final String name;
     final Kind kind;
@@ -136,6 +137,9 @@ final class BridgeRoutes {
       route(Addresses.WORKFLOW_LIST, false, Field.STATUS, Field.LIMIT, Field.CURSOR),
       route(Addresses.WORKFLOW_PATCH, true, Field.ID, Field.PATCH, Field.IF_MATCH),
       route(Addresses.WORKFLOW_DELETE, true, Field.ID),
+      route(Addresses.WORKFLOW_REOPEN, true, Field.ID, Field.OPTIONAL_BODY, Field.IF_MATCH),
+      route(Addresses.WORKFLOW_AT, false, Field.ID, Field.AT_VERSION),
+      route(Addresses.WORKFLOW_DIFF, false, Field.ID, Field.FROM, Field.TO),
       route(Addresses.EVENT_APPEND, true, Field.ID, Field.EVENT),
       route(Addresses.EVENTS_READ, false, Field.ID, Field.AFTER, Field.LIMIT),
       route(Addresses.DRAFT_LIST, false, Field.ID),

@@ -15,6 +15,11 @@ public final class Addresses {
   public static final String WORKFLOW_LIST = "flowcast.workflow.list";
   public static final String WORKFLOW_PATCH = "flowcast.workflow.patch";
   public static final String WORKFLOW_DELETE = "flowcast.workflow.delete";
+  /** A workflow in a terminal status back to one that is not (docs/API.md, "Lifecycle"). */
+  public static final String WORKFLOW_REOPEN = "flowcast.workflow.reopen";
+  /** Time travel: the workflow as it was at a version, and the merge patch between two versions. */
+  public static final String WORKFLOW_AT = "flowcast.workflow.at";
+  public static final String WORKFLOW_DIFF = "flowcast.workflow.diff";
   public static final String EVENT_APPEND = "flowcast.workflow.event.append";
   public static final String EVENTS_READ = "flowcast.workflow.events.read";
   /** Review drafts (answered by the workflow verticle): {@code section} names the draft. */

@@ -15,7 +15,7 @@ public final class ApiException extends RuntimeException {
   private static final Map<Integer, String> SLUGS = Map.ofEntries(
       Map.entry(400, "bad-request"), Map.entry(401, "unauthorized"), Map.entry(403, "forbidden"),
       Map.entry(404, "not-found"), Map.entry(405, "method-not-allowed"), Map.entry(406, "not-acceptable"),
-      Map.entry(409, "conflict"), Map.entry(412, "precondition-failed"), Map.entry(413, "payload-too-large"),
+      Map.entry(409, "conflict"), Map.entry(410, "gone"), Map.entry(412, "precondition-failed"), Map.entry(413, "payload-too-large"),
       Map.entry(414, "uri-too-long"), Map.entry(415, "unsupported-media-type"),
       Map.entry(422, "unprocessable-content"), Map.entry(429, "too-many-requests"),
       Map.entry(431, "request-header-fields-too-large"),

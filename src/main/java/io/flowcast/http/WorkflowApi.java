@@ -39,6 +39,9 @@ final class WorkflowApi {
     router.get(BASE + "/:id").handler(auth).handler(read).handler(handle(this::get));
     router.patch(BASE + "/:id").handler(body).handler(auth).handler(write).handler(keys.forWorkflow())
         .handler(handle(this::patch));
+    router.post(BASE + "/:id/reopen").handler(body).handler(auth).handler(write).handler(keys.forWorkflow())
+        .handler(handle(this::reopen));
+    router.get(BASE + "/:id/diff").handler(auth).handler(read).handler(handle(this::diff));
     router.delete(BASE + "/:id").handler(auth).handler(write).handler(handle(this::delete));
     router.post(BASE + "/:id/events").handler(body).handler(auth).handler(write).handler(keys.forWorkflow())
         .handler(handle(this::publish));
@@ -65,7 +68,37 @@ final class WorkflowApi {
 
   private Future<Void> get(RoutingContext ctx) {
     Caller caller = caller(ctx, Caller.READ);
+    Long version = QueryParams.version(ctx, "version");
+    if (version != null) {
+      // time travel: the workflow as it was at that version
+      return bus.request(Addresses.WORKFLOW_AT, target(ctx, caller).put("version", version))
+          .compose(reply -> sendWorkflow(ctx, 200, reply.getJsonObject("workflow")));
+    }
     return bus.request(Addresses.WORKFLOW_GET, target(ctx, caller))
+        .compose(reply -> sendWorkflow(ctx, 200, reply.getJsonObject("workflow")));
+  }
+
+  private Future<Void> diff(RoutingContext ctx) {
+    Caller caller = caller(ctx, Caller.READ);
+    Long from = QueryParams.version(ctx, "from");
+    Long to = QueryParams.version(ctx, "to");
+    if (from == null || to == null) {
+      throw ApiException.badRequest("from and to are required: the versions to compare (positive integers)");
+    }
+    return bus.request(Addresses.WORKFLOW_DIFF, target(ctx, caller).put("from", from).put("to", to))
+        .compose(reply -> {
+          ctx.response().putHeader("Content-Type", "application/merge-patch+json");
+          return ctx.response().setStatusCode(200).end(reply.getJsonObject("patch").encode());
+        });
+  }
+
+  private Future<Void> reopen(RoutingContext ctx) {
+    Caller caller = caller(ctx, Caller.WRITE);
+    JsonObject body = Bodies.object(ctx);
+    JsonObject command = target(ctx, caller).put("actor", caller.subject()).put("request_id", RequestIds.of(ctx))
+        .put("body", body == null ? new JsonObject() : body)
+        .put("if_match", IfMatch.version(ctx.request().getHeader("If-Match")));
+    return bus.request(Addresses.WORKFLOW_REOPEN, Idempotency.claimed(ctx, command))
         .compose(reply -> sendWorkflow(ctx, 200, reply.getJsonObject("workflow")));
   }
 

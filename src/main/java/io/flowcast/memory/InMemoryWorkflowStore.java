@@ -6,6 +6,7 @@ import io.flowcast.workflow.Epochs;
 import io.flowcast.workflow.EventId;
 import io.flowcast.workflow.EventSlice;
 import io.flowcast.workflow.EventTypes;
+import io.flowcast.workflow.Lifecycle;
 import io.flowcast.workflow.ListCursor;
 import io.flowcast.workflow.Mutation;
 import io.flowcast.workflow.NewWorkflow;
@@ -162,7 +163,8 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
   }
 
   @Override
-  public synchronized Future<Mutation> patch(WorkflowKey key, JsonObject patch, Long expectedVersion, Actor actor) {
+  public synchronized Future<Mutation> update(WorkflowKey key, java.util.function.Function<Workflow, PatchPlan> planner,
+      Long expectedVersion, Actor actor) {
     Instant now = Times.now(clock);
     ApiException unclaimed = idempotency.hold(actor.claim());
     if (unclaimed != null) {
@@ -177,7 +179,10 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
       return Future.failedFuture(ApiException.preconditionFailed(
           "workflow is at version " + current.version() + ", not " + expectedVersion));
     }
-    PatchPlan plan = PatchPlan.of(current, patch);
+    PatchPlan plan = planner.apply(current);
+    if (plan.refusal() != null) {
+      return Future.failedFuture(plan.refusal());
+    }
     if (!plan.changed()) {
       touch(entry, now);
       return Future.succeededFuture(new Mutation(entry.workflow, null));
@@ -187,7 +192,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
     for (SideData.FieldOp op : hook.onStateChange(current.state(), plan.state(), current.version() + 1)) {
       InMemorySideData.fields(entry.sides, op.side()).put(op.field(), op.value());
     }
-    return Future.succeededFuture(append(entry, plan.eventType(), current.version() + 1, patch.copy(), null, null,
+    return Future.succeededFuture(append(entry, plan.eventType(), current.version() + 1, plan.data(), null, null,
         actor, now));
   }
 
@@ -214,6 +219,9 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
     Entry entry = live(key, now);
     if (entry == null) {
       return Future.failedFuture(notFound(key));
+    }
+    if (Lifecycle.terminal(entry.workflow.status())) {
+      return Future.failedFuture(Lifecycle.closed(key.id(), entry.workflow.status()));
     }
     return Future.succeededFuture(append(entry, event.type(), entry.workflow.version(), event.data(),
         event.parentId(), event.metadata(), actor, now));
@@ -283,7 +291,10 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
     return withLive(key, null, action);
   }
 
-  /** The same for a change by {@code actor}: refused (409) when its Idempotency-Key claim is no longer held. */
+  /**
+   * The same for a change by {@code actor}: refused (409) when its Idempotency-Key claim is no longer held, or
+   * when the workflow is in a terminal status ({@link Lifecycle}).
+   */
   synchronized <T> Future<T> withLive(WorkflowKey key, Actor actor,
       java.util.function.Function<Live, T> action) {
     Instant now = Times.now(clock);
@@ -296,6 +307,9 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
       return Future.failedFuture(notFound(key));
     }
     touch(entry, now);
+    if (actor != null && Lifecycle.terminal(entry.workflow.status())) {
+      return Future.failedFuture(Lifecycle.closed(key.id(), entry.workflow.status()));
+    }
     Live live = new Live() {
       @Override
       public Workflow workflow() {

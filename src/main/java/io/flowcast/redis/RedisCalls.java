@@ -3,6 +3,7 @@ package io.flowcast.redis;
 import io.flowcast.workflow.Actor;
 import io.flowcast.workflow.IdempotencyClaim;
 import io.flowcast.workflow.IdempotencyRecords;
+import io.flowcast.workflow.Lifecycle;
 import io.flowcast.workflow.WorkflowKey;
 import io.flowcast.bus.ApiException;
 import io.flowcast.health.FlowcastMeters;
@@ -51,6 +52,9 @@ public final class RedisCalls {
     }
     return script(name, key, actor, own.toArray(String[]::new)).compose(r -> {
       ScriptReply reply = ScriptReply.of(name, r);
+      if (reply.is(ScriptReply.Outcome.TERMINAL)) {
+        return Future.failedFuture(Lifecycle.closed(key.id(), reply.string("status")));
+      }
       return reply.is(ScriptReply.Outcome.UNCLAIMED) ? Future.failedFuture(IdempotencyRecords.unclaimed()) : Future.succeededFuture(reply);
     });
   }

@@ -172,39 +172,44 @@ public final class RedisWorkflowStore implements WorkflowStore {
   }
 
   @Override
-  public Future<Mutation> patch(WorkflowKey key, JsonObject patch, Long expectedVersion, Actor actor) {
-    return attemptPatch(key, patch, expectedVersion, actor, 1);
+  public Future<Mutation> update(WorkflowKey key, Function<Workflow, PatchPlan> planner, Long expectedVersion,
+      Actor actor) {
+    return attemptPatch(key, planner, expectedVersion, actor, 1);
   }
 
   /**
    * One attempt of a patch: computed from the workflow this instance saw last when it has one (one round
    * trip), else from a fresh read; a lost compare-and-set reads again.
    */
-  private Future<Mutation> attemptPatch(WorkflowKey key, JsonObject patch, Long expectedVersion, Actor actor,
-      int attempt) {
+  private Future<Mutation> attemptPatch(WorkflowKey key, Function<Workflow, PatchPlan> planner, Long expectedVersion,
+      Actor actor, int attempt) {
     Workflow known = attempt == 1 ? recent.get(key) : null;
     if (known != null && (expectedVersion == null || expectedVersion == known.version())) {
-      PatchPlan plan = PatchPlan.of(known, patch);
-      // a patch that changes nothing still reads: the answer names the newest event and the TTL is refreshed
-      if (plan.changed()) {
-        return patchFrom(known, plan, key, patch, expectedVersion, actor, attempt);
+      PatchPlan plan = planner.apply(known);
+      // a patch that changes nothing still reads: the answer names the newest event and the TTL is refreshed;
+      // a refusal is only ever of the workflow as read (the copy here may be behind another instance's change)
+      if (plan.changed() && plan.refusal() == null) {
+        return patchFrom(known, plan, key, planner, expectedVersion, actor, attempt);
       }
     }
-    return get(key).compose(current -> patchFrom(current, PatchPlan.of(current, patch), key, patch, expectedVersion,
+    return get(key).compose(current -> patchFrom(current, planner.apply(current), key, planner, expectedVersion,
         actor, attempt));
   }
 
-  private Future<Mutation> patchFrom(Workflow current, PatchPlan plan, WorkflowKey key, JsonObject patch,
-      Long expectedVersion, Actor actor, int attempt) {
+  private Future<Mutation> patchFrom(Workflow current, PatchPlan plan, WorkflowKey key,
+      Function<Workflow, PatchPlan> planner, Long expectedVersion, Actor actor, int attempt) {
     if (expectedVersion != null && expectedVersion != current.version()) {
       return Future.failedFuture(versionMismatch(current.version(), expectedVersion));
+    }
+    if (plan.refusal() != null) {
+      return Future.failedFuture(plan.refusal());
     }
     if (!plan.changed()) {
       return Future.succeededFuture(new Mutation(current, null));
     }
     Instant now = Times.now(clock);
     long version = current.version() + 1;
-    String rest = rest(WorkflowEvents.rest(key, plan.eventType(), patch, null, null, actor.subject(), now));
+    String rest = rest(WorkflowEvents.rest(key, plan.eventType(), plan.data(), null, null, actor.subject(), now));
     String state = plan.state().encode();
     String metadata = plan.metadata().encode();
     List<String> writes = new ArrayList<>();
@@ -223,7 +228,7 @@ public final class RedisWorkflowStore implements WorkflowStore {
       }
       case MISSING -> {
         recent.forget(key);
-        yield attempt < MAX_ATTEMPTS ? attemptPatch(key, patch, expectedVersion, actor, attempt + 1)
+        yield attempt < MAX_ATTEMPTS ? attemptPatch(key, planner, expectedVersion, actor, attempt + 1)
             : Future.failedFuture(notFound(key));
       }
       case BACKLOG -> Future.failedFuture(backlogFull());
@@ -232,12 +237,12 @@ public final class RedisWorkflowStore implements WorkflowStore {
         long actual = r.number("version");
         if (attempt == 1 && actual == current.version()) {
           // the version matched but not the generation: the id was deleted and created again meanwhile
-          yield attemptPatch(key, patch, expectedVersion, actor, attempt + 1);
+          yield attemptPatch(key, planner, expectedVersion, actor, attempt + 1);
         }
         if (expectedVersion != null) {
           yield Future.failedFuture(versionMismatch(actual, expectedVersion));
         }
-        yield attempt < MAX_ATTEMPTS ? later(attempt).compose(v -> attemptPatch(key, patch, null, actor,
+        yield attempt < MAX_ATTEMPTS ? later(attempt).compose(v -> attemptPatch(key, planner, null, actor,
             attempt + 1)) : Future.failedFuture(ApiException.conflict("too many concurrent changes; retry"));
       }
       default -> Future.failedFuture(unexpected("patch", r));

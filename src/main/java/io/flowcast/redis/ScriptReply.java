@@ -45,7 +45,9 @@ public final class ScriptReply {
     /** settle: another worker holds the lease. */
     LOST,
     /** any workflow script: the request's Idempotency-Key reservation is no longer its own (_lib.lua). */
-    UNCLAIMED
+    UNCLAIMED,
+    /** a change, event or action of a workflow whose status is terminal (closed() in _lib.lua). */
+    TERMINAL
   }
 
   private final String script;

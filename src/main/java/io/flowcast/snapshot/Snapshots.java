@@ -57,7 +57,9 @@ public final class Snapshots {
       Workflow w = read.workflow();
       List<JsonObject> kept = sorted(fields);
       long ordinal = fields.containsKey(ORDER) ? Long.parseLong(fields.get(ORDER)) + 1 : 1;
+      // the whole workflow at its version (status, metadata, updated_at too): time travel reads versions from it
       JsonObject snapshot = new JsonObject().put("label", label).put("version", w.version()).put("state", w.state())
+          .put("status", w.status()).put("metadata", w.metadata()).put("updated_at", Times.format(w.updatedAt()))
           .put("ordinal", ordinal).put("author", actor.subject()).put("created_at", Times.format(Times.now(clock)));
       JsonObject data = new JsonObject().put("label", label).put("version", w.version());
       Change change = Change.of(w, EventTypes.SNAPSHOT_CREATED, data)
@@ -114,7 +116,7 @@ public final class Snapshots {
       } else {
         target = sorted(read.fields()).stream().filter(s -> s.getLong("version") == version.longValue()).findFirst()
             .map(s -> Future.succeededFuture(s.getJsonObject("state")))
-            .orElseGet(() -> history.stateAt(key, w, version));
+            .orElseGet(() -> history.stateAt(key, w, version, sorted(read.fields())));
       }
       return target.map(state -> {
         JsonObject data = new JsonObject().put("state", state).put("to_version", version).put("label", label);

@@ -51,7 +51,9 @@ public interface SideData {
   private Future<Mutation> update(WorkflowKey key, Side side, Function<Read, Future<Change>> compute, Actor actor,
       int attempt) {
     return read(key, side)
-        .compose(compute)
+        // the write refuses it too (atomically); refused here first, a feature's own checks never come before it
+        .compose(read -> Lifecycle.terminal(read.workflow().status())
+            ? Future.failedFuture(Lifecycle.closed(key.id(), read.workflow().status())) : compute.apply(read))
         .compose(change -> write(key, change, actor))
         .recover(err -> !(err instanceof Stale) ? Future.failedFuture(err)
             : attempt < ATTEMPTS ? update(key, side, compute, actor, attempt + 1)

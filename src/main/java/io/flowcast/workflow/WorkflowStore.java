@@ -26,9 +26,26 @@ public interface WorkflowStore {
 
   /**
    * Applies a JSON Merge Patch of {@code {status, state, metadata}}. {@code expectedVersion} null means
-   * unconditional. A patch that changes nothing appends no event and returns a null event.
+   * unconditional. A patch that changes nothing appends no event and returns a null event; one that would
+   * change a workflow in a terminal status fails with 409 ({@link Lifecycle}).
    */
-  Future<Mutation> patch(WorkflowKey key, JsonObject patch, Long expectedVersion, Actor actor);
+  default Future<Mutation> patch(WorkflowKey key, JsonObject patch, Long expectedVersion, Actor actor) {
+    return update(key, current -> PatchPlan.of(current, patch), expectedVersion, actor);
+  }
+
+  /** Reopens a workflow in a terminal status to {@code status}: 409 when it is not in a terminal status. */
+  default Future<Mutation> reopen(WorkflowKey key, String status, Long expectedVersion, Actor actor) {
+    return update(key, current -> PatchPlan.reopen(current, status), expectedVersion, actor);
+  }
+
+  /**
+   * Writes the change {@code plan} computes from the workflow as it is (compare-and-set on its version, so
+   * the plan, and its lifecycle check, is computed again when another writer won). {@code expectedVersion}
+   * null means unconditional (412 otherwise on a mismatch). A plan's refusal fails the call; a plan that
+   * changes nothing appends no event and returns a null event.
+   */
+  Future<Mutation> update(WorkflowKey key, java.util.function.Function<Workflow, PatchPlan> plan, Long expectedVersion,
+      Actor actor);
 
   Future<Mutation> delete(WorkflowKey key, Actor actor);
 

@@ -53,6 +53,7 @@ public final class WorkflowVerticle extends VerticleBase {
     handle(Addresses.WORKFLOW_GET, b -> store.get(key(b)).map(Workflow::toBusJson));
     handle(Addresses.WORKFLOW_LIST, this::list);
     handle(Addresses.WORKFLOW_PATCH, this::patch);
+    handle(Addresses.WORKFLOW_REOPEN, this::reopen);
     handle(Addresses.WORKFLOW_DELETE, b -> {
       WorkflowKey key = key(b);
       return store.delete(key, actor(b)).map(m -> counted(key, m)).compose(m -> durable(key, m, b))
@@ -109,6 +110,18 @@ public final class WorkflowVerticle extends VerticleBase {
         .map(m -> m.workflow().toBusJson());
   }
 
+  private Future<JsonObject> reopen(JsonObject body) {
+    JsonObject spec = body.getValue("body") == null ? new JsonObject() : body.getJsonObject("body");
+    WorkflowRules.onlyFields(spec, java.util.Set.of("status"), "a reopen");
+    String status = Lifecycle.reopenTarget(spec.getValue("status"));
+    Long ifMatch = body.getLong("if_match");
+    WorkflowKey key = key(body);
+    return writers.run(key, () -> store.reopen(key, status, ifMatch, actor(body)))
+        .map(m -> counted(key, m))
+        .compose(m -> durable(key, m, body))
+        .map(m -> m.workflow().toBusJson());
+  }
+
   private Future<JsonObject> readEvents(JsonObject body) {
     int limit = limit(body, config.eventsMaxLimit(), config.eventsMaxLimit());
     String after = body.getString("after");
@@ -157,8 +170,7 @@ public final class WorkflowVerticle extends VerticleBase {
               + "not confirm it (write-through); it is written later from the buffer, so check before retrying")));
     }
     Workflow w = mutation.workflow();
-    boolean finished = w != null && (w.status().equals("completed") || w.status().equals("failed")
-        || w.status().equals("cancelled"));
+    boolean finished = w != null && Lifecycle.terminal(w.status());
     if (finished || ++sinceFlush >= config.flushThreshold()) {
       sinceFlush = 0;
       vertx.eventBus().send(Addresses.FLUSH_NOW, null);

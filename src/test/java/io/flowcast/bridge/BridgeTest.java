@@ -72,6 +72,45 @@ class BridgeTest {
   }
 
   @Test
+  void lifecycleAndTimeTravelCommandsAreAnsweredAsOnHttp() {
+    String token = server.token("bob", "t-life", RW);
+    String id = "life-" + System.nanoTime();
+    try (BridgeClient client = BridgeClient.tcp(TCP)) {
+      client.call("flowcast.workflow.create", token, new JsonObject().put("body", new JsonObject().put("id", id)
+          .put("state", new JsonObject().put("n", 1))));
+      client.call("flowcast.workflow.patch", token, new JsonObject().put("id", id).put("patch", new JsonObject()
+          .put("status", "completed").put("state", new JsonObject().put("n", 2))));
+
+      JsonObject refused = client.call("flowcast.workflow.event.append", token, new JsonObject().put("id", id)
+          .put("event", new JsonObject().put("type", "note")));
+      assertThat(refused.getInteger("failureCode")).isEqualTo(409);
+      assertThat(refused.getJsonObject("body").getString("detail")).contains("is completed (a terminal status)");
+
+      JsonObject reopened = client.call("flowcast.workflow.reopen", token, new JsonObject().put("id", id)
+          .put("body", new JsonObject().put("status", "waiting")).put("if_match", 2));
+      assertThat(reopened.getJsonObject("body").getJsonObject("workflow").getString("status")).isEqualTo("waiting");
+      assertThat(reopened.getJsonObject("body").getJsonObject("workflow").getLong("version")).isEqualTo(3);
+      JsonObject again = client.call("flowcast.workflow.reopen", token, new JsonObject().put("id", id));
+      assertThat(again.getInteger("failureCode")).isEqualTo(409);
+
+      JsonObject first = client.call("flowcast.workflow.at", token, new JsonObject().put("id", id).put("version", 1));
+      JsonObject workflow = first.getJsonObject("body").getJsonObject("workflow");
+      assertThat(workflow.getString("status")).isEqualTo("pending");
+      assertThat(workflow.getJsonObject("state")).isEqualTo(new JsonObject().put("n", 1));
+      assertThat(workflow.getLong("version")).isEqualTo(1);
+
+      JsonObject diff = client.call("flowcast.workflow.diff", token, new JsonObject().put("id", id).put("from", 1)
+          .put("to", 3));
+      assertThat(diff.getJsonObject("body")).isEqualTo(new JsonObject().put("from", 1).put("to", 3).put("patch",
+          new JsonObject().put("status", "waiting").put("state", new JsonObject().put("n", 2))));
+      JsonObject bad = client.call("flowcast.workflow.at", token, new JsonObject().put("id", id).put("version", 0));
+      assertThat(bad.getInteger("failureCode")).isEqualTo(400);
+      JsonObject missing = client.call("flowcast.workflow.diff", token, new JsonObject().put("id", id).put("from", 1));
+      assertThat(missing.getInteger("failureCode")).isEqualTo(400);
+    }
+  }
+
+  @Test
   void aRegistrationDeliversTheSnapshotThenEachEventAsItsSseStreamDoes() {
     String token = server.token("bob", "t-reg", RW);
     String id = "reg-" + System.nanoTime();

@@ -112,4 +112,39 @@ class MergePatchTest {
 
     assertThat(result).isEqualTo(target).isNotSameAs(target);
   }
+
+  static Stream<Arguments> versionPairs() {
+    return Stream.of(
+        arguments("{}", "{}", "{}"),
+        arguments("{\"a\":1}", "{\"a\":1}", "{}"),
+        arguments("{\"a\":1}", "{\"a\":2}", "{\"a\":2}"),
+        arguments("{\"a\":1,\"b\":2}", "{\"b\":2}", "{\"a\":null}"),
+        arguments("{\"a\":{\"b\":1,\"c\":2}}", "{\"a\":{\"b\":1,\"d\":3}}", "{\"a\":{\"c\":null,\"d\":3}}"),
+        arguments("{\"a\":[1,2]}", "{\"a\":[1,2,3]}", "{\"a\":[1,2,3]}"),
+        arguments("{\"a\":[1]}", "{\"a\":{\"x\":1}}", "{\"a\":{\"x\":1}}"),
+        arguments("{\"a\":{\"x\":1}}", "{\"a\":\"s\"}", "{\"a\":\"s\"}"),
+        arguments("{\"n\":1}", "{\"n\":1.5}", "{\"n\":1.5}"),
+        arguments("{\"big\":9007199254740993}", "{\"big\":9007199254740993}", "{}"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("versionPairs")
+  void diffIsTheSmallestPatchFromOneObjectToTheOther(String from, String to, String expected) {
+    JsonObject source = new JsonObject(from);
+    JsonObject target = new JsonObject(to);
+
+    JsonObject patch = MergePatch.diff(source, target);
+
+    assertThat(patch).isEqualTo(new JsonObject(expected));
+    assertThat(MergePatch.apply(source, patch)).isEqualTo(target);
+    assertThat(source).isEqualTo(new JsonObject(from));
+  }
+
+  @Test
+  void diffComparesNumbersByValueWhateverTheirJavaType() {
+    JsonObject small = new JsonObject().put("n", 1);
+    JsonObject wide = new JsonObject().put("n", 1L);
+
+    assertThat(MergePatch.diff(small, wide)).isEqualTo(new JsonObject());
+  }
 }

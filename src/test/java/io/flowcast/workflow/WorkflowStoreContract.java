@@ -219,7 +219,7 @@ public abstract class WorkflowStoreContract {
     assertThat(m.workflow().status()).isEqualTo("running");
     assertThat(m.workflow().version()).isEqualTo(2);
     assertEvent(m.event(), "wf-1", 2, EventTypes.STATUS_CHANGED, 2, "bob");
-    assertThat(m.event().getValue("data")).isEqualTo(patch);
+    assertThat(m.event().getValue("data")).isEqualTo(patch.copy().put("from", "pending").put("to", "running"));
   }
 
   @Test
@@ -231,7 +231,7 @@ public abstract class WorkflowStoreContract {
 
     assertThat(m.workflow().version()).isEqualTo(2);
     assertEvent(m.event(), "wf-1", 2, EventTypes.STATE_UPDATED, 2, "bob");
-    assertThat(m.event().getValue("data")).isEqualTo(patch);
+    assertThat(m.event().getValue("data")).isEqualTo(patch.copy().put("from", "pending").put("to", "completed"));
     assertThat(allEvents(key("wf-1"))).hasSize(2);
   }
 
@@ -746,6 +746,100 @@ public abstract class WorkflowStoreContract {
     assertThat(events).hasSize(4).last().isEqualTo(appended.event());
     assertNamesNewestEvent(await(store.get(key("wf-1"))), appended.event());
     assertNamesNewestEvent(listAll(null, 10).get(0), appended.event());
+  }
+
+  // ---- lifecycle (docs/API.md, "Lifecycle")
+
+  @Test
+  void everyStatusThatIsNotTerminalMayMoveToAnyOther() {
+    for (String from : Lifecycle.OPEN) {
+      for (String to : WorkflowStatus.ALL) {
+        if (to.equals(from)) {
+          continue;
+        }
+        String id = "wf-" + from + "-" + to;
+        await(store.create(key(id), spec(from, new JsonObject()), Actor.of("alice")));
+        Mutation m = await(store.patch(key(id), new JsonObject().put("status", to), null, Actor.of("bob")));
+        assertThat(m.workflow().status()).as(from + " -> " + to).isEqualTo(to);
+        assertThat(m.event().getString("type")).isEqualTo(EventTypes.STATUS_CHANGED);
+        assertThat(m.event().getJsonObject("data")).isEqualTo(new JsonObject().put("status", to).put("from", from)
+            .put("to", to));
+      }
+    }
+  }
+
+  @Test
+  void aTerminalWorkflowRefusesEveryChangeNamingItsStatusAndStaysReadable() {
+    for (String terminal : Lifecycle.TERMINAL) {
+      String id = "wf-" + terminal;
+      create(id, new JsonObject().put("a", 1));
+      Mutation ended = await(store.patch(key(id), new JsonObject().put("status", terminal)
+          .put("state", new JsonObject().put("done", true)), null, Actor.of("bob")));
+      assertThat(ended.workflow().status()).isEqualTo(terminal);
+
+      for (JsonObject patch : List.of(new JsonObject().put("status", "running"), statePatch("a", 2),
+          new JsonObject().put("metadata", new JsonObject().put("m", 1)),
+          new JsonObject().put("status", terminal.equals("failed") ? "completed" : "failed"))) {
+        ApiException refused = failure(store.patch(key(id), patch, null, Actor.of("carol")));
+        assertThat(refused.status()).as("patch %s of a %s workflow", patch, terminal).isEqualTo(409);
+        assertThat(refused.getMessage()).contains("'" + id + "' is " + terminal).contains("reopen");
+      }
+      ApiException event = failure(store.appendEvent(key(id), custom("note", new JsonObject()), Actor.of("carol")));
+      assertThat(event.status()).isEqualTo(409);
+      assertThat(event.getMessage()).contains("is " + terminal);
+      // a patch that would change nothing is answered as before: a retried completion is harmless
+      Mutation noOp = await(store.patch(key(id), new JsonObject().put("status", terminal), null, Actor.of("bob")));
+      assertThat(noOp.event()).isNull();
+
+      Workflow read = await(store.get(key(id)));
+      assertThat(read.status()).isEqualTo(terminal);
+      assertThat(read.version()).isEqualTo(2);
+      assertThat(read.state()).isEqualTo(new JsonObject().put("a", 1).put("done", true));
+      assertThat(read.expiresAt()).isAfter(now());
+      assertThat(allEvents(key(id))).hasSize(2);
+    }
+  }
+
+  @Test
+  void reopenMovesATerminalWorkflowBackAndRecordsStatusChangedFromAndTo() {
+    create("wf-1", new JsonObject().put("a", 1));
+    await(store.patch(key("wf-1"), new JsonObject().put("status", "cancelled"), null, Actor.of("bob")));
+
+    assertFailsWith(412, store.reopen(key("wf-1"), "waiting", 1L, Actor.of("carol")));
+    Mutation m = await(store.reopen(key("wf-1"), "waiting", 2L, Actor.of("carol")));
+
+    assertThat(m.workflow().status()).isEqualTo("waiting");
+    assertThat(m.workflow().version()).isEqualTo(3);
+    assertThat(m.workflow().state()).isEqualTo(new JsonObject().put("a", 1));
+    assertEvent(m.event(), "wf-1", 3, EventTypes.STATUS_CHANGED, 3, "carol");
+    assertThat(m.event().getJsonObject("data")).isEqualTo(new JsonObject().put("status", "waiting")
+        .put("from", "cancelled").put("to", "waiting").put("reopened", true));
+    // open again: it takes changes and events
+    await(store.patch(key("wf-1"), statePatch("a", 2), null, Actor.of("bob")));
+    await(store.appendEvent(key("wf-1"), custom("note", new JsonObject()), Actor.of("bob")));
+    assertThat(await(store.get(key("wf-1"))).version()).isEqualTo(4);
+  }
+
+  @Test
+  void reopenOfAWorkflowThatIsNotTerminalIs409AndChangesNothing() {
+    create("wf-1");
+    await(store.patch(key("wf-1"), new JsonObject().put("status", "running"), null, Actor.of("bob")));
+
+    ApiException refused = failure(store.reopen(key("wf-1"), "pending", null, Actor.of("carol")));
+
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(refused.getMessage()).contains("is running");
+    assertThat(await(store.get(key("wf-1"))).version()).isEqualTo(2);
+    assertFailsWith(404, store.reopen(key("nope"), "running", null, Actor.of("carol")));
+  }
+
+  private static ApiException failure(io.vertx.core.Future<?> future) {
+    try {
+      Object value = await(future);
+      throw new AssertionError("expected a failure, got " + value);
+    } catch (ApiException e) {
+      return e;
+    }
   }
 
   // ---- helpers
