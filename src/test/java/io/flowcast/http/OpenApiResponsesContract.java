@@ -148,6 +148,21 @@ abstract class OpenApiResponsesContract {
     expect(415, HttpMethod.PATCH, w + "/wf-a", rw, patch, "text/plain");
     expect(403, HttpMethod.PATCH, w + "/wf-a", readOnly, patch, "application/merge-patch+json");
 
+    // time travel and the lifecycle: wf-a is at version 3 (created, then two patches)
+    expect(200, HttpMethod.GET, w + "/wf-a?version=1", rw, null, null);
+    expect(400, HttpMethod.GET, w + "/wf-a?version=zero", rw, null, null);
+    expect(404, HttpMethod.GET, w + "/wf-a?version=99", rw, null, null);
+    expect(200, HttpMethod.GET, w + "/wf-a/diff?from=1&to=3", rw, null, null);
+    expect(400, HttpMethod.GET, w + "/wf-a/diff?from=1", rw, null, null);
+    expect(404, HttpMethod.GET, w + "/nope/diff?from=1&to=2", rw, null, null);
+    expect(409, HttpMethod.POST, w + "/wf-a/reopen", rw, new JsonObject());
+    expect(201, HttpMethod.POST, w, rw, new JsonObject().put("id", "wf-done").put("status", "running"));
+    expect(200, HttpMethod.PATCH, w + "/wf-done", rw, "{\"status\":\"completed\"}", "application/merge-patch+json");
+    expect(409, HttpMethod.PATCH, w + "/wf-done", rw, "{\"state\":{\"x\":1}}", "application/merge-patch+json");
+    expect(400, HttpMethod.POST, w + "/wf-done/reopen", rw, new JsonObject().put("status", "failed"));
+    expect(403, HttpMethod.POST, w + "/wf-done/reopen", readOnly, new JsonObject());
+    expect(200, HttpMethod.POST, w + "/wf-done/reopen", rw, new JsonObject().put("status", "waiting"));
+
     expect(201, HttpMethod.POST, w, rw, new JsonObject().put("id", "wf-gone"));
     expect(204, HttpMethod.DELETE, w + "/wf-gone", rw, null, null);
     expect(404, HttpMethod.DELETE, w + "/wf-gone", rw, null, null);
