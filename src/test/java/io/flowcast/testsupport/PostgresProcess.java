@@ -1,0 +1,211 @@
+package io.flowcast.testsupport;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A PostgreSQL server of the test's own: {@code initdb} into a temporary directory, started with
+ * {@code pg_ctl} on a free 127.0.0.1 port with trust authentication, so a test can stop it, crash it
+ * (SIGKILL) and start it again on the same data (crash recovery). It never touches the developer's
+ * PostgreSQL. PostgreSQL refuses to run as root: when the tests do, initdb, pg_ctl and the server run as
+ * {@code FLOWCAST_TEST_PG_OS_USER} (default {@code postgres}, which Debian's package creates) through
+ * {@code runuser}; otherwise as the current user. The binaries come from {@code FLOWCAST_TEST_PG_BIN}, the
+ * newest {@code /usr/lib/postgresql/<version>/bin}, or the PATH (scripts/test.sh makes sure they exist).
+ */
+public final class PostgresProcess implements AutoCloseable {
+  private static final Duration START_WITHIN = Duration.ofSeconds(90);
+
+  private final int port;
+  private final Path dir;
+  private final Path data;
+  private final Path log;
+  private final Path bin;
+  private final String osUser;
+  private boolean running;
+
+  /** Creates the cluster (initdb); {@link #start} starts it. */
+  public PostgresProcess() throws IOException, InterruptedException {
+    this.port = TestServer.freePort();
+    this.bin = binaries();
+    this.osUser = isRoot() ? System.getenv().getOrDefault("FLOWCAST_TEST_PG_OS_USER", "postgres") : null;
+    this.dir = Files.createTempDirectory("flowcast-pg");
+    this.data = dir.resolve("data");
+    this.log = dir.resolve("postgres.log");
+    try {
+      if (osUser != null) {
+        Files.setOwner(dir, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(osUser));
+      }
+      run(Duration.ofSeconds(120), "initdb", "-D", data.toString(), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+          "--locale=C", "--no-sync");
+    } catch (IOException | RuntimeException | InterruptedException e) {
+      deleteDirectory();
+      throw e;
+    }
+  }
+
+  /** {@code postgresql://postgres@127.0.0.1:<port>/postgres}: the private server's own database. */
+  public String url() {
+    return "postgresql://postgres@127.0.0.1:" + port + "/postgres";
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** Starts the server (after a crash: with crash recovery) and waits until it accepts connections. */
+  public PostgresProcess start() throws IOException, InterruptedException {
+    // a crashed server's processes may take a moment to be gone; until then its lock file names a live pid
+    Eventually.until("the previous postmaster gone", Duration.ofSeconds(30), () -> postmaster().isEmpty());
+    run(START_WITHIN.plusSeconds(10), "pg_ctl", "-D", data.toString(), "-l", log.toString(), "-w",
+        "-t", String.valueOf(START_WITHIN.toSeconds()), "-o", "-p " + port
+            + " -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=60"
+            + " -c shared_buffers=16MB -c fsync=on -c synchronous_commit=on", "start");
+    running = true;
+    return this;
+  }
+
+  /** A clean shutdown ({@code pg_ctl stop -m fast}): connections are closed, nothing is lost. */
+  public void stop() throws IOException, InterruptedException {
+    run(Duration.ofSeconds(70), "pg_ctl", "-D", data.toString(), "-m", "fast", "-w", "-t", "60", "stop");
+    running = false;
+  }
+
+  /**
+   * A crash: SIGKILL of the postmaster and of every process it started (backends mid-transaction
+   * included), none of them given a chance to write anything more; the next {@link #start} recovers from
+   * the write-ahead log. The postmaster is stopped first so it forks nothing while its children are killed.
+   */
+  public void crash() throws IOException, InterruptedException {
+    ProcessHandle postmaster = postmaster().orElseThrow(() -> new IllegalStateException("PostgreSQL is not running"));
+    signal("STOP", postmaster);
+    List<ProcessHandle> all = new ArrayList<>(postmaster.children().toList());
+    all.add(postmaster);
+    signal("KILL", all.toArray(ProcessHandle[]::new));
+    running = false;
+    Eventually.until("PostgreSQL's processes gone", Duration.ofSeconds(30),
+        () -> all.stream().noneMatch(ProcessHandle::isAlive));
+  }
+
+  /** How many times the server log says it recovered from a crash. */
+  public long crashRecoveries() throws IOException {
+    try (Stream<String> lines = Files.lines(log)) {
+      return lines.filter(l -> l.contains("database system was not properly shut down; automatic recovery in progress"))
+          .count();
+    }
+  }
+
+  /** The server's log so far. */
+  public String log() throws IOException {
+    return Files.exists(log) ? Files.readString(log) : "";
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      if (running || postmaster().isPresent()) {
+        run(Duration.ofSeconds(40), "pg_ctl", "-D", data.toString(), "-m", "immediate", "-w", "-t", "30", "stop");
+      }
+    } finally {
+      deleteDirectory();
+    }
+  }
+
+  /** The live postmaster of this data directory, from the first line of its lock file. */
+  private java.util.Optional<ProcessHandle> postmaster() throws IOException {
+    Path pidFile = data.resolve("postmaster.pid");
+    if (!Files.exists(pidFile)) {
+      return java.util.Optional.empty();
+    }
+    List<String> lines = Files.readAllLines(pidFile);
+    if (lines.isEmpty() || lines.get(0).isBlank()) {
+      return java.util.Optional.empty();
+    }
+    return ProcessHandle.of(Long.parseLong(lines.get(0).trim())).filter(ProcessHandle::isAlive);
+  }
+
+  private void signal(String signal, ProcessHandle... processes) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+    for (ProcessHandle p : processes) {
+      command.add(String.valueOf(p.pid()));
+    }
+    // as root, or as the user the server runs as: either may signal it
+    Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+    kill.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** Runs one of PostgreSQL's programs as the server's OS user, in the cluster's directory; fails with its output. */
+  private void run(Duration within, String program, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    if (osUser != null) {
+      command.addAll(List.of("runuser", "-u", osUser, "--"));
+    }
+    command.add(bin.resolve(program).toString());
+    command.addAll(List.of(args));
+    Path output = Files.createTempFile("flowcast-pg-" + program, ".out");
+    try {
+      Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+          .redirectOutput(output.toFile()).start();
+      if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException(program + " did not finish within " + within.toSeconds() + " s: "
+            + Files.readString(output) + "\n" + log());
+      }
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException(String.join(" ", command) + " failed (exit " + process.exitValue() + "): "
+            + Files.readString(output) + "\n" + log());
+      }
+    } finally {
+      Files.deleteIfExists(output);
+    }
+  }
+
+  private void deleteDirectory() throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+    }
+  }
+
+  private static boolean isRoot() {
+    return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+  }
+
+  /** The directory holding initdb and pg_ctl. */
+  static Path binaries() {
+    String configured = System.getenv("FLOWCAST_TEST_PG_BIN");
+    List<Path> candidates = new ArrayList<>();
+    if (configured != null && !configured.isBlank()) {
+      candidates.add(Path.of(configured));
+    }
+    File[] versions = new File("/usr/lib/postgresql").listFiles(File::isDirectory);
+    if (versions != null) {
+      Stream.of(versions).sorted(Comparator.comparingInt(PostgresProcess::version).reversed())
+          .forEach(v -> candidates.add(v.toPath().resolve("bin")));
+    }
+    for (String entry : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      if (!entry.isBlank()) {
+        candidates.add(Path.of(entry));
+      }
+    }
+    return candidates.stream()
+        .filter(d -> Files.isExecutable(d.resolve("initdb")) && Files.isExecutable(d.resolve("pg_ctl")))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("initdb and pg_ctl not found (FLOWCAST_TEST_PG_BIN, "
+            + "/usr/lib/postgresql/*/bin, PATH): install PostgreSQL's server package (scripts/test.sh does)"));
+  }
+
+  private static int version(File dir) {
+    try {
+      return Integer.parseInt(dir.getName().replaceAll("\\..*", ""));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}
