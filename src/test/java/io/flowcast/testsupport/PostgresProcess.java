@@ -41,7 +41,12 @@ public final class PostgresProcess implements AutoCloseable {
     this.log = dir.resolve("postgres.log");
     try {
       if (osUser != null) {
-        Files.setOwner(dir, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(osUser));
+        try {
+          Files.setOwner(dir, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(osUser));
+        } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
+          throw new IllegalStateException("PostgreSQL refuses to run as root and there is no OS user " + osUser
+              + " to run it as (set FLOWCAST_TEST_PG_OS_USER, or run scripts/test.sh, which creates it)", e);
+        }
       }
       run(Duration.ofSeconds(120), "initdb", "-D", data.toString(), "-U", "postgres", "--auth=trust", "-E", "UTF8",
           "--locale=C", "--no-sync");
@@ -144,11 +149,9 @@ public final class PostgresProcess implements AutoCloseable {
   /** Runs one of PostgreSQL's programs as the server's OS user, in the cluster's directory; fails with its output. */
   private void run(Duration within, String program, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
-    if (osUser != null) {
-      command.addAll(List.of("runuser", "-u", osUser, "--"));
-    }
     command.add(bin.resolve(program).toString());
     command.addAll(List.of(args));
+    command = asOsUser(command);
     Path output = Files.createTempFile("flowcast-pg-" + program, ".out");
     try {
       Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
@@ -165,6 +168,20 @@ public final class PostgresProcess implements AutoCloseable {
     } finally {
       Files.deleteIfExists(output);
     }
+  }
+
+  /** The command as the server's OS user: through runuser, or su where there is none; as it is when not root. */
+  private List<String> asOsUser(List<String> command) {
+    if (osUser == null) {
+      return command;
+    }
+    if (Files.isExecutable(Path.of("/usr/sbin/runuser")) || Files.isExecutable(Path.of("/sbin/runuser"))) {
+      List<String> wrapped = new ArrayList<>(List.of("runuser", "-u", osUser, "--"));
+      wrapped.addAll(command);
+      return wrapped;
+    }
+    String line = String.join(" ", command.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
+    return List.of("su", "-s", "/bin/sh", osUser, "-c", line);
   }
 
   private void deleteDirectory() throws IOException {
