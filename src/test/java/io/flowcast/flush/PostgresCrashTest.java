@@ -138,16 +138,42 @@ class PostgresCrashTest {
     }
   }
 
+  @Test
+  void aBackendKilledMidBatchMakesPostgresRecoverByItselfAndTheFlusherRetriesWithoutLossOrDuplicate()
+      throws Exception {
+    JsonObject small = new JsonObject().put("flush.batch_size", 25).put("redis.shards", 2);
+    try (PostgresCrashRig rig = PostgresCrashRig.start("write-behind", small)) {
+      String token = rig.token(tenant);
+      Writers writers = rig.writers(token);
+      awaitAcknowledged(writers, 40, "before the crash");
+
+      Row flushing = Eventually.await("a flush transaction open", FLUSHED_WITHIN, () -> flushInProgress(rig, tenant),
+          r -> r != null && r.getLong("rows") > 20 && r.getLong("open") > 0);
+      // the OOM killer's way: one backend dies, the postmaster ends every other one and recovers on its own
+      rig.pg.killBackend(flushing.getLong("pid"));
+      Eventually.until("PostgreSQL recovering by itself", Duration.ofSeconds(30), () -> rig.pg.crashRecoveries() == 1);
+      awaitAcknowledged(writers, 200, "after the crash");
+      writers.stop();
+
+      Writers.Audit served = writers.audit(rig.api(), token);
+      FlushedEvents.Audit flushed = FlushedEvents.await(rig.pool, tenant, rig.api(), token, writers, WORKFLOWS,
+          FLUSHED_WITHIN);
+      System.out.println("a PostgreSQL backend SIGKILLed mid-batch: " + flushed + "; " + served(served));
+      assertNothingLostOrDoubled(served, flushed);
+    }
+  }
+
   /**
-   * The tenant's committed rows, and how many flush transactions (the batch's advisory lock, its
-   * inserts, its update) are open right now.
+   * The tenant's committed rows, how many flush transactions (the batch's advisory lock, its inserts, its
+   * update) are open right now, and the backend pid of one of them.
    */
   private static Row flushInProgress(PostgresCrashRig rig, String tenant) {
     try {
       return rig.pool.preparedQuery("SELECT (SELECT count(*) FROM workflow_events WHERE tenant = $1) AS rows, "
-          + "(SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND xact_start IS NOT NULL "
-          + "AND query ~ 'pg_advisory_xact_lock|INSERT INTO (workflow_events|audit_log|workflows)|UPDATE workflows') "
-          + "AS open").execute(Tuple.of(tenant)).await().iterator().next();
+          + "count(*) AS open, min(pid) AS pid FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+          + "AND xact_start IS NOT NULL "
+          + "AND query ~ 'pg_advisory_xact_lock|INSERT INTO (workflow_events|audit_log|workflows)|UPDATE workflows'")
+          .execute(Tuple.of(tenant)).await().iterator().next();
     } catch (RuntimeException notYet) { // still starting up, or a connection of before the restart
       return null;
     }

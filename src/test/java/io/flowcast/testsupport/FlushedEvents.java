@@ -39,8 +39,9 @@ public final class FlushedEvents {
 
   /**
    * Waits until PostgreSQL holds each workflow's whole history as {@code reader} serves it (the flush
-   * caught up), checks it holds exactly that history (seq 1 on, no gap, the same ids in the same order),
-   * then audits the acknowledged writes against its rows. {@code writers} must be stopped.
+   * caught up), checks it holds exactly that history (seq 1 on, no gap, the same ids in the same order)
+   * and that the workflow's record names its newest event, then audits the acknowledged writes against
+   * its rows. {@code writers} must be stopped.
    */
   public static Audit await(Pool pg, String tenant, Api reader, String token, Writers writers, int workflows,
       Duration within) {
@@ -53,6 +54,10 @@ public final class FlushedEvents {
           .containsExactlyElementsOf(history);
       assertThat(flushed.stream().map(Stored::seq).toList()).as("%s's seqs from 1, no gap", workflow)
           .containsExactlyElementsOf(LongStream.rangeClosed(1, history.size()).boxed().toList());
+      Row record = pg.preparedQuery("SELECT last_seq, last_event_id FROM workflows WHERE tenant = $1 AND id = $2")
+          .execute(Tuple.of(tenant, workflow)).await().iterator().next();
+      assertThat(record.getLong("last_seq")).as("%s's record names its newest event", workflow).isEqualTo(history.size());
+      assertThat(record.getString("last_event_id")).isEqualTo(history.get(history.size() - 1));
     }
     List<Stored> all = rows(pg, tenant, null);
     Map<String, List<Stored>> byId = new HashMap<>();

@@ -99,6 +99,17 @@ public final class PostgresProcess implements AutoCloseable {
         () -> all.stream().noneMatch(ProcessHandle::isAlive));
   }
 
+  /**
+   * SIGKILL of one backend (a pid of {@code pg_stat_activity}; only a process this server started): as
+   * when the kernel's OOM killer picks one, the postmaster ends every other backend and recovers by itself.
+   */
+  public void killBackend(long pid) throws IOException, InterruptedException {
+    ProcessHandle postmaster = postmaster().orElseThrow(() -> new IllegalStateException("PostgreSQL is not running"));
+    ProcessHandle backend = postmaster.children().filter(p -> p.pid() == pid).findFirst()
+        .orElseThrow(() -> new IllegalStateException(pid + " is no backend of this server"));
+    signal("KILL", backend);
+  }
+
   /** How many times the server log says it recovered from a crash. */
   public long crashRecoveries() throws IOException {
     try (Stream<String> lines = Files.lines(log)) {
