@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -15,10 +16,7 @@ import java.util.stream.Stream;
  * A PostgreSQL server of the test's own: {@code initdb} into a temporary directory, started with
  * {@code pg_ctl} on a free 127.0.0.1 port with trust authentication, so a test can stop it, crash it
  * (SIGKILL) and start it again on the same data (crash recovery). It never touches the developer's
- * PostgreSQL. PostgreSQL refuses to run as root: when the tests do, initdb, pg_ctl and the server run as
- * {@code FLOWCAST_TEST_PG_OS_USER} (default {@code postgres}, which Debian's package creates) through
- * {@code runuser}; otherwise as the current user. The binaries come from {@code FLOWCAST_TEST_PG_BIN}, the
- * newest {@code /usr/lib/postgresql/<version>/bin}, or the PATH (scripts/test.sh makes sure they exist).
+ * PostgreSQL. As root, the server runs as an unprivileged OS user ({@link PostgresPrograms}).
  */
 public final class PostgresProcess implements AutoCloseable {
   private static final Duration START_WITHIN = Duration.ofSeconds(90);
@@ -27,29 +25,23 @@ public final class PostgresProcess implements AutoCloseable {
   private final Path dir;
   private final Path data;
   private final Path log;
-  private final Path bin;
-  private final String osUser;
+  private final PostgresPrograms programs;
   private boolean running;
+  /** A run cut short (the JVM exits without {@link #close}) leaves no server behind: it is not the JVM's child. */
+  private final Thread abandoned = new Thread(this::abandon, "postgres-process-clean-up");
 
   /** Creates the cluster (initdb); {@link #start} starts it. */
   public PostgresProcess() throws IOException, InterruptedException {
     this.port = TestServer.freePort();
-    this.bin = binaries();
-    this.osUser = isRoot() ? System.getenv().getOrDefault("FLOWCAST_TEST_PG_OS_USER", "postgres") : null;
+    this.programs = PostgresPrograms.find();
     this.dir = Files.createTempDirectory("flowcast-pg");
     this.data = dir.resolve("data");
     this.log = dir.resolve("postgres.log");
     try {
-      if (osUser != null) {
-        try {
-          Files.setOwner(dir, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(osUser));
-        } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
-          throw new IllegalStateException("PostgreSQL refuses to run as root and there is no OS user " + osUser
-              + " to run it as (set FLOWCAST_TEST_PG_OS_USER, or run scripts/test.sh, which creates it)", e);
-        }
-      }
+      programs.own(dir);
       run(Duration.ofSeconds(120), "initdb", "-D", data.toString(), "-U", "postgres", "--auth=trust", "-E", "UTF8",
           "--locale=C", "--no-sync");
+      Runtime.getRuntime().addShutdownHook(abandoned);
     } catch (IOException | RuntimeException | InterruptedException e) {
       deleteDirectory();
       throw e;
@@ -69,6 +61,8 @@ public final class PostgresProcess implements AutoCloseable {
   public PostgresProcess start() throws IOException, InterruptedException {
     // a crashed server's processes may take a moment to be gone; until then its lock file names a live pid
     Eventually.until("the previous postmaster gone", Duration.ofSeconds(30), () -> postmaster().isEmpty());
+    // fsync and synchronous_commit as in production (the defaults, said out loud): a crash of the server
+    // must lose no commit it confirmed, which is what the crash tests hold Flowcast to
     run(START_WITHIN.plusSeconds(10), "pg_ctl", "-D", data.toString(), "-l", log.toString(), "-w",
         "-t", String.valueOf(START_WITHIN.toSeconds()), "-o", "-p " + port
             + " -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=60"
@@ -126,6 +120,11 @@ public final class PostgresProcess implements AutoCloseable {
   @Override
   public void close() throws Exception {
     try {
+      Runtime.getRuntime().removeShutdownHook(abandoned);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook runs anyway
+    }
+    try {
       if (running || postmaster().isPresent()) {
         run(Duration.ofSeconds(40), "pg_ctl", "-D", data.toString(), "-m", "immediate", "-w", "-t", "30", "stop");
       }
@@ -134,15 +133,26 @@ public final class PostgresProcess implements AutoCloseable {
     }
   }
 
+  private void abandon() {
+    try {
+      if (postmaster().isPresent()) {
+        crash();
+      }
+      deleteDirectory();
+    } catch (Exception | AssertionError e) {
+      System.err.println("could not clean up PostgreSQL in " + dir + ": " + e);
+    }
+  }
+
   /** The live postmaster of this data directory, from the first line of its lock file. */
-  private java.util.Optional<ProcessHandle> postmaster() throws IOException {
+  private Optional<ProcessHandle> postmaster() throws IOException {
     Path pidFile = data.resolve("postmaster.pid");
     if (!Files.exists(pidFile)) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     List<String> lines = Files.readAllLines(pidFile);
     if (lines.isEmpty() || lines.get(0).isBlank()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     return ProcessHandle.of(Long.parseLong(lines.get(0).trim())).filter(ProcessHandle::isAlive);
   }
@@ -157,83 +167,18 @@ public final class PostgresProcess implements AutoCloseable {
     kill.waitFor(10, TimeUnit.SECONDS);
   }
 
-  /** Runs one of PostgreSQL's programs as the server's OS user, in the cluster's directory; fails with its output. */
+  /** Runs one of PostgreSQL's programs in the cluster's directory; a failure says what the server logged. */
   private void run(Duration within, String program, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(bin.resolve(program).toString());
-    command.addAll(List.of(args));
-    command = asOsUser(command);
-    Path output = Files.createTempFile("flowcast-pg-" + program, ".out");
     try {
-      Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-          .redirectOutput(output.toFile()).start();
-      if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException(program + " did not finish within " + within.toSeconds() + " s: "
-            + Files.readString(output) + "\n" + log());
-      }
-      if (process.exitValue() != 0) {
-        throw new IllegalStateException(String.join(" ", command) + " failed (exit " + process.exitValue() + "): "
-            + Files.readString(output) + "\n" + log());
-      }
-    } finally {
-      Files.deleteIfExists(output);
+      programs.run(dir, within, program, args);
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException(e.getMessage() + "\n" + log(), e);
     }
-  }
-
-  /** The command as the server's OS user: through runuser, or su where there is none; as it is when not root. */
-  private List<String> asOsUser(List<String> command) {
-    if (osUser == null) {
-      return command;
-    }
-    if (Files.isExecutable(Path.of("/usr/sbin/runuser")) || Files.isExecutable(Path.of("/sbin/runuser"))) {
-      List<String> wrapped = new ArrayList<>(List.of("runuser", "-u", osUser, "--"));
-      wrapped.addAll(command);
-      return wrapped;
-    }
-    String line = String.join(" ", command.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
-    return List.of("su", "-s", "/bin/sh", osUser, "-c", line);
   }
 
   private void deleteDirectory() throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-    }
-  }
-
-  private static boolean isRoot() {
-    return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
-  }
-
-  /** The directory holding initdb and pg_ctl. */
-  static Path binaries() {
-    String configured = System.getenv("FLOWCAST_TEST_PG_BIN");
-    List<Path> candidates = new ArrayList<>();
-    if (configured != null && !configured.isBlank()) {
-      candidates.add(Path.of(configured));
-    }
-    File[] versions = new File("/usr/lib/postgresql").listFiles(File::isDirectory);
-    if (versions != null) {
-      Stream.of(versions).sorted(Comparator.comparingInt(PostgresProcess::version).reversed())
-          .forEach(v -> candidates.add(v.toPath().resolve("bin")));
-    }
-    for (String entry : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      if (!entry.isBlank()) {
-        candidates.add(Path.of(entry));
-      }
-    }
-    return candidates.stream()
-        .filter(d -> Files.isExecutable(d.resolve("initdb")) && Files.isExecutable(d.resolve("pg_ctl")))
-        .findFirst()
-        .orElseThrow(() -> new IllegalStateException("initdb and pg_ctl not found (FLOWCAST_TEST_PG_BIN, "
-            + "/usr/lib/postgresql/*/bin, PATH): install PostgreSQL's server package (scripts/test.sh does)"));
-  }
-
-  private static int version(File dir) {
-    try {
-      return Integer.parseInt(dir.getName().replaceAll("\\..*", ""));
-    } catch (NumberFormatException e) {
-      return -1;
     }
   }
 }
