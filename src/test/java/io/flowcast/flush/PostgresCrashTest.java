@@ -4,7 +4,11 @@ import io.flowcast.testsupport.Eventually;
 import io.flowcast.testsupport.FlushedEvents;
 import io.flowcast.testsupport.TestServer;
 import io.flowcast.testsupport.Writers;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
@@ -71,6 +75,7 @@ class PostgresCrashTest {
   void writeThroughAnswers503WhilePostgresIsKilledAndHoldsEveryAcknowledgedWriteOnceAfterRecovery() throws Exception {
     try (PostgresCrashRig rig = PostgresCrashRig.start("write-through", new JsonObject())) {
       String token = rig.token(tenant);
+      rig.api().create(token, new JsonObject().put("id", "retried"));
       Writers writers = rig.writers(token);
       awaitAcknowledged(writers, 40, "before the crash");
 
@@ -83,11 +88,15 @@ class PostgresCrashTest {
         Eventually.await("/ready of :" + server.port() + " is 503", Duration.ofSeconds(30), () -> ready(server),
             r -> r.getInteger("http_status") == 503 && saysPostgresIsDown(r));
       }
+      // a client that retries a 503 with its Idempotency-Key does not apply the change twice
+      assertThat(retried(rig, token).statusCode()).isEqualTo(503);
+      assertThat(retried(rig, token).statusCode()).as("the retry finds the first one applied").isEqualTo(409);
       long restarting = System.nanoTime();
       rig.pg.start();
       assertThat(rig.pg.crashRecoveries()).as("PostgreSQL recovered from the crash").isEqualTo(1);
       awaitAcknowledged(writers, 40, "after the restart");
       writers.stop();
+      assertThat(retried(rig, token).statusCode()).as("retried once PostgreSQL is back").isIn(201, 409);
 
       // sent after PostgreSQL was dead and answered before it was back: it cannot have committed such a write
       long whileDown = writers.acknowledged().stream()
@@ -99,7 +108,19 @@ class PostgresCrashTest {
           + " acknowledged while it was down; " + served(served));
       assertThat(whileDown).as("nothing is acknowledged while PostgreSQL is down").isZero();
       assertNothingLostOrDoubled(served, flushed);
+      Eventually.until("the retried change in PostgreSQL, once", FLUSHED_WITHIN, () -> rig.pool
+          .preparedQuery("SELECT count(*) AS n FROM workflow_events WHERE tenant = $1 AND workflow_id = 'retried' "
+              + "AND type = 'retried'").execute(Tuple.of(tenant)).await().iterator().next().getLong("n") == 1);
+      assertThat(Writers.history(rig.api(), token, "retried").stream().filter(e -> e.getString("type")
+          .equals("retried"))).hasSize(1);
     }
+  }
+
+  /** One change, always with the same Idempotency-Key. */
+  private static HttpResponse<Buffer> retried(PostgresCrashRig rig, String token) {
+    return rig.api().send(HttpMethod.POST, "/api/v1/workflows/retried/events", token,
+        new JsonObject().put("type", "retried").toBuffer(), "application/json",
+        MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", "\"retried-once\""));
   }
 
   @Test
