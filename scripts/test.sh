@@ -12,7 +12,7 @@
 # that redis-server and redis-cli are installed (tests start private Redis
 # processes and a private Redis Cluster on free ports), that PostgreSQL's
 # server programs (initdb, pg_ctl) and, when run as root, the OS user postgres
-# exist (PostgresCrashTest starts, SIGKILLs and restarts a private PostgreSQL
+# exist (the PostgreSQL crash tests start, SIGKILL and restart a private PostgreSQL
 # on a free port in a temporary directory, as that user), that the
 # load-balancer test (NginxLoadBalancerTest) has nginx on the PATH
 # (apt-get install nginx; the test starts its own nginx on free ports), that
@@ -397,10 +397,10 @@ ensure_redis_binaries() {
     || die "redis-server and redis-cli still not found after installation"
 }
 
-# The PostgreSQL crash tests (PostgresCrashTest) start a private PostgreSQL of their own with initdb and
-# pg_ctl (in a temporary directory, on a free port), whichever PostgreSQL FLOWCAST_TEST_PG_URL names.
-# PostgreSQL refuses to run as root: as root they run it as the OS user postgres (Debian's package
-# creates it). The binaries' directory is passed on as FLOWCAST_TEST_PG_BIN.
+# The PostgreSQL crash tests (PostgresCrashTest, PostgresMidFlushCrashTest) start a private PostgreSQL
+# of their own with initdb and pg_ctl (in a temporary directory, on a free port), whichever PostgreSQL
+# FLOWCAST_TEST_PG_URL names. PostgreSQL refuses to run as root: as root they run it as the OS user
+# postgres (Debian's package creates it). The binaries' directory is passed on as FLOWCAST_TEST_PG_BIN.
 ensure_pg_server_binaries() {
   if ! pg_server_bin initdb >/dev/null || ! pg_server_bin pg_ctl >/dev/null; then
     log "initdb or pg_ctl not found"

@@ -9,26 +9,28 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.UUID;
 
+import static io.flowcast.flush.PostgresCrashRig.FLUSHED_WITHIN;
 import static io.flowcast.flush.PostgresCrashRig.WORKFLOWS;
+import static io.flowcast.flush.PostgresCrashRig.assertNothingLostOrDoubled;
+import static io.flowcast.flush.PostgresCrashRig.awaitAcknowledged;
 import static io.flowcast.flush.PostgresCrashRig.ready;
 import static io.flowcast.flush.PostgresCrashRig.saysPostgresIsDown;
+import static io.flowcast.flush.PostgresCrashRig.served;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * PostgreSQL killed for real (SIGKILL of the postmaster and every backend, mid-transaction) under writers
- * on two instances, then started again on the same data (crash recovery). Each test prints what was
- * acknowledged and what PostgreSQL ends up with: every acknowledged event once, under its seq, nothing
- * lost, doubled or renumbered.
+ * on two instances, then started again on the same data (crash recovery), in each persistence mode. Each
+ * test prints what was acknowledged and what PostgreSQL ends up with: every acknowledged event once, under
+ * its seq, nothing lost, doubled or renumbered. (A crash inside a flush batch: {@link PostgresMidFlushCrashTest}.)
  */
 class PostgresCrashTest {
-  private static final Duration FLUSHED_WITHIN = Duration.ofSeconds(60);
   private final String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
 
   @Test
@@ -121,104 +123,5 @@ class PostgresCrashTest {
     return rig.api().send(HttpMethod.POST, "/api/v1/workflows/retried/events", token,
         new JsonObject().put("type", "retried").toBuffer(), "application/json",
         MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", "\"retried-once\""));
-  }
-
-  @Test
-  void aCrashWhileABacklogIsFlushedNeitherDropsNorDoublesARowWhenTheFlusherRetries() throws Exception {
-    // small batches over two shards: the backlog takes many transactions, one of which the crash cuts off
-    JsonObject small = new JsonObject().put("flush.batch_size", 25).put("redis.shards", 2);
-    try (PostgresCrashRig rig = PostgresCrashRig.start("write-behind", small)) {
-      String token = rig.token(tenant);
-      Writers writers = rig.writers(token);
-      awaitAcknowledged(writers, 40, "before PostgreSQL stops");
-
-      long beforeStop = FlushedEvents.count(rig.pool, tenant);
-      rig.pg.stop();
-      awaitAcknowledged(writers, 1500, "into the buffer while PostgreSQL is stopped");
-      rig.pg.start();
-      // some batches of the backlog committed (a stop may let one or two more of before it finish), another open
-      Row atCrash = Eventually.await("the backlog's flush under way", FLUSHED_WITHIN, () -> flushInProgress(rig, tenant),
-          r -> r != null && r.getLong("rows") >= beforeStop + 150 && r.getLong("open") > 0);
-      rig.pg.crash();
-      long acknowledgedAtCrash = writers.acknowledgedSoFar();
-      rig.pg.start();
-      assertThat(rig.pg.crashRecoveries()).as("PostgreSQL recovered from the crash").isEqualTo(1);
-      awaitAcknowledged(writers, 40, "after the crash");
-      writers.stop();
-
-      Writers.Audit served = writers.audit(rig.api(), token);
-      FlushedEvents.Audit flushed = FlushedEvents.await(rig.pool, tenant, rig.api(), token, writers, WORKFLOWS,
-          FLUSHED_WITHIN);
-      System.out.println("PostgreSQL SIGKILLed mid-flush of a backlog: " + flushed + "; " + beforeStop
-          + " rows before the stop, at the crash " + atCrash.getLong("rows") + " committed of " + acknowledgedAtCrash
-          + " acknowledged, "
-          + atCrash.getLong("open") + " flush transaction(s) open; " + served(served));
-      assertThat(atCrash.getLong("rows")).as("the crash came before the backlog was flushed")
-          .isLessThan(acknowledgedAtCrash);
-      assertNothingLostOrDoubled(served, flushed);
-    }
-  }
-
-  @Test
-  void aBackendKilledMidBatchMakesPostgresRecoverByItselfAndTheFlusherRetriesWithoutLossOrDuplicate()
-      throws Exception {
-    JsonObject small = new JsonObject().put("flush.batch_size", 25).put("redis.shards", 2);
-    try (PostgresCrashRig rig = PostgresCrashRig.start("write-behind", small)) {
-      String token = rig.token(tenant);
-      Writers writers = rig.writers(token);
-      awaitAcknowledged(writers, 40, "before the crash");
-
-      Row flushing = Eventually.await("a flush transaction open", FLUSHED_WITHIN, () -> flushInProgress(rig, tenant),
-          r -> r != null && r.getLong("rows") > 20 && r.getLong("open") > 0);
-      // the OOM killer's way: one backend dies, the postmaster ends every other one and recovers on its own
-      rig.pg.killBackend(flushing.getLong("pid"));
-      Eventually.until("PostgreSQL recovering by itself", Duration.ofSeconds(30), () -> rig.pg.crashRecoveries() == 1);
-      awaitAcknowledged(writers, 200, "after the crash");
-      writers.stop();
-
-      Writers.Audit served = writers.audit(rig.api(), token);
-      FlushedEvents.Audit flushed = FlushedEvents.await(rig.pool, tenant, rig.api(), token, writers, WORKFLOWS,
-          FLUSHED_WITHIN);
-      System.out.println("a PostgreSQL backend SIGKILLed mid-batch: " + flushed + "; " + served(served));
-      assertNothingLostOrDoubled(served, flushed);
-    }
-  }
-
-  /**
-   * The tenant's committed rows, how many flush transactions (the batch's advisory lock, its inserts, its
-   * update) are open right now, and the backend pid of one of them.
-   */
-  private static Row flushInProgress(PostgresCrashRig rig, String tenant) {
-    try {
-      return rig.pool.preparedQuery("SELECT (SELECT count(*) FROM workflow_events WHERE tenant = $1) AS rows, "
-          + "count(*) AS open, min(pid) AS pid FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
-          + "AND xact_start IS NOT NULL "
-          + "AND query ~ 'pg_advisory_xact_lock|INSERT INTO (workflow_events|audit_log|workflows)|UPDATE workflows'")
-          .execute(Tuple.of(tenant)).await().iterator().next();
-    } catch (RuntimeException notYet) { // still starting up, or a connection of before the restart
-      return null;
-    }
-  }
-
-  private static void awaitAcknowledged(Writers writers, int more, String when) {
-    int from = writers.acknowledgedSoFar();
-    Eventually.until(more + " more writes acknowledged " + when, Duration.ofSeconds(60),
-        () -> writers.acknowledgedSoFar() >= from + more);
-  }
-
-  /** The writers' audit through the API, in counts. */
-  private static String served(Writers.Audit audit) {
-    return "through the API: lost " + audit.lost() + ", renumbered " + audit.renumbered() + ", duplicated "
-        + audit.duplicated() + ", refused " + audit.refused() + " (" + audit.storedThoughRefused().size()
-        + " of them stored all the same)";
-  }
-
-  private static void assertNothingLostOrDoubled(Writers.Audit served, FlushedEvents.Audit flushed) {
-    assertThat(served.lost()).as("lost, as the API serves the histories").isZero();
-    assertThat(served.renumbered()).isZero();
-    assertThat(served.duplicated()).isZero();
-    assertThat(flushed.lost()).as("acknowledged events missing from PostgreSQL").isZero();
-    assertThat(flushed.renumbered()).as("acknowledged ids naming another write in PostgreSQL").isZero();
-    assertThat(flushed.duplicated()).as("rows or writes twice in PostgreSQL").isZero();
   }
 }
