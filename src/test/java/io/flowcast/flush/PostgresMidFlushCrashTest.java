@@ -53,8 +53,7 @@ class PostgresMidFlushCrashTest {
           FLUSHED_WITHIN);
       System.out.println("PostgreSQL SIGKILLed mid-flush of a backlog: " + flushed + "; " + beforeStop
           + " rows before the stop, at the crash " + atCrash.getLong("rows") + " committed of " + acknowledgedAtCrash
-          + " acknowledged, "
-          + atCrash.getLong("open") + " flush transaction(s) open; " + served(served));
+          + " acknowledged, " + atCrash.getLong("open") + " flush transaction(s) open; " + served(served));
       assertThat(atCrash.getLong("rows")).as("the crash came before the backlog was flushed")
           .isLessThan(acknowledgedAtCrash);
       assertNothingLostOrDoubled(served, flushed);
