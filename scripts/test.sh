@@ -10,7 +10,10 @@
 #   - Redis      at 127.0.0.1:6379
 #   - PostgreSQL at 127.0.0.1:5432, user postgres, trust auth, database "test"
 # that redis-server and redis-cli are installed (tests start private Redis
-# processes and a private Redis Cluster on free ports), that the
+# processes and a private Redis Cluster on free ports), that PostgreSQL's
+# server programs (initdb, pg_ctl) and, when run as root, the OS user postgres
+# exist (the PostgreSQL crash tests start, SIGKILL and restart a private PostgreSQL
+# on a free port in a temporary directory, as that user), that the
 # load-balancer test (NginxLoadBalancerTest) has nginx on the PATH
 # (apt-get install nginx; the test starts its own nginx on free ports), that
 # the openssl CLI is there (the TLS tests make their certificates with it),
@@ -28,6 +31,10 @@
 #     address, that service is not checked/provisioned locally.
 #   FLOWCAST_TEST_REDIS_PORT, FLOWCAST_TEST_PG_PORT, FLOWCAST_TEST_PG_DIR
 #     (rarely needed) alternative local ports / private PostgreSQL directory.
+#   FLOWCAST_TEST_PG_BIN      directory of initdb and pg_ctl for the crash tests
+#     (set here; the tests otherwise look in /usr/lib/postgresql/*/bin, then PATH)
+#   FLOWCAST_TEST_PG_OS_USER  the OS user the crash tests' PostgreSQL runs as
+#     when the tests run as root (default postgres)
 set -euo pipefail
 
 log() { echo "[test.sh] $*"; }
@@ -390,6 +397,32 @@ ensure_redis_binaries() {
     || die "redis-server and redis-cli still not found after installation"
 }
 
+# The PostgreSQL crash tests (PostgresCrashTest, PostgresMidFlushCrashTest) start a private PostgreSQL
+# of their own with initdb and pg_ctl (in a temporary directory, on a free port), whichever PostgreSQL
+# FLOWCAST_TEST_PG_URL names. PostgreSQL refuses to run as root: as root they run it as the OS user
+# postgres (Debian's package creates it). The binaries' directory is passed on as FLOWCAST_TEST_PG_BIN.
+ensure_pg_server_binaries() {
+  if ! pg_server_bin initdb >/dev/null || ! pg_server_bin pg_ctl >/dev/null; then
+    log "initdb or pg_ctl not found"
+    # Keep the package's post-install from starting a system cluster: the tests run their own.
+    local policy=/usr/sbin/policy-rc.d created=0
+    if is_root && [ ! -e "$policy" ]; then
+      printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && created=1
+    fi
+    apt_install postgresql
+    if [ "$created" -eq 1 ]; then rm -f "$policy"; fi
+    pg_server_bin initdb >/dev/null && pg_server_bin pg_ctl >/dev/null \
+      || die "initdb and pg_ctl still not found after installing postgresql"
+  fi
+  if is_root && ! id -u postgres >/dev/null 2>&1; then
+    log "creating OS user postgres (the private PostgreSQL of the crash tests runs as it)"
+    useradd --system --no-create-home --shell /bin/bash postgres || die "could not create OS user postgres"
+  fi
+  FLOWCAST_TEST_PG_BIN="$(dirname "$(pg_server_bin initdb)")"
+  export FLOWCAST_TEST_PG_BIN
+  log "PostgreSQL server programs for the crash tests: $FLOWCAST_TEST_PG_BIN"
+}
+
 ensure_openssl() {
   if command -v openssl >/dev/null 2>&1; then
     return 0
@@ -493,6 +526,7 @@ else
 fi
 
 ensure_redis_binaries
+ensure_pg_server_binaries
 ensure_nginx
 ensure_openssl
 ensure_python

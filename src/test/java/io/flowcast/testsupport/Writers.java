@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writers for fault tests: one thread per workflow, each posting numbered events to its instance until
@@ -18,8 +19,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * acknowledged: lost, renumbered (an acknowledged id naming another event), duplicated.
  */
 public final class Writers {
-  /** What one writer was told: the id of an event it sent, and the number it carried. */
-  public record Acknowledged(String workflow, String id, int n) {
+  /**
+   * What one writer was told: the id of an event it sent, and the number it carried; when it sent the
+   * write and when the answer came ({@link System#nanoTime}), to tell what was acknowledged during a fault.
+   */
+  public record Acknowledged(String workflow, String id, int n, long sentNanos, long answeredNanos) {
   }
 
   /** A write that was not acknowledged: {@code answer} is the status code, or "no answer". */
@@ -42,6 +46,7 @@ public final class Writers {
   private final List<Acknowledged> acknowledged = new ArrayList<>();
   private final Map<String, Integer> refused = new ConcurrentHashMap<>();
   private final List<Refused> refusals = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final AtomicInteger acknowledgedSoFar = new AtomicInteger();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final List<Thread> threads = new ArrayList<>();
 
@@ -61,13 +66,15 @@ public final class Writers {
   private void write(Api instance, String token, String workflow) {
     List<Acknowledged> mine = new ArrayList<>();
     for (int n = 0; running.get(); n++) {
+      long sent = System.nanoTime();
       try {
         // the request id names the write, so a balancer's log line can be matched to it
         var r = instance.send(io.vertx.core.http.HttpMethod.POST, "/api/v1/workflows/" + workflow + "/events", token,
             new JsonObject().put("type", "tick").put("data", new JsonObject().put("n", n)).toBuffer(),
             "application/json", io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("X-Request-Id", requestId(workflow, n)));
         if (r.statusCode() == 201) {
-          mine.add(new Acknowledged(workflow, r.bodyAsJsonObject().getString("id"), n));
+          mine.add(new Acknowledged(workflow, r.bodyAsJsonObject().getString("id"), n, sent, System.nanoTime()));
+          acknowledgedSoFar.incrementAndGet();
         } else {
           refuse(workflow, n, String.valueOf(r.statusCode()));
         }
@@ -111,6 +118,16 @@ public final class Writers {
     synchronized (acknowledged) {
       return List.copyOf(acknowledged);
     }
+  }
+
+  /** How many writes were acknowledged so far, while the writers run. */
+  public int acknowledgedSoFar() {
+    return acknowledgedSoFar.get();
+  }
+
+  /** How many writes were answered {@code answer} (a status code, or "no answer") so far. */
+  public int refusedSoFar(String answer) {
+    return refused.getOrDefault(answer, 0);
   }
 
   public int acknowledgedCount() {
