@@ -41,6 +41,7 @@ public final class ActionCommands implements Feature {
         b -> c.settle(b, c.rules.complete(actionId(b), b.getJsonObject("body", new JsonObject()))));
     Commands.serve(vertx, Addresses.ACTION_FAIL, log,
         b -> c.settle(b, c.rules.fail(actionId(b), b.getJsonObject("body", new JsonObject()))));
+    Commands.serve(vertx, Addresses.ACTION_HEARTBEAT, log, c::heartbeat);
     Commands.serve(vertx, Addresses.ACTION_GET, log, c::get);
     Commands.serve(vertx, Addresses.ACTION_LIST, log, c::list);
   }
@@ -61,6 +62,12 @@ public final class ActionCommands implements Feature {
   private Future<JsonObject> settle(JsonObject b, ActionQueue.Settlement settlement) {
     WorkflowKey key = CommandFields.key(b);
     return queue.settle(key, settlement, CommandFields.actor(b)).compose(change -> handedOff(key, change, b));
+  }
+
+  /** A lease renewal: no event, so nothing to hand off; the action as it now is. */
+  private Future<JsonObject> heartbeat(JsonObject b) {
+    return queue.heartbeat(CommandFields.key(b), actionId(b), rules.claim(b.getJsonObject("body", new JsonObject())),
+        CommandFields.actor(b)).map(a -> new JsonObject().put("action", a.toJson()));
   }
 
   private Future<JsonObject> get(JsonObject b) {

@@ -25,6 +25,13 @@ public interface ActionQueue {
   /** Completes or fails a claimed action: 404 when unknown, 409 when it is not claimed (by that worker). */
   Future<Change> settle(WorkflowKey key, Settlement settlement, Actor actor);
 
+  /**
+   * Renews the lease of a claimed action for the worker holding it ({@code lease}: its name and the new
+   * lease from now), without an event: 404 when unknown, 409 when it is not claimed by that worker, or
+   * when the workflow is in a terminal status (cancelled: the worker should stop).
+   */
+  Future<Action> heartbeat(WorkflowKey key, String actionId, Claim lease, Actor actor);
+
   Future<Action> get(WorkflowKey key, String actionId);
 
   /** Actions in the order they were first queued, after {@code cursor}, optionally of one status. */

@@ -138,6 +138,7 @@ final class BridgeRoutes {
       route(Addresses.WORKFLOW_PATCH, true, Field.ID, Field.PATCH, Field.IF_MATCH),
       route(Addresses.WORKFLOW_DELETE, true, Field.ID),
       route(Addresses.WORKFLOW_REOPEN, true, Field.ID, Field.OPTIONAL_BODY, Field.IF_MATCH),
+      route(Addresses.WORKFLOW_CANCEL, true, Field.ID, Field.OPTIONAL_BODY, Field.IF_MATCH),
       route(Addresses.WORKFLOW_AT, false, Field.ID, Field.AT_VERSION),
       route(Addresses.WORKFLOW_DIFF, false, Field.ID, Field.FROM, Field.TO),
       route(Addresses.EVENT_APPEND, true, Field.ID, Field.EVENT),
@@ -155,6 +156,7 @@ final class BridgeRoutes {
       route(Addresses.ACTION_CLAIM, true, Field.ID, Field.BODY),
       route(Addresses.ACTION_COMPLETE, true, Field.ID, Field.ACTION_ID, Field.OPTIONAL_BODY),
       route(Addresses.ACTION_FAIL, true, Field.ID, Field.ACTION_ID, Field.OPTIONAL_BODY),
+      route(Addresses.ACTION_HEARTBEAT, true, Field.ID, Field.ACTION_ID, Field.BODY),
       route(Addresses.ACTION_GET, false, Field.ID, Field.ACTION_ID),
       route(Addresses.ACTION_LIST, false, Field.ID, Field.STATUS, Field.CURSOR, Field.LIMIT))
       .collect(Collectors.toUnmodifiableMap(Route::address, Function.identity()));

@@ -17,6 +17,7 @@ public final class Addresses {
   public static final String WORKFLOW_DELETE = "flowcast.workflow.delete";
   /** A workflow in a terminal status back to one that is not (docs/API.md, "Lifecycle"). */
   public static final String WORKFLOW_REOPEN = "flowcast.workflow.reopen";
+  public static final String WORKFLOW_CANCEL = "flowcast.workflow.cancel";
   /** Time travel: the workflow as it was at a version, and the merge patch between two versions. */
   public static final String WORKFLOW_AT = "flowcast.workflow.at";
   public static final String WORKFLOW_DIFF = "flowcast.workflow.diff";
@@ -85,6 +86,7 @@ public final class Addresses {
   public static final String ACTION_CLAIM = "flowcast.workflow.action.claim";
   public static final String ACTION_COMPLETE = "flowcast.workflow.action.complete";
   public static final String ACTION_FAIL = "flowcast.workflow.action.fail";
+  public static final String ACTION_HEARTBEAT = "flowcast.workflow.action.heartbeat";
   public static final String ACTION_GET = "flowcast.workflow.action.get";
   public static final String ACTION_LIST = "flowcast.workflow.action.list";
 }

@@ -43,6 +43,8 @@ final class ActionApi {
     router.get(ONE).handler(auth).handler(read).handler(handle(this::get));
     router.post(ONE + "/complete").handler(body).handler(auth).handler(write).handler(keys.forWorkflow())
         .handler(handle(ctx -> settle(ctx, Addresses.ACTION_COMPLETE)));
+    router.post(ONE + "/heartbeat").handler(body).handler(auth).handler(write)
+        .handler(handle(ctx -> settle(ctx, Addresses.ACTION_HEARTBEAT)));
     router.post(ONE + "/fail").handler(body).handler(auth).handler(write).handler(keys.forWorkflow())
         .handler(handle(ctx -> settle(ctx, Addresses.ACTION_FAIL)));
   }

@@ -40,7 +40,9 @@ final class WorkflowApi {
     router.patch(BASE + "/:id").handler(body).handler(auth).handler(write).handler(keys.forWorkflow())
         .handler(handle(this::patch));
     router.post(BASE + "/:id/reopen").handler(body).handler(auth).handler(write).handler(keys.forWorkflow())
-        .handler(handle(this::reopen));
+        .handler(handle(ctx -> transition(ctx, Addresses.WORKFLOW_REOPEN)));
+    router.post(BASE + "/:id/cancel").handler(body).handler(auth).handler(write).handler(keys.forWorkflow())
+        .handler(handle(ctx -> transition(ctx, Addresses.WORKFLOW_CANCEL)));
     router.get(BASE + "/:id/diff").handler(auth).handler(read).handler(handle(this::diff));
     router.delete(BASE + "/:id").handler(auth).handler(write).handler(handle(this::delete));
     router.post(BASE + "/:id/events").handler(body).handler(auth).handler(write).handler(keys.forWorkflow())
@@ -92,13 +94,14 @@ final class WorkflowApi {
         });
   }
 
-  private Future<Void> reopen(RoutingContext ctx) {
+  /** A reopen or a cancel: an optional body ({status} or {reason}), If-Match, the workflow as it then is. */
+  private Future<Void> transition(RoutingContext ctx, String address) {
     Caller caller = caller(ctx, Caller.WRITE);
     JsonObject body = Bodies.object(ctx);
     JsonObject command = target(ctx, caller).put("actor", caller.subject()).put("request_id", RequestIds.of(ctx))
         .put("body", body == null ? new JsonObject() : body)
         .put("if_match", IfMatch.version(ctx.request().getHeader("If-Match")));
-    return bus.request(Addresses.WORKFLOW_REOPEN, Idempotency.claimed(ctx, command))
+    return bus.request(address, Idempotency.claimed(ctx, command))
         .compose(reply -> sendWorkflow(ctx, 200, reply.getJsonObject("workflow")));
   }
 

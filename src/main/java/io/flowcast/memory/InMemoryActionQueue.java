@@ -109,6 +109,31 @@ public final class InMemoryActionQueue implements ActionQueue {
   }
 
   @Override
+  public Future<Action> heartbeat(WorkflowKey key, String actionId, Claim lease, Actor actor) {
+    return store.withLive(key, actor, live -> {
+      InMemoryActions actions = live.side(SIDE, InMemoryActions::new);
+      Action current = actions.byId.get(actionId);
+      if (current == null) {
+        throw ActionErrors.unknown(actionId);
+      }
+      if (!current.status().equals(Action.CLAIMED)) {
+        throw ActionErrors.notClaimed(actionId, current.status());
+      }
+      if (!lease.worker().equals(current.worker())) {
+        throw ActionErrors.lost(actionId, lease.worker(), current.worker());
+      }
+      Instant now = Times.now(store.clock());
+      Instant deadline = now.plusSeconds(lease.leaseSeconds());
+      actions.leases.remove(new Lease(current.leaseUntil(), current.id()));
+      Action renewed = new Action(current.id(), current.type(), current.payload(), Action.CLAIMED, current.worker(),
+          deadline, current.attempts(), null, current.error(), current.createdAt(), now, current.since());
+      actions.byId.put(renewed.id(), renewed);
+      actions.leases.add(new Lease(deadline, renewed.id()));
+      return renewed;
+    });
+  }
+
+  @Override
   public Future<Action> get(WorkflowKey key, String actionId) {
     return store.withLive(key, live -> {
       Action action = live.side(SIDE, InMemoryActions::new).byId.get(actionId);

@@ -69,6 +69,16 @@ public final class RedisActionQueue implements ActionQueue {
   }
 
   @Override
+  public Future<Action> heartbeat(WorkflowKey key, String actionId, Claim lease, Actor actor) {
+    Instant now = Times.now(store.clock());
+    Instant deadline = now.plusSeconds(lease.leaseSeconds());
+    return run("action_heartbeat", key, actor, ScriptArgs.of().put("action_id", actionId).put("worker", lease.worker())
+        .put("now", Times.format(now)).put("deadline_ms", deadline.toEpochMilli()).put("deadline", Times.format(deadline)))
+        .compose(r -> r.is(ScriptReply.Outcome.OK) ? Future.succeededFuture(StoredActions.parse(r.raw("action")))
+            : change(r, actionId, lease.worker()).map(Change::action));
+  }
+
+  @Override
   public Future<Action> get(WorkflowKey key, String actionId) {
     return run("action_read", key, null, reading(actionId, "", "", 1)).compose(r -> r.is(ScriptReply.Outcome.UNKNOWN)
         ? Future.failedFuture(ActionErrors.unknown(actionId))

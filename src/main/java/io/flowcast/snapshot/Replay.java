@@ -40,7 +40,7 @@ final class Replay {
   static boolean changes(JsonObject event) {
     return switch (event.getString("type")) {
       case EventTypes.CREATED, EventTypes.ROLLED_BACK, EventTypes.STATE_UPDATED, EventTypes.STATUS_CHANGED,
-          EventTypes.DRAFT_COMMITTED -> true;
+          EventTypes.CANCELLED, EventTypes.DRAFT_COMMITTED -> true;
       default -> false;
     };
   }
@@ -77,7 +77,7 @@ final class Replay {
         metadata = data.getJsonObject("metadata", new JsonObject());
       }
       case EventTypes.ROLLED_BACK -> state = data.getJsonObject("state", new JsonObject());
-      case EventTypes.STATE_UPDATED, EventTypes.STATUS_CHANGED -> {
+      case EventTypes.STATE_UPDATED, EventTypes.STATUS_CHANGED, EventTypes.CANCELLED -> {
         if (data.getValue("status") instanceof String s) {
           status = s;
         }

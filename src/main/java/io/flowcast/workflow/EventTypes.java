@@ -7,6 +7,8 @@ public final class EventTypes {
   public static final String CREATED = "workflow.created";
   public static final String STATE_UPDATED = "state.updated";
   public static final String STATUS_CHANGED = "status.changed";
+  /** A cancel: the status moved to {@code cancelled}, with the reason (docs/API.md, "Cancellation"). */
+  public static final String CANCELLED = "workflow.cancelled";
   public static final String DELETED = "workflow.deleted";
   public static final String EXPIRED = "workflow.expired";
   public static final String SNAPSHOT_CREATED = "snapshot.created";
@@ -23,13 +25,14 @@ public final class EventTypes {
    * Events after which the durable record gets the workflow as it then is: those that change it, and a
    * snapshot (which PostgreSQL keeps under its label).
    */
-  public static final Set<String> WITH_WORKFLOW = Set.of(CREATED, STATE_UPDATED, STATUS_CHANGED, ROLLED_BACK,
-      DRAFT_COMMITTED, SNAPSHOT_CREATED);
+  public static final Set<String> WITH_WORKFLOW = Set.of(CREATED, STATE_UPDATED, STATUS_CHANGED, CANCELLED,
+      ROLLED_BACK, DRAFT_COMMITTED, SNAPSHOT_CREATED);
 
   /** Event types that end a workflow's stream. */
   public static final Set<String> TERMINAL = Set.of(DELETED, EXPIRED);
 
-  private static final Set<String> RESERVED = Set.of(CREATED, STATE_UPDATED, STATUS_CHANGED, DELETED, EXPIRED,
+  private static final Set<String> RESERVED = Set.of(CREATED, STATE_UPDATED, STATUS_CHANGED, CANCELLED, DELETED,
+      EXPIRED,
       "snapshot.created", "state.rolled_back", "draft.updated", "draft.committed", "draft.discarded",
       "action.queued", "action.claimed", "action.completed", "action.failed",
       // SSE control events

@@ -16,6 +16,9 @@ public final class Lifecycle {
   public static final Set<String> TERMINAL = Set.of("completed", "failed", "cancelled");
   /** The statuses that are not terminal, in the order the docs list them. */
   public static final List<String> OPEN = List.of(WorkflowStatus.PENDING, "running", "waiting");
+  public static final String CANCELLED = "cancelled";
+  /** The longest reason a cancel may give. */
+  public static final int MAX_REASON = 1024;
   /** Where a reopen goes when it names no status. */
   public static final String REOPENED = "running";
 
@@ -36,6 +39,17 @@ public final class Lifecycle {
   public static ApiException notClosed(String id, String status) {
     return ApiException.conflict("workflow '" + id + "' is " + status + ", not completed, failed or cancelled: "
         + "only a workflow in a terminal status is reopened (change its status with PATCH)");
+  }
+
+  /** A cancel's reason: a string of at most {@link #MAX_REASON} characters, or absent (null). */
+  public static String cancelReason(Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String s) || s.length() > MAX_REASON) {
+      throw ApiException.badRequest("a cancel's reason must be a string of at most " + MAX_REASON + " characters");
+    }
+    return s;
   }
 
   /** The status a reopen asks for: one that is not terminal, {@link #REOPENED} when absent (400 otherwise). */

@@ -37,6 +37,19 @@ public record PatchPlan(String status, JsonObject state, JsonObject metadata, bo
     return new PatchPlan(status, state, metadata, changed, type, data, refusal);
   }
 
+  /**
+   * A cancel (docs/API.md, "Cancellation"): the status moves to {@code cancelled}, recorded by
+   * {@code workflow.cancelled} with the reason. A workflow already in a terminal status is refused.
+   */
+  public static PatchPlan cancel(Workflow current, String reason) {
+    JsonObject data = new JsonObject().put("status", Lifecycle.CANCELLED).put("from", current.status())
+        .put("to", Lifecycle.CANCELLED).put("reason", reason);
+    ApiException refusal = Lifecycle.terminal(current.status())
+        ? Lifecycle.closed(current.key().id(), current.status()) : null;
+    return new PatchPlan(Lifecycle.CANCELLED, current.state(), current.metadata(), true, EventTypes.CANCELLED, data,
+        refusal);
+  }
+
   /** A reopen of a terminal workflow to {@code status} (not terminal), recorded by {@code status.changed}. */
   public static PatchPlan reopen(Workflow current, String status) {
     JsonObject data = new JsonObject().put("status", status).put("from", current.status()).put("to", status)

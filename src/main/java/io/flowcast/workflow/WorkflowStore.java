@@ -34,6 +34,11 @@ public interface WorkflowStore {
   }
 
   /** Reopens a workflow in a terminal status to {@code status}: 409 when it is not in a terminal status. */
+  /** Cancels: the status moves to cancelled ({@link PatchPlan#cancel}); 409 when it is terminal already. */
+  default Future<Mutation> cancel(WorkflowKey key, String reason, Long expectedVersion, Actor actor) {
+    return update(key, current -> PatchPlan.cancel(current, reason), expectedVersion, actor);
+  }
+
   default Future<Mutation> reopen(WorkflowKey key, String status, Long expectedVersion, Actor actor) {
     return update(key, current -> PatchPlan.reopen(current, status), expectedVersion, actor);
   }

@@ -54,6 +54,7 @@ public final class WorkflowVerticle extends VerticleBase {
     handle(Addresses.WORKFLOW_LIST, this::list);
     handle(Addresses.WORKFLOW_PATCH, this::patch);
     handle(Addresses.WORKFLOW_REOPEN, this::reopen);
+    handle(Addresses.WORKFLOW_CANCEL, this::cancel);
     handle(Addresses.WORKFLOW_DELETE, b -> {
       WorkflowKey key = key(b);
       return store.delete(key, actor(b)).map(m -> counted(key, m)).compose(m -> durable(key, m, b))
@@ -117,6 +118,18 @@ public final class WorkflowVerticle extends VerticleBase {
     Long ifMatch = body.getLong("if_match");
     WorkflowKey key = key(body);
     return writers.run(key, () -> store.reopen(key, status, ifMatch, actor(body)))
+        .map(m -> counted(key, m))
+        .compose(m -> durable(key, m, body))
+        .map(m -> m.workflow().toBusJson());
+  }
+
+  private Future<JsonObject> cancel(JsonObject body) {
+    JsonObject spec = body.getValue("body") == null ? new JsonObject() : body.getJsonObject("body");
+    WorkflowRules.onlyFields(spec, java.util.Set.of("reason"), "a cancel");
+    String reason = Lifecycle.cancelReason(spec.getValue("reason"));
+    Long ifMatch = body.getLong("if_match");
+    WorkflowKey key = key(body);
+    return writers.run(key, () -> store.cancel(key, reason, ifMatch, actor(body)))
         .map(m -> counted(key, m))
         .compose(m -> durable(key, m, body))
         .map(m -> m.workflow().toBusJson());

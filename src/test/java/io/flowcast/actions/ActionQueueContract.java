@@ -220,6 +220,42 @@ public abstract class ActionQueueContract {
   }
 
   @Test
+  void aHeartbeatRenewsTheHoldersLeaseWithoutAnEventSoNobodyElseTakesIt() {
+    String id = enqueue("a", 1).action().id();
+    Change claimed = claim("w1", 1);
+    long seq = claimed.mutation().event().getLong("seq");
+    clock.advance(Duration.ofMillis(800));
+    Action renewed = await(queue.heartbeat(key, id, new Claim("w1", 5), ALICE));
+    assertThat(renewed.worker()).isEqualTo("w1");
+    assertThat(renewed.leaseUntil()).isAfter(claimed.action().leaseUntil());
+    assertThat(await(queue.get(key, id)).leaseUntil()).isEqualTo(renewed.leaseUntil());
+
+    clock.advance(Duration.ofMillis(1500));
+    assertThat(claim("w2", 30)).as("the renewed lease still holds past the first deadline").isNull();
+    assertThat(await(store.events(key, null, 100)).events()).as("a heartbeat appends no event")
+        .allMatch(e -> e.getLong("seq") <= seq);
+    clock.advance(Duration.ofSeconds(4));
+    assertThat(claim("w2", 30).action().id()).as("once the renewed lease runs out, another worker gets it")
+        .isEqualTo(id);
+    assertFailsWith(409, queue.heartbeat(key, id, new Claim("w1", 5), ALICE));
+  }
+
+  @Test
+  void aHeartbeatOfAnActionNotHeldIsRefusedAndACancelReachesTheHolder() {
+    String id = enqueue("a", 1).action().id();
+    assertFailsWith(409, queue.heartbeat(key, id, new Claim("w1", 5), ALICE));
+    assertFailsWith(404, queue.heartbeat(key, "act-nope", new Claim("w1", 5), ALICE));
+    claim("w1", 30);
+    assertFailsWith(409, queue.heartbeat(key, id, new Claim("w2", 5), ALICE));
+
+    await(store.cancel(key, "the user pressed stop", null, ALICE));
+    Throwable refused = assertFailsWith(409, queue.heartbeat(key, id, new Claim("w1", 5), ALICE));
+    assertThat(refused.getMessage()).contains("cancelled");
+    assertFailsWith(409, queue.settle(key, new Settlement(id, Outcome.COMPLETE, "w1", "late"), ALICE));
+    assertFailsWith(409, queue.claim(key, new Claim("w2", 30), ALICE));
+  }
+
+  @Test
   void settlingAQueuedOrUnknownActionIsRefused() {
     String id = enqueue("a", 1).action().id();
 

@@ -182,6 +182,44 @@ abstract class LifecycleContract {
   }
 
   @Test
+  void cancelEndsTheWorkflowWithItsReasonAndTheHoldingWorkerLearnsOfItAtItsNextHeartbeat() throws Exception {
+    setUp("running");
+    HttpResponse<Buffer> claimed = post(path + "/actions/claim", new JsonObject().put("worker", "w1"));
+    assertThat(claimed.statusCode()).as(claimed.bodyAsString()).isIn(200, 204);
+    String held = claimed.statusCode() == 200 ? claimed.bodyAsJsonObject().getString("id") : actionId;
+    HttpResponse<Buffer> beat = post(path + "/actions/" + held + "/heartbeat", new JsonObject().put("worker", "w1")
+        .put("lease_seconds", 120));
+    assertThat(beat.statusCode()).as(beat.bodyAsString()).isEqualTo(200);
+    assertThat(beat.bodyAsJsonObject().getString("worker")).isEqualTo("w1");
+    long version = workflow().getLong("version");
+
+    HttpResponse<Buffer> cancelled = post(path + "/cancel", new JsonObject().put("reason", "the user pressed stop"));
+
+    assertThat(cancelled.statusCode()).as(cancelled.bodyAsString()).isEqualTo(200);
+    assertThat(cancelled.getHeader("ETag")).isEqualTo("\"" + (version + 1) + "\"");
+    assertThat(cancelled.bodyAsJsonObject().getString("status")).isEqualTo("cancelled");
+    JsonObject last = events().getJsonObject(events().size() - 1);
+    assertThat(last.getString("type")).isEqualTo("workflow.cancelled");
+    assertThat(last.getJsonObject("data")).isEqualTo(new JsonObject().put("status", "cancelled")
+        .put("from", "running").put("to", "cancelled").put("reason", "the user pressed stop"));
+    assertRefusedNaming("cancelled", "heartbeat", post(path + "/actions/" + held + "/heartbeat",
+        new JsonObject().put("worker", "w1")));
+    assertRefusedNaming("cancelled", "complete", post(path + "/actions/" + held + "/complete",
+        new JsonObject().put("worker", "w1")));
+    assertRefusedNaming("cancelled", "a second cancel", post(path + "/cancel", null));
+    // time travel knows the cancel: the version before it is running, the cancel's is cancelled
+    assertThat(server().api().get(path + "?version=" + version, token).bodyAsJsonObject().getString("status"))
+        .isEqualTo("running");
+    assertThat(server().api().get(path + "?version=" + (version + 1), token).bodyAsJsonObject()
+        .getString("status")).isEqualTo("cancelled");
+    assertThat(post(path + "/cancel", new JsonObject().put("reason", 5)).statusCode()).isIn(400, 409);
+    assertThat(post(path + "/reopen", null).statusCode()).isEqualTo(200);
+    assertThat(post(path + "/cancel", new JsonObject().put("reason", "x".repeat(1025))).statusCode()).isEqualTo(400);
+    assertThat(post(path + "/cancel", new JsonObject().put("why", "x")).statusCode()).isEqualTo(400);
+    assertThat(post(path + "/cancel", null).statusCode()).as("the reason is optional").isEqualTo(200);
+  }
+
+  @Test
   void reopenRefusesWhatIsNotTerminalAndBadTargets() {
     setUp("completed");
     for (Object bad : List.of("completed", "cancelled", "done", 7)) {

@@ -162,6 +162,9 @@ abstract class OpenApiResponsesContract {
     expect(400, HttpMethod.POST, w + "/wf-done/reopen", rw, new JsonObject().put("status", "failed"));
     expect(403, HttpMethod.POST, w + "/wf-done/reopen", readOnly, new JsonObject());
     expect(200, HttpMethod.POST, w + "/wf-done/reopen", rw, new JsonObject().put("status", "waiting"));
+    expect(200, HttpMethod.POST, w + "/wf-done/cancel", rw, new JsonObject().put("reason", "stop"));
+    expect(409, HttpMethod.POST, w + "/wf-done/cancel", rw, new JsonObject());
+    expect(400, HttpMethod.POST, w + "/wf-done/cancel", rw, new JsonObject().put("why", "x"));
 
     expect(201, HttpMethod.POST, w, rw, new JsonObject().put("id", "wf-gone"));
     expect(204, HttpMethod.DELETE, w + "/wf-gone", rw, null, null);
@@ -297,6 +300,12 @@ abstract class OpenApiResponsesContract {
     expect(400, HttpMethod.POST, actions + "/claim", rw, new JsonObject().put("worker", "w-1").put("lease_seconds", 0));
     expect(200, HttpMethod.GET, actions + "/" + first.getString("id"), rw, null, null);
     expect(404, HttpMethod.GET, actions + "/act-none", rw, null, null);
+    expect(200, HttpMethod.POST, actions + "/" + first.getString("id") + "/heartbeat", rw,
+        new JsonObject().put("worker", "w-1").put("lease_seconds", 60));
+    expect(409, HttpMethod.POST, actions + "/" + first.getString("id") + "/heartbeat", rw,
+        new JsonObject().put("worker", "w-9"));
+    expect(400, HttpMethod.POST, actions + "/" + first.getString("id") + "/heartbeat", rw, new JsonObject());
+    expect(404, HttpMethod.POST, actions + "/act-none/heartbeat", rw, new JsonObject().put("worker", "w-1"));
     expect(200, HttpMethod.POST, actions + "/" + first.getString("id") + "/complete", rw,
         new JsonObject().put("result", new JsonObject().put("ok", true)).put("worker", "w-1"));
     expect(409, HttpMethod.POST, actions + "/" + first.getString("id") + "/complete", rw, new JsonObject());

@@ -28,15 +28,16 @@ public final class StoreFutures {
     }
   }
 
-  /** The future fails with an {@link ApiException} of this status. */
-  public static void assertFailsWith(int status, Future<?> future) {
+  /** The future fails with an {@link ApiException} of this status; that failure, for a look at its message. */
+  public static ApiException assertFailsWith(int status, Future<?> future) {
     Object value;
     try {
       value = await(future);
     } catch (ApiException e) {
       assertThat(e.status()).as("status of '%s'", e.getMessage()).isEqualTo(status);
-      return;
+      return e;
     }
     fail("expected a failure with status " + status + ", got " + value);
+    return null;
   }
 }
