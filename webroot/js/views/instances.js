@@ -32,7 +32,7 @@ export function instancesPanel() {
       const { data } = await api('GET', '/api/v1/system/instances');
       if (mine !== request || !running) return;
       const instances = data?.instances ?? [];
-      list.replaceChildren(...instances.map(item));
+      list.replaceChildren(...instances.map(instanceItem));
       message.textContent = instances.length
         ? `${instances.length} live · refreshed every ${REFRESH_MS / 1000} s` : 'No live instance.';
     } catch (err) {
@@ -67,16 +67,17 @@ export function instancesPanel() {
   };
 }
 
-function item(instance) {
+export function instanceItem(instance) {
   const backlog = instance.flush_backlog == null ? 'no write buffer' : `backlog ${instance.flush_backlog}`;
   return h('li', { class: 'card', dataset: { id: instance.id } },
     h('span', { class: 'card-title' }, instance.id),
     h('div', { class: 'card-meta' },
       h('span', { class: 'instance-address' }, instance.address),
-      h('span', { class: 'instance-version' }, `version ${instance.version}`),
+      instance.version ? h('span', { class: 'instance-version' }, `version ${instance.version}`) : null,
       h('span', { class: 'instance-streams', dataset: { value: instance.streams } },
         `${instance.streams} ${instance.streams === 1 ? 'stream' : 'streams'}`),
-      h('span', { class: 'instance-rate' }, `${instance.events_per_second} events/s`),
+      instance.events_per_second == null ? null
+        : h('span', { class: 'instance-rate' }, `${instance.events_per_second} events/s`),
       h('span', { class: 'instance-backlog' }, backlog),
-      h('span', { class: 'instance-seen' }, 'seen ', time(instance.last_seen))));
+      instance.last_seen ? h('span', { class: 'instance-seen' }, 'seen ', time(instance.last_seen)) : null));
 }
