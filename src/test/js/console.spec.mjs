@@ -6,7 +6,7 @@
 //   FLOWCAST_BASE_URL=http://127.0.0.1:8080 FLOWCAST_TOKEN=<read-write jwt> \
 //   FLOWCAST_ADMIN_TOKEN=<jwt with flowcast:admin, same tenant> node src/test/js/console.spec.mjs
 //
-// Optional: FLOWCAST_SCREENSHOT_DIR (default target/screenshots; the console-*.png are the ones
+// Optional: FLOWCAST_READ_TOKEN (scope workflows:read, same tenant), FLOWCAST_SCREENSHOT_DIR (default target/screenshots; the console-*.png are the ones
 // docs/img/ holds), FLOWCAST_INSTANCE_ID (the server's instance.id), CHROMIUM (default /usr/bin/chromium).
 // Run by DashboardBrowserTest; exits 0 when every step passed.
 import assert from 'node:assert/strict';
@@ -18,6 +18,7 @@ import { chromium } from 'playwright-core';
 const BASE = required('FLOWCAST_BASE_URL').replace(/\/$/, '');
 const TOKEN = required('FLOWCAST_TOKEN');
 const ADMIN_TOKEN = process.env.FLOWCAST_ADMIN_TOKEN;
+const READ_TOKEN = process.env.FLOWCAST_READ_TOKEN;
 const SHOTS = process.env.FLOWCAST_SCREENSHOT_DIR || 'target/screenshots';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const INSTANCE_ID = process.env.FLOWCAST_INSTANCE_ID;
@@ -370,6 +371,26 @@ try {
     stream.abort();
     await expectAccessibleBasics('system');
   });
+
+  if (READ_TOKEN) {
+    await step('a read-only token: the console says so and offers no write', async () => {
+      await patch(`sys-${RUN}`, { state: { checked: true } }); // a second version to travel back from
+      await signIn(READ_TOKEN);
+      await page.goto(`${BASE}/#/w/sys-${RUN}`);
+      await live();
+      await page.locator('#controls-read-only').waitFor();
+      for (const control of ['#wf-move', '#wf-move-submit', '#event-type', '#event-publish', '#wf-delete']) {
+        assert.equal(await page.locator(control).isDisabled(), true, `${control} is disabled`);
+      }
+      await page.click('nav.tabs a:has-text("Versions")');
+      await page.locator('#version-message').filter({ hasText: 'is the current one' }).waitFor();
+      assert.equal(await page.locator('#snapshot-take').isDisabled(), true);
+      await page.focus('#version-slider');
+      await page.keyboard.press('Home'); // reading the past is allowed
+      await page.locator('#version-message').filter({ hasText: 'Version 1, as it was' }).waitFor();
+      assert.equal(await page.locator('#version-rollback').isDisabled(), true);
+    });
+  }
 
   if (ADMIN_TOKEN) {
     await step('system (operator): the instance registry lists this server; 360 px; dark mode', async () => {

@@ -2,6 +2,7 @@
 // and failed newest first), from the listing endpoint and then live from the action.* events.
 import { api, describe, workflowPath } from '../api.js';
 import { focusHeading, h, route } from '../dom.js';
+import { mayWrite } from '../scopes.js';
 import { ACTION_EVENTS, ACTION_STATUSES, actionItem, applyActionEvent } from './action-item.js';
 import { connectionIndicator, endBanner, liveWorkflow } from './live.js';
 import { workflowTabs } from './tabs.js';
@@ -73,7 +74,7 @@ export function actionsView(container, { id }) {
 
   function place(action, live) {
     items.get(action.id)?.remove();
-    const li = actionItem(action, retry);
+    const li = actionItem(action, mayWrite() ? retry : null);
     if (live) li.classList.add('flash');
     items.set(action.id, li);
     groups[action.status].list.insertBefore(li, before(action));

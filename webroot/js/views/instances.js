@@ -3,16 +3,11 @@
 // flowcast:admin (or admin) scope gets the panel; a server that refuses it anyway gets a hint instead.
 import { api, describe } from '../api.js';
 import { h, time } from '../dom.js';
-import { claims, token } from '../session.js';
+import { mayOperate } from '../scopes.js';
+import { token } from '../session.js';
 
 export const REFRESH_MS = 3000;
-const SCOPES = ['flowcast:admin', 'admin'];
-
-/** Whether the signed-in token may list instances (the server decides; this only avoids a useless 403). */
-export function mayOperate(c = claims()) {
-  const scopes = String(c?.scope ?? '').split(/\s+/);
-  return SCOPES.some((s) => scopes.includes(s));
-}
+export { mayOperate };
 
 /** {element, start, stop}, or null when the token lacks the scope (the panel is then not shown at all). */
 export function instancesPanel() {

@@ -5,7 +5,6 @@ import { STATUSES } from '../lifecycle.js';
 import { instancesPanel } from './instances.js';
 import { listRows } from './list-rows.js';
 
-export { STATUSES };
 const PAGE_SIZES = ['10', '20', '50', '100'];
 
 export function listView(container, { query }) {

@@ -3,12 +3,14 @@
 import { api, describe, workflowPath } from '../api.js';
 import { confirmDialog } from '../confirm.js';
 import { h, time } from '../dom.js';
+import { READ_ONLY_NOTE, mayWrite } from '../scopes.js';
 
 const LABEL_RULE = /^[A-Za-z0-9._-]{1,128}$/;
 
-/** snapshotsPanel(id, {show(version), rolledBack(workflow)}) -> {el, load(), rollback(body, what), setWritable(on)} */
+/** snapshotsPanel(id, {show(version), rolledBack(workflow)}) -> {el, load(), rollback(body, what), writable(), setWritable(on)} */
 export function snapshotsPanel(id, { show, rolledBack }) {
-  let writable = true;
+  const allowed = mayWrite();
+  let writable = allowed;
   let listing = null;
   let stale = false;
   const list = h('ul', { id: 'snapshot-list', class: 'cards', 'aria-labelledby': 'snapshots-title' });
@@ -23,7 +25,8 @@ export function snapshotsPanel(id, { show, rolledBack }) {
       h('p', { id: 'snapshot-label-help', class: 'help' }, 'Keeps the current state under this label.')),
     take);
   const el = h('section', { id: 'snapshots', class: 'panel snapshots', 'aria-labelledby': 'snapshots-title' },
-    h('h2', { id: 'snapshots-title' }, 'Snapshots'), form, error, message, empty, list);
+    h('h2', { id: 'snapshots-title' }, 'Snapshots'),
+    allowed ? null : h('p', { class: 'notice' }, READ_ONLY_NOTE), form, error, message, empty, list);
 
   function fail(text) {
     error.hidden = false;
@@ -110,11 +113,12 @@ export function snapshotsPanel(id, { show, rolledBack }) {
     el,
     load,
     rollback,
+    writable: () => writable,
     setWritable(on) {
-      writable = on;
-      take.disabled = !on;
-      labelInput.disabled = !on;
-      for (const b of list.querySelectorAll('button[data-action="rollback"]')) b.disabled = !on;
+      writable = on && allowed;
+      take.disabled = !writable;
+      labelInput.disabled = !writable;
+      for (const b of list.querySelectorAll('button[data-action="rollback"]')) b.disabled = !writable;
     },
   };
 }

@@ -5,7 +5,8 @@ import { ApiError, api, describe } from '../api.js';
 import { focusHeading, h, time } from '../dom.js';
 import { parseMetrics, rate } from '../metrics.js';
 import { token } from '../session.js';
-import { instanceItem, mayOperate } from './instances.js';
+import { mayOperate } from '../scopes.js';
+import { instanceItem } from './instances.js';
 
 export const POLL_MS = 1500;
 

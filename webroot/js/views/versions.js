@@ -134,8 +134,8 @@ export function versionsView(container, { id }) {
       workflow(workflow, kind) {
         const following = shown === latest;
         latest = workflow.version;
-        writable = !isTerminal(workflow.status);
-        snapshots.setWritable(writable);
+        snapshots.setWritable(!isTerminal(workflow.status));
+        writable = snapshots.writable();
         if (kind !== 'change' || following) go(latest);
         else setRange();
         if (kind !== 'change') snapshots.load();

@@ -5,12 +5,14 @@ import { api, describe, workflowPath } from '../api.js';
 import { confirmDialog } from '../confirm.js';
 import { h } from '../dom.js';
 import { REOPEN_TO, isTerminal, patchMoves } from '../lifecycle.js';
+import { READ_ONLY_NOTE, mayWrite } from '../scopes.js';
 
 const TYPE_RULE = /^[A-Za-z0-9._-]{1,128}$/;
 
 /** workflowControls(id) -> {el, update(workflow), end()} */
 export function workflowControls(id) {
   let status = null;
+  const writable = mayWrite();
   const message = h('p', { id: 'controls-message', class: 'help', role: 'status', tabindex: -1 });
   const error = h('p', { id: 'controls-error', class: 'error', role: 'alert', hidden: true });
 
@@ -44,6 +46,7 @@ export function workflowControls(id) {
 
   const el = h('section', { id: 'controls', class: 'panel controls', 'aria-labelledby': 'controls-title' },
     h('h2', { id: 'controls-title' }, 'Console'),
+    writable ? null : h('p', { id: 'controls-read-only', class: 'notice' }, READ_ONLY_NOTE),
     h('h3', null, 'Status'), moveForm, reopenForm,
     publishForm,
     h('h3', null, 'Delete'),
@@ -149,13 +152,12 @@ export function workflowControls(id) {
     terminalNote.textContent = terminal ? `This workflow is ${status}, a terminal status: it takes no changes, `
       + 'events or actions until it is reopened.' : '';
     for (const control of [typeInput, dataInput, publishButton]) control.disabled = terminal;
+    if (!writable) disableAll();
   }
 
-  return {
-    el,
-    update,
-    end() {
-      for (const control of el.querySelectorAll('input, select, textarea, button')) control.disabled = true;
-    },
-  };
+  function disableAll() {
+    for (const control of el.querySelectorAll('input, select, textarea, button')) control.disabled = true;
+  }
+
+  return { el, update, end: disableAll };
 }

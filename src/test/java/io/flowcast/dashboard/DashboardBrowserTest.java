@@ -97,6 +97,7 @@ class DashboardBrowserTest {
       env.put("FLOWCAST_BASE_URL", "http://127.0.0.1:" + server.port());
       env.put("FLOWCAST_TOKEN", server.token("carol", tenant, TestServer.RW));
       env.put("FLOWCAST_ADMIN_TOKEN", server.token("olga", tenant, TestServer.RW + " flowcast:admin"));
+      env.put("FLOWCAST_READ_TOKEN", server.token("rita", tenant, "workflows:read"));
       env.put("FLOWCAST_SCREENSHOT_DIR", Path.of("target", "screenshots").toString());
       env.put("FLOWCAST_INSTANCE_ID", INSTANCE_ID);
       env.put("CHROMIUM", CHROMIUM.toString());
