@@ -60,8 +60,10 @@ export function systemView(container) {
     cell.textContent = text;
   };
 
-  function showMetrics(values) {
-    const sample = { at: performance.now(), values };
+  function showMetrics(values, instance) {
+    // behind a load balancer two reads may reach two instances: a rate only between reads of one instance
+    if (previous && previous.instance !== instance) previous = null;
+    const sample = { at: performance.now(), values, instance };
     const pub = rate(previous, sample, 'flowcast_events_published_total');
     const del = rate(previous, sample, 'flowcast_events_delivered_total');
     previous = sample;
@@ -102,7 +104,7 @@ export function systemView(container) {
       const [metricsText, ready] = await Promise.all([plainGet('/metrics', 'text'), plainGet('/ready', 'json')]);
       if (mine !== round || !running) return;
       const values = parseMetrics(metricsText);
-      showMetrics(values);
+      showMetrics(values, ready?.instance);
       showReady(ready, values);
       if (operator) await listInstances(mine);
       updated.replaceChildren('Updated ', time(new Date().toISOString()));
