@@ -40,3 +40,17 @@ function sameJson(a, b) {
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   return JSON.stringify(a) === JSON.stringify(b);
 }
+
+/**
+ * The paths a merge patch sets (changed) and removes (null values), for highlighting: an object value is
+ * walked into, anything else is one changed path.
+ */
+export function patchPaths(patch, path = [], out = { changed: new Set(), removed: [] }) {
+  for (const [key, value] of Object.entries(isObject(patch) ? patch : {})) {
+    const at = [...path, key];
+    if (value === null) out.removed.push(at);
+    else if (isObject(value) && Object.keys(value).length) patchPaths(value, at, out);
+    else out.changed.add(pathKey(at));
+  }
+  return out;
+}

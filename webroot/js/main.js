@@ -11,6 +11,8 @@ import { actionsView } from './views/actions.js';
 import { createView } from './views/create.js';
 import { listView } from './views/list.js';
 import { reviewView } from './views/review.js';
+import { systemView } from './views/system.js';
+import { versionsView } from './views/versions.js';
 import { workflowView } from './views/workflow.js';
 
 const $ = (id) => document.getElementById(id);
@@ -23,8 +25,10 @@ let mountedHash = null;
 const ROUTES = [
   [/^\/?$/, (m, query) => ['list', listView, { query }]],
   [/^\/new$/, () => ['new', createView, {}]],
+  [/^\/system$/, () => ['system', systemView, {}]],
   [/^\/w\/([^/]+)$/, (m) => ['workflow', workflowView, { id: decodeURIComponent(m[1]) }]],
   [/^\/w\/([^/]+)\/review$/, (m) => ['workflow', reviewView, { id: decodeURIComponent(m[1]) }]],
+  [/^\/w\/([^/]+)\/versions$/, (m) => ['workflow', versionsView, { id: decodeURIComponent(m[1]) }]],
   [/^\/w\/([^/]+)\/actions$/, (m) => ['workflow', actionsView, { id: decodeURIComponent(m[1]) }]],
 ];
 

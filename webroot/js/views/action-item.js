@@ -34,7 +34,8 @@ export function applyActionEvent(action, event) {
 
 const field = (label, value) => h('div', null, h('dt', null, label), h('dd', null, value));
 
-export function actionItem(action) {
+/** actionItem(action, retry?): a dead letter (failed) gets a Retry button calling retry(action, button). */
+export function actionItem(action, retry = null) {
   const details = [];
   if (action.payload !== undefined) details.push(field('Payload', h('code', null, compactJson(action.payload))));
   if (action.result != null) details.push(field('Result', h('code', null, compactJson(action.result))));
@@ -50,5 +51,8 @@ export function actionItem(action) {
       action.attempts ? h('span', null, `attempt ${action.attempts}`) : null,
       action.lease_until ? h('span', null, 'lease until ', time(action.lease_until)) : null,
       h('span', null, 'updated ', time(action.updated_at ?? action.created_at))),
-    details.length ? h('dl', { class: 'action-data' }, details) : null);
+    details.length ? h('dl', { class: 'action-data' }, details) : null,
+    retry && action.status === 'failed' ? h('button', { type: 'button', class: 'secondary', dataset: { action: 'retry' },
+      'aria-label': `Retry ${action.type ?? 'action'} ${action.id} (queue a copy)`,
+      onclick: (e) => retry(action, e.currentTarget) }, 'Retry (queue a copy)') : null);
 }

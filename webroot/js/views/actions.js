@@ -2,6 +2,7 @@
 // and failed newest first), from the listing endpoint and then live from the action.* events.
 import { api, describe, workflowPath } from '../api.js';
 import { focusHeading, h, route } from '../dom.js';
+import { mayWrite } from '../scopes.js';
 import { ACTION_EVENTS, ACTION_STATUSES, actionItem, applyActionEvent } from './action-item.js';
 import { connectionIndicator, endBanner, liveWorkflow } from './live.js';
 import { workflowTabs } from './tabs.js';
@@ -27,8 +28,11 @@ export function actionsView(container, { id }) {
     const count = h('span', { class: 'count' }, '0');
     const list = h('ol', { id: `actions-${status}`, class: 'cards', 'aria-labelledby': `actions-${status}-title` });
     const empty = h('p', { class: 'help' }, `No ${status} actions.`);
+    const note = status === 'failed' ? h('p', { id: 'dead-letter-help', class: 'help' }, 'Dead letters: failed for good, '
+      + 'never handed out again. The API has no retry for them, so Retry queues a copy (same type and payload, '
+      + 'a new id); the dead letter stays here.') : null;
     const panel = h('section', { class: 'panel', 'aria-labelledby': `actions-${status}-title` },
-      h('h2', { id: `actions-${status}-title` }, TITLES[status], ' (', count, ')'), empty, list);
+      h('h2', { id: `actions-${status}-title` }, TITLES[status], ' (', count, ')'), note, empty, list);
     return [status, { count, list, empty, panel }];
   }));
 
@@ -70,10 +74,25 @@ export function actionsView(container, { id }) {
 
   function place(action, live) {
     items.get(action.id)?.remove();
-    const li = actionItem(action);
+    const li = actionItem(action, mayWrite() ? retry : null);
     if (live) li.classList.add('flash');
     items.set(action.id, li);
     groups[action.status].list.insertBefore(li, before(action));
+  }
+
+  /** A dead letter cannot be queued again (docs/API.md): queue a copy of it. */
+  async function retry(action, button) {
+    button.disabled = true;
+    try {
+      const body = { type: action.type };
+      if (action.payload !== undefined && action.payload !== null) body.payload = action.payload;
+      const { data } = await api('POST', `${workflowPath(id)}/actions`, { body });
+      message.textContent = `Queued a copy of ${action.id} as ${data.id}; the dead letter stays under Failed.`;
+    } catch (err) {
+      message.textContent = `Not retried: ${describe(err)}`;
+    } finally {
+      button.disabled = false;
+    }
   }
 
   function trim() {

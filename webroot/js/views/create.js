@@ -1,7 +1,7 @@
 // Create a workflow: POST /api/v1/workflows, then open it.
 import { api, describe } from '../api.js';
 import { focusHeading, h, route } from '../dom.js';
-import { STATUSES } from './list.js';
+import { STATUSES } from '../lifecycle.js';
 
 const ID_RULE = /^[A-Za-z0-9._-]{1,128}$/;
 

@@ -3,16 +3,11 @@
 // flowcast:admin (or admin) scope gets the panel; a server that refuses it anyway gets a hint instead.
 import { api, describe } from '../api.js';
 import { h, time } from '../dom.js';
-import { claims, token } from '../session.js';
+import { mayOperate } from '../scopes.js';
+import { token } from '../session.js';
 
 export const REFRESH_MS = 3000;
-const SCOPES = ['flowcast:admin', 'admin'];
-
-/** Whether the signed-in token may list instances (the server decides; this only avoids a useless 403). */
-export function mayOperate(c = claims()) {
-  const scopes = String(c?.scope ?? '').split(/\s+/);
-  return SCOPES.some((s) => scopes.includes(s));
-}
+export { mayOperate };
 
 /** {element, start, stop}, or null when the token lacks the scope (the panel is then not shown at all). */
 export function instancesPanel() {
@@ -32,7 +27,7 @@ export function instancesPanel() {
       const { data } = await api('GET', '/api/v1/system/instances');
       if (mine !== request || !running) return;
       const instances = data?.instances ?? [];
-      list.replaceChildren(...instances.map(item));
+      list.replaceChildren(...instances.map(instanceItem));
       message.textContent = instances.length
         ? `${instances.length} live · refreshed every ${REFRESH_MS / 1000} s` : 'No live instance.';
     } catch (err) {
@@ -67,16 +62,17 @@ export function instancesPanel() {
   };
 }
 
-function item(instance) {
+export function instanceItem(instance) {
   const backlog = instance.flush_backlog == null ? 'no write buffer' : `backlog ${instance.flush_backlog}`;
   return h('li', { class: 'card', dataset: { id: instance.id } },
     h('span', { class: 'card-title' }, instance.id),
     h('div', { class: 'card-meta' },
       h('span', { class: 'instance-address' }, instance.address),
-      h('span', { class: 'instance-version' }, `version ${instance.version}`),
+      instance.version ? h('span', { class: 'instance-version' }, `version ${instance.version}`) : null,
       h('span', { class: 'instance-streams', dataset: { value: instance.streams } },
         `${instance.streams} ${instance.streams === 1 ? 'stream' : 'streams'}`),
-      h('span', { class: 'instance-rate' }, `${instance.events_per_second} events/s`),
+      instance.events_per_second == null ? null
+        : h('span', { class: 'instance-rate' }, `${instance.events_per_second} events/s`),
       h('span', { class: 'instance-backlog' }, backlog),
-      h('span', { class: 'instance-seen' }, 'seen ', time(instance.last_seen))));
+      instance.last_seen ? h('span', { class: 'instance-seen' }, 'seen ', time(instance.last_seen)) : null));
 }

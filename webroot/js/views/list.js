@@ -1,9 +1,10 @@
 // The tenant's workflows, newest first: status filter, page size, cursor paging.
 import { api, describe } from '../api.js';
-import { focusHeading, h, route, statusBadge, time } from '../dom.js';
+import { focusHeading, h } from '../dom.js';
+import { STATUSES } from '../lifecycle.js';
 import { instancesPanel } from './instances.js';
+import { listRows } from './list-rows.js';
 
-export const STATUSES = ['pending', 'running', 'waiting', 'completed', 'failed', 'cancelled'];
 const PAGE_SIZES = ['10', '20', '50', '100'];
 
 export function listView(container, { query }) {
@@ -20,6 +21,7 @@ export function listView(container, { query }) {
   const sizeSelect = h('select', { id: 'page-size', name: 'limit' }, PAGE_SIZES.map((n) => h('option', { value: n }, n)));
   sizeSelect.value = limit;
   const results = h('ul', { id: 'workflow-list', class: 'cards', 'aria-labelledby': 'list-title' });
+  const rows = listRows(results, { matches: (w) => !status || w.status === status });
   const message = h('p', { id: 'list-message', role: 'status', class: 'help' });
   const prev = h('button', { type: 'button', id: 'page-prev', disabled: true }, '← Previous');
   const next = h('button', { type: 'button', id: 'page-next', disabled: true }, 'Next →');
@@ -80,7 +82,7 @@ export function listView(container, { query }) {
       const { data } = await api('GET', '/api/v1/workflows', { query: { status, limit, cursor: cursors[page] } });
       if (mine !== request) return;
       cursors[page + 1] = data.next_cursor ?? null;
-      results.replaceChildren(...(data.items ?? []).map(card));
+      rows.replace(data.items ?? []);
       message.textContent = data.items?.length ? '' : (status ? `No ${status} workflows.` : 'No workflows yet.');
       pageLabel.textContent = `Page ${page + 1}`;
       prev.disabled = page === 0;
@@ -95,6 +97,7 @@ export function listView(container, { query }) {
 
   load();
   return {
+    rows, // the seam for a live feed (list-rows.js)
     resume() {
       load();
       instances?.start();
@@ -102,13 +105,4 @@ export function listView(container, { query }) {
     pause: () => instances?.stop(),
     unmount: () => instances?.stop(),
   };
-}
-
-function card(workflow) {
-  return h('li', { class: 'card', dataset: { id: workflow.id } },
-    h('a', { href: route('w', workflow.id), class: 'card-title' }, workflow.id),
-    h('div', { class: 'card-meta' },
-      statusBadge(workflow.status),
-      h('span', null, `version ${workflow.version}`),
-      h('span', null, 'updated ', time(workflow.updated_at))));
 }

@@ -2,6 +2,7 @@ import { h, route } from '../dom.js';
 
 const TABS = [
   ['overview', 'Overview', (id) => route('w', id)],
+  ['versions', 'Versions', (id) => route('w', id, 'versions')],
   ['review', 'Review', (id) => route('w', id, 'review')],
   ['actions', 'Actions', (id) => route('w', id, 'actions')],
 ];

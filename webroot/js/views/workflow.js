@@ -8,8 +8,10 @@ import { compactJson, renderJson } from '../json-view.js';
 import { advance } from '../workflow-state.js';
 import { CONNECTION_TEXT, connectionIndicator, sessionEnded, showConnection } from './live.js';
 import { workflowTabs } from './tabs.js';
+import { workflowControls } from './workflow-controls.js';
 
 const MAX_LOG = 2000;
+const SHORT_DATA = 400; // characters of an event's data shown on its line; longer ones expand
 export function workflowView(container, { id }) {
   document.title = `${id} · Flowcast`;
   let workflow = null;
@@ -29,6 +31,7 @@ export function workflowView(container, { id }) {
   const typeSelect = h('select', { id: 'log-type' }, h('option', { value: '' }, 'All types'));
   const logCount = h('span', { id: 'log-count', class: 'help' });
   const logList = h('ol', { id: 'event-log', class: 'log', role: 'log', 'aria-labelledby': 'log-title' });
+  const controls = workflowControls(id);
 
   typeSelect.addEventListener('change', () => {
     filter = typeSelect.value;
@@ -53,12 +56,14 @@ export function workflowView(container, { id }) {
       h('div', null, h('dt', null, 'Updated'), updatedCell),
       h('div', null, h('dt', null, 'Expires'), expiresCell)),
     h('div', { class: 'columns' },
-      h('section', { class: 'panel', 'aria-labelledby': 'state-title' },
-        h('h2', { id: 'state-title' }, 'State'),
-        h('p', { class: 'help' }, 'Keys changed by the latest change are highlighted.'),
-        statePre,
-        removedNote,
-        h('details', null, h('summary', null, 'Metadata'), metadataPre)),
+      h('div', { class: 'stack' },
+        h('section', { class: 'panel', 'aria-labelledby': 'state-title' },
+          h('h2', { id: 'state-title' }, 'State'),
+          h('p', { class: 'help' }, 'Keys changed by the latest change are highlighted.'),
+          statePre,
+          removedNote,
+          h('details', null, h('summary', null, 'Metadata'), metadataPre)),
+        controls.el),
       h('section', { class: 'panel', 'aria-labelledby': 'log-title' },
         h('div', { class: 'log-head' },
           h('h2', { id: 'log-title' }, 'Events'),
@@ -76,6 +81,7 @@ export function workflowView(container, { id }) {
     expiresCell.replaceChildren(time(workflow.expires_at));
     statePre.replaceChildren(renderJson(workflow.state ?? {}, changed, ['state']));
     metadataPre.replaceChildren(renderJson(workflow.metadata ?? {}, changed, ['metadata']));
+    controls.update(workflow);
     const removed = (changes?.removed ?? []).map((path) => path.join('.'));
     removedNote.hidden = removed.length === 0;
     removedNote.textContent = removed.length ? `Removed by the latest change: ${removed.join(', ')}` : '';
@@ -110,7 +116,8 @@ export function workflowView(container, { id }) {
         h('span', { class: 'type' }, event.type), ' ',
         h('span', { class: 'help' }, `v${event.version ?? '?'}`, event.actor ? ` · ${event.actor}` : '', ' · '),
         time(event.created_at)),
-      h('code', { class: 'data' }, compactJson(event.data)));
+      h('code', { class: 'data' }, compactJson(event.data, SHORT_DATA)),
+      payloadDetails(event));
   }
 
   function addLog(event) {
@@ -163,6 +170,7 @@ export function workflowView(container, { id }) {
       banner.hidden = false;
       banner.textContent = CONNECTION_TEXT.ended({ reason }) + '. No more changes will arrive.';
       if (reason === 'gone' && !workflow) statePre.textContent = 'No workflow with this id is visible to you.';
+      controls.end();
     },
   });
   feed.start();
@@ -173,4 +181,19 @@ export function workflowView(container, { id }) {
     resume: () => feed.resume(),
     feed,
   };
+}
+
+/** A long payload's whole data, pretty-printed when opened (rendered on first open: the log may hold 2,000). */
+function payloadDetails(event) {
+  const length = (JSON.stringify(event.data) ?? '').length;
+  if (length <= SHORT_DATA) return null;
+  const pre = h('pre', { class: 'json payload', tabindex: 0, 'aria-label': `Data of event ${event.seq}` });
+  const details = h('details', { class: 'payload-details' },
+    h('summary', null, `Show the whole data (${length.toLocaleString()} characters)`), pre);
+  details.addEventListener('toggle', () => {
+    if (details.open && !pre.firstChild) pre.append(renderJson(event.data));
+    const line = details.parentElement?.querySelector('code.data');
+    if (line) line.hidden = details.open;
+  });
+  return details;
 }

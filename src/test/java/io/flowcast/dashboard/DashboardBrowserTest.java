@@ -23,11 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * missing or repeated event, sign-out revoking the session, escaping of workflow data, the review view
  * (drafts live with their diff; undo, commit, a refused commit, discard) and the actions view (queued,
  * claimed, completed, failed, live), the instances panel for the development account (an operator) and
- * not for a read-write token, screenshots in target/screenshots. {@code scripts/test.sh} installs
+ * not for a read-write token, screenshots in target/screenshots; and the console (console.spec.mjs):
+ * status moves and reopen, events, delete, time travel, snapshots, dead letters, the system view. {@code scripts/test.sh} installs
  * chromium and the node modules when missing.
  */
 class DashboardBrowserTest {
   private static final Path SCRIPT = Path.of("src", "test", "js", "dashboard.spec.mjs");
+  private static final Path CONSOLE_SCRIPT = Path.of("src", "test", "js", "console.spec.mjs");
   private static final Path NODE_MODULES = Path.of("src", "test", "js", "node_modules", "playwright-core");
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final long TIMEOUT_SECONDS = 240;
@@ -71,23 +73,54 @@ class DashboardBrowserTest {
       env.put("FLOWCAST_ACCOUNT_TOKEN", server.token(ACCOUNT, ACCOUNT_TENANT, TestServer.RW));
       env.put("FLOWCAST_ACCESS_TTL", Integer.toString(ACCESS_TTL_SECONDS));
       env.put("FLOWCAST_INSTANCE_ID", INSTANCE_ID);
-
-      Process process = node.start();
-      ByteArrayOutputStream output = new ByteArrayOutputStream();
-      Thread reader = new Thread(() -> copy(process.getInputStream(), output), "dashboard-spec-output");
-      reader.start();
-      boolean finished = process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      if (!finished) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-      reader.join(10_000);
-      String log = output.toString(StandardCharsets.UTF_8);
-      System.out.println(log);
-      assertThat(finished).as("the browser test finished within %d s; its output:%n%s", TIMEOUT_SECONDS, log)
-          .isTrue();
-      assertThat(process.exitValue()).as("exit code of node %s; its output:%n%s", SCRIPT, log).isZero();
+      run(node, SCRIPT);
     }
+  }
+
+  /**
+   * The console (console.spec.mjs): a workflow's status moves, reopen, events, delete, the version slider
+   * with its diffs, snapshots with rollback, dead letters retried, the system view, for a read-write token
+   * and for an operator; keyboard and 360 px; screenshots for docs/DASHBOARD.md.
+   */
+  @Test
+  void consoleChangesLifecycleTravelsInTimeRetriesDeadLettersAndShowsTheSystemInChromium() throws Exception {
+    assertThat(Files.isExecutable(CHROMIUM))
+        .as("%s is missing: run bash scripts/test.sh (it installs Debian's chromium)", CHROMIUM).isTrue();
+    assertThat(Files.isDirectory(NODE_MODULES))
+        .as("playwright-core is missing: run npm ci --prefix src/test/js (bash scripts/test.sh does)").isTrue();
+    JsonObject overrides = new JsonObject().put("sse.retry_ms", 300).put("instance.id", INSTANCE_ID)
+        .put("registry.heartbeat_ms", 1000);
+    try (TestServer server = TestServer.start(overrides)) {
+      String tenant = "con-" + Long.toString(System.nanoTime(), 36);
+      ProcessBuilder node = new ProcessBuilder("node", CONSOLE_SCRIPT.toString()).redirectErrorStream(true);
+      Map<String, String> env = node.environment();
+      env.put("FLOWCAST_BASE_URL", "http://127.0.0.1:" + server.port());
+      env.put("FLOWCAST_TOKEN", server.token("carol", tenant, TestServer.RW));
+      env.put("FLOWCAST_ADMIN_TOKEN", server.token("olga", tenant, TestServer.RW + " flowcast:admin"));
+      env.put("FLOWCAST_READ_TOKEN", server.token("rita", tenant, "workflows:read"));
+      env.put("FLOWCAST_SCREENSHOT_DIR", Path.of("target", "screenshots").toString());
+      env.put("FLOWCAST_INSTANCE_ID", INSTANCE_ID);
+      env.put("CHROMIUM", CHROMIUM.toString());
+      run(node, CONSOLE_SCRIPT);
+    }
+  }
+
+  private static void run(ProcessBuilder node, Path script) throws Exception {
+    Process process = node.start();
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    Thread reader = new Thread(() -> copy(process.getInputStream(), output), "dashboard-spec-output");
+    reader.start();
+    boolean finished = process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    if (!finished) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    reader.join(10_000);
+    String log = output.toString(StandardCharsets.UTF_8);
+    System.out.println(log);
+    assertThat(finished).as("the browser test finished within %d s; its output:%n%s", TIMEOUT_SECONDS, log)
+        .isTrue();
+    assertThat(process.exitValue()).as("exit code of node %s; its output:%n%s", script, log).isZero();
   }
 
   private static void copy(InputStream in, ByteArrayOutputStream out) {
