@@ -36,7 +36,9 @@ class ManagedRedisRefusalTest {
 
   @Test
   void aWrongPasswordFailsTheStartNamingRedisUrlWithoutShowingThePassword() {
-    JsonObject config = managed.config().put("redis.url", managed.url(WRONG)).put("redis.fallback", "memory");
+    // a generous timeout: on a loaded machine the TLS handshake must not pass for "unreachable"
+    JsonObject config = managed.config().put("redis.url", managed.url(WRONG)).put("redis.fallback", "memory")
+        .put("redis.timeout_ms", 8000);
     long started = System.nanoTime();
     assertThatThrownBy(() -> TestServer.start(config)).hasMessageContaining("'redis.url'")
         .hasMessageContaining("WRONGPASS").hasMessageContaining("rediss://flowcast:***@127.0.0.1:")
@@ -60,9 +62,16 @@ class ManagedRedisRefusalTest {
     builder.environment().put("FLOWCAST_HTTP_PORT", String.valueOf(TestServer.freePort()));
     builder.environment().put("FLOWCAST_REDIS_URL", managed.url(WRONG));
     builder.environment().put("FLOWCAST_REDIS_TLS_CA_FILE", managed.certificates().caCert().toString());
+    // a loaded machine may take seconds for the TLS handshake: the refusal, not a timeout, is under test
+    // (a timeout would be "unreachable", and the default fallback would start on memory instead)
+    builder.environment().put("FLOWCAST_REDIS_TIMEOUT_MS", "20000");
     Process process = builder.start();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("the process did not stop within 60 s: "
+          + new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).isNotZero();
     assertThat(out).contains("FLOWCAST_REDIS_URL").contains("WRONGPASS").doesNotContain(WRONG)
         .doesNotContain("\tat ");
