@@ -298,6 +298,11 @@ final class BridgeConnection implements BusSubscription.Connection {
   }
 
   @Override
+  public boolean concatenates() {
+    return format == FrameFormat.BRIDGE_TCP;
+  }
+
+  @Override
   public boolean writeQueueFull() {
     return transport.writeQueueFull();
   }

@@ -31,8 +31,11 @@ public final class BusSubscription extends FeedOwner {
   public interface Connection {
     FrameFormat format();
 
-    /** Writes one complete frame in {@link #format()}. */
+    /** Writes one complete frame in {@link #format()}, or several at once where {@link #concatenates()}. */
     void write(Buffer frame);
+
+    /** Whether frames may be written back to back in one buffer (TCP: yes; a WebSocket message each: no). */
+    boolean concatenates();
 
     boolean writeQueueFull();
 
@@ -65,6 +68,9 @@ public final class BusSubscription extends FeedOwner {
   private boolean started;
   private boolean closed;
   private long expiryTimer = -1;
+  /** Live frames waiting for the registry's next write slice, and whether {@code held} is a shared frame. */
+  private Buffer held;
+  private boolean heldShared;
   private final StallWatch stall = new StallWatch();
 
   /** @param onEnd run once when the subscription ends, however it ends (releases its place under the stream cap) */
@@ -131,15 +137,39 @@ public final class BusSubscription extends FeedOwner {
     if (closed || !started) {
       return;
     }
-    if (live && connection.writeQueueFull()) {
+    Buffer frame = shared != null ? shared
+        : format().encode(feed.key().id(), feed.lastId(), type, typed ? json : SseFrames.typed(type, json));
+    if (!live) {
+      writeHeld();
+      if (!closed) {
+        connection.write(frame);
+      }
+      return;
+    }
+    if (connection.writeQueueFull()) {
       log.info("closing a bridge connection registered on {}: the client does not keep up", feed.workflow());
       registry.meters().slowConsumerClosed();
       connection.overrun("slow consumer: the client did not read its events fast enough; register again "
           + "with last_event_id");
       return;
     }
-    connection.write(shared != null ? shared
-        : format().encode(feed.key().id(), feed.lastId(), type, typed ? json : SseFrames.typed(type, json)));
+    if (!connection.concatenates()) {
+      connection.write(frame);
+      return;
+    }
+    // held for the registry's write slice, as an SSE stream's frames are: events that arrive before it go
+    // out in the same write (one system call for several)
+    if (held == null) {
+      held = frame;
+      heldShared = shared != null;
+      registry.writeSoon(this);
+    } else {
+      if (heldShared) {
+        held = Buffer.buffer(held.length() * 2 + frame.length()).appendBuffer(held); // shared: never append to it
+        heldShared = false;
+      }
+      held.appendBuffer(frame);
+    }
   }
 
   @Override
@@ -169,7 +199,12 @@ public final class BusSubscription extends FeedOwner {
 
   @Override
   void writeHeld() {
-    // frames are written at once: a bridge frame is a message of its own, nothing to merge
+    Buffer frames = held;
+    held = null;
+    if (frames != null && !closed) {
+      registry.wroteLive();
+      connection.write(frames);
+    }
   }
 
   /** A connection whose queue stayed full, with no drain, for {@code sse.stall_timeout_ms} is closed. */
@@ -204,6 +239,7 @@ public final class BusSubscription extends FeedOwner {
 
   private void finish(String code, String reason) {
     if (!closed) {
+      writeHeld();
       dispose();
       connection.ended(this, code, reason);
     }
@@ -217,6 +253,7 @@ public final class BusSubscription extends FeedOwner {
   private void dispose() {
     if (!closed) {
       closed = true;
+      held = null;
       vertx.cancelTimer(expiryTimer);
       registry.remove(this);
       onEnd.run();
