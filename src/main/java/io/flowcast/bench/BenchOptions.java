@@ -17,9 +17,9 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
     String sseUrlTemplate, String publishUrlTemplate, boolean allowRemote, int connections, int workflows,
     int durationSeconds, int warmupSeconds, Mix mix, int subscribers, int rate, int publishers, int streams,
     List<Long> serverPids, String token, String tenant, int payloadBytes, int threads, int drainSeconds, String pgUrl,
-    boolean json) {
+    boolean json, ColdStart coldStart) {
 
-  public static final Set<String> SCENARIOS = Set.of("write", "fanout", "idle");
+  public static final Set<String> SCENARIOS = Set.of("write", "fanout", "idle", "cold-start");
   private static final Set<String> FLAGS = Set.of("--json", "--allow-remote");
   private static final Set<String> COMMON = Set.of("--url", "--duration", "--workflows", "--token", "--tenant",
       "--threads", "--json", "--allow-remote", "--server-pid");
@@ -27,7 +27,18 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
       "write", Set.of("--connections", "--mix", "--warmup", "--payload", "--pg-url", "--drain"),
       "fanout", Set.of("--subscribers", "--rate", "--publishers", "--subscribe-url", "--publish-url",
           "--sse-url-template", "--publish-url-template", "--warmup", "--payload", "--drain"),
-      "idle", Set.of("--streams", "--subscribe-url", "--sse-url-template"));
+      "idle", Set.of("--streams", "--subscribe-url", "--sse-url-template"),
+      "cold-start", Set.of("--sessions", "--edits", "--redis-url", "--pg-url", "--jar", "--java-opts",
+          "--from-second", "--server-log", "--drain", "--payload"));
+
+  /**
+   * What {@code bench cold-start} starts and drives: the instance (its jar or, by default, the one the
+   * bench runs from; JVM options; Redis and PostgreSQL), and the seed workload of N sessions with M
+   * edits per second each; {@code fromSecond} is where the "settled" summary starts.
+   */
+  public record ColdStart(int sessions, int edits, String redisUrl, String jar, List<String> javaOpts,
+      int fromSecond, String serverLog) {
+  }
 
   /** A wrong command line; the message names the option. */
   public static final class UsageException extends RuntimeException {
@@ -77,6 +88,9 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
     if (scenario.equals("fanout") && sseTemplate != null && publishTemplate == null) {
       throw new UsageException("fanout in generic mode needs both --sse-url-template and --publish-url-template");
     }
+    if (scenario.equals("cold-start") && o.containsKey("--pg-url") && !o.containsKey("--redis-url")) {
+      throw new UsageException("--pg-url needs --redis-url (persistence runs on the Redis backend)");
+    }
     if (scenario.equals("write") && o.containsKey("--drain") && !o.containsKey("--pg-url")) {
       throw new UsageException("--drain is how long write waits for PostgreSQL: it needs --pg-url");
     }
@@ -86,13 +100,14 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
     int defaultWorkflows = switch (scenario) {
       case "write" -> 100;
       case "idle" -> 10;
+      case "cold-start" -> 500;
       default -> 1;
     };
     BenchOptions options = new BenchOptions(scenario, url, o.getOrDefault("--subscribe-url", url),
         o.getOrDefault("--publish-url", url), sseTemplate, publishTemplate, o.containsKey("--allow-remote"),
         bounded(o, "--connections", 64, 1, 10_000),
         bounded(o, "--workflows", defaultWorkflows, 1, 100_000),
-        bounded(o, "--duration", 10, 1, 600),
+        bounded(o, "--duration", scenario.equals("cold-start") ? 30 : 10, 1, 600),
         bounded(o, "--warmup", scenario.equals("idle") ? 0 : 2, 0, 60),
         Mix.parse(o.getOrDefault("--mix", "patch")),
         bounded(o, "--subscribers", 100, 1, 50_000),
@@ -103,11 +118,23 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
         o.get("--token"), o.getOrDefault("--tenant", "bench"),
         bounded(o, "--payload", 0, 0, 65_536),
         bounded(o, "--threads", Math.min(4, Runtime.getRuntime().availableProcessors()), 1, 64),
-        bounded(o, "--drain", scenario.equals("write") ? 10 : 5, 0, 60),
+        bounded(o, "--drain", scenario.equals("write") ? 10 : scenario.equals("cold-start") ? 2 : 5, 0, 60),
         o.get("--pg-url"),
-        o.containsKey("--json"));
+        o.containsKey("--json"),
+        scenario.equals("cold-start") ? coldStart(o) : null);
     Targets.check(options);
     return options;
+  }
+
+  private static ColdStart coldStart(Map<String, String> o) {
+    String redisUrl = o.get("--redis-url");
+    if (redisUrl != null && !redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
+      throw new UsageException("--redis-url must be a URL like redis://127.0.0.1:6379, got '" + redisUrl + "'");
+    }
+    String opts = o.getOrDefault("--java-opts", "").trim();
+    return new ColdStart(bounded(o, "--sessions", 500, 1, 10_000), bounded(o, "--edits", 5, 1, 1000), redisUrl,
+        o.get("--jar"), opts.isEmpty() ? List.of() : List.of(opts.split("\\s+")),
+        bounded(o, "--from-second", 5, 0, 600), o.get("--server-log"));
   }
 
   private static List<Long> pids(String raw) {
@@ -150,6 +177,11 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
           .put("publish", generic() ? publishUrlTemplate : publishUrl).put("subscribers", subscribers)
           .put("workflows", workflows).put("rate", rate).put("publishers", publishers)
           .put("warmup_s", warmupSeconds).put("drain_s", drainSeconds).put("payload_bytes", payloadBytes);
+      case "cold-start" -> json.put("sessions", coldStart.sessions()).put("edits_per_session_per_s", coldStart.edits())
+          .put("redis", coldStart.redisUrl() != null).put("postgresql", pgUrl != null)
+          .put("jar", coldStart.jar() == null ? "(this one)" : coldStart.jar())
+          .put("java_opts", String.join(" ", coldStart.javaOpts())).put("from_second", coldStart.fromSecond())
+          .put("drain_s", drainSeconds).put("payload_bytes", payloadBytes);
       default -> json.put("subscribe", generic() ? sseUrlTemplate : subscribeUrl).put("streams", streams)
           .put("workflows", workflows);
     }
