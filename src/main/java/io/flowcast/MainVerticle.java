@@ -24,6 +24,8 @@ import io.flowcast.review.Drafts;
 import io.flowcast.review.Sections;
 import io.flowcast.snapshot.SnapshotCommands;
 import io.flowcast.snapshot.Snapshots;
+import io.flowcast.startup.Warmup;
+import io.flowcast.startup.WarmupCleanup;
 import io.flowcast.workflow.Feature;
 import io.flowcast.workflow.WorkflowVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -37,6 +39,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 
 /**
@@ -55,6 +58,8 @@ public final class MainVerticle extends VerticleBase {
   private MessageConsumer<Object> drainConsumer;
   private RateLimits limits;
   private Backends backends;
+  private final AtomicInteger port = new AtomicInteger();
+  private static final String WARMUP = "warmup";
 
   private final RevokedSessions revokedSessions = new RevokedSessions();
   private final Clock clock;
@@ -79,6 +84,9 @@ public final class MainVerticle extends VerticleBase {
     EventDelivery.register(vertx);
     int httpInstances = config.httpInstances() == 0
         ? Math.max(1, Runtime.getRuntime().availableProcessors()) : config.httpInstances();
+    if (config.startupWarmup() > 0) {
+      readiness.down(WARMUP, "the hot paths are warmed up before the instance takes users (startup.warmup)");
+    }
     drainConsumer = vertx.eventBus().consumer(Addresses.LIFECYCLE_DRAIN,
         m -> stopHttp().onComplete(ar -> m.reply(null)));
 
@@ -102,7 +110,7 @@ public final class MainVerticle extends VerticleBase {
               // shared through Redis when this instance runs on it, else held in this process
               limits = RateLimits.create(vertx, config, backends.redis(), readiness);
               return vertx.deployVerticle(() -> new HttpVerticle(config, readiness::toJson, meters, revokedSessions,
-                  limits), new DeploymentOptions().setInstances(httpInstances));
+                  limits, port::set), new DeploymentOptions().setInstances(httpInstances));
             })
             .onSuccess(id -> {
               httpDeployment = id;
@@ -111,7 +119,37 @@ public final class MainVerticle extends VerticleBase {
                   httpInstances, vertx.isNativeTransportEnabled() ? "epoll" : "NIO", backend.store().name(),
                   backend.transport().name(),
                   backend.persistence() ? config.persistenceMode() : "off");
+              if (config.startupWarmup() > 0) {
+                warmUp(port.get());
+              }
             }));
+  }
+
+  /**
+   * Once every other check is up (Redis answers, the schema is migrated), runs the warm-up, then turns
+   * {@code /ready} to 200 whatever it found (a warm-up that fails leaves a colder instance, not a dead one).
+   */
+  private void warmUp(int port) {
+    if (readiness.draining()) {
+      return;
+    }
+    if (!readiness.upExcept(WARMUP)) {
+      vertx.setTimer(100, id -> warmUp(port));
+      return;
+    }
+    readiness.down(WARMUP, "warming up: " + config.startupWarmup() + " operations in the scratch tenant "
+        + Warmup.TENANT);
+    Warmup warmup = new Warmup(vertx, config, port);
+    warmup.run(config.startupWarmup())
+        .compose(result -> WarmupCleanup.start(vertx, backends.redis(),
+                new RedisKeys(config.redisKeyPrefix(), config.redisShards()).tenantIndex(Warmup.TENANT), backends.pg(),
+                warmup.idPrefix(),
+                result.sessions())
+            .map(result))
+        .onSuccess(result -> {
+          readiness.up(WARMUP, "warmed up: " + result);
+          readiness.fact(WARMUP, result.toJson());
+        });
   }
 
   /** The features kept beside workflows, built on the backend's parts. */

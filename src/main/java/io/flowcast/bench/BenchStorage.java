@@ -1,13 +1,13 @@
 package io.flowcast.bench;
 
-import io.flowcast.pg.PgSupport;
-import io.flowcast.redis.RedisClients;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import org.flywaydb.core.Flyway;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
@@ -31,7 +31,18 @@ final class BenchStorage {
     URI base = URI.create(pgUrl);
     String url = base.getScheme() + "://" + base.getRawAuthority() + "/" + name
         + (base.getRawQuery() == null ? "" : "?" + base.getRawQuery());
-    return admin(vertx, pgUrl, "CREATE DATABASE " + name).compose(v -> PgSupport.migrate(vertx, url)).map(url);
+    return admin(vertx, pgUrl, "CREATE DATABASE " + name).compose(v -> migrate(vertx, url)).map(url);
+  }
+
+  /** The server's own migrations (the jar's {@code db/migration}), as the instance would run them. */
+  private static Future<Void> migrate(Vertx vertx, String url) {
+    PgConnectOptions options = PgConnectOptions.fromUri(url);
+    String jdbc = "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/" + options.getDatabase();
+    return vertx.executeBlocking(() -> {
+      Flyway.configure().dataSource(jdbc, options.getUser(), options.getPassword())
+          .locations("classpath:db/migration").load().migrate();
+      return null;
+    });
   }
 
   static Future<Void> dropDatabase(Vertx vertx, String pgUrl, String name) {
@@ -46,7 +57,7 @@ final class BenchStorage {
 
   /** Unlinks every key under {@code prefix} (which holds no glob characters); completes with the count. */
   static Future<Long> deleteKeys(Vertx vertx, String redisUrl, String prefix) {
-    Redis redis = RedisClients.pooled(vertx, redisUrl, 1, (int) TIMEOUT_MS);
+    Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl));
     return scan(redis, "0", prefix, 0).eventually(redis::close);
   }
 

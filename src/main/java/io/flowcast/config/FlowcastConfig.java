@@ -67,7 +67,8 @@ public record FlowcastConfig(
     int listDefaultLimit,
     int listMaxLimit,
     int eventsMaxLimit,
-    Features features) {
+    Features features,
+    int startupWarmup) {
 
   /** Bounds of drafts, snapshots and actions. */
   public record Features(int draftMaxRevisions, int snapshotsMax, int actionLeaseDefaultSeconds,
@@ -173,7 +174,8 @@ public record FlowcastConfig(
         new Features((int) range(c, "drafts.max_revisions", 1, 10_000),
             (int) range(c, "snapshots.max_per_workflow", 1, 10_000),
             (int) range(c, "actions.default_lease_seconds", 1, 86_400),
-            (int) range(c, "actions.max_lease_seconds", 1, 86_400)));
+            (int) range(c, "actions.max_lease_seconds", 1, 86_400)),
+        (int) range(c, "startup.warmup", 0, 100_000));
     if (config.jwtSecret().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
       throw new ConfigException("jwt.secret", "must be at least " + MIN_SECRET_BYTES
           + " bytes; Flowcast refuses to start without a usable signing key");

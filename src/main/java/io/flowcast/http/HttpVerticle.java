@@ -25,6 +25,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -39,6 +40,7 @@ public final class HttpVerticle extends VerticleBase {
   private final RateLimits limits;
   private HttpServer server;
   private StreamRegistry registry;
+  private final IntConsumer listening;
 
   /**
    * @param readiness what {@code /ready} reports about the backends (shared, read-only)
@@ -46,6 +48,13 @@ public final class HttpVerticle extends VerticleBase {
    */
   public HttpVerticle(FlowcastConfig config, Supplier<JsonObject> readiness, FlowcastMeters meters,
       RevokedSessions revoked, RateLimits limits) {
+    this(config, readiness, meters, revoked, limits, port -> { });
+  }
+
+  /** @param listening told the port the server listens on (the actual one when {@code http.port} is 0) */
+  public HttpVerticle(FlowcastConfig config, Supplier<JsonObject> readiness, FlowcastMeters meters,
+      RevokedSessions revoked, RateLimits limits, IntConsumer listening) {
+    this.listening = listening;
     this.config = config;
     this.readiness = readiness;
     this.meters = meters;
@@ -115,7 +124,8 @@ public final class HttpVerticle extends VerticleBase {
         .setMaxInitialLineLength(16 * 1024));
     return registry.start(config.heartbeatMs())
         .compose(v -> server.requestHandler(EdgeRefusals.requireHost(router))
-            .invalidRequestHandler(EdgeRefusals::invalid).listen());
+            .invalidRequestHandler(EdgeRefusals::invalid).listen())
+        .onSuccess(listened -> listening.accept(listened.actualPort()));
   }
 
   @Override
