@@ -58,18 +58,13 @@ COPY --from=build /build/conf/ /app/conf/
 COPY --from=build /build/webroot/ /app/webroot/
 
 # Class-data sharing (AppCDS, docs/PERFORMANCE.md figure 15): a training run of the server as the image is
-# built (in memory, on loopback, with its start-up warm-up) records the classes a serving instance loads
-# into /app/flowcast.jsa when it exits; JAVA_OPTS below maps that archive at every start, so those classes
-# are neither parsed nor verified again. The archive belongs to this image's JVM and jar: it is made here,
-# in the runtime stage, with the very java and /app/flowcast.jar path that use it (a JVM that cannot use
-# an archive warns and starts without it).
-RUN FLOWCAST_HTTP_HOST=127.0.0.1 FLOWCAST_HTTP_PORT=18080 FLOWCAST_STARTUP_WARMUP=1000 \
-      java -XX:ArchiveClassesAtExit=/app/flowcast.jsa -jar /app/flowcast.jar > /tmp/cds-training.log 2>&1 & \
-    pid=$!; \
-    for i in $(seq 1 180); do curl -fs -o /dev/null http://127.0.0.1:18080/ready && break; sleep 1; done; \
-    kill -TERM $pid && wait $pid; \
-    test -s /app/flowcast.jsa || { cat /tmp/cds-training.log; exit 1; }; \
-    rm -f /tmp/cds-training.log
+# built (in memory, on loopback, until its start-up warm-up has run) records the classes a serving instance
+# loads into /app/flowcast.jsa when it exits; JAVA_OPTS below maps that archive at every start, so those
+# classes are neither parsed nor verified again. The archive belongs to this image's JVM and jar: it is made
+# here, in the runtime stage, with the very java and /app/flowcast.jar path that use it (a JVM that cannot
+# use an archive warns and starts without it).
+COPY scripts/cds-archive.sh /tmp/cds-archive.sh
+RUN sh /tmp/cds-archive.sh /app/flowcast.jar /app/flowcast.jsa && rm /tmp/cds-archive.sh
 
 USER flowcast
 
