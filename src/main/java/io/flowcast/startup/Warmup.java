@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -35,7 +36,12 @@ public final class Warmup {
   public static final String TENANT = "flowcast.warmup";
   /** Operations per session: within a subject's write burst, so the default rate limits never refuse them. */
   static final int OPS_PER_SESSION = 25;
-  static final int MAX_SESSIONS = 200;
+  static final int MAX_SESSIONS = 400;
+  /**
+   * Sessions running at once. A cold instance is slow: hundreds of sessions at once would pile up behind
+   * its interpreted code until Redis calls time out, and the warm-up would warm nothing.
+   */
+  static final int PARALLEL = 16;
   static final long TIMEOUT_MS = 60_000;
   private static final Logger log = LoggerFactory.getLogger(Warmup.class);
 
@@ -78,25 +84,40 @@ public final class Warmup {
     JWTAuth jwt = JwtSupport.provider(vertx, config);
     AtomicLong done = new AtomicLong();
     AtomicLong failed = new AtomicLong();
-    List<Future<Void>> all = new ArrayList<>();
+    List<WarmupSession> all = new ArrayList<>();
     for (int i = 0; i < sessions; i++) {
       int ops = operations / sessions + (i < operations % sessions ? 1 : 0);
       String token = JwtSupport.mint(jwt, config, "flowcast-warmup-" + run + "-" + i, TENANT,
           Caller.READ + " " + Caller.WRITE, (int) (TIMEOUT_MS / 1000) + 60);
-      all.add(new WarmupSession(client, streams, idPrefix() + i, token, ops, done, failed).run());
+      all.add(new WarmupSession(client, streams, idPrefix() + i, token, ops, done, failed));
     }
-    return Future.join(all).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+    long deadline = started + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+    AtomicInteger next = new AtomicInteger();
+    List<Future<Void>> lanes = new ArrayList<>();
+    for (int lane = 0; lane < Math.min(PARALLEL, sessions); lane++) {
+      lanes.add(sessionsOf(all, next, deadline));
+    }
+    return Future.join(lanes).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .transform(ar -> {
           long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-          Result result = new Result(sessions, done.get(), failed.get(), ms, ar.succeeded());
-          if (!ar.succeeded() || failed.get() > 0) {
-            log.warn("warm-up: {} ({}); the instance serves anyway", result,
-                ar.succeeded() ? "some requests failed" : ar.cause().getMessage());
+          boolean finished = ar.succeeded() && next.get() >= sessions && System.nanoTime() <= deadline;
+          Result result = new Result(sessions, done.get(), failed.get(), ms, finished);
+          if (!finished || failed.get() > 0) {
+            log.warn("warm-up: {}; the instance serves anyway", result);
           } else {
             log.info("warm-up: {}", result);
           }
           return client.close().eventually(streams::close).transform(closed -> Future.succeededFuture(result));
         });
+  }
+
+  /** Runs the sessions one after another (each lane takes the next one not yet taken) until the deadline. */
+  private static Future<Void> sessionsOf(List<WarmupSession> all, AtomicInteger next, long deadline) {
+    int i = next.getAndIncrement();
+    if (i >= all.size() || System.nanoTime() > deadline) {
+      return Future.succeededFuture();
+    }
+    return all.get(i).run().transform(ar -> sessionsOf(all, next, deadline));
   }
 
   /** What a warm-up did: its sessions, requests answered with success and not, and how long it took. */
@@ -109,7 +130,7 @@ public final class Warmup {
     @Override
     public String toString() {
       return sessions + " sessions, " + requests + " requests" + (failed > 0 ? " (" + failed + " failed)" : "")
-          + " in " + millis + " ms" + (finished ? "" : ", cut short after " + TIMEOUT_MS / 1000 + " s");
+          + " in " + millis + " ms" + (finished ? "" : ", cut short at " + TIMEOUT_MS / 1000 + " s");
     }
   }
 }

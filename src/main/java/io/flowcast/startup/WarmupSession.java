@@ -66,7 +66,10 @@ final class WarmupSession {
     return sent.compose(v -> edit(n + 1));
   }
 
-  /** Opens the stream and completes at its first bytes (the snapshot: the stream is registered by then). */
+  /**
+   * Opens the stream and completes with its first event, the snapshot (the stream is registered for live
+   * events by then, and has read the workflow: the edits and the delete come after that read).
+   */
   private Future<Void> openStream() {
     Promise<Void> first = Promise.promise();
     return streams.request(options(HttpMethod.GET, BASE + id + "/stream").addHeader("Accept", "text/event-stream"))
@@ -74,15 +77,18 @@ final class WarmupSession {
         .compose(response -> {
           stream = response.request().connection();
           if (response.statusCode() != 200) {
-            failed.incrementAndGet();
             return Future.failedFuture("stream answered " + response.statusCode());
           }
-          done.incrementAndGet();
-          response.handler(chunk -> first.tryComplete());
+          response.handler(chunk -> {
+            if (chunk.toString().contains("data:")) {
+              first.tryComplete();
+            }
+          });
           response.exceptionHandler(err -> first.tryComplete());
           response.endHandler(v -> first.tryComplete());
           return first.future().timeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        });
+        })
+        .onComplete(ar -> (ar.succeeded() ? done : failed).incrementAndGet());
   }
 
   private Future<Void> call(HttpMethod method, String uri, String contentType, String body) {
