@@ -140,7 +140,7 @@ public final class MainVerticle extends VerticleBase {
     readiness.down(WARMUP, "warming up: " + config.startupWarmup() + " operations in the scratch tenant "
         + Warmup.TENANT);
     Warmup warmup = new Warmup(vertx, config, port);
-    warmup.run(config.startupWarmup())
+    warmup.run(config.startupWarmup(), config.startupWarmupMaxMs())
         .compose(result -> WarmupCleanup.start(vertx, backends.redis(),
                 new RedisKeys(config.redisKeyPrefix(), config.redisShards()).tenantIndex(Warmup.TENANT), backends.pg(),
                 warmup.idPrefix(),

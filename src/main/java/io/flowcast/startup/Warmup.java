@@ -14,6 +14,8 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -42,7 +44,9 @@ public final class Warmup {
    * its interpreted code until Redis calls time out, and the warm-up would warm nothing.
    */
   static final int PARALLEL = 16;
-  static final long TIMEOUT_MS = 60_000;
+  /** A pass after which the JIT compiled for more than this share of the time calls for another one. */
+  static final double JIT_BUSY = 0.25;
+  private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
   private static final Logger log = LoggerFactory.getLogger(Warmup.class);
 
   private final Vertx vertx;
@@ -66,43 +70,30 @@ public final class Warmup {
   }
 
   /**
-   * Runs {@code operations} operations (patches and events; plus each session's create, stream, reads and
-   * delete) and completes with what was done; never fails: a warm-up that goes wrong is logged, and the
-   * instance serves anyway (colder).
+   * Runs a pass of {@code operations} edits (patches and events; plus each session's create, stream, reads
+   * and delete), then more passes while the JIT compiler is still busy (it compiled for more than
+   * {@value #JIT_BUSY} of the wall time of the last pass: the load has not yet reached its compiled
+   * code), until {@code maxMs} after the start. Completes with what was done; never fails: a warm-up that
+   * goes wrong is logged, and the instance serves anyway (colder).
    */
-  public Future<Result> run(int operations) {
+  public Future<Result> run(int operations, long maxMs) {
     long started = System.nanoTime();
-    int sessions = Math.max(1, Math.min(MAX_SESSIONS, (operations + OPS_PER_SESSION - 1) / OPS_PER_SESSION));
+    long deadline = started + TimeUnit.MILLISECONDS.toNanos(maxMs);
+    int perPass = Math.max(1, Math.min(MAX_SESSIONS, (operations + OPS_PER_SESSION - 1) / OPS_PER_SESSION));
     HttpClientOptions options = new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_1_1)
         .setKeepAlive(true).setTcpNoDelay(true).setDefaultHost(host).setDefaultPort(port);
-    HttpClient client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(sessions)
+    HttpClient client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(PARALLEL)
         .setMaxWaitQueueSize(-1));
-    // streams on connections of their own: a stream the server ends (the workflow deleted) must not hand
-    // its connection back to the pool for a request while the server closes it
-    HttpClient streams = vertx.createHttpClient(new HttpClientOptions(options).setKeepAlive(false),
-        new PoolOptions().setHttp1MaxSize(sessions).setMaxWaitQueueSize(-1));
-    JWTAuth jwt = JwtSupport.provider(vertx, config);
-    AtomicLong done = new AtomicLong();
-    AtomicLong failed = new AtomicLong();
-    List<WarmupSession> all = new ArrayList<>();
-    for (int i = 0; i < sessions; i++) {
-      int ops = operations / sessions + (i < operations % sessions ? 1 : 0);
-      String token = JwtSupport.mint(jwt, config, "flowcast-warmup-" + run + "-" + i, TENANT,
-          Caller.READ + " " + Caller.WRITE, (int) (TIMEOUT_MS / 1000) + 60);
-      all.add(new WarmupSession(client, streams, idPrefix() + i, token, ops, done, failed));
-    }
-    long deadline = started + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
-    AtomicInteger next = new AtomicInteger();
-    List<Future<Void>> lanes = new ArrayList<>();
-    for (int lane = 0; lane < Math.min(PARALLEL, sessions); lane++) {
-      lanes.add(sessionsOf(all, next, deadline));
-    }
-    return Future.join(lanes).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+    // streams on connections of their own, which each session closes itself before it deletes its workflow
+    HttpClient streams = vertx.createHttpClient(new HttpClientOptions(options),
+        new PoolOptions().setHttp1MaxSize(PARALLEL).setMaxWaitQueueSize(-1));
+    Tally tally = new Tally(JwtSupport.provider(vertx, config), operations, perPass, deadline);
+    return pass(client, streams, tally)
         .transform(ar -> {
           long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-          boolean finished = ar.succeeded() && next.get() >= sessions && System.nanoTime() <= deadline;
-          Result result = new Result(sessions, done.get(), failed.get(), ms, finished);
-          if (!finished || failed.get() > 0) {
+          Result result = new Result(tally.sessions, tally.passes, tally.done.get(), tally.failed.get(), ms,
+              Math.round(tally.jitBusy * 100) / 100.0, tally.finished);
+          if (!tally.finished || tally.failed.get() > 0) {
             log.warn("warm-up: {}; the instance serves anyway", result);
           } else {
             log.info("warm-up: {}", result);
@@ -111,26 +102,87 @@ public final class Warmup {
         });
   }
 
+  /** What the passes share: counters, the token provider, the bound. */
+  private static final class Tally {
+    final JWTAuth jwt;
+    final int operations;
+    final int perPass;
+    final long deadline;
+    final AtomicLong done = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
+    int sessions;
+    int passes;
+    double jitBusy;
+    boolean finished;
+
+    Tally(JWTAuth jwt, int operations, int perPass, long deadline) {
+      this.jwt = jwt;
+      this.operations = operations;
+      this.perPass = perPass;
+      this.deadline = deadline;
+    }
+  }
+
+  private Future<Void> pass(HttpClient client, HttpClient streams, Tally tally) {
+    long compiling = JIT.isCompilationTimeMonitoringSupported() ? JIT.getTotalCompilationTime() : -1;
+    long began = System.nanoTime();
+    List<WarmupSession> all = new ArrayList<>();
+    for (int i = 0; i < tally.perPass; i++) {
+      int ops = tally.operations / tally.perPass + (i < tally.operations % tally.perPass ? 1 : 0);
+      int n = tally.sessions++;
+      String token = JwtSupport.mint(tally.jwt, config, "flowcast-warmup-" + run + "-" + n, TENANT,
+          Caller.READ + " " + Caller.WRITE, 600);
+      all.add(new WarmupSession(client, streams, idPrefix() + n, token, ops, tally.done, tally.failed));
+    }
+    tally.passes++;
+    AtomicInteger next = new AtomicInteger();
+    List<Future<Void>> lanes = new ArrayList<>();
+    for (int lane = 0; lane < Math.min(PARALLEL, all.size()); lane++) {
+      lanes.add(sessionsOf(all, next, tally.deadline));
+    }
+    return Future.join(lanes).transform(ar -> {
+      long now = System.nanoTime();
+      tally.jitBusy = compiling < 0 ? 0
+          : (JIT.getTotalCompilationTime() - compiling) / Math.max(1.0, (now - began) / 1e6);
+      if (next.get() < all.size() || now > tally.deadline) {
+        return Future.succeededFuture(); // cut short at the bound
+      }
+      if (tally.jitBusy > JIT_BUSY && now < tally.deadline) {
+        return pass(client, streams, tally);
+      }
+      tally.finished = true;
+      return Future.succeededFuture();
+    });
+  }
+
   /** Runs the sessions one after another (each lane takes the next one not yet taken) until the deadline. */
   private static Future<Void> sessionsOf(List<WarmupSession> all, AtomicInteger next, long deadline) {
+    if (System.nanoTime() > deadline) {
+      return Future.succeededFuture();
+    }
     int i = next.getAndIncrement();
-    if (i >= all.size() || System.nanoTime() > deadline) {
+    if (i >= all.size()) {
       return Future.succeededFuture();
     }
     return all.get(i).run().transform(ar -> sessionsOf(all, next, deadline));
   }
 
-  /** What a warm-up did: its sessions, requests answered with success and not, and how long it took. */
-  public record Result(int sessions, long requests, long failed, long millis, boolean finished) {
+  /**
+   * What a warm-up did: its sessions and passes, requests answered with success and not, how long it took,
+   * the JIT's busy share during the last pass, and whether it ended because the JIT settled (not the bound).
+   */
+  public record Result(int sessions, int passes, long requests, long failed, long millis, double jitBusy,
+      boolean finished) {
     public JsonObject toJson() {
-      return new JsonObject().put("sessions", sessions).put("requests", requests).put("failed", failed)
-          .put("ms", millis).put("finished", finished);
+      return new JsonObject().put("sessions", sessions).put("passes", passes).put("requests", requests)
+          .put("failed", failed).put("ms", millis).put("jit_busy", jitBusy).put("finished", finished);
     }
 
     @Override
     public String toString() {
-      return sessions + " sessions, " + requests + " requests" + (failed > 0 ? " (" + failed + " failed)" : "")
-          + " in " + millis + " ms" + (finished ? "" : ", cut short at " + TIMEOUT_MS / 1000 + " s");
+      return passes + (passes == 1 ? " pass, " : " passes, ") + sessions + " sessions, " + requests + " requests"
+          + (failed > 0 ? " (" + failed + " failed)" : "") + " in " + millis + " ms; the JIT compiled for "
+          + Math.round(jitBusy * 100) + " % of the last pass" + (finished ? "" : ", cut short by startup.warmup_max_ms");
     }
   }
 }

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One warm-up session, as a user's: create a workflow, open its stream and wait for the snapshot, then
  * one request at a time patch it (two in three) or publish an event on it (one in three), reading it back
- * every tenth, then read its history and delete it (which ends the stream).
+ * every tenth, then read its history, close the stream and delete the workflow.
  */
 final class WarmupSession {
   private static final String BASE = "/api/v1/workflows/";
@@ -46,8 +46,10 @@ final class WarmupSession {
         .compose(v -> openStream())
         .compose(v -> edit(0))
         .compose(v -> call(HttpMethod.GET, BASE + id + "/events?limit=100", null, null))
-        .eventually(() -> call(HttpMethod.DELETE, BASE + id, null, null))
+        // the stream first: a stream the server ended (workflow deleted) could hand its connection back to
+        // the pool while the server closes it
         .eventually(() -> stream == null ? Future.succeededFuture() : stream.close())
+        .eventually(() -> call(HttpMethod.DELETE, BASE + id, null, null))
         .mapEmpty();
   }
 

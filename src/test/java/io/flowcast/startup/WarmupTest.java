@@ -28,7 +28,8 @@ class WarmupTest {
 
   @Test
   void readyOnlyAfterTheWarmUpWhichLeavesNothingBehindOnRedisAndPostgres() {
-    try (TestServer server = TestServer.start(TestServer.onRedisWithPg(KEY_PREFIX).put("startup.warmup", 300))) {
+    try (TestServer server = TestServer.start(TestServer.onRedisWithPg(KEY_PREFIX).put("startup.warmup", 300)
+        .put("startup.warmup_max_ms", 8000))) {
       // a user writes as soon as the server listens, during the warm-up
       String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
       String user = server.token("user", tenant, TestServer.RW);
@@ -42,16 +43,18 @@ class WarmupTest {
       JsonObject ready = Eventually.await("/ready 200 after the warm-up", Duration.ofSeconds(60),
           () -> server.api().get("/ready", null), r -> r.statusCode() == 200).bodyAsJsonObject();
       JsonObject warmup = ready.getJsonObject("warmup");
-      assertThat(warmup.getBoolean("finished")).isTrue();
       assertThat(warmup.getLong("failed")).isZero();
+      assertThat(warmup.getInteger("passes")).isPositive();
       assertThat(warmup.getLong("requests")).as("300 edits plus each session's create, stream, reads, delete")
           .isGreaterThan(300);
 
       String scratch = server.token("auditor", Warmup.TENANT, TestServer.RW);
-      assertThat(server.api().get("/api/v1/workflows", scratch).bodyAsJsonObject().getJsonArray("items"))
-          .as("the warm-up's workflows are deleted").isEmpty();
-      assertThat(db.redis(Request.cmd(Command.ZCARD).arg(db.keys().tenantIndex(Warmup.TENANT))).toLong())
-          .as("and gone from the scratch tenant's index").isZero();
+      // a workflow deleted before PostgreSQL has its last changes can be read back from there for a moment
+      // (seen: listed, while GET answers 404, until the flusher catches up), so this waits for the flush
+      Eventually.until("the warm-up's workflows deleted", Duration.ofSeconds(30), () ->
+          server.api().get("/api/v1/workflows", scratch).bodyAsJsonObject().getJsonArray("items").isEmpty());
+      Eventually.until("the warm-up's ids gone from the scratch tenant's index", Duration.ofSeconds(30), () ->
+          db.redis(Request.cmd(Command.ZCARD).arg(db.keys().tenantIndex(Warmup.TENANT))).toLong() == 0);
       Eventually.until("the warm-up's rows gone from PostgreSQL", Duration.ofSeconds(30), () ->
           db.sql("SELECT count(*) AS n FROM workflow_events WHERE tenant = $1", Warmup.TENANT).get(0).getLong("n") == 0
               && db.sql("SELECT count(*) AS n FROM audit_log WHERE tenant = $1", Warmup.TENANT).get(0).getLong("n") == 0
@@ -65,7 +68,8 @@ class WarmupTest {
 
   @Test
   void inMemoryTheWarmUpRunsAndTheInstanceBecomesReady() {
-    try (TestServer server = TestServer.start(new JsonObject().put("startup.warmup", 100))) {
+    try (TestServer server = TestServer.start(new JsonObject().put("startup.warmup", 100)
+        .put("startup.warmup_max_ms", 5000))) {
       JsonObject ready = Eventually.await("/ready 200 after the warm-up", Duration.ofSeconds(60),
           () -> server.api().get("/ready", null), r -> r.statusCode() == 200).bodyAsJsonObject();
       assertThat(ready.getJsonObject("warmup").getLong("failed")).isZero();
