@@ -29,7 +29,7 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
           "--sse-url-template", "--publish-url-template", "--warmup", "--payload", "--drain"),
       "idle", Set.of("--streams", "--subscribe-url", "--sse-url-template"),
       "cold-start", Set.of("--sessions", "--edits", "--redis-url", "--pg-url", "--jar", "--java-opts",
-          "--from-second", "--server-log", "--drain", "--payload"));
+          "--from-second", "--server-log", "--drain", "--payload", "--instance-env"));
 
   /**
    * What {@code bench cold-start} starts and drives: the instance (its jar or, by default, the one the
@@ -37,7 +37,7 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
    * edits per second each; {@code fromSecond} is where the "settled" summary starts.
    */
   public record ColdStart(int sessions, int edits, String redisUrl, String jar, List<String> javaOpts,
-      int fromSecond, String serverLog) {
+      int fromSecond, String serverLog, Map<String, String> instanceEnv) {
   }
 
   /** A wrong command line; the message names the option. */
@@ -134,7 +134,24 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
     String opts = o.getOrDefault("--java-opts", "").trim();
     return new ColdStart(bounded(o, "--sessions", 500, 1, 10_000), bounded(o, "--edits", 5, 1, 1000), redisUrl,
         o.get("--jar"), opts.isEmpty() ? List.of() : List.of(opts.split("\\s+")),
-        bounded(o, "--from-second", 5, 0, 600), o.get("--server-log"));
+        bounded(o, "--from-second", 5, 0, 600), o.get("--server-log"), instanceEnv(o.get("--instance-env")));
+  }
+
+  /** {@code FLOWCAST_A=1,FLOWCAST_B=2}: settings of the instance's own (only FLOWCAST_* variables). */
+  private static Map<String, String> instanceEnv(String raw) {
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    if (raw != null && !raw.isBlank()) {
+      for (String pair : raw.split(",")) {
+        int eq = pair.indexOf('=');
+        String name = eq < 0 ? pair.trim() : pair.substring(0, eq).trim();
+        if (eq < 0 || !name.startsWith("FLOWCAST_")) {
+          throw new UsageException("--instance-env takes FLOWCAST_NAME=value pairs separated by commas, got '"
+              + pair + "'");
+        }
+        env.put(name, pair.substring(eq + 1));
+      }
+    }
+    return Map.copyOf(env);
   }
 
   private static List<Long> pids(String raw) {
@@ -181,6 +198,7 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
           .put("redis", coldStart.redisUrl() != null).put("postgresql", pgUrl != null)
           .put("jar", coldStart.jar() == null ? "(this one)" : coldStart.jar())
           .put("java_opts", String.join(" ", coldStart.javaOpts())).put("from_second", coldStart.fromSecond())
+          .put("instance_env", new JsonObject(new java.util.TreeMap<String, Object>(coldStart.instanceEnv())))
           .put("drain_s", drainSeconds).put("payload_bytes", payloadBytes);
       default -> json.put("subscribe", generic() ? sseUrlTemplate : subscribeUrl).put("streams", streams)
           .put("workflows", workflows);

@@ -27,6 +27,7 @@ final class BenchUsage {
         --jar PATH (default: this jar)  --java-opts "-XX:... -Xms..." (the instance's JVM options)
         --from-second S (5: the settled summary)  --server-log FILE (default: a temporary file)
         --drain S (2: seconds to wait for the last deliveries)
+        --instance-env FLOWCAST_A=1,FLOWCAST_B=2 (settings of the instance, e.g. FLOWCAST_STARTUP_WARMUP=0)
 
       common
         --url URL (http://127.0.0.1:8080)  --duration T (10 s)  --warmup S (2 s; write, fanout)

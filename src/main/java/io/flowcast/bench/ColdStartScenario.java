@@ -40,7 +40,7 @@ final class ColdStartScenario implements Scenario {
     Future<String> pgUrl = o.pgUrl() == null ? Future.succeededFuture()
         : BenchStorage.createDatabase(ctx.vertx(), o.pgUrl(), database);
     return pgUrl.compose(url -> {
-      Map<String, String> env = new HashMap<>();
+      Map<String, String> env = new HashMap<>(c.instanceEnv());
       env.put("FLOWCAST_RATELIMIT_ENABLED", "false");
       env.put("FLOWCAST_INSTANCE_ID", "bench-cold-" + ctx.runId());
       if (c.redisUrl() != null) {

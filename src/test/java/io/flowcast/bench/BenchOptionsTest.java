@@ -98,5 +98,9 @@ class BenchOptionsTest {
     assertThatThrownBy(() -> parse("cold-start", "--pg-url", "postgresql://postgres@127.0.0.1:5432/test"))
         .hasMessageContaining("needs --redis-url");
     assertThatThrownBy(() -> parse("cold-start", "--connections", "5")).hasMessageContaining("does not apply");
+    assertThat(parse("cold-start", "--instance-env", "FLOWCAST_STARTUP_WARMUP=0,FLOWCAST_LOG_LEVEL=WARN").coldStart()
+        .instanceEnv()).containsEntry("FLOWCAST_STARTUP_WARMUP", "0").containsEntry("FLOWCAST_LOG_LEVEL", "WARN");
+    assertThatThrownBy(() -> parse("cold-start", "--instance-env", "JAVA_HOME=/tmp"))
+        .hasMessageContaining("--instance-env");
   }
 }

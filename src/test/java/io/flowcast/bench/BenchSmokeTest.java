@@ -105,7 +105,7 @@ class BenchSmokeTest {
   void coldStartStartsAnInstanceAndReportsEverySecondAfterReady() {
     // an instance of its own (in memory here; the same run takes --redis-url and --pg-url), 3 s of load
     Run run = bench("cold-start", "--sessions", "10", "--edits", "5", "--duration", "3", "--drain", "1",
-        "--from-second", "1");
+        "--from-second", "1", "--instance-env", "FLOWCAST_STARTUP_WARMUP=200,FLOWCAST_STARTUP_WARMUP_MAX_MS=3000");
     assertThat(run.status()).as(run.err()).isZero();
     JsonObject report = run.report();
     assertThat(report.getLong("start_to_ready_ms")).isPositive();
