@@ -57,6 +57,15 @@ COPY --from=build /build/target/flowcast.jar /app/flowcast.jar
 COPY --from=build /build/conf/ /app/conf/
 COPY --from=build /build/webroot/ /app/webroot/
 
+# Class-data sharing (AppCDS, docs/PERFORMANCE.md figure 15): a training run of the server as the image is
+# built (in memory, on loopback, until its start-up warm-up has run) records the classes a serving instance
+# loads into /app/flowcast.jsa when it exits; JAVA_OPTS below maps that archive at every start, so those
+# classes are neither parsed nor verified again. The archive belongs to this image's JVM and jar: it is made
+# here, in the runtime stage, with the very java and /app/flowcast.jar path that use it (a JVM that cannot
+# use an archive warns and starts without it).
+COPY scripts/cds-archive.sh /tmp/cds-archive.sh
+RUN sh /tmp/cds-archive.sh /app/flowcast.jar /app/flowcast.jsa && rm /tmp/cds-archive.sh
+
 USER flowcast
 
 # Listen on all interfaces inside the container (the default config binds to
@@ -73,7 +82,9 @@ EXPOSE 8080
 #   with the many long-lived objects of open streams.
 # - ExitOnOutOfMemoryError: a JVM that ran out of heap is left in an unknown state; exit and let the
 #   orchestrator restart it (streams resume on the other instances with Last-Event-ID).
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"
+# - SharedArchiveFile: the class-data archive of the training run above (a faster start; keep it when you
+#   replace JAVA_OPTS).
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -XX:SharedArchiveFile=/app/flowcast.jsa"
 
 # Liveness: the HTTP server answers /health. (deploy/compose.yaml checks /ready instead, so that nginx
 # starts only once every instance reaches Redis and PostgreSQL; /ready is 503 while Redis is away,

@@ -26,6 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -86,6 +88,7 @@ final class Backends {
     redis = RedisClients.pooled(vertx, config.redis(), config.redisPoolSize(), (int) config.redisTimeoutMs());
     return redis.send(Request.cmd(Command.PING)).timeout(config.redisTimeoutMs(), TimeUnit.MILLISECONDS)
         .compose(pong -> RedisLayout.check(redis, keys(), config.redisTimeoutMs()))
+        .compose(checked -> openRedisPool())
         .compose(checked -> redisBackend(where))
         .recover(err -> {
           ConfigException refused = err instanceof ConfigException bad ? bad : RedisRefusal.of(err, config.redis());
@@ -107,6 +110,28 @@ final class Backends {
               + "Redis answers", where, err.getMessage());
           return redisBackend(where);
         });
+  }
+
+  /**
+   * Opens the pooled connections now (one PING on each, all at once), so the first requests do not pay
+   * for connecting; never fails (a connection that could not open is opened again on demand).
+   */
+  private Future<Void> openRedisPool() {
+    List<Future<?>> pings = new ArrayList<>();
+    for (int i = 0; i < config.redisPoolSize(); i++) {
+      pings.add(redis.send(Request.cmd(Command.PING)).timeout(config.redisTimeoutMs(), TimeUnit.MILLISECONDS));
+    }
+    return Future.join(pings).<Void>mapEmpty().otherwiseEmpty();
+  }
+
+  /** The same for PostgreSQL, once the schema is migrated: every connection of the pool, opened at once. */
+  private Future<Void> openPgPool() {
+    List<Future<?>> queries = new ArrayList<>();
+    for (int i = 0; i < config.pgPoolSize(); i++) {
+      queries.add(pg.getConnection().compose(connection -> connection.query("SELECT 1").execute()
+          .eventually(connection::close)).timeout(config.pgTimeoutMs(), TimeUnit.MILLISECONDS));
+    }
+    return Future.join(queries).<Void>mapEmpty().otherwiseEmpty();
   }
 
   private RedisKeys keys() {
@@ -150,6 +175,7 @@ final class Backends {
     boolean required = config.persistenceMode().equals("write-through");
     readiness.down("postgresql", "schema not migrated yet");
     return PgSupport.migrate(vertx, config.pgUrl())
+        .compose(v -> openPgPool())
         .onSuccess(v -> {
           readiness.up("postgresql", "schema migrated");
           pgTimer = vertx.setPeriodic(HEALTH_PROBE_MS, id -> probePg(required));

@@ -20,7 +20,7 @@ public final class Main {
                                                     FLOWCAST_CONFIG names a JSON file of settings; README.md)
              java -jar flowcast.jar token --sub <subject> [--tenant <tenant>] [--scope "<scopes>"] [--ttl <s>]
                                                     print an access token signed with the configured secret
-             java -jar flowcast.jar bench <write|fanout|idle> [options]
+             java -jar flowcast.jar bench <write|fanout|idle|cold-start> [options]
                                                     load-test a running server (bench --help lists the options)
              java -jar flowcast.jar --help          this text
       """;

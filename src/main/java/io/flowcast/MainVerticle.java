@@ -26,6 +26,8 @@ import io.flowcast.review.Sections;
 import io.flowcast.snapshot.SnapshotCommands;
 import io.flowcast.snapshot.Snapshots;
 import io.flowcast.snapshot.TimeTravel;
+import io.flowcast.startup.Warmup;
+import io.flowcast.startup.WarmupCleanup;
 import io.flowcast.workflow.Feature;
 import io.flowcast.workflow.WorkflowVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -39,6 +41,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 
 /**
@@ -57,6 +60,8 @@ public final class MainVerticle extends VerticleBase {
   private MessageConsumer<Object> drainConsumer;
   private RateLimits limits;
   private Backends backends;
+  private final AtomicInteger port = new AtomicInteger();
+  private static final String WARMUP = "warmup";
 
   private final RevokedSessions revokedSessions = new RevokedSessions();
   private final Clock clock;
@@ -82,6 +87,9 @@ public final class MainVerticle extends VerticleBase {
     EventDelivery.register(vertx);
     int httpInstances = config.httpInstances() == 0
         ? Math.max(1, Runtime.getRuntime().availableProcessors()) : config.httpInstances();
+    if (config.startupWarmup() > 0) {
+      readiness.down(WARMUP, "the hot paths are warmed up before the instance takes users (startup.warmup)");
+    }
     drainConsumer = vertx.eventBus().consumer(Addresses.LIFECYCLE_DRAIN,
         m -> stopHttp().onComplete(ar -> m.reply(null)));
 
@@ -105,7 +113,7 @@ public final class MainVerticle extends VerticleBase {
               // shared through Redis when this instance runs on it, else held in this process
               limits = RateLimits.create(vertx, config, backends.redis(), readiness);
               return vertx.deployVerticle(() -> new HttpVerticle(config, readiness::toJson, meters, revokedSessions,
-                  limits, backend.idempotency()), new DeploymentOptions().setInstances(httpInstances));
+                  limits, backend.idempotency(), port::set), new DeploymentOptions().setInstances(httpInstances));
             })
             .onSuccess(id -> {
               httpDeployment = id;
@@ -119,7 +127,37 @@ public final class MainVerticle extends VerticleBase {
                   bridge.tcp() ? bridge.tcpHost() + ":" + bridge.tcpPort() + (bridge.tls() ? " (TLS)" : "")
                       : "off (bridge.tcp.port)",
                   bridge.websocket() ? "at /api/v1/bus" : "off");
+              if (config.startupWarmup() > 0) {
+                warmUp(port.get());
+              }
             }));
+  }
+
+  /**
+   * Once every other check is up (Redis answers, the schema is migrated), runs the warm-up, then turns
+   * {@code /ready} to 200 whatever it found (a warm-up that fails leaves a colder instance, not a dead one).
+   */
+  private void warmUp(int port) {
+    if (readiness.draining()) {
+      return;
+    }
+    if (!readiness.upExcept(WARMUP)) {
+      vertx.setTimer(100, id -> warmUp(port));
+      return;
+    }
+    readiness.down(WARMUP, "warming up: " + config.startupWarmup() + " operations in the scratch tenant "
+        + Warmup.TENANT);
+    Warmup warmup = new Warmup(vertx, config, port);
+    warmup.run(config.startupWarmup(), config.startupWarmupMaxMs())
+        .compose(result -> WarmupCleanup.start(vertx, backends.redis(),
+                new RedisKeys(config.redisKeyPrefix(), config.redisShards()).tenantIndex(Warmup.TENANT), backends.pg(),
+                warmup.idPrefix(),
+                result.sessions())
+            .map(result))
+        .onSuccess(result -> {
+          readiness.up(WARMUP, "warmed up: " + result);
+          readiness.fact(WARMUP, result.toJson());
+        });
   }
 
   /** The features kept beside workflows, built on the backend's parts. */

@@ -108,7 +108,7 @@ class ProcessLifecycleTest {
     String out = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(help.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(help.exitValue()).isZero();
-    assertThat(out).contains("flowcast.jar token --sub").contains("flowcast.jar bench <write|fanout|idle>")
+    assertThat(out).contains("flowcast.jar token --sub").contains("flowcast.jar bench <write|fanout|idle|cold-start>")
         .contains("FLOWCAST_");
   }
 

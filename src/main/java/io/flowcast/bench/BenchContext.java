@@ -46,6 +46,11 @@ final class BenchContext {
     int threads = options.threads();
     int apiPerLane = (options.connections() + options.publishers()) / threads + 64;
     int ssePerLane = Math.max(options.subscribers(), options.streams()) / threads + 64;
+    if (options.coldStart() != null) {
+      // open loop: a session's edits may wait for a slow instance, each in flight on a connection of its own
+      apiPerLane = options.coldStart().sessions() * 4 / threads + 64;
+      ssePerLane = options.coldStart().sessions() / threads + 64;
+    }
     List<Lane> lanes = deployLanes(vertx, threads, apiPerLane, ssePerLane);
     Lane publishing = deployLanes(vertx, 1, options.publishers() + 64, 1).get(0);
     return new BenchContext(vertx, options, BenchTokens.create(vertx, options), lanes, publishing);
@@ -82,6 +87,11 @@ final class BenchContext {
   /** The lane of the fan-out publishers. */
   Lane publishingLane() {
     return publishing;
+  }
+
+  /** This run's id, 8 hex digits: in its workflow ids, key prefix and database name. */
+  String runId() {
+    return runId;
   }
 
   /** Bench workflows are named per run, so runs never collide: {@code bench-<run>-<i>}. */

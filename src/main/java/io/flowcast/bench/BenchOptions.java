@@ -17,9 +17,9 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
     String sseUrlTemplate, String publishUrlTemplate, boolean allowRemote, int connections, int workflows,
     int durationSeconds, int warmupSeconds, Mix mix, int subscribers, int rate, int publishers, int streams,
     List<Long> serverPids, String token, String tenant, int payloadBytes, int threads, int drainSeconds, String pgUrl,
-    boolean json, int bridgePort) {
+    boolean json, int bridgePort, ColdStart coldStart) {
 
-  public static final Set<String> SCENARIOS = Set.of("write", "fanout", "idle");
+  public static final Set<String> SCENARIOS = Set.of("write", "fanout", "idle", "cold-start");
   private static final Set<String> FLAGS = Set.of("--json", "--allow-remote");
   private static final Set<String> COMMON = Set.of("--url", "--duration", "--workflows", "--token", "--tenant",
       "--threads", "--json", "--allow-remote", "--server-pid");
@@ -27,7 +27,18 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
       "write", Set.of("--connections", "--mix", "--warmup", "--payload", "--pg-url", "--drain"),
       "fanout", Set.of("--subscribers", "--rate", "--publishers", "--subscribe-url", "--publish-url",
           "--sse-url-template", "--publish-url-template", "--warmup", "--payload", "--drain", "--bridge-port"),
-      "idle", Set.of("--streams", "--subscribe-url", "--sse-url-template"));
+      "idle", Set.of("--streams", "--subscribe-url", "--sse-url-template"),
+      "cold-start", Set.of("--sessions", "--edits", "--redis-url", "--pg-url", "--jar", "--java-opts",
+          "--from-second", "--server-log", "--drain", "--payload", "--instance-env"));
+
+  /**
+   * What {@code bench cold-start} starts and drives: the instance (its jar or, by default, the one the
+   * bench runs from; JVM options; Redis and PostgreSQL), and the seed workload of N sessions with M
+   * edits per second each; {@code fromSecond} is where the "settled" summary starts.
+   */
+  public record ColdStart(int sessions, int edits, String redisUrl, String jar, List<String> javaOpts,
+      int fromSecond, String serverLog, Map<String, String> instanceEnv) {
+  }
 
   /** A wrong command line; the message names the option. */
   public static final class UsageException extends RuntimeException {
@@ -80,6 +91,9 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
     if (o.containsKey("--bridge-port") && sseTemplate != null) {
       throw new UsageException("--bridge-port subscribes through Flowcast's event-bus bridge: not in generic mode");
     }
+    if (scenario.equals("cold-start") && o.containsKey("--pg-url") && !o.containsKey("--redis-url")) {
+      throw new UsageException("--pg-url needs --redis-url (persistence runs on the Redis backend)");
+    }
     if (scenario.equals("write") && o.containsKey("--drain") && !o.containsKey("--pg-url")) {
       throw new UsageException("--drain is how long write waits for PostgreSQL: it needs --pg-url");
     }
@@ -89,13 +103,14 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
     int defaultWorkflows = switch (scenario) {
       case "write" -> 100;
       case "idle" -> 10;
+      case "cold-start" -> 500;
       default -> 1;
     };
     BenchOptions options = new BenchOptions(scenario, url, o.getOrDefault("--subscribe-url", url),
         o.getOrDefault("--publish-url", url), sseTemplate, publishTemplate, o.containsKey("--allow-remote"),
         bounded(o, "--connections", 64, 1, 10_000),
         bounded(o, "--workflows", defaultWorkflows, 1, 100_000),
-        bounded(o, "--duration", 10, 1, 600),
+        bounded(o, "--duration", scenario.equals("cold-start") ? 30 : 10, 1, 600),
         bounded(o, "--warmup", scenario.equals("idle") ? 0 : 2, 0, 60),
         Mix.parse(o.getOrDefault("--mix", "patch")),
         bounded(o, "--subscribers", 100, 1, 50_000),
@@ -106,12 +121,41 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
         o.get("--token"), o.getOrDefault("--tenant", "bench"),
         bounded(o, "--payload", 0, 0, 65_536),
         bounded(o, "--threads", Math.min(4, Runtime.getRuntime().availableProcessors()), 1, 64),
-        bounded(o, "--drain", scenario.equals("write") ? 10 : 5, 0, 60),
+        bounded(o, "--drain", scenario.equals("write") ? 10 : scenario.equals("cold-start") ? 2 : 5, 0, 60),
         o.get("--pg-url"),
         o.containsKey("--json"),
-        bounded(o, "--bridge-port", 0, 1, 65_535));
+        bounded(o, "--bridge-port", 0, 1, 65_535),
+        scenario.equals("cold-start") ? coldStart(o) : null);
     Targets.check(options);
     return options;
+  }
+
+  private static ColdStart coldStart(Map<String, String> o) {
+    String redisUrl = o.get("--redis-url");
+    if (redisUrl != null && !redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
+      throw new UsageException("--redis-url must be a URL like redis://127.0.0.1:6379, got '" + redisUrl + "'");
+    }
+    String opts = o.getOrDefault("--java-opts", "").trim();
+    return new ColdStart(bounded(o, "--sessions", 500, 1, 10_000), bounded(o, "--edits", 5, 1, 1000), redisUrl,
+        o.get("--jar"), opts.isEmpty() ? List.of() : List.of(opts.split("\\s+")),
+        bounded(o, "--from-second", 5, 0, 600), o.get("--server-log"), instanceEnv(o.get("--instance-env")));
+  }
+
+  /** {@code FLOWCAST_A=1,FLOWCAST_B=2}: settings of the instance's own (only FLOWCAST_* variables). */
+  private static Map<String, String> instanceEnv(String raw) {
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    if (raw != null && !raw.isBlank()) {
+      for (String pair : raw.split(",")) {
+        int eq = pair.indexOf('=');
+        String name = eq < 0 ? pair.trim() : pair.substring(0, eq).trim();
+        if (eq < 0 || !name.startsWith("FLOWCAST_")) {
+          throw new UsageException("--instance-env takes FLOWCAST_NAME=value pairs separated by commas, got '"
+              + pair + "'");
+        }
+        env.put(name, pair.substring(eq + 1));
+      }
+    }
+    return Map.copyOf(env);
   }
 
   private static List<Long> pids(String raw) {
@@ -155,6 +199,12 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
           .put("workflows", workflows).put("rate", rate).put("publishers", publishers)
           .put("warmup_s", warmupSeconds).put("drain_s", drainSeconds).put("payload_bytes", payloadBytes)
           .put("subscribe_via", bridgePort > 0 ? "bridge:" + bridgePort : "sse");
+      case "cold-start" -> json.put("sessions", coldStart.sessions()).put("edits_per_session_per_s", coldStart.edits())
+          .put("redis", coldStart.redisUrl() != null).put("postgresql", pgUrl != null)
+          .put("jar", coldStart.jar() == null ? "(this one)" : coldStart.jar())
+          .put("java_opts", String.join(" ", coldStart.javaOpts())).put("from_second", coldStart.fromSecond())
+          .put("instance_env", new JsonObject(new java.util.TreeMap<String, Object>(coldStart.instanceEnv())))
+          .put("drain_s", drainSeconds).put("payload_bytes", payloadBytes);
       default -> json.put("subscribe", generic() ? sseUrlTemplate : subscribeUrl).put("streams", streams)
           .put("workflows", workflows);
     }

@@ -3,7 +3,7 @@ package io.flowcast.bench;
 /** The help text of {@code flowcast bench}. */
 final class BenchUsage {
   static final String TEXT = """
-      usage: flowcast bench <write|fanout|idle> [options]
+      usage: flowcast bench <write|fanout|idle|cold-start> [options]
 
       write    C clients PATCH (merge patch) and/or publish events on W workflows for T seconds
         --connections C (64)  --workflows W (100)  --mix patch|event|patch=70,event=30 (patch)
@@ -19,6 +19,17 @@ final class BenchUsage {
          one connection and registration per subscriber, instead of SSE)
       idle     open N SSE streams and hold them for T seconds
         --streams N (1000)  --workflows W (10)  --subscribe-url URL
+
+      cold-start  start an instance of its own (a process on a free port; its own Redis key prefix and
+               PostgreSQL database, removed afterwards), wait for /ready, then at once N sessions each
+               create a workflow, watch it over SSE and PATCH it M times per second for T seconds (30);
+               reports acknowledgement and delivery latency and the instance's CPU per second after /ready
+        --sessions N (500)  --edits M (5 per session per second)  --redis-url redis://127.0.0.1:6379
+        --pg-url postgresql://user@host:5432/db (a database flowcast_bench_<run> is made next to it)
+        --jar PATH (default: this jar)  --java-opts "-XX:... -Xms..." (the instance's JVM options)
+        --from-second S (5: the settled summary)  --server-log FILE (default: a temporary file)
+        --drain S (2: seconds to wait for the last deliveries)
+        --instance-env FLOWCAST_A=1,FLOWCAST_B=2 (settings of the instance, e.g. FLOWCAST_STARTUP_WARMUP=0)
 
       common
         --url URL (http://127.0.0.1:8080)  --duration T (10 s)  --warmup S (2 s; write, fanout)

@@ -76,7 +76,7 @@ final class CpuSampler {
   }
 
   /** The machine's total and idle (with I/O wait) ticks, from the first line of {@code /proc/stat}. */
-  private static long[] machine() {
+  static long[] machine() {
     try {
       String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
       long total = 0;
@@ -89,8 +89,8 @@ final class CpuSampler {
     }
   }
 
-  /** utime + stime of a process, in clock ticks. */
-  private static long process(long pid) {
+  /** utime + stime of a process, in clock ticks (1/100 s); -1 when unknown. */
+  static long process(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

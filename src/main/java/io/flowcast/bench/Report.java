@@ -37,6 +37,12 @@ public final class Report {
     return this;
   }
 
+  /** A line of the summary only (a table row). */
+  Report line(String text) {
+    lines.add(text);
+    return this;
+  }
+
   Report latency(String key, Histogram micros, String label) {
     long count = micros.getTotalCount();
     JsonObject figures = new JsonObject().put("count", count);

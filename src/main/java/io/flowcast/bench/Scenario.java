@@ -11,6 +11,7 @@ interface Scenario {
       case "write" -> new WriteScenario();
       case "fanout" -> new FanoutScenario();
       case "idle" -> new IdleScenario();
+      case "cold-start" -> new ColdStartScenario();
       default -> throw new IllegalArgumentException(name);
     };
   }

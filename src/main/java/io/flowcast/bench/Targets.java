@@ -34,6 +34,9 @@ final class Targets {
     if (options.pgUrl() != null) {
       hosts.add(pgHost(options.pgUrl()));
     }
+    if (options.coldStart() != null && options.coldStart().redisUrl() != null) {
+      hosts.add(redisHost(options.coldStart().redisUrl()));
+    }
     for (String host : hosts) {
       if (!options.allowRemote() && !loopback(host)) {
         throw new BenchOptions.UsageException("refusing to load " + host
@@ -47,6 +50,18 @@ final class Targets {
       return PgConnectOptions.fromUri(pgUrl).getHost();
     } catch (RuntimeException e) {
       throw new BenchOptions.UsageException("--pg-url must be a URL like postgresql://user@host:5432/database");
+    }
+  }
+
+  private static String redisHost(String redisUrl) {
+    try {
+      String host = new java.net.URI(redisUrl).getHost();
+      if (host == null) {
+        throw new BenchOptions.UsageException("--redis-url names no host: '" + redisUrl + "'");
+      }
+      return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    } catch (java.net.URISyntaxException e) {
+      throw new BenchOptions.UsageException("--redis-url is not a URL: '" + redisUrl + "'");
     }
   }
 
@@ -82,6 +97,11 @@ final class Targets {
   static Endpoint stream(BenchOptions options, String workflow) {
     return options.generic() ? Endpoint.parse(options.sseUrlTemplate().replace(PLACEHOLDER, workflow))
         : Endpoint.parse(options.subscribeUrl()).plus(WORKFLOWS + "/" + workflow + "/stream");
+  }
+
+  /** The SSE feed of a Flowcast workflow under {@code baseUrl}. */
+  static Endpoint stream(String baseUrl, String workflow) {
+    return Endpoint.parse(baseUrl).plus(WORKFLOWS + "/" + workflow + "/stream");
   }
 
   /** Where a fan-out event for a workflow is published. */

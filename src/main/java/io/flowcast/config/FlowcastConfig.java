@@ -70,7 +70,9 @@ public record FlowcastConfig(
     int listMaxLimit,
     int eventsMaxLimit,
     Features features,
-    Bridge bridge) {
+    Bridge bridge,
+    int startupWarmup,
+    long startupWarmupMaxMs) {
 
   /** Bounds of drafts, snapshots and actions. */
   public record Features(int draftMaxRevisions, int snapshotsMax, int actionLeaseDefaultSeconds,
@@ -209,7 +211,9 @@ public record FlowcastConfig(
             (int) range(c, "snapshots.max_per_workflow", 1, 10_000),
             (int) range(c, "actions.default_lease_seconds", 1, 86_400),
             (int) range(c, "actions.max_lease_seconds", 1, 86_400)),
-        Bridge.from(c));
+        Bridge.from(c),
+        (int) range(c, "startup.warmup", 0, 100_000),
+        range(c, "startup.warmup_max_ms", 1000, 600_000));
     if (config.jwtSecret().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
       throw new ConfigException("jwt.secret", "must be at least " + MIN_SECRET_BYTES
           + " bytes; Flowcast refuses to start without a usable signing key");

@@ -52,6 +52,11 @@ public final class Readiness {
     return draining;
   }
 
+  /** Whether every check but {@code check} is up (what a step that makes the instance ready waits for). */
+  public boolean upExcept(String check) {
+    return checks.entrySet().stream().allMatch(e -> e.getKey().equals(check) || e.getValue().up());
+  }
+
   public boolean ready() {
     return !draining && checks.values().stream().allMatch(Check::up);
   }

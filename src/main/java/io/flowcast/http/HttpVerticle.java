@@ -28,6 +28,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -44,6 +45,7 @@ public final class HttpVerticle extends VerticleBase {
   private HttpServer server;
   private StreamRegistry registry;
   private EventBusBridge bridge;
+  private final IntConsumer listening;
 
   /**
    * @param readiness what {@code /ready} reports about the backends (shared, read-only)
@@ -51,7 +53,8 @@ public final class HttpVerticle extends VerticleBase {
    * @param idempotency the backend's Idempotency-Key records
    */
   public HttpVerticle(FlowcastConfig config, Supplier<JsonObject> readiness, FlowcastMeters meters,
-      RevokedSessions revoked, RateLimits limits, IdempotencyRecords idempotency) {
+      RevokedSessions revoked, RateLimits limits, IdempotencyRecords idempotency, IntConsumer listening) {
+    this.listening = listening;
     this.config = config;
     this.readiness = readiness;
     this.meters = meters;
@@ -137,6 +140,7 @@ public final class HttpVerticle extends VerticleBase {
     return registry.start(config.heartbeatMs())
         .compose(v -> server.requestHandler(EdgeRefusals.requireHost(router))
             .invalidRequestHandler(EdgeRefusals::invalid).listen())
+        .onSuccess(listened -> listening.accept(listened.actualPort()))
         .compose(v -> bridge.start());
   }
 

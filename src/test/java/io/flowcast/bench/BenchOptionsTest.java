@@ -83,4 +83,24 @@ class BenchOptionsTest {
     assertThat(parse("write", "--mix", "event").mix()).isEqualTo(new BenchOptions.Mix(0, 1));
     assertThatThrownBy(() -> parse("write", "--mix", "delete=1")).hasMessageContaining("--mix");
   }
+
+  @Test
+  void coldStartTakesItsInstanceSettingsAndRefusesRemoteStores() {
+    BenchOptions options = parse("cold-start", "--redis-url", "redis://127.0.0.1:6390", "--pg-url",
+        "postgresql://postgres@127.0.0.1:5432/test", "--java-opts", "-Xshare:auto  -XX:TieredStopAtLevel=1");
+    assertThat(options.coldStart().sessions()).isEqualTo(500);
+    assertThat(options.coldStart().edits()).isEqualTo(5);
+    assertThat(options.durationSeconds()).isEqualTo(30);
+    assertThat(options.coldStart().fromSecond()).isEqualTo(5);
+    assertThat(options.coldStart().javaOpts()).containsExactly("-Xshare:auto", "-XX:TieredStopAtLevel=1");
+    assertThatThrownBy(() -> parse("cold-start", "--redis-url", "redis://192.0.2.10:6379"))
+        .hasMessageContaining("not a loopback address");
+    assertThatThrownBy(() -> parse("cold-start", "--pg-url", "postgresql://postgres@127.0.0.1:5432/test"))
+        .hasMessageContaining("needs --redis-url");
+    assertThatThrownBy(() -> parse("cold-start", "--connections", "5")).hasMessageContaining("does not apply");
+    assertThat(parse("cold-start", "--instance-env", "FLOWCAST_STARTUP_WARMUP=0,FLOWCAST_LOG_LEVEL=WARN").coldStart()
+        .instanceEnv()).containsEntry("FLOWCAST_STARTUP_WARMUP", "0").containsEntry("FLOWCAST_LOG_LEVEL", "WARN");
+    assertThatThrownBy(() -> parse("cold-start", "--instance-env", "JAVA_HOME=/tmp"))
+        .hasMessageContaining("--instance-env");
+  }
 }

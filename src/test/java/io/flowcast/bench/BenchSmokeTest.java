@@ -119,6 +119,30 @@ class BenchSmokeTest {
   }
 
   @Test
+  void coldStartStartsAnInstanceAndReportsEverySecondAfterReady() {
+    // an instance of its own (in memory here; the same run takes --redis-url and --pg-url), 3 s of load
+    Run run = bench("cold-start", "--sessions", "10", "--edits", "5", "--duration", "3", "--drain", "1",
+        "--from-second", "1", "--instance-env", "FLOWCAST_STARTUP_WARMUP=200,FLOWCAST_STARTUP_WARMUP_MAX_MS=3000");
+    assertThat(run.status()).as(run.err()).isZero();
+    JsonObject report = run.report();
+    assertThat(report.getLong("start_to_ready_ms")).isPositive();
+    assertThat(report.getLong("sessions_ready")).isEqualTo(10);
+    assertThat(report.getLong("acked")).isPositive();
+    assertThat(report.getJsonObject("errors")).isEmpty();
+    assertThat(report.getJsonObject("ack_from_second").getInteger("from")).isEqualTo(1);
+    var seconds = report.getJsonArray("seconds");
+    assertThat(seconds).hasSize(3);
+    for (int s = 0; s < seconds.size(); s++) {
+      JsonObject row = seconds.getJsonObject(s);
+      assertThat(row.getInteger("s")).isEqualTo(s);
+      assertThat(row.fieldNames()).contains("sent", "acked", "failed", "ack", "delivered", "delivery",
+          "server_cpu_pct");
+    }
+    assertThat(seconds.getJsonObject(2).getLong("acked")).as("edits go on every second").isPositive();
+    assertThat(seconds.getJsonObject(2).getJsonObject("delivery").getLong("count")).isPositive();
+  }
+
+  @Test
   void genericModeMeasuresAnotherSseServer() {
     Vertx vertx = Vertx.vertx();
     try (TinySseHub hub = new TinySseHub(vertx, 0)) {

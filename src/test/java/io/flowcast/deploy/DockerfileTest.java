@@ -61,6 +61,23 @@ class DockerfileTest {
   }
 
   @Test
+  void aTrainingRunInTheRuntimeStageBuildsTheClassDataArchiveThatJavaOptsMaps() {
+    int copy = runtime.indexOf("COPY --from=build /build/target/flowcast.jar /app/flowcast.jar");
+    List<String> training = runtime.stream().filter(line -> line.startsWith("RUN ")
+        && line.contains("cds-archive.sh /app/flowcast.jar /app/flowcast.jsa")).toList();
+    assertThat(training).as("one RUN that records the archive").hasSize(1);
+    int at = runtime.indexOf(training.get(0));
+    assertThat(at).as("after the jar is in place, with the java of the runtime stage").isGreaterThan(copy);
+    assertThat(runtime).contains("COPY scripts/cds-archive.sh /tmp/cds-archive.sh");
+    String script = read(Path.of("scripts/cds-archive.sh"));
+    assertThat(script).contains("-XX:ArchiveClassesAtExit=\"$archive\" -jar \"$jar\"", "FLOWCAST_HTTP_HOST=127.0.0.1",
+        "FLOWCAST_REDIS_URL= FLOWCAST_PG_URL=", "/ready", "kill -TERM");
+    assertThat(runtime.indexOf(runtime.stream().filter(line -> line.startsWith("USER ")).findFirst().orElseThrow()))
+        .as("made before the image drops root, so the user cannot change it").isGreaterThan(at);
+    assertThat(javaOpts()).contains("-XX:SharedArchiveFile=/app/flowcast.jsa");
+  }
+
+  @Test
   void theEntryPointRunsTheBuiltJarWithJavaOptsAndPassesArgumentsOn(@TempDir Path bin) throws Exception {
     Matcher finalName = Pattern.compile("<finalName>([^<]+)</finalName>").matcher(read(Path.of("pom.xml")));
     assertThat(finalName.find()).isTrue();

@@ -41,6 +41,7 @@ public final class FlowcastProcess implements AutoCloseable {
     ProcessBuilder builder = java().redirectErrorStream(true).redirectOutput(log.toFile());
     // like TestServer: limits off unless the test asks (tests write thousands of events per subject)
     builder.environment().put("FLOWCAST_RATELIMIT_ENABLED", "false");
+    builder.environment().put("FLOWCAST_STARTUP_WARMUP", "0");
     builder.environment().putAll(env);
     builder.environment().put("FLOWCAST_HTTP_PORT", String.valueOf(port));
     FlowcastProcess started = new FlowcastProcess(builder.start(), log, port);
