@@ -66,6 +66,20 @@ local function closed(status)
   return nil
 end
 
+-- The version of a workflow that takes changes, or nil and the reply that refuses them: missing (not in
+-- Redis: the caller may put it back from PostgreSQL) or terminal (its status).
+local function changeable()
+  local version, status = unpack(redis.call('HMGET', STATE, 'version', 'status'))
+  if not version then
+    return nil, reply('missing')
+  end
+  local refused = closed(status)
+  if refused then
+    return nil, refused
+  end
+  return version
+end
+
 -- A full write buffer refuses new changes rather than dropping anything.
 local function outbox_full()
   if CAPACITY == 0 then

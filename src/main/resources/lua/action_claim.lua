@@ -10,12 +10,8 @@
 local arg = args('worker', 'now_ms', 'now', 'deadline_ms', 'deadline', 'rest_head', 'rest_tail')
 local GROUP = 'workers'
 local worker, now_ms, now, deadline_ms, deadline = arg.worker, arg.now_ms, arg.now, arg.deadline_ms, arg.deadline
-local version, status = unpack(redis.call('HMGET', STATE, 'version', 'status'))
+local version, refused = changeable()
 if not version then
-  return reply('missing')
-end
-local refused = closed(status)
-if refused then
   return refused
 end
 if redis.call('EXISTS', QUEUE) == 0 then

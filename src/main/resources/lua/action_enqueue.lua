@@ -9,12 +9,8 @@
 local arg = args('action_id', 'type', 'payload', 'now', 'rest_head', 'rest_tail')
 local GROUP = 'workers'
 local id, atype, payload, now = arg.action_id, arg.type, arg.payload, arg.now
-local version, status = unpack(redis.call('HMGET', STATE, 'version', 'status'))
+local version, refused = changeable()
 if not version then
-  return reply('missing')
-end
-local refused = closed(status)
-if refused then
   return refused
 end
 if outbox_full() then

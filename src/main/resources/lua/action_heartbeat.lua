@@ -8,12 +8,8 @@
 -- settled (status), lost (worker).
 local arg = args('action_id', 'worker', 'now', 'deadline_ms', 'deadline')
 local id = arg.action_id
-local version, status = unpack(redis.call('HMGET', STATE, 'version', 'status'))
+local version, refused = changeable()
 if not version then
-  return reply('missing')
-end
-local refused = closed(status)
-if refused then
   return refused
 end
 local stored = redis.call('HGET', ACTIONS, id)

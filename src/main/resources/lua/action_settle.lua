@@ -9,12 +9,8 @@
 local arg = args('action_id', 'outcome', 'worker', 'value', 'now', 'rest_head', 'rest_tail')
 local GROUP = 'workers'
 local id, outcome, worker, value, now = arg.action_id, arg.outcome, arg.worker, arg.value, arg.now
-local version, status = unpack(redis.call('HMGET', STATE, 'version', 'status'))
+local version, refused = changeable()
 if not version then
-  return reply('missing')
-end
-local refused = closed(status)
-if refused then
   return refused
 end
 local stored = redis.call('HGET', ACTIONS, id)

@@ -6,12 +6,8 @@
 -- value ('' = remove the field).
 -- Replies ok (id, json, seq, epoch, version), missing, terminal (status), stale (version), backlog.
 local arg = args('expected_version', 'state', 'updated_at', 'type', 'rest', 'ops...')
-local version, status = unpack(redis.call('HMGET', STATE, 'version', 'status'))
+local version, refused = changeable()
 if not version then
-  return reply('missing')
-end
-local refused = closed(status)
-if refused then
   return refused
 end
 if arg.expected_version ~= '' and arg.expected_version ~= version then
