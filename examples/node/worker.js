@@ -2,7 +2,10 @@
 // A Flowcast worker over the TCP event-bus bridge (docs/EVENTBUS.md, "The bridge").
 //
 // It claims the actions of one workflow, completes each with {handled_by, echo} and prints
-// `completed <action id> <action type>` per action. Node 18.3+, no dependencies.
+// `completed <action id> <action type>` per action. With --work-seconds it "works" that long on each
+// action first, renewing its lease with a heartbeat every second; when the workflow is cancelled the
+// next heartbeat is refused, and the worker prints `cancelled <action id> <action type>` and stops.
+// Node 18.3+, no dependencies.
 //
 // Protocol in short:
 // - framing: every frame, both ways, is a 4-byte big-endian length, then that many bytes of UTF-8
@@ -105,15 +108,34 @@ class Bridge {
   close() { clearInterval(this.pinger); this.socket.end(); }
 }
 
+// Works on an action for --work-seconds, renewing its lease every second; false when the workflow was
+// cancelled meanwhile (the heartbeat is refused with 409 naming the status: stop at once).
+async function work(bridge, authorization, a, action) {
+  const until = Date.now() + Number(a['work-seconds']) * 1000;
+  while (Date.now() < until) {
+    await sleep(Math.min(1000, Math.max(0, until - Date.now())));
+    try {
+      await bridge.request('flowcast.workflow.action.heartbeat', { id: a.workflow, action_id: action.id,
+        body: { worker: a.worker, lease_seconds: Math.max(Number(a.lease || 0), 5) } }, await authorization());
+    } catch (e) {
+      if (e.code === 409 && / is cancelled /.test(e.message || '')) return false;
+      throw e;
+    }
+  }
+  return true;
+}
+
 async function main() {
   const { values: a } = parseArgs({ options: {
     token: { type: 'string' }, http: { type: 'string' }, 'client-id': { type: 'string' },
     'client-secret': { type: 'string' }, host: { type: 'string', default: '127.0.0.1' },
     port: { type: 'string' }, workflow: { type: 'string' }, worker: { type: 'string' },
-    lease: { type: 'string' }, max: { type: 'string' }, 'idle-exit': { type: 'string', default: '10' } } });
+    lease: { type: 'string' }, max: { type: 'string' }, 'idle-exit': { type: 'string', default: '10' },
+    'work-seconds': { type: 'string', default: '0' } } });
   if (!a.port || !a.workflow || !a.worker || !(a.token || (a.http && a['client-id'] && a['client-secret']))) {
     console.error('usage: worker.js (--token JWT | --http URL --client-id ID --client-secret SECRET)\n'
-      + '  [--host 127.0.0.1] --port PORT --workflow W --worker NAME [--lease S] [--max N] [--idle-exit S]');
+      + '  [--host 127.0.0.1] --port PORT --workflow W --worker NAME [--lease S] [--max N] [--idle-exit S]'
+      + ' [--work-seconds S]');
     return 2;
   }
   // A fixed --token, or one from the client_credentials grant, fetched again before it expires.
@@ -145,6 +167,10 @@ async function main() {
         if (Date.now() - idleSince >= Number(a['idle-exit']) * 1000) break;
         await sleep(POLL_PAUSE_MS);
         continue;
+      }
+      if (Number(a['work-seconds']) > 0 && !(await work(bridge, authorization, a, action))) {
+        console.log(`cancelled ${action.id} ${action.type}`);
+        return 0;
       }
       try {
         await bridge.request('flowcast.workflow.action.complete', { id: a.workflow, action_id: action.id,

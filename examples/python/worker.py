@@ -2,7 +2,10 @@
 """A Flowcast worker over the TCP event-bus bridge (docs/EVENTBUS.md, "The bridge").
 
 It claims the actions of one workflow, completes each with {"handled_by", "echo"} and prints
-`completed <action id> <action type>` per action. Standard library only (Python 3.9+).
+`completed <action id> <action type>` per action. With --work-seconds it "works" that long on each
+action first, renewing its lease with a heartbeat every second; when the workflow is cancelled the
+next heartbeat is refused, and the worker prints `cancelled <action id> <action type>` and stops.
+Standard library only (Python 3.9+).
 
 Protocol in short:
 - framing: every frame, both ways, is a 4-byte big-endian length, then that many bytes of UTF-8 JSON;
@@ -91,6 +94,23 @@ class Bridge:
             self.last_ping = time.monotonic()
 
 
+def work(bridge, token, args, action):
+    """Works on an action for --work-seconds, renewing its lease every second; False when the workflow
+    was cancelled meanwhile (the heartbeat is refused with 409 naming the status: stop at once)."""
+    until = time.monotonic() + args.work_seconds
+    while time.monotonic() < until:
+        time.sleep(min(1.0, max(0.0, until - time.monotonic())))
+        try:
+            bridge.request("flowcast.workflow.action.heartbeat",
+                           {"id": args.workflow, "action_id": action["id"],
+                            "body": {"worker": args.worker, "lease_seconds": max(args.lease or 0, 5)}}, token)
+        except BridgeError as e:
+            if e.code == 409 and " is cancelled " in (e.message or ""):
+                return False
+            raise
+    return True
+
+
 def main():
     p = argparse.ArgumentParser(description="Flowcast bridge worker")
     p.add_argument("--token", help="a JWT (else --http, --client-id, --client-secret)")
@@ -104,6 +124,8 @@ def main():
     p.add_argument("--lease", type=int, help="lease in seconds (server default when absent)")
     p.add_argument("--max", type=int, help="exit after this many completed actions")
     p.add_argument("--idle-exit", type=float, default=10, help="exit after this long with nothing claimable")
+    p.add_argument("--work-seconds", type=float, default=0,
+                   help="work this long on each action, with a heartbeat every second (stops on a cancel)")
     args = p.parse_args()
     if not args.token and not (args.http and args.client_id and args.client_secret):
         p.error("give --token, or --http with --client-id and --client-secret")
@@ -128,6 +150,9 @@ def main():
                 break
             time.sleep(POLL_PAUSE)
             continue
+        if args.work_seconds and not work(bridge, token, args, action):
+            print("cancelled %s %s" % (action["id"], action["type"]), flush=True)
+            return
         result = {"handled_by": args.worker, "echo": action.get("payload")}
         try:
             bridge.request("flowcast.workflow.action.complete",

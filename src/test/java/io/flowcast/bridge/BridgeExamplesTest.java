@@ -5,6 +5,7 @@ import io.flowcast.testsupport.TestServer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -92,6 +93,35 @@ class BridgeExamplesTest {
         throw new AssertionError("still running after " + seconds + " s; stderr: " + err);
       }
       return process.exitValue();
+    }
+  }
+
+  @ParameterizedTest(name = "{0} worker")
+  @ValueSource(strings = {"python3", "node"})
+  void aWorkerStopsWithinASecondOfACancel(String language) throws Exception {
+    String token = server.token("ops", "acme", RW);
+    String workflow = "cancel-" + language + "-" + System.nanoTime();
+    server.api().create(token, new JsonObject().put("id", workflow).put("status", "running"));
+    String action = server.api().post("/api/v1/workflows/" + workflow + "/actions", token,
+        new JsonObject().put("type", "long-job")).bodyAsJsonObject().getString("id");
+    Running worker = Running.start(command(language, "worker", workflow, "--worker", "ex-2", "--max", "1",
+        "--work-seconds", "60"));
+    try {
+      io.flowcast.testsupport.Eventually.await("the worker holding the action", java.time.Duration.ofSeconds(30),
+          () -> server.api().get("/api/v1/workflows/" + workflow + "/actions/" + action, token).bodyAsJsonObject()
+              .getString("status"), "claimed"::equals);
+      long cancelled = System.nanoTime();
+      assertThat(server.api().post("/api/v1/workflows/" + workflow + "/cancel", token,
+          new JsonObject().put("reason", "the user pressed stop")).statusCode()).isEqualTo(200);
+      assertThat(worker.next(10)).isEqualTo("cancelled " + action + " long-job");
+      assertThat(worker.await(10)).as("the worker exits after the cancel").isZero();
+      long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cancelled);
+      // one heartbeat a second: the worker learns of the cancel at the next one (plus a loaded machine's slack)
+      assertThat(tookMs).as("ms from the cancel to the worker's stop").isLessThan(8_000);
+      assertThat(server.api().get("/api/v1/workflows/" + workflow + "/actions/" + action, token).bodyAsJsonObject()
+          .getString("status")).as("the action was never completed").isEqualTo("claimed");
+    } finally {
+      worker.process().destroyForcibly();
     }
   }
 
