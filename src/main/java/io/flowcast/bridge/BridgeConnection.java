@@ -414,8 +414,12 @@ final class BridgeConnection implements BusSubscription.Connection {
     if (sourceAddress != null) {
       frame.put("sourceAddress", sourceAddress);
     }
-    return frame.put("failureCode", failure.status()).put("failureType", "RECIPIENT_FAILURE")
+    frame.put("failureCode", failure.status()).put("failureType", "RECIPIENT_FAILURE")
         .put("message", failure.getMessage()).put("body", failure.problem(sourceAddress, requestId));
+    if (failure.retryAfterSeconds() > 0) {
+      frame.put("retry_after", failure.retryAfterSeconds()); // HTTP's Retry-After, in seconds
+    }
+    return frame;
   }
 
   private static String string(JsonObject message, String field, boolean required) {

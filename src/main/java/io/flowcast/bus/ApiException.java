@@ -22,10 +22,22 @@ public final class ApiException extends RuntimeException {
       Map.entry(503, "service-unavailable"));
 
   private final int status;
+  private final long retryAfterSeconds;
 
   public ApiException(int status, String detail) {
+    this(status, detail, 0);
+  }
+
+  /** A refusal that says when to try again ({@code retryAfterSeconds} > 0), such as a spent rate limit. */
+  public ApiException(int status, String detail, long retryAfterSeconds) {
     super(detail, null, false, false);
     this.status = status;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** Seconds after which a retry may succeed, or 0 when the refusal does not say. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public int status() {

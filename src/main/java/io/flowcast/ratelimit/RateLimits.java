@@ -144,7 +144,7 @@ public final class RateLimits {
         if (!slot.granted()) {
           answer.put(RateLimitHeaders.concurrencyLimit(STREAMS, 0), CAP_RETRY_SECONDS);
           return Future.failedFuture(new ApiException(429, "at most " + maxStreams
-              + " streams may be open at once per subject; close one first"));
+              + " streams may be open at once per subject; close one first", CAP_RETRY_SECONDS));
         }
         answer.put(rate + ", " + RateLimitHeaders.concurrencyLimit(STREAMS, maxStreams - slot.open()), 0);
         return Future.succeededFuture(slot);
@@ -162,7 +162,8 @@ public final class RateLimits {
   static ApiException exceeded(Decision decision) {
     Quota quota = decision.quota();
     return new ApiException(429, "too many " + quota.name() + " requests: " + quota.burst() + " at once and "
-        + quota.perMinute() + " per minute are allowed; retry after " + decision.retryAfterSeconds() + " s");
+        + quota.perMinute() + " per minute are allowed; retry after " + decision.retryAfterSeconds() + " s",
+        decision.retryAfterSeconds());
   }
 
   private Handler<RoutingContext> bySubject(Quota quota) {

@@ -41,6 +41,7 @@ class BridgeLimitsTest {
           new JsonObject().put("body", new JsonObject().put("id", "rl-3")));
       assertThat(refused.getInteger("failureCode")).isEqualTo(429);
       assertThat(refused.getString("message")).contains("too many write requests");
+      assertThat(refused.getLong("retry_after")).as("seconds to wait, as HTTP's Retry-After").isPositive();
       assertThat(server.api().get("/api/v1/workflows/rl-3", token).statusCode()).isEqualTo(404);
 
       client.register("flowcast.events.rl-0", token, null);
@@ -51,6 +52,7 @@ class BridgeLimitsTest {
       JsonObject capped = client.next(5);
       assertThat(capped.getInteger("failureCode")).isEqualTo(429);
       assertThat(capped.getString("message")).contains("at most 2 streams");
+      assertThat(capped.getLong("retry_after")).isPositive();
       client.send(new JsonObject().put("type", "unregister").put("address", "flowcast.events.rl-0"));
       Eventually.await("a place under the cap again", Duration.ofSeconds(5), () -> {
         client.register("flowcast.events.rl-2", token, null);
