@@ -68,9 +68,6 @@ public final class BusSubscription extends FeedOwner {
   private boolean started;
   private boolean closed;
   private long expiryTimer = -1;
-  /** Live frames waiting for the registry's next write slice, and whether {@code held} is a shared frame. */
-  private Buffer held;
-  private boolean heldShared;
   private final StallWatch stall = new StallWatch();
 
   /** @param onEnd run once when the subscription ends, however it ends (releases its place under the stream cap) */
@@ -157,19 +154,7 @@ public final class BusSubscription extends FeedOwner {
       connection.write(frame);
       return;
     }
-    // held for the registry's write slice, as an SSE stream's frames are: events that arrive before it go
-    // out in the same write (one system call for several)
-    if (held == null) {
-      held = frame;
-      heldShared = shared != null;
-      registry.writeSoon(this);
-    } else {
-      if (heldShared) {
-        held = Buffer.buffer(held.length() * 2 + frame.length()).appendBuffer(held); // shared: never append to it
-        heldShared = false;
-      }
-      held.appendBuffer(frame);
-    }
+    hold(frame, shared != null, registry);
   }
 
   @Override
@@ -199,8 +184,7 @@ public final class BusSubscription extends FeedOwner {
 
   @Override
   void writeHeld() {
-    Buffer frames = held;
-    held = null;
+    Buffer frames = takeHeld();
     if (frames != null && !closed) {
       registry.wroteLive();
       connection.write(frames);
@@ -253,7 +237,7 @@ public final class BusSubscription extends FeedOwner {
   private void dispose() {
     if (!closed) {
       closed = true;
-      held = null;
+      takeHeld();
       vertx.cancelTimer(expiryTimer);
       registry.remove(this);
       onEnd.run();

@@ -53,4 +53,37 @@ abstract class FeedOwner {
 
   /** Ends cleanly (the workflow cannot be followed, or the instance shuts down). */
   abstract void end();
+
+  /** Live frames waiting for the registry's next write slice, and whether {@code held} is a shared frame. */
+  private Buffer held;
+  private boolean heldShared;
+
+  /**
+   * Holds a live frame until the registry's write slice ({@link #writeHeld}): frames that arrive before it
+   * go out in one write (one system call for several). {@code shared} frames are never appended to.
+   */
+  final void hold(Buffer frame, boolean shared, StreamRegistry registry) {
+    if (held == null) {
+      held = frame;
+      heldShared = shared;
+      registry.writeSoon(this);
+      return;
+    }
+    if (heldShared) {
+      held = Buffer.buffer(held.length() * 2 + frame.length()).appendBuffer(held);
+      heldShared = false;
+    }
+    held.appendBuffer(frame);
+  }
+
+  /** The frames held so far, or null; nothing is held afterwards. */
+  final Buffer takeHeld() {
+    Buffer frames = held;
+    held = null;
+    return frames;
+  }
+
+  final boolean holding() {
+    return held != null;
+  }
 }

@@ -53,9 +53,6 @@ public final class SseStream extends FeedOwner {
   /** Drain signals so far, and when the write queue was first seen full without one since. */
   private long drains;
   private final StallWatch stall = new StallWatch();
-  /** Live frames waiting for the registry's next write slice, and whether {@code held} is a shared frame. */
-  private Buffer held;
-  private boolean heldShared;
   private boolean started;
   private boolean closed;
   private long expiryTimer = -1;
@@ -179,27 +176,15 @@ public final class SseStream extends FeedOwner {
    * between goes after them, so the order never changes.
    */
   private void hold(Buffer frame, boolean shared) {
-    if (closed || !started) {
-      return;
+    if (!closed && started) {
+      hold(frame, shared, registry);
     }
-    if (held == null) {
-      held = frame;
-      heldShared = shared;
-      registry.writeSoon(this);
-      return;
-    }
-    if (heldShared) {
-      held = Buffer.buffer(held.length() * 2 + frame.length()).appendBuffer(held); // shared: never append to it
-      heldShared = false;
-    }
-    held.appendBuffer(frame);
   }
 
   /** Writes the held live frames (the registry calls it in the stream's write slice). */
   @Override
   void writeHeld() {
-    Buffer frames = held;
-    held = null;
+    Buffer frames = takeHeld();
     if (frames != null && !closed) {
       registry.wroteLive();
       write(frames, true);
@@ -313,7 +298,7 @@ public final class SseStream extends FeedOwner {
     if (closed || !started) {
       return;
     }
-    if (held != null) {
+    if (holding()) {
       writeHeld();
       if (closed) {
         return;
@@ -341,7 +326,7 @@ public final class SseStream extends FeedOwner {
   private void dispose() {
     if (!closed) {
       closed = true;
-      held = null;
+      takeHeld();
       drainWaiters.clear();
       vertx.cancelTimer(expiryTimer);
       registry.remove(this);
