@@ -42,7 +42,6 @@ public final class StreamEndpoint implements Handler<RoutingContext> {
     List<WorkflowKey> workflow = List.of(new WorkflowKey(caller.tenant(), id));
     StreamRequests.open(ctx, caller, limits,
         release -> new SseStream(vertx, ctx.request(), workflow, false, messages, registry, bus, settings,
-            release),
-        key -> start);
+            release).open(caller, key -> start));
   }
 }
