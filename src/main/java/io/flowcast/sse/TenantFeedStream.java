@@ -110,9 +110,13 @@ final class TenantFeedStream extends ClientStream {
         });
   }
 
-  /** The tenant's workflows as the list answers them (newest first, at most {@code limit}). */
+  /**
+   * The tenant's workflows as the list answers them (newest first, at most {@code limit}), from the hot
+   * copy, not from an archive that may be behind.
+   */
   private Future<JsonObject> readSnapshot() {
-    JsonObject command = new JsonObject().put("tenant", tenant).put("status", status).put("limit", limit);
+    JsonObject command = new JsonObject().put("tenant", tenant).put("status", status).put("limit", limit)
+        .put("live", true);
     return bus.request(Addresses.WORKFLOW_LIST, command);
   }
 

@@ -35,8 +35,8 @@ public final class EventTypes {
       EXPIRED,
       "snapshot.created", "state.rolled_back", "draft.updated", "draft.committed", "draft.discarded",
       "action.queued", "action.claimed", "action.completed", "action.failed",
-      // SSE control events
-      "snapshot", "reset", "auth.expired");
+      // SSE control events, and the tenant feed's entry for a new version (docs/API.md, "Tenant feed")
+      "snapshot", "reset", "auth.expired", "workflow.changed");
 
   private EventTypes() {
   }
