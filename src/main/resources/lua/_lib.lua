@@ -5,9 +5,10 @@
 -- KEYS[3] = workflow:mark:{s<n>}<tenant>:<id>   (hash: generation, last_seq, deleted; with persistence)
 -- KEYS[4..8] = the workflow's side keys: drafts (hash), snapshots (hash), actions (hash), action queue
 --   (stream with the consumer group of workers), action leases (sorted set by deadline)
--- KEYS[9] = the shard's flush outbox stream flowcast:outbox:{s<n>}, when persistence is on (write buffer
+-- KEYS[9] = the workflow's outputs (hash: token streams, see output_append.lua)
+-- KEYS[10] = the shard's flush outbox stream flowcast:outbox:{s<n>}, when persistence is on (write buffer
 --   for PostgreSQL)
--- KEYS[10] = the bytes the shard's outbox entries hold (a counter, decremented by flush_ack.lua)
+-- KEYS[11] = the bytes the shard's outbox entries hold (a counter, decremented by flush_ack.lua)
 -- ARGV[1] = event retention (approximate MAXLEN), ARGV[2] = the workflow's shard channel (SPUBLISH),
 -- ARGV[3] = seconds the event stream outlives the state hash (to announce expiry),
 -- ARGV[4] = request id (audit), ARGV[5] = the shard's outbox capacity (0 = persistence off),
@@ -18,10 +19,11 @@
 -- A script replies with reply(outcome, name, value, ...) (ScriptReply.java reads the values by name).
 local STATE, EVENTS, MARK = KEYS[1], KEYS[2], KEYS[3]
 local DRAFTS, SNAPSHOTS, ACTIONS, QUEUE, LEASES = KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
-local SIDE_KEYS = {DRAFTS, SNAPSHOTS, ACTIONS, QUEUE, LEASES}
+local OUTPUTS = KEYS[9]
+local SIDE_KEYS = {DRAFTS, SNAPSHOTS, ACTIONS, QUEUE, LEASES, OUTPUTS}
 -- the sides features keep field by field (SideData.Side), by name
 local SIDES = {drafts = DRAFTS, snapshots = SNAPSHOTS}
-local OUTBOX, OUTBOX_BYTES = KEYS[9], KEYS[10]
+local OUTBOX, OUTBOX_BYTES = KEYS[10], KEYS[11]
 local RETENTION, CHANNEL, GRACE = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local REQUEST, CAPACITY, MARK_TTL = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
 local CAPACITY_BYTES = tonumber(ARGV[7])

@@ -25,6 +25,7 @@ import io.flowcast.review.DraftCommands;
 import io.flowcast.review.Drafts;
 import io.flowcast.review.Sections;
 import io.flowcast.snapshot.SnapshotCommands;
+import io.flowcast.outputs.OutputCommands;
 import io.flowcast.snapshot.Snapshots;
 import io.flowcast.snapshot.TimeTravel;
 import io.flowcast.startup.Warmup;
@@ -170,7 +171,8 @@ public final class MainVerticle extends VerticleBase {
         new SnapshotCommands(new Snapshots(backend.sides(), backend.store(), backend.archive().orElse(null),
             limits.snapshotsMax(), clock)),
         new ActionCommands(backend.actions(), config),
-        new TimeTravel(backend.sides(), backend.store(), backend.archive().orElse(null)));
+        new TimeTravel(backend.sides(), backend.store(), backend.archive().orElse(null)),
+        new OutputCommands(backend.outputs(), config.outputs()));
   }
 
   /** Revoked sessions: those recorded before this instance started, then every announcement. */

@@ -4,6 +4,7 @@ import io.flowcast.actions.ActionQueue;
 import io.flowcast.auth.RefreshTokens;
 import io.flowcast.fanout.EventTransport;
 import io.flowcast.instances.InstanceRegistry;
+import io.flowcast.outputs.OutputStreams;
 import io.flowcast.workflow.IdempotencyRecords;
 import io.flowcast.workflow.SideData;
 import io.flowcast.workflow.WorkflowArchive;
@@ -19,10 +20,11 @@ import java.util.Optional;
  * never asks which implementation it has.
  *
  * @param archive the durable record (present when PostgreSQL is configured on Redis)
+ * @param outputs  the workflows' token streams (docs/API.md, "Outputs")
  */
 public record Backend(String name, WorkflowStore store, SideData sides, ActionQueue actions,
     EventTransport transport, RefreshTokens refreshTokens, InstanceRegistry instances,
-    IdempotencyRecords idempotency, Optional<WorkflowArchive> archive) {
+    IdempotencyRecords idempotency, Optional<WorkflowArchive> archive, OutputStreams outputs) {
 
   /** Whether changes are also written to PostgreSQL. */
   public boolean persistence() {

@@ -100,4 +100,14 @@ public final class Addresses {
   public static final String ACTION_HEARTBEAT = "flowcast.workflow.action.heartbeat";
   public static final String ACTION_GET = "flowcast.workflow.action.get";
   public static final String ACTION_LIST = "flowcast.workflow.action.list";
+
+  /**
+   * Token streams (answered by the workflow verticle): {@code name} names the output; append takes
+   * {@code body: {text, offset?}}. {@code OUTPUT_LIST} is internal: every output with its text, for SSE
+   * streams that (re)join (docs/EVENTBUS.md).
+   */
+  public static final String OUTPUT_APPEND = "flowcast.workflow.output.append";
+  public static final String OUTPUT_CLOSE = "flowcast.workflow.output.close";
+  public static final String OUTPUT_GET = "flowcast.workflow.output.get";
+  public static final String OUTPUT_LIST = "flowcast.workflow.output.list";
 }

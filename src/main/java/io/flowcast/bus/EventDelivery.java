@@ -23,6 +23,21 @@ public record EventDelivery(String workflow, String id, long seq, String type, S
     LocalCodec.register(vertx, CODEC);
   }
 
+  /**
+   * A frame that is not in the log (an output delta): no id, seq {@value #EPHEMERAL_SEQ} (logged events begin
+   * at 1). Streams pass it on without seq checks, and it never moves a client's position.
+   */
+  public static EventDelivery ephemeral(String workflow, String type, String json) {
+    return new EventDelivery(workflow, null, EPHEMERAL_SEQ, type, json);
+  }
+
+  /** The seq of an ephemeral frame (the Redis scripts publish it with this seq and an empty id). */
+  public static final long EPHEMERAL_SEQ = 0;
+
+  public boolean ephemeral() {
+    return seq == EPHEMERAL_SEQ;
+  }
+
   public static EventDelivery of(String workflow, JsonObject event) {
     return new EventDelivery(workflow, event.getString("id"), event.getLong("seq"), event.getString("type"),
         event.encode());

@@ -72,7 +72,15 @@ public record FlowcastConfig(
     Features features,
     Bridge bridge,
     int startupWarmup,
-    long startupWarmupMaxMs) {
+    long startupWarmupMaxMs,
+    Outputs outputs) {
+
+  /**
+   * Token streams (docs/API.md, "Outputs"): the roll-up window of the durable log, and the longest text an
+   * output may hold (in UTF-16 code units, a browser's string length).
+   */
+  public record Outputs(long rollupMs, int maxChars) {
+  }
 
   /** Bounds of drafts, snapshots and actions. */
   public record Features(int draftMaxRevisions, int snapshotsMax, int actionLeaseDefaultSeconds,
@@ -213,7 +221,8 @@ public record FlowcastConfig(
             (int) range(c, "actions.max_lease_seconds", 1, 86_400)),
         Bridge.from(c),
         (int) range(c, "startup.warmup", 0, 100_000),
-        range(c, "startup.warmup_max_ms", 1000, 600_000));
+        range(c, "startup.warmup_max_ms", 1000, 600_000),
+        new Outputs(range(c, "outputs.rollup_ms", 1, 60_000), (int) range(c, "outputs.max_chars", 1, 16_777_216)));
     if (config.jwtSecret().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
       throw new ConfigException("jwt.secret", "must be at least " + MIN_SECRET_BYTES
           + " bytes; Flowcast refuses to start without a usable signing key");

@@ -346,6 +346,11 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
     }
   }
 
+  /** Publishes a frame that is not in the log (an output delta), in order with the events around it. */
+  synchronized void publishEphemeral(WorkflowKey key, String type, String json) {
+    publisher.deliver(EventDelivery.ephemeral(key.tag(), type, json));
+  }
+
   private Entry live(WorkflowKey key, Instant now) {
     Entry entry = entries.get(key);
     return entry == null || !entry.workflow.expiresAt().isAfter(now) ? null : entry;

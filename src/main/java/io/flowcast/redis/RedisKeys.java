@@ -123,9 +123,17 @@ public final class RedisKeys {
     return prefix + "workflow:leases:" + named(key);
   }
 
+  /**
+   * The workflow's token streams (a hash: per output its text, its length in UTF-16 code units, how much of
+   * it the log has, and whether it is closed; see {@code output_append.lua}).
+   */
+  public String outputs(WorkflowKey key) {
+    return prefix + "workflow:outputs:" + named(key);
+  }
+
   /** The keys of a workflow that live only as long as it does, in the order the scripts expect. */
   public List<String> sideKeys(WorkflowKey key) {
-    return List.of(drafts(key), snapshots(key), actions(key), queue(key), leases(key));
+    return List.of(drafts(key), snapshots(key), actions(key), queue(key), leases(key), outputs(key));
   }
 
   /** A tenant's workflows by creation time (a sorted set; its own hash tag, updated beside the scripts). */

@@ -47,7 +47,13 @@ public final class ScriptReply {
     /** any workflow script: the request's Idempotency-Key reservation is no longer its own (_lib.lua). */
     UNCLAIMED,
     /** a change, event or action of a workflow whose status is terminal (closed() in _lib.lua). */
-    TERMINAL
+    TERMINAL,
+    /** output_append, output_close: the output is closed. */
+    OUTPUT_CLOSED,
+    /** output_append: the output's length is not the offset the caller expected. */
+    OUTPUT_MOVED,
+    /** output_append: the text would exceed outputs.max_chars. */
+    OUTPUT_FULL
   }
 
   private final String script;
@@ -77,6 +83,11 @@ public final class ScriptReply {
 
   public boolean is(Outcome expected) {
     return outcome == expected;
+  }
+
+  /** Whether the reply carries a value of that name. */
+  public boolean has(String name) {
+    return values.containsKey(name);
   }
 
   public String string(String name) {

@@ -4,6 +4,7 @@ import io.flowcast.bus.Addresses;
 import io.flowcast.bus.EventDelivery;
 import io.flowcast.bus.FeedChange;
 import io.flowcast.health.FlowcastMeters;
+import io.flowcast.workflow.EventTypes;
 import io.flowcast.bus.BusClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -195,6 +196,10 @@ public final class StreamRegistry {
     }
     // each format's frame encoded once, and only when a client of that format is there
     Buffer[] frames = new Buffer[FORMATS.length];
+    if (event.ephemeral()) {
+      deliverDelta(event, targets, frames);
+      return;
+    }
     fanningOut = true;
     try {
       for (WorkflowFeed feed : targets) {
@@ -205,6 +210,29 @@ public final class StreamRegistry {
           frames[format.ordinal()] = frame;
         }
         feed.deliver(event, frame);
+      }
+    } finally {
+      fanningOut = false;
+      countDelivered();
+    }
+  }
+
+  /** An output delta: no id (it moves no client's position), no seq check (each feed checks its offset). */
+  private void deliverDelta(EventDelivery event, WorkflowFeed[] targets, Buffer[] frames) {
+    OutputDelta delta = EventTypes.OUTPUT_DELTA.equals(event.type()) ? OutputDelta.of(event) : null;
+    if (delta == null) {
+      return;
+    }
+    fanningOut = true;
+    try {
+      for (WorkflowFeed feed : targets) {
+        FrameFormat format = feed.format();
+        Buffer frame = frames[format.ordinal()];
+        if (frame == null) {
+          frame = format.encode(feed.key().id(), null, event.type(), event.json());
+          frames[format.ordinal()] = frame;
+        }
+        feed.deliverDelta(delta, frame);
       }
     } finally {
       fanningOut = false;

@@ -54,6 +54,7 @@ final class WorkflowFeed {
   private boolean resyncPending;
   private long highWater;
   private boolean ended;
+  private final OutputFollower outputs;
 
   WorkflowFeed(WorkflowKey key, FeedOwner stream, Vertx vertx, BusClient bus, SseStream.Settings settings) {
     this.key = key;
@@ -62,6 +63,7 @@ final class WorkflowFeed {
     this.bus = bus;
     this.settings = settings;
     this.fingerprint = ResumeId.fingerprint(key.id());
+    this.outputs = new OutputFollower(this, stream, bus, vertx);
   }
 
   String workflow() {
@@ -140,11 +142,19 @@ final class WorkflowFeed {
     catchUp();
   }
 
+  /** A live output delta (not in the log: no seq); {@code frame} is shared, as for events. */
+  void deliverDelta(OutputDelta delta, Buffer frame) {
+    if (!done()) {
+      outputs.delta(delta, frame);
+    }
+  }
+
   /** Events may have been lost on the way (the transport reconnected): catch up from the log. */
   void resync() {
     if (done()) {
       return;
     }
+    outputs.restart(false); // deltas too: the outputs are read again once the feed has caught up
     if (syncing) {
       resyncPending = true; // the read in flight may have missed them: one more pass when it ends
       return;
@@ -173,6 +183,7 @@ final class WorkflowFeed {
       workflow.put("epoch", epoch);
     }
     stream.event(this, type, workflow.encode(), false, null, false);
+    outputs.restart(true);
     finishSync();
   }
 
@@ -252,6 +263,7 @@ final class WorkflowFeed {
       catchUp();
     } else {
       syncing = false;
+      outputs.synced();
     }
   }
 
@@ -280,6 +292,12 @@ final class WorkflowFeed {
   private void sent(long seq, String id, String type, String json, Buffer frame, boolean live) {
     lastSeq = seq;
     lastId = id;
+    if (EventTypes.OUTPUT_APPENDED.equals(type)) {
+      return; // the log's roll-up of deltas this client gets live, or as an output.snapshot
+    }
+    if (EventTypes.OUTPUT_CLOSED.equals(type)) {
+      outputs.closedEvent(json);
+    }
     stream.event(this, type, json, true, frame, live);
     stream.delivered();
     if (EventTypes.TERMINAL.contains(type)) {

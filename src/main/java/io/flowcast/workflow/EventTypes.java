@@ -20,6 +20,14 @@ public final class EventTypes {
   public static final String ACTION_CLAIMED = "action.claimed";
   public static final String ACTION_COMPLETED = "action.completed";
   public static final String ACTION_FAILED = "action.failed";
+  /** Token streams (docs/API.md, "Outputs"): the text of a window, durable (one per roll-up window). */
+  public static final String OUTPUT_APPENDED = "output.appended";
+  /** An output's end, with its whole text. */
+  public static final String OUTPUT_CLOSED = "output.closed";
+  /** A chunk as it was appended: an ephemeral frame (no id, no seq), never in the log. */
+  public static final String OUTPUT_DELTA = "output.delta";
+  /** SSE control frame: an output's text so far, for a client that (re)joins. */
+  public static final String OUTPUT_SNAPSHOT = "output.snapshot";
 
   /**
    * Events after which the durable record gets the workflow as it then is: those that change it, and a
@@ -36,7 +44,8 @@ public final class EventTypes {
       "snapshot.created", "state.rolled_back", "draft.updated", "draft.committed", "draft.discarded",
       "action.queued", "action.claimed", "action.completed", "action.failed",
       // SSE control events, and the tenant feed's entry for a new version (docs/API.md, "Tenant feed")
-      "snapshot", "reset", "auth.expired", "workflow.changed");
+      "snapshot", "reset", "auth.expired", "workflow.changed",
+      OUTPUT_APPENDED, OUTPUT_CLOSED, OUTPUT_DELTA, OUTPUT_SNAPSHOT);
 
   private EventTypes() {
   }

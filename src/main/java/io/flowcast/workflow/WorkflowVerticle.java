@@ -136,7 +136,13 @@ public final class WorkflowVerticle extends VerticleBase {
     return writers.run(key, () -> store.cancel(key, reason, ifMatch, actor(body)))
         .map(m -> counted(key, m))
         .compose(m -> durable(key, m, body))
+        .compose(m -> afterCancel(key, body).map(m))
         .map(m -> m.workflow().toBusJson());
+  }
+
+  /** What the features end with a cancel (open outputs close), before the cancel is answered. */
+  private Future<Void> afterCancel(WorkflowKey key, JsonObject body) {
+    return Future.all(features.stream().map(f -> f.cancelled(key, body)).toList()).mapEmpty();
   }
 
   private Future<JsonObject> readEvents(JsonObject body) {

@@ -1,0 +1,32 @@
+-- Appends a chunk to a workflow's output (opening it with its first chunk) and publishes it at once as an
+-- ephemeral output.delta on the workflow's channel (empty id, seq 0: not in the log, see EventDelivery);
+-- the log gets the text later, rolled up (output_rollup.lua, output_close.lua). Per output the OUTPUTS hash
+-- keeps t:<name> (the text), n:<name> (its length in UTF-16 code units, counted by the caller: Lua counts
+-- bytes), rb:<name> and ru:<name> (how much of it the log has, in bytes and in units), c:<name> (closed).
+-- expected: the output's length the caller expects ('' = any); max: the longest text in units; the delta
+-- is delta_head .. offset .. delta_tail.
+-- Replies ok (offset, length), missing, terminal (status), output_closed, output_moved (length),
+-- output_full (length).
+local arg = args('name', 'text', 'units', 'expected', 'max', 'delta_head', 'delta_tail')
+local version, refused = changeable()
+if not version then
+  return refused
+end
+local name = arg.name
+local held = redis.call('HMGET', OUTPUTS, 'n:' .. name, 'c:' .. name)
+if held[2] then
+  return reply('output_closed')
+end
+local length = tonumber(held[1]) or 0
+if arg.expected ~= '' and tonumber(arg.expected) ~= length then
+  return reply('output_moved', 'length', length)
+end
+local after = length + tonumber(arg.units)
+if after > tonumber(arg.max) then
+  return reply('output_full', 'length', length)
+end
+local text = (redis.call('HGET', OUTPUTS, 't:' .. name) or '') .. arg.text
+redis.call('HSET', OUTPUTS, 't:' .. name, text, 'n:' .. name, after)
+redis.call('SPUBLISH', CHANNEL, '\n0\noutput.delta\n' .. arg.delta_head .. length .. arg.delta_tail)
+refresh()
+return reply('ok', 'offset', length, 'length', after)

@@ -1,0 +1,36 @@
+-- Closes a workflow's output with one output.closed event holding its whole text (data: name, length in
+-- UTF-16 code units, text, and reason 'cancelled' for the close of a cancel); an output never appended to
+-- closes empty. cancelled = '1': the close that follows a cancel, allowed on the cancelled workflow only.
+-- See output_append.lua for the OUTPUTS fields.
+-- Replies ok (id, json, seq, epoch), missing, terminal (status), output_closed, backlog.
+local arg = args('name', 'cancelled', 'rest_head', 'rest_tail')
+local version, status = unpack(redis.call('HMGET', STATE, 'version', 'status'))
+if not version then
+  return reply('missing')
+end
+if arg.cancelled == '1' then
+  if status ~= 'cancelled' then
+    return reply('terminal', 'status', status)
+  end
+else
+  local refused = closed(status)
+  if refused then
+    return refused
+  end
+end
+local name = arg.name
+local held = redis.call('HMGET', OUTPUTS, 't:' .. name, 'n:' .. name, 'c:' .. name)
+if held[3] then
+  return reply('output_closed')
+end
+if outbox_full() then
+  return reply('backlog')
+end
+local text, units = held[1] or '', tonumber(held[2]) or 0
+local data = '{"name":"' .. name .. '","length":' .. units .. ',"text":' .. cjson.encode(text)
+  .. (arg.cancelled == '1' and ',"reason":"cancelled"}' or '}')
+local id, json, seq = next_event(version, 'output.closed', arg.rest_head .. data .. arg.rest_tail, false)
+redis.call('HSET', OUTPUTS, 't:' .. name, text, 'n:' .. name, units, 'rb:' .. name, #text, 'ru:' .. name, units,
+  'c:' .. name, '1')
+refresh()
+return reply('ok', 'id', id, 'json', json, 'seq', seq, 'epoch', redis.call('HGET', STATE, 'generation'))
