@@ -28,7 +28,8 @@ final class BridgeRoutes {
     PATCH("patch", Kind.OBJECT, true), EVENT("event", Kind.OBJECT, true),
     IF_MATCH("if_match", Kind.VERSION, false), AFTER("after", Kind.STRING, false),
     LIMIT("limit", Kind.COUNT, false), STATUS("status", Kind.STRING, false), CURSOR("cursor", Kind.STRING, false),
-    AT_VERSION("version", Kind.VERSION, true), FROM("from", Kind.VERSION, true), TO("to", Kind.VERSION, true);
+    AT_VERSION("version", Kind.VERSION, true), FROM("from", Kind.VERSION, true), TO("to", Kind.VERSION, true),
+    OUTPUT_NAME("name", Kind.ID, true);
 
     final String name;
     final Kind kind;
@@ -158,7 +159,10 @@ final class BridgeRoutes {
       route(Addresses.ACTION_FAIL, true, Field.ID, Field.ACTION_ID, Field.OPTIONAL_BODY),
       route(Addresses.ACTION_HEARTBEAT, true, Field.ID, Field.ACTION_ID, Field.BODY),
       route(Addresses.ACTION_GET, false, Field.ID, Field.ACTION_ID),
-      route(Addresses.ACTION_LIST, false, Field.ID, Field.STATUS, Field.CURSOR, Field.LIMIT))
+      route(Addresses.ACTION_LIST, false, Field.ID, Field.STATUS, Field.CURSOR, Field.LIMIT),
+      route(Addresses.OUTPUT_APPEND, true, Field.ID, Field.OUTPUT_NAME, Field.BODY),
+      route(Addresses.OUTPUT_CLOSE, true, Field.ID, Field.OUTPUT_NAME, Field.OPTIONAL_BODY),
+      route(Addresses.OUTPUT_GET, false, Field.ID, Field.OUTPUT_NAME))
       .collect(Collectors.toUnmodifiableMap(Route::address, Function.identity()));
 
   private BridgeRoutes() {

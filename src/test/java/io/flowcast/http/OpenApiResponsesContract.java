@@ -346,6 +346,44 @@ abstract class OpenApiResponsesContract {
   }
 
   @Test
+  @Order(8)
+  void outputsAnswerAndFrameAsDocumented() {
+    String wf = create("wf-outputs");
+    String out = wf + "/outputs/answer";
+    String single = "/api/v1/workflows/{id}/stream";
+    try (SseClient stream = open(wf + "/stream", rw, null)) {
+      SseEvent snapshot = frame(single, stream, "snapshot");
+      expect(200, HttpMethod.POST, out + "/append", rw, new JsonObject().put("text", "Hello"));
+      frame(single, stream, "output.delta");
+      expect(200, HttpMethod.POST, out + "/append", rw, new JsonObject().put("text", ", world").put("offset", 5));
+      frame(single, stream, "output.delta");
+      try (SseClient resumed = open(wf + "/stream", rw, snapshot.id())) {
+        frame(single, resumed, "output.snapshot");
+      }
+      try (SseClient messages = open(wf + "/stream?format=message", rw, null)) {
+        frame(single, messages, "message");
+        SseEvent soFar = frame(single, messages, "message");
+        assertThat(soFar.json().getString("type")).isEqualTo("output.snapshot");
+      }
+      expect(200, HttpMethod.GET, out, rw, null, null);
+      expect(200, HttpMethod.POST, out + "/close", rw, new JsonObject());
+      frame(single, stream, "output.closed");
+    }
+    expect(400, HttpMethod.POST, out + "/append", rw, new JsonObject().put("text", ""));
+    expect(400, HttpMethod.GET, wf + "/outputs/a%20b", rw, null, null);
+    expect(404, HttpMethod.GET, wf + "/outputs/none", rw, null, null);
+    expect(404, HttpMethod.POST, "/api/v1/workflows/nope/outputs/answer/append", rw, new JsonObject().put("text", "x"));
+    expect(403, HttpMethod.POST, out + "/append", readOnly, new JsonObject().put("text", "x"));
+    expect(401, HttpMethod.GET, out, null, null, null);
+    expect(409, HttpMethod.POST, out + "/append", rw, new JsonObject().put("text", "more"));
+    expect(409, HttpMethod.POST, out + "/close", rw, new JsonObject());
+    expect(412, HttpMethod.POST, wf + "/outputs/second/append", rw, new JsonObject().put("text", "x").put("offset", 3));
+    expect(413, HttpMethod.POST, wf + "/outputs/second/append", rw, new JsonObject().put("text",
+        "x".repeat(server().config().outputs().maxChars() + 1)));
+    expect(415, HttpMethod.POST, wf + "/outputs/second/close", rw, "x", "text/plain");
+  }
+
+  @Test
   @Order(9)
   void instancesAnswerAsDocumented() {
     expect(200, HttpMethod.GET, "/api/v1/system/instances", server().token("ops", tenant, "flowcast:admin"), null,
