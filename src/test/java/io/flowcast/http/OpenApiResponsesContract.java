@@ -351,10 +351,10 @@ abstract class OpenApiResponsesContract {
     String wf = create("wf-outputs");
     String out = wf + "/outputs/answer";
     String single = "/api/v1/workflows/{id}/stream";
+    expect(200, HttpMethod.POST, out + "/append", rw, new JsonObject().put("text", "Hello"));
     try (SseClient stream = open(wf + "/stream", rw, null)) {
       SseEvent snapshot = frame(single, stream, "snapshot");
-      expect(200, HttpMethod.POST, out + "/append", rw, new JsonObject().put("text", "Hello"));
-      frame(single, stream, "output.delta");
+      frame(single, stream, "output.snapshot");
       expect(200, HttpMethod.POST, out + "/append", rw, new JsonObject().put("text", ", world").put("offset", 5));
       frame(single, stream, "output.delta");
       try (SseClient resumed = open(wf + "/stream", rw, snapshot.id())) {
