@@ -63,7 +63,7 @@ public final class InterruptCommands implements Feature {
       if (Interrupt.OPEN.equals(interrupt.status(Times.now(clock)))) {
         rules.requireMatch(interrupt, value);
       }
-      return store.resolve(key, id, value, CommandFields.actor(b)).compose(change -> handedOff(key, change, b));
+      return store.resolve(key, interrupt, value, CommandFields.actor(b)).compose(change -> handedOff(key, change, b));
     });
   }
 

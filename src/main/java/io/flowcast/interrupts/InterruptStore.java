@@ -25,10 +25,11 @@ public interface InterruptStore {
   Future<Change> raise(WorkflowKey key, Interrupt interrupt, Actor actor);
 
   /**
-   * Answers an open interrupt with {@code value} (already checked against its schema): 404 unknown, 409 when
-   * it is resolved or closed, 410 when it expired.
+   * Answers {@code current} (as the caller read it) with {@code value}, already checked against its schema;
+   * whether it is still open is checked in the step: 409 when it is resolved or closed (or the workflow is in
+   * a terminal status), 410 when it expired, 404 when it is gone.
    */
-  Future<Change> resolve(WorkflowKey key, String interruptId, Object value, Actor actor);
+  Future<Change> resolve(WorkflowKey key, Interrupt current, Object value, Actor actor);
 
   /** Every interrupt of the workflow, in the order they were raised. */
   Future<List<Interrupt>> list(WorkflowKey key);

@@ -59,7 +59,8 @@ public final class InMemoryInterrupts implements InterruptStore {
   }
 
   @Override
-  public Future<Change> resolve(WorkflowKey key, String interruptId, Object value, Actor actor) {
+  public Future<Change> resolve(WorkflowKey key, Interrupt read, Object value, Actor actor) {
+    String interruptId = read.id();
     return store.withLive(key, actor, live -> {
       Kept kept = live.side(SIDE, Kept::new);
       Interrupt current = kept.byId.get(interruptId);

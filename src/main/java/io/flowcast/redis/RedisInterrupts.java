@@ -51,22 +51,17 @@ public final class RedisInterrupts implements InterruptStore {
   }
 
   @Override
-  public Future<Change> resolve(WorkflowKey key, String interruptId, Object value, Actor actor) {
+  public Future<Change> resolve(WorkflowKey key, Interrupt current, Object value, Actor actor) {
     Instant now = Times.now(store.clock());
-    return list(key).compose(all -> {
-      Interrupt current = all.stream().filter(i -> i.id().equals(interruptId)).findFirst().orElse(null);
-      if (current == null) {
-        return Future.failedFuture(InterruptErrors.unknown(interruptId));
-      }
-      Interrupt answered = current.resolved(value, actor.subject(), now);
-      EventRest rest = EventRest.of(key, InterruptEvents.RESOLVED, actor, now);
-      ScriptArgs args = ScriptArgs.of().put("interrupt_id", interruptId).put("answer", answered.answer().encode())
-          .put("now_ms", now.toEpochMilli()).put("updated_at", Times.format(now))
-          .put("data_head", InterruptEvents.head(InterruptEvents.resolved(answered)))
-          .put("rest_head", rest.head()).put("rest_tail", rest.tail());
-      return run("interrupt_resolve", key, actor, args).compose(r -> r.is(ScriptReply.Outcome.OK)
-          ? changed(key, r, answered) : refused(r, interruptId));
-    });
+    // the record never changes once raised: the script checks what can (its state, the deadline, the workflow)
+    Interrupt answered = current.resolved(value, actor.subject(), now);
+    EventRest rest = EventRest.of(key, InterruptEvents.RESOLVED, actor, now);
+    ScriptArgs args = ScriptArgs.of().put("interrupt_id", current.id()).put("answer", answered.answer().encode())
+        .put("now_ms", now.toEpochMilli()).put("updated_at", Times.format(now))
+        .put("data_head", InterruptEvents.head(InterruptEvents.resolved(answered)))
+        .put("rest_head", rest.head()).put("rest_tail", rest.tail());
+    return run("interrupt_resolve", key, actor, args).compose(r -> r.is(ScriptReply.Outcome.OK)
+        ? changed(key, r, answered) : refused(r, current.id()));
   }
 
   @Override
