@@ -45,6 +45,8 @@ public final class AnswerSchemas {
     } catch (SchemaException e) {
       throw ApiException.badRequest("schema cannot be used: " + firstLine(e.getMessage())
           + " (a schema may refer only to its own parts)");
+    } catch (RuntimeException | StackOverflowError e) {
+      throw unusable("schema", e);
     }
   }
 
@@ -55,10 +57,18 @@ public final class AnswerSchemas {
       result = validator(schema).validate(value);
     } catch (SchemaException e) {
       throw ApiException.badRequest("the interrupt's schema cannot be used: " + firstLine(e.getMessage()));
+    } catch (RuntimeException | StackOverflowError e) {
+      // a schema the meta-schema admits may still loop ($ref to itself) on some values: the answer is refused
+      throw unusable("the interrupt's schema", e);
     }
     if (!Boolean.TRUE.equals(result.getValid())) {
       throw ApiException.badRequest("value does not match the interrupt's schema: " + errors(result));
     }
+  }
+
+  private static ApiException unusable(String what, Throwable e) {
+    return ApiException.badRequest(what + " cannot be used to check an answer ("
+        + (e instanceof StackOverflowError ? "its $ref point to each other in a loop" : firstLine(e.getMessage())) + ")");
   }
 
   private static Validator validator(JsonObject schema) {

@@ -33,11 +33,16 @@ abstract class InterruptsContract {
   abstract TestClock clock();
 
   private String token;
+  private String tenant;
   private String wf;
+
+  private String tenantOf() {
+    return tenant;
+  }
 
   @BeforeEach
   void aWorkflowOfAFreshTenant() {
-    String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+    tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
     token = server().token("worker", tenant, TestServer.RW);
     wf = "/api/v1/workflows/ticket";
     server().api().create(token, new JsonObject().put("id", "ticket").put("status", "running"));
@@ -162,11 +167,58 @@ abstract class InterruptsContract {
   }
 
   @Test
+  void anAnswerThatSendsTheSchemaIntoALoopIsRefusedNotAFault() {
+    JsonObject loopOnA = new JsonObject().put("properties", new JsonObject().put("a",
+        new JsonObject().put("$ref", "#/properties/a")));
+    String id = raised("approve", loopOnA).getString("id");
+    assertProblem(resolve(id, new JsonObject().put("value", new JsonObject().put("a", 1))), 400, "loop");
+    assertThat(resolve(id, new JsonObject().put("value", new JsonObject().put("b", 1))).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aWorkflowHasAtMostAHundredUnansweredInterruptsAndADeletedOneTakesThemAlong() {
+    for (int i = 0; i < InterruptStore.MAX_OPEN; i++) {
+      assertThat(raise(new JsonObject().put("kind", "approve").put("prompt", "#" + i)).statusCode()).isEqualTo(201);
+    }
+    assertProblem(raise(new JsonObject().put("kind", "approve").put("prompt", "one more")), 409, "100 open interrupts");
+    String first = list("").getJsonObject(0).getString("id");
+    assertThat(resolve(first, new JsonObject().put("value", true)).statusCode()).isEqualTo(200);
+    assertThat(raise(new JsonObject().put("kind", "approve").put("prompt", "now")).statusCode()).isEqualTo(201);
+
+    assertThat(server().api().delete(wf, token).statusCode()).isEqualTo(204);
+    server().api().create(token, new JsonObject().put("id", "ticket"));
+    assertThat(list("")).as("a new life of the id has none").isEmpty();
+    assertProblem(resolve(first, new JsonObject().put("value", true)), 404, "does not exist");
+  }
+
+  @Test
+  void aRetriedAnswerWithTheSameIdempotencyKeyGetsTheFirstAnswerAgain() {
+    String id = raised("approve", null).getString("id");
+    String page = server().token("page", tenantOf(), "interrupts:answer");
+    io.vertx.core.MultiMap key = io.vertx.core.MultiMap.caseInsensitiveMultiMap()
+        .add("Idempotency-Key", "\"" + UUID.randomUUID() + "\"");
+    Buffer body = new JsonObject().put("value", "yes").toBuffer();
+    HttpResponse<Buffer> first = server().api().send(io.vertx.core.http.HttpMethod.POST,
+        wf + "/interrupts/" + id + "/resolve", page, body, "application/json", key);
+    HttpResponse<Buffer> again = server().api().send(io.vertx.core.http.HttpMethod.POST,
+        wf + "/interrupts/" + id + "/resolve", page, body, "application/json", key);
+    assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(200);
+    assertThat(again.statusCode()).as(again.bodyAsString()).isEqualTo(200);
+    assertThat(again.getHeader("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(again.bodyAsJsonObject()).isEqualTo(first.bodyAsJsonObject());
+  }
+
+  @Test
   void badInputIsAClearProblem() {
     assertProblem(raise(new JsonObject().put("kind", "approve").put("prompt", "?").put("schema",
         new JsonObject().put("type", "nope"))), 400, "not a valid JSON Schema");
     assertProblem(raise(new JsonObject().put("kind", "approve").put("prompt", "?").put("schema",
         new JsonObject().put("$ref", "https://example.com/schema.json"))), 400, "refer only to its own parts");
+    assertProblem(raise(new JsonObject().put("kind", "approve").put("prompt", "?").put("schema",
+        new JsonObject().put("$ref", "#/$defs/loop").put("$defs", new JsonObject().put("loop",
+            new JsonObject().put("$ref", "#/$defs/loop"))))), 400, "loop");
+    assertProblem(raise(new JsonObject().put("kind", "approve").put("prompt", "?").put("schema",
+        new JsonObject().put("pattern", "("))), 400, "not a valid JSON Schema");
     assertProblem(raise(new JsonObject().put("kind", "approve").put("prompt", "?").put("schema", "object")), 400,
         "schema must be a JSON Schema object");
     assertProblem(raise(new JsonObject().put("kind", "approve")), 400, "prompt is required");
