@@ -39,6 +39,7 @@ public final class InterruptCommands implements Feature {
   @Override
   public void register(Vertx vertx, MutationHandoff handoff) {
     this.handoff = handoff;
+    // the meta-schemas are a few small files of the library's jar, read once here at start
     this.rules = new InterruptRules(new AnswerSchemas(vertx.fileSystem()));
     Commands.serve(vertx, Addresses.INTERRUPT_RAISE, log, this::raise);
     Commands.serve(vertx, Addresses.INTERRUPT_RESOLVE, log, this::resolve);

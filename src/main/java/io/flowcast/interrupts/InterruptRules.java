@@ -16,6 +16,8 @@ final class InterruptRules {
   private static final Set<String> RESOLVE_FIELDS = Set.of("value");
   /** The longest prompt: a question for a person, not a document (put that in the workflow's state). */
   static final int MAX_PROMPT = 8192;
+  /** The latest deadline: any later is a typo, and would not fit the epoch milliseconds the backends compare. */
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
 
   private final AnswerSchemas schemas;
 
@@ -79,6 +81,9 @@ final class InterruptRules {
     }
     if (at == null) {
       throw ApiException.badRequest("expires_at must be an RFC 3339 timestamp such as 2026-01-01T10:00:00Z");
+    }
+    if (at.isAfter(LATEST)) {
+      throw ApiException.badRequest("expires_at must be before the year 10000");
     }
     if (!at.isAfter(now)) {
       throw ApiException.badRequest("expires_at must be in the future (it is " + value + ", now is " + now + ")");

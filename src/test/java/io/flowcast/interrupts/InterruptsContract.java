@@ -229,6 +229,8 @@ abstract class InterruptsContract {
         400, "RFC 3339");
     assertProblem(raise(new JsonObject().put("kind", "approve").put("prompt", "?").put("expires_at",
         "2001-01-01T00:00:00Z")), 400, "in the future");
+    assertProblem(raise(new JsonObject().put("kind", "approve").put("prompt", "?").put("expires_at",
+        "+999999999-12-31T23:59:59Z")), 400, "expires_at");
     assertProblem(server().api().send(io.vertx.core.http.HttpMethod.POST, wf + "/interrupts", token,
         Buffer.buffer("{"), "application/json"), 400, "");
     assertProblem(resolve("int-none", new JsonObject().put("value", 1)), 404, "does not exist");
