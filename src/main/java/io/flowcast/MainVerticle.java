@@ -1,6 +1,7 @@
 package io.flowcast;
 
 import io.flowcast.actions.ActionCommands;
+import io.flowcast.interrupts.InterruptCommands;
 import io.flowcast.auth.AuthVerticle;
 import io.flowcast.auth.JwtSupport;
 import io.flowcast.backend.Backend;
@@ -170,6 +171,7 @@ public final class MainVerticle extends VerticleBase {
         new SnapshotCommands(new Snapshots(backend.sides(), backend.store(), backend.archive().orElse(null),
             limits.snapshotsMax(), clock)),
         new ActionCommands(backend.actions(), config),
+        new InterruptCommands(backend.interrupts(), clock),
         new TimeTravel(backend.sides(), backend.store(), backend.archive().orElse(null)));
   }
 

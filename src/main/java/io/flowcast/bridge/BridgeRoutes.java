@@ -24,6 +24,7 @@ final class BridgeRoutes {
   /** A field of a command message. */
   enum Field {
     ID("id", Kind.ID, true), SECTION("section", Kind.ID, true), ACTION_ID("action_id", Kind.ID, true),
+    INTERRUPT_ID("interrupt_id", Kind.ID, true),
     BODY("body", Kind.OBJECT, true), OPTIONAL_BODY("body", Kind.OBJECT, false),
     PATCH("patch", Kind.OBJECT, true), EVENT("event", Kind.OBJECT, true),
     IF_MATCH("if_match", Kind.VERSION, false), AFTER("after", Kind.STRING, false),
@@ -43,11 +44,11 @@ final class BridgeRoutes {
 
   enum Kind { ID, OBJECT, STRING, VERSION, COUNT }
 
-  /** One reachable address: the scope it needs and the fields its message may carry. */
-  record Route(String address, boolean write, Set<Field> fields) {
-    String scope() {
-      return write ? Caller.WRITE : Caller.READ;
-    }
+  /**
+   * One reachable address: whether it changes a workflow (its command then carries the actor), the scope it
+   * needs and the fields its message may carry.
+   */
+  record Route(String address, boolean write, String scope, Set<Field> fields) {
 
     /**
      * The command for {@code message} sent by {@code caller}: its fields checked, the tenant (and, for a
@@ -158,14 +159,19 @@ final class BridgeRoutes {
       route(Addresses.ACTION_FAIL, true, Field.ID, Field.ACTION_ID, Field.OPTIONAL_BODY),
       route(Addresses.ACTION_HEARTBEAT, true, Field.ID, Field.ACTION_ID, Field.BODY),
       route(Addresses.ACTION_GET, false, Field.ID, Field.ACTION_ID),
-      route(Addresses.ACTION_LIST, false, Field.ID, Field.STATUS, Field.CURSOR, Field.LIMIT))
+      route(Addresses.ACTION_LIST, false, Field.ID, Field.STATUS, Field.CURSOR, Field.LIMIT),
+      route(Addresses.INTERRUPT_RAISE, true, Field.ID, Field.BODY),
+      new Route(Addresses.INTERRUPT_RESOLVE, true, Caller.ANSWER,
+          Set.of(Field.ID, Field.INTERRUPT_ID, Field.BODY)),
+      route(Addresses.INTERRUPT_GET, false, Field.ID, Field.INTERRUPT_ID),
+      route(Addresses.INTERRUPT_LIST, false, Field.ID, Field.STATUS))
       .collect(Collectors.toUnmodifiableMap(Route::address, Function.identity()));
 
   private BridgeRoutes() {
   }
 
   private static Route route(String address, boolean write, Field first, Field... rest) {
-    return new Route(address, write, Set.copyOf(EnumSet.of(first, rest)));
+    return new Route(address, write, write ? Caller.WRITE : Caller.READ, Set.copyOf(EnumSet.of(first, rest)));
   }
 
   /** The route of {@code address}, or null when a client may not send there. */

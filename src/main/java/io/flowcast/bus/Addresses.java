@@ -100,4 +100,13 @@ public final class Addresses {
   public static final String ACTION_HEARTBEAT = "flowcast.workflow.action.heartbeat";
   public static final String ACTION_GET = "flowcast.workflow.action.get";
   public static final String ACTION_LIST = "flowcast.workflow.action.list";
+
+  /**
+   * Interrupt commands of a workflow (docs/EVENTBUS.md), answered by {@code InterruptCommands} in the workflow
+   * verticle: a worker raises one, a person resolves it.
+   */
+  public static final String INTERRUPT_RAISE = "flowcast.workflow.interrupt.raise";
+  public static final String INTERRUPT_RESOLVE = "flowcast.workflow.interrupt.resolve";
+  public static final String INTERRUPT_GET = "flowcast.workflow.interrupt.get";
+  public static final String INTERRUPT_LIST = "flowcast.workflow.interrupt.list";
 }

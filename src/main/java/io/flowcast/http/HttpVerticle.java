@@ -90,6 +90,7 @@ public final class HttpVerticle extends VerticleBase {
     new WorkflowApi(bus).mount(router, body, auth, limits, keys);
     new ReviewApi(bus).mount(router, body, auth, limits, keys);
     new ActionApi(bus).mount(router, body, auth, limits, keys);
+    new InterruptApi(bus).mount(router, body, auth, limits, keys);
     new SystemApi(bus).mount(router, auth, limits);
     TokenAuthenticator streamTokens = new TokenAuthenticator(jwt, revoked, null);
     AuthHandler streamAuth = new AuthHandler(streamTokens, config.queryTokenEnabled());

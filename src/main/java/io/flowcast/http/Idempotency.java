@@ -56,30 +56,35 @@ final class Idempotency {
 
   /** For a route that changes the workflow of its path. */
   Handler<RoutingContext> forWorkflow() {
-    return ctx -> guarded(ctx, false);
+    return forWorkflow(Caller.WRITE);
+  }
+
+  /** The same for a route that needs {@code scope} (answering an interrupt: {@link Caller#ANSWER}). */
+  Handler<RoutingContext> forWorkflow(String scope) {
+    return ctx -> guarded(ctx, false, scope);
   }
 
   /** For {@code POST /api/v1/workflows}: the record lies beside the workflow the key names ({@link #workflowId}). */
   Handler<RoutingContext> forCreate() {
-    return ctx -> guarded(ctx, true);
+    return ctx -> guarded(ctx, true, Caller.WRITE);
   }
 
-  private void guarded(RoutingContext ctx, boolean creates) {
+  private void guarded(RoutingContext ctx, boolean creates, String scope) {
     try {
-      reserve(ctx, creates);
+      reserve(ctx, creates, scope);
     } catch (RuntimeException e) {
       ctx.fail(e);
     }
   }
 
-  private void reserve(RoutingContext ctx, boolean creates) {
+  private void reserve(RoutingContext ctx, boolean creates, String scope) {
     HttpServerRequest request = ctx.request();
     String key = IdempotencyKey.parse(request.headers().getAll(IdempotencyKey.HEADER));
     if (key == null) {
       ctx.next();
       return;
     }
-    Caller caller = WorkflowApi.caller(ctx, Caller.WRITE);
+    Caller caller = WorkflowApi.caller(ctx, scope);
     String id = creates ? IdempotencyKey.workflowId(caller.tenant(), caller.subject(), key) : ctx.pathParam("id");
     if (!Ids.valid(id)) {
       ctx.next(); // the endpoint refuses the id
@@ -89,8 +94,8 @@ final class Idempotency {
     String path = request.path();
     String fingerprint = IdempotencyKey.fingerprint(method, path, request.getHeader("Content-Type"),
         request.getHeader("If-Match"), ctx.body().available() ? ctx.body().buffer() : null);
-    Scope scope = new Scope(new WorkflowKey(caller.tenant(), id), caller.subject(), method, path, key);
-    records.reserve(scope, fingerprint, leaseMs, ttlMs).onFailure(ctx::fail).onSuccess(reservation -> {
+    Scope keyScope = new Scope(new WorkflowKey(caller.tenant(), id), caller.subject(), method, path, key);
+    records.reserve(keyScope, fingerprint, leaseMs, ttlMs).onFailure(ctx::fail).onSuccess(reservation -> {
       if (reservation.claim() == null) {
         replay(ctx, reservation.found(), fingerprint);
         return;

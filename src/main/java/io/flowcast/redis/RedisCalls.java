@@ -96,7 +96,7 @@ public final class RedisCalls {
    * Scripts that change nothing a client was told about (they refresh TTLs): no {@code WAIT}, so reads
    * go on while a master that lost its replica has none to wait for.
    */
-  private static final java.util.Set<String> READS = java.util.Set.of("read", "events", "action_read");
+  private static final java.util.Set<String> READS = java.util.Set.of("read", "events", "action_read", "interrupt_read");
 
   private static final String REDIS_DOWN = "Redis is unavailable";
 

@@ -123,9 +123,17 @@ public final class RedisKeys {
     return prefix + "workflow:leases:" + named(key);
   }
 
+  /**
+   * The workflow's interrupts (a hash: each one as raised, its state, its answer, and the deadlines of the
+   * unanswered ones; see {@code interrupt_raise.lua}).
+   */
+  public String interrupts(WorkflowKey key) {
+    return prefix + "workflow:interrupts:" + named(key);
+  }
+
   /** The keys of a workflow that live only as long as it does, in the order the scripts expect. */
   public List<String> sideKeys(WorkflowKey key) {
-    return List.of(drafts(key), snapshots(key), actions(key), queue(key), leases(key));
+    return List.of(drafts(key), snapshots(key), actions(key), queue(key), leases(key), interrupts(key));
   }
 
   /** A tenant's workflows by creation time (a sorted set; its own hash tag, updated beside the scripts). */

@@ -20,13 +20,16 @@ public final class EventTypes {
   public static final String ACTION_CLAIMED = "action.claimed";
   public static final String ACTION_COMPLETED = "action.completed";
   public static final String ACTION_FAILED = "action.failed";
+  /** Interrupts (docs/API.md, "Interrupts"): they may move the status (waiting, and back to running). */
+  public static final String INTERRUPT_RAISED = "interrupt.raised";
+  public static final String INTERRUPT_RESOLVED = "interrupt.resolved";
 
   /**
    * Events after which the durable record gets the workflow as it then is: those that change it, and a
    * snapshot (which PostgreSQL keeps under its label).
    */
   public static final Set<String> WITH_WORKFLOW = Set.of(CREATED, STATE_UPDATED, STATUS_CHANGED, CANCELLED,
-      ROLLED_BACK, DRAFT_COMMITTED, SNAPSHOT_CREATED);
+      ROLLED_BACK, DRAFT_COMMITTED, SNAPSHOT_CREATED, INTERRUPT_RAISED, INTERRUPT_RESOLVED);
 
   /** Event types that end a workflow's stream. */
   public static final Set<String> TERMINAL = Set.of(DELETED, EXPIRED);
@@ -35,6 +38,7 @@ public final class EventTypes {
       EXPIRED,
       "snapshot.created", "state.rolled_back", "draft.updated", "draft.committed", "draft.discarded",
       "action.queued", "action.claimed", "action.completed", "action.failed",
+      INTERRUPT_RAISED, INTERRUPT_RESOLVED,
       // SSE control events, and the tenant feed's entry for a new version (docs/API.md, "Tenant feed")
       "snapshot", "reset", "auth.expired", "workflow.changed");
 

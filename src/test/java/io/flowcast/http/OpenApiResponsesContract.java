@@ -355,6 +355,45 @@ abstract class OpenApiResponsesContract {
   }
 
   @Test
+  @Order(10)
+  void interruptsAnswerAsDocumented() {
+    String wf = create("wf-interrupts");
+    String interrupts = wf + "/interrupts";
+    String answerOnly = server().token("page", tenant, "interrupts:answer");
+    JsonObject schema = new JsonObject().put("type", "object").put("required", new io.vertx.core.json.JsonArray()
+        .add("decision")).put("properties", new JsonObject().put("decision", new JsonObject().put("type", "string")));
+    String id = json(expect(201, HttpMethod.POST, interrupts, rw, new JsonObject().put("kind", "approve")
+        .put("prompt", "Send it?").put("schema", schema).put("expires_at", "2999-01-01T00:00:00Z"))).getString("id");
+    expect(400, HttpMethod.POST, interrupts, rw, new JsonObject().put("kind", "approve"));
+    expect(400, HttpMethod.POST, interrupts, rw, new JsonObject().put("kind", "approve").put("prompt", "?")
+        .put("schema", new JsonObject().put("type", "nope")));
+    expect(403, HttpMethod.POST, interrupts, answerOnly, new JsonObject().put("kind", "approve").put("prompt", "?"));
+    expect(404, HttpMethod.POST, "/api/v1/workflows/nope/interrupts", rw, new JsonObject().put("kind", "approve")
+        .put("prompt", "?"));
+    expect(415, HttpMethod.POST, interrupts, rw, "kind=approve", "text/plain");
+    expect(200, HttpMethod.GET, interrupts, rw, null, null);
+    expect(200, HttpMethod.GET, interrupts + "?status=open", answerOnly, null, null);
+    expect(400, HttpMethod.GET, interrupts + "?status=nope", rw, null, null);
+    expect(200, HttpMethod.GET, interrupts + "/" + id, readOnly, null, null);
+    expect(404, HttpMethod.GET, interrupts + "/int-none", rw, null, null);
+    String resolve = interrupts + "/" + id + "/resolve";
+    expect(400, HttpMethod.POST, resolve, answerOnly, new JsonObject().put("value", new JsonObject().put("decision", 1)));
+    expect(403, HttpMethod.POST, resolve, readOnly, new JsonObject().put("value", new JsonObject()
+        .put("decision", "approve")));
+    expect(200, HttpMethod.POST, resolve, answerOnly, new JsonObject().put("value", new JsonObject()
+        .put("decision", "approve")));
+    expect(409, HttpMethod.POST, resolve, rw, new JsonObject().put("value", new JsonObject().put("decision", "no")));
+    expect(404, HttpMethod.POST, interrupts + "/int-none/resolve", rw, new JsonObject().put("value", 1));
+
+    String soon = java.time.Instant.now().plusSeconds(1).toString();
+    String brief = json(expect(201, HttpMethod.POST, interrupts, rw, new JsonObject().put("kind", "approve")
+        .put("prompt", "Quick?").put("expires_at", soon))).getString("id");
+    io.flowcast.testsupport.Eventually.until("the interrupt expired", java.time.Duration.ofSeconds(10), () ->
+        "expired".equals(server().api().get(interrupts + "/" + brief, rw).bodyAsJsonObject().getString("status")));
+    expect(410, HttpMethod.POST, interrupts + "/" + brief + "/resolve", rw, new JsonObject().put("value", true));
+  }
+
+  @Test
   @Order(100)
   void everyOperationWasAnsweredWithItsSuccessAndTheRefusalsWereSeen() {
     Map<String, Set<Integer>> checked = conformance.checked();
