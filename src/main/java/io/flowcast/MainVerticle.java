@@ -26,6 +26,7 @@ import io.flowcast.review.Sections;
 import io.flowcast.snapshot.SnapshotCommands;
 import io.flowcast.snapshot.Snapshots;
 import io.flowcast.snapshot.TimeTravel;
+import io.flowcast.snapshot.Forks;
 import io.flowcast.startup.Warmup;
 import io.flowcast.startup.WarmupCleanup;
 import io.flowcast.workflow.Feature;
@@ -163,12 +164,14 @@ public final class MainVerticle extends VerticleBase {
   /** The features kept beside workflows, built on the backend's parts. */
   private List<Feature> features(Backend backend) {
     FlowcastConfig.Features limits = config.features();
+    TimeTravel travel = new TimeTravel(backend.sides(), backend.store(), backend.archive().orElse(null));
     return List.of(
         new DraftCommands(new Drafts(backend.sides(), limits.draftMaxRevisions(), clock)),
         new SnapshotCommands(new Snapshots(backend.sides(), backend.store(), backend.archive().orElse(null),
             limits.snapshotsMax(), clock)),
         new ActionCommands(backend.actions(), config),
-        new TimeTravel(backend.sides(), backend.store(), backend.archive().orElse(null)));
+        travel,
+        new Forks(travel, backend.store()));
   }
 
   /** Revoked sessions: those recorded before this instance started, then every announcement. */

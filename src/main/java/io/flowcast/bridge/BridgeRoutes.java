@@ -43,6 +43,9 @@ final class BridgeRoutes {
 
   enum Kind { ID, OBJECT, STRING, VERSION, COUNT }
 
+  /** Commands on one workflow that create another: refused, like a create, to a token limited to some. */
+  private static final Set<String> CREATES = Set.of(Addresses.WORKFLOW_FORK);
+
   /** One reachable address: the scope it needs and the fields its message may carry. */
   record Route(String address, boolean write, Set<Field> fields) {
     String scope() {
@@ -89,6 +92,9 @@ final class BridgeRoutes {
       }
       if (command.containsKey("id")) {
         caller.requireWorkflow(command.getString("id"));
+        if (CREATES.contains(address)) {
+          caller.requireAllWorkflows(); // a fork creates a workflow
+        }
       } else {
         caller.requireAllWorkflows(); // create and list
       }
@@ -141,6 +147,7 @@ final class BridgeRoutes {
       route(Addresses.WORKFLOW_CANCEL, true, Field.ID, Field.OPTIONAL_BODY, Field.IF_MATCH),
       route(Addresses.WORKFLOW_AT, false, Field.ID, Field.AT_VERSION),
       route(Addresses.WORKFLOW_DIFF, false, Field.ID, Field.FROM, Field.TO),
+      route(Addresses.WORKFLOW_FORK, true, Field.ID, Field.BODY),
       route(Addresses.EVENT_APPEND, true, Field.ID, Field.EVENT),
       route(Addresses.EVENTS_READ, false, Field.ID, Field.AFTER, Field.LIMIT),
       route(Addresses.DRAFT_LIST, false, Field.ID),

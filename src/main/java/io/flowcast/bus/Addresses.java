@@ -21,6 +21,8 @@ public final class Addresses {
   /** Time travel: the workflow as it was at a version, and the merge patch between two versions. */
   public static final String WORKFLOW_AT = "flowcast.workflow.at";
   public static final String WORKFLOW_DIFF = "flowcast.workflow.diff";
+  /** A new workflow from another's version N, recording its parent (docs/API.md, "Fork"). */
+  public static final String WORKFLOW_FORK = "flowcast.workflow.fork";
   public static final String EVENT_APPEND = "flowcast.workflow.event.append";
   public static final String EVENTS_READ = "flowcast.workflow.events.read";
   /** Review drafts (answered by the workflow verticle): {@code section} names the draft. */

@@ -64,15 +64,42 @@ final class Idempotency {
     return ctx -> guarded(ctx, true);
   }
 
+  /**
+   * For {@code POST .../{id}/fork}: the record lies beside the new workflow (the body's {@code id}), whose
+   * create takes it into its step; the source is only read. So the key's scope is the source's path and the
+   * new id: the same key with another {@code id} is another record (docs/API.md, "Fork").
+   */
+  Handler<RoutingContext> forFork() {
+    return ctx -> {
+      try {
+        reserve(ctx, false, forkTarget(ctx));
+      } catch (RuntimeException e) {
+        ctx.fail(e);
+      }
+    };
+  }
+
+  /** The {@code id} of a fork's body, or null when the body names none (the endpoint refuses it). */
+  private static String forkTarget(RoutingContext ctx) {
+    try {
+      return ctx.body().available() && ctx.body().buffer() != null
+          && io.vertx.core.json.Json.decodeValue(ctx.body().buffer()) instanceof JsonObject o
+          && o.getValue("id") instanceof String id ? id : null;
+    } catch (io.vertx.core.json.DecodeException e) {
+      return null;
+    }
+  }
+
   private void guarded(RoutingContext ctx, boolean creates) {
     try {
-      reserve(ctx, creates);
+      reserve(ctx, creates, creates ? null : ctx.pathParam("id"));
     } catch (RuntimeException e) {
       ctx.fail(e);
     }
   }
 
-  private void reserve(RoutingContext ctx, boolean creates) {
+  /** @param workflowId the workflow whose record it is (a create without a key-derived id: null) */
+  private void reserve(RoutingContext ctx, boolean creates, String workflowId) {
     HttpServerRequest request = ctx.request();
     String key = IdempotencyKey.parse(request.headers().getAll(IdempotencyKey.HEADER));
     if (key == null) {
@@ -80,8 +107,8 @@ final class Idempotency {
       return;
     }
     Caller caller = WorkflowApi.caller(ctx, Caller.WRITE);
-    String id = creates ? IdempotencyKey.workflowId(caller.tenant(), caller.subject(), key) : ctx.pathParam("id");
-    if (!Ids.valid(id)) {
+    String id = creates ? IdempotencyKey.workflowId(caller.tenant(), caller.subject(), key) : workflowId;
+    if (id == null || !Ids.valid(id)) {
       ctx.next(); // the endpoint refuses the id
       return;
     }

@@ -118,9 +118,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
     if (previous != null) {
       index(previous.workflow, false);
     }
-    JsonObject data = new JsonObject().put("status", spec.status()).put("state", spec.state().copy())
-        .put("metadata", spec.metadata().copy());
-    return Future.succeededFuture(append(entry, EventTypes.CREATED, 1, data, null, null, actor, now));
+    return Future.succeededFuture(append(entry, EventTypes.CREATED, 1, spec.createdData(), null, null, actor, now));
   }
 
   @Override

@@ -329,6 +329,22 @@ abstract class OpenApiResponsesContract {
   }
 
   @Test
+  @Order(10)
+  void forkAnswersAsDocumented() {
+    String wf = create("wf-fork-src");
+    expect(200, HttpMethod.PATCH, wf, rw, "{\"state\":{\"x\":2}}", "application/merge-patch+json");
+    expect(201, HttpMethod.POST, wf + "/fork", rw, new JsonObject().put("version", 1).put("id", "wf-fork-1"));
+    expect(409, HttpMethod.POST, wf + "/fork", rw, new JsonObject().put("version", 1).put("id", "wf-fork-1"));
+    expect(404, HttpMethod.POST, wf + "/fork", rw, new JsonObject().put("version", 9).put("id", "wf-fork-2"));
+    expect(404, HttpMethod.POST, "/api/v1/workflows/nope/fork", rw, new JsonObject().put("version", 1)
+        .put("id", "wf-fork-2"));
+    expect(400, HttpMethod.POST, wf + "/fork", rw, new JsonObject().put("version", 0).put("id", "wf-fork-2"));
+    expect(400, HttpMethod.POST, wf + "/fork", rw, new JsonObject().put("version", 1));
+    expect(403, HttpMethod.POST, wf + "/fork", readOnly, new JsonObject().put("version", 1).put("id", "wf-fork-2"));
+    expect(415, HttpMethod.POST, wf + "/fork", rw, "version=1", "text/plain");
+  }
+
+  @Test
   @Order(100)
   void everyOperationWasAnsweredWithItsSuccessAndTheRefusalsWereSeen() {
     Map<String, Set<Integer>> checked = conformance.checked();
