@@ -27,6 +27,7 @@ import io.flowcast.snapshot.SnapshotCommands;
 import io.flowcast.snapshot.Snapshots;
 import io.flowcast.snapshot.TimeTravel;
 import io.flowcast.snapshot.Forks;
+import io.flowcast.presence.PresenceCommands;
 import io.flowcast.startup.Warmup;
 import io.flowcast.startup.WarmupCleanup;
 import io.flowcast.workflow.Feature;
@@ -171,7 +172,8 @@ public final class MainVerticle extends VerticleBase {
             limits.snapshotsMax(), clock)),
         new ActionCommands(backend.actions(), config),
         travel,
-        new Forks(travel, backend.store()));
+        new Forks(travel, backend.store()),
+        new PresenceCommands(backend.presence(), config.presence(), clock));
   }
 
   /** Revoked sessions: those recorded before this instance started, then every announcement. */

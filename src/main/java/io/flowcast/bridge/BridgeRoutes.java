@@ -46,6 +46,9 @@ final class BridgeRoutes {
   /** Commands on one workflow that create another: refused, like a create, to a token limited to some. */
   private static final Set<String> CREATES = Set.of(Addresses.WORKFLOW_FORK);
 
+  /** Read-scope commands made in the caller's name: presence is part of watching (docs/API.md, "Presence"). */
+  private static final Set<String> ACTED = Set.of(Addresses.PRESENCE_SET, Addresses.PRESENCE_LEAVE);
+
   /** One reachable address: the scope it needs and the fields its message may carry. */
   record Route(String address, boolean write, Set<Field> fields) {
     String scope() {
@@ -98,7 +101,7 @@ final class BridgeRoutes {
       } else {
         caller.requireAllWorkflows(); // create and list
       }
-      if (write) {
+      if (write || ACTED.contains(address)) {
         command.put("actor", caller.subject()).put("request_id", requestId);
       }
       return command;
@@ -165,7 +168,10 @@ final class BridgeRoutes {
       route(Addresses.ACTION_FAIL, true, Field.ID, Field.ACTION_ID, Field.OPTIONAL_BODY),
       route(Addresses.ACTION_HEARTBEAT, true, Field.ID, Field.ACTION_ID, Field.BODY),
       route(Addresses.ACTION_GET, false, Field.ID, Field.ACTION_ID),
-      route(Addresses.ACTION_LIST, false, Field.ID, Field.STATUS, Field.CURSOR, Field.LIMIT))
+      route(Addresses.ACTION_LIST, false, Field.ID, Field.STATUS, Field.CURSOR, Field.LIMIT),
+      route(Addresses.PRESENCE_SET, false, Field.ID, Field.OPTIONAL_BODY),
+      route(Addresses.PRESENCE_LEAVE, false, Field.ID),
+      route(Addresses.PRESENCE_LIST, false, Field.ID))
       .collect(Collectors.toUnmodifiableMap(Route::address, Function.identity()));
 
   private BridgeRoutes() {

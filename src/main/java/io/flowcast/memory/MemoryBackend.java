@@ -16,6 +16,7 @@ public final class MemoryBackend {
     LocalEventTransport transport = new LocalEventTransport();
     InMemoryWorkflowStore store = new InMemoryWorkflowStore(retentionMax, hook, clock, transport::deliver);
     return new Backend("memory", store, new InMemorySideData(store), new InMemoryActionQueue(store), transport,
-        new InMemoryRefreshTokens(), new InMemoryInstanceRegistry(clock), store.idempotency(), Optional.empty());
+        new InMemoryRefreshTokens(), new InMemoryInstanceRegistry(clock), store.idempotency(), Optional.empty(),
+        new InMemoryPresence(store));
   }
 }

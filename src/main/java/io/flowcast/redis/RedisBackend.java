@@ -33,6 +33,7 @@ public final class RedisBackend {
     return new Backend("redis", store, new RedisSideData(store), new RedisActionQueue(store), transport,
         new RedisRefreshTokens(redis.pooled(), settings.keys(), settings.timeoutMs()),
         new RedisInstanceRegistry(redis.pooled(), settings.keys(), settings.timeoutMs()),
-        new RedisIdempotency(redis.pooled(), settings.keys(), settings.timeoutMs()), Optional.ofNullable(archive));
+        new RedisIdempotency(redis.pooled(), settings.keys(), settings.timeoutMs()), Optional.ofNullable(archive),
+        new RedisPresence(store, redis.pooled(), settings.keys(), settings.timeoutMs()));
   }
 }

@@ -56,12 +56,23 @@ final class StreamRequests {
    */
   static void open(RoutingContext ctx, Caller caller, RateLimits limits, Function<Runnable, SseStream> create,
       Function<WorkflowKey, WorkflowFeed.Start> starts) {
+    open(ctx, caller, limits, create, starts, null);
+  }
+
+  /** The same; {@code opened} (when not null) runs once the stream has opened. */
+  static void open(RoutingContext ctx, Caller caller, RateLimits limits, Function<Runnable, SseStream> create,
+      Function<WorkflowKey, WorkflowFeed.Start> starts, Runnable opened) {
     limits.openStream(ctx, caller).onFailure(ctx::fail).onSuccess(slot -> {
       if (ctx.response().closed()) {
         slot.release();
         return;
       }
-      create.apply(slot::release).open(caller, starts).onFailure(ctx::fail);
+      SseStream stream = create.apply(slot::release);
+      stream.open(caller, starts).onFailure(ctx::fail).onSuccess(v -> {
+        if (opened != null && !stream.closed()) {
+          opened.run();
+        }
+      });
     });
   }
 }

@@ -20,6 +20,10 @@ public final class EventTypes {
   public static final String ACTION_CLAIMED = "action.claimed";
   public static final String ACTION_COMPLETED = "action.completed";
   public static final String ACTION_FAILED = "action.failed";
+  /** Presence (docs/API.md, "Presence"): a watcher came, changed its status, left. */
+  public static final String PRESENCE_JOINED = "presence.joined";
+  public static final String PRESENCE_UPDATED = "presence.updated";
+  public static final String PRESENCE_LEFT = "presence.left";
 
   /**
    * Events after which the durable record gets the workflow as it then is: those that change it, and a
@@ -35,6 +39,7 @@ public final class EventTypes {
       EXPIRED,
       "snapshot.created", "state.rolled_back", "draft.updated", "draft.committed", "draft.discarded",
       "action.queued", "action.claimed", "action.completed", "action.failed",
+      PRESENCE_JOINED, PRESENCE_UPDATED, PRESENCE_LEFT,
       // SSE control events
       "snapshot", "reset", "auth.expired");
 

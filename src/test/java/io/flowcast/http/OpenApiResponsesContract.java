@@ -345,6 +345,26 @@ abstract class OpenApiResponsesContract {
   }
 
   @Test
+  @Order(11)
+  void presenceAnswersAsDocumented() {
+    String wf = create("wf-presence");
+    expect(200, HttpMethod.PUT, wf + "/presence", readOnly, new JsonObject().put("status", "typing"));
+    expect(200, HttpMethod.PUT, wf + "/presence", rw, null, null);
+    expect(200, HttpMethod.GET, wf + "/presence", readOnly, null, null);
+    try (SseClient stream = open(wf + "/stream?presence=watching", readOnly, null)) {
+      frame("/api/v1/workflows/{id}/stream", stream, "snapshot");
+    }
+    expect(400, HttpMethod.PUT, wf + "/presence", rw, new JsonObject().put("status", "a b"));
+    expect(400, HttpMethod.GET, wf + "/stream?presence=a%20b", rw, null, null);
+    expect(415, HttpMethod.PUT, wf + "/presence", rw, "x", "text/plain");
+    expect(404, HttpMethod.GET, "/api/v1/workflows/nope/presence", rw, null, null);
+    expect(404, HttpMethod.PUT, "/api/v1/workflows/nope/presence", rw, new JsonObject());
+    expect(403, HttpMethod.GET, wf + "/presence", server().token("x", tenant, "other"), null, null);
+    expect(204, HttpMethod.DELETE, wf + "/presence", readOnly, null, null);
+    expect(404, HttpMethod.DELETE, "/api/v1/workflows/nope/presence", rw, null, null);
+  }
+
+  @Test
   @Order(100)
   void everyOperationWasAnsweredWithItsSuccessAndTheRefusalsWereSeen() {
     Map<String, Set<Integer>> checked = conformance.checked();
