@@ -26,8 +26,11 @@ import java.util.TreeMap;
 public final class InMemoryPresence implements Presence {
   private static final String SIDE = "presence";
   private final InMemoryWorkflowStore store;
-  /** The workflows that hold leases (the Redis index's counterpart), for the sweep. */
-  private final Set<WorkflowKey> holding = new LinkedHashSet<>();
+  /**
+   * The workflows that hold leases, by the latest expiry among them (the Redis index's counterpart): one is
+   * due for the sweep once that has passed (before, a renewal of a live lease drops any that ran out).
+   */
+  private final Map<WorkflowKey, Instant> holding = new HashMap<>();
 
   /** A lease: its subject and status, when it began, when its status was set, when it runs out. */
   private record Lease(String subject, String status, Instant joined, Instant set, Instant expires) {
@@ -62,7 +65,8 @@ public final class InMemoryPresence implements Presence {
   @Override
   public Future<List<WorkflowKey>> due(Instant now, int limit) {
     synchronized (store) {
-      return Future.succeededFuture(holding.stream().limit(limit).toList());
+      return Future.succeededFuture(holding.entrySet().stream().filter(e -> !e.getValue().isAfter(now))
+          .map(Map.Entry::getKey).limit(limit).toList());
     }
   }
 
@@ -85,7 +89,7 @@ public final class InMemoryPresence implements Presence {
         if (leases.isEmpty()) {
           holding.remove(key);
         } else {
-          holding.add(key);
+          holding.put(key, leases.values().stream().map(Lease::expires).max(Instant::compareTo).orElseThrow());
         }
         List<Mutation> events = new ArrayList<>();
         if (!Lifecycle.terminal(live.workflow().status())) {

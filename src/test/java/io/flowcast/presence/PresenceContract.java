@@ -181,6 +181,27 @@ abstract class PresenceContract {
   }
 
   @Test
+  void aLeaseThatRanOutBesideALiveOneLeavesAtTheNextRequest() throws InterruptedException {
+    server().api().create(alice, new JsonObject().put("id", "doc"));
+    try (SseClient watcher = watch("doc")) {
+      assertThat(put("doc", bob, new JsonObject()).statusCode()).isEqualTo(200);
+      clock().advance(Duration.ofMillis(LEASE_MS / 2));
+      assertThat(put("doc", alice, new JsonObject().put("status", "typing")).statusCode()).isEqualTo(200);
+      clock().advance(Duration.ofMillis(LEASE_MS / 2 + 1));
+
+      // alice's lease still runs; any presence request on the workflow drops bob's
+      JsonArray listed = members("doc");
+      assertThat(listed.stream().map(m -> ((JsonObject) m).getString("subject")).toList()).containsExactly("alice");
+      assertThat(types("doc")).containsExactly("workflow.created",
+          "presence.joined:{\"subject\":\"bob\",\"status\":null}",
+          "presence.joined:{\"subject\":\"alice\",\"status\":\"typing\"}",
+          "presence.left:{\"subject\":\"bob\",\"reason\":\"expired\"}");
+      assertThat(watcher.next("presence.left", 5).json().getJsonObject("data").getString("subject")).isEqualTo("bob");
+      assertThat(server().api().delete(WORKFLOWS + "/doc/presence", alice).statusCode()).isEqualTo(204);
+    }
+  }
+
+  @Test
   void badInputIsRefusedAndChangesNothing() {
     server().api().create(alice, new JsonObject().put("id", "doc"));
     for (String bad : List.of("a%20b", "x".repeat(129), "typing&presence=idle")) {
