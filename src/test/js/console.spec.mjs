@@ -146,6 +146,54 @@ try {
 
   await step('sign in with a read-write token', () => signIn(TOKEN));
 
+  await step('the live list: a workflow created elsewhere appears within a second, status and version change in '
+    + 'place, counts follow, search by id prefix, a preview of the state', async () => {
+    const rowOf = (wid) => page.locator(`#workflow-list li[data-id="${wid}"]`);
+    const count = async (status) => Number(await page.locator(`#status-counts [data-status="${status}"] strong`)
+      .textContent());
+    for (const [n, status] of [['a', 'pending'], ['b', 'running'], ['c', 'waiting'], ['d', 'completed']]) {
+      await call('POST', '/api/v1/workflows', { id: `ticket-${n}-${RUN}`, status, state: { n } });
+    }
+    await page.locator('#list-live').filter({ hasText: 'Live' }).waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('#workflow-list li').length === 4);
+    const runningBefore = await count('running');
+    assert.equal(runningBefore, 1);
+    const fresh = `live-${RUN}`;
+    const t0 = Date.now();
+    await call('POST', '/api/v1/workflows', { id: fresh, state: { note: 'made by curl' } });
+    await rowOf(fresh).waitFor({ timeout: 1000 });
+    log(`  the new workflow showed after ${Date.now() - t0} ms`);
+    assert.equal(await page.locator('#workflow-list li').first().getAttribute('data-id'), fresh, 'newest on top');
+    const rowElement = await rowOf(fresh).elementHandle();
+    await patch(fresh, { status: 'running' });
+    await page.locator(`#workflow-list li[data-id="${fresh}"][data-status="running"][data-version="2"]`)
+      .waitFor({ timeout: LIVE_MS });
+    assert.equal(await page.locator('#workflow-list li').first().getAttribute('data-id'), fresh, 'changed in place');
+    assert.equal(await rowElement.evaluate((li) => li.isConnected), false, 'the changed row was drawn again');
+    await page.waitForFunction((n) => Number(document.querySelector('#status-counts [data-status="running"] strong')
+      ?.textContent) === n, runningBefore + 1);
+    await page.fill('#filter-search', `live-${RUN.slice(0, 3)}`);
+    await page.locator('#list-message').filter({ hasText: /match/ }).waitFor();
+    assert.ok(await rowOf(fresh).isVisible());
+    await page.fill('#filter-search', 'no-such-prefix-');
+    await page.locator('#list-message').filter({ hasText: 'No workflow id starts with' }).waitFor();
+    await page.fill('#filter-search', '');
+    await rowOf(fresh).locator('a').focus();
+    await page.locator('#list-preview .preview-title').filter({ hasText: fresh }).waitFor();
+    assert.match(await text('#list-preview pre'), /made by curl/);
+    await shot('console-list');
+    await page.click('#status-counts [data-status="running"]');
+    await page.waitForFunction(() => [...document.querySelectorAll('#workflow-list li')]
+      .every((li) => li.dataset.status === 'running'));
+    assert.match(page.url(), /status=running/);
+    await call('DELETE', wfPath(fresh));
+    await rowOf(fresh).waitFor({ state: 'detached', timeout: LIVE_MS });
+    await expectAccessibleBasics('the live list');
+    await page.locator('#list-preview').waitFor({ state: 'hidden', timeout: LIVE_MS });
+    await narrow('the live list');
+    await page.click('#status-counts [data-status=""]');
+  });
+
   await step('status: only the lifecycle\'s moves are offered; a move made in the page reaches the server', async () => {
     await call('POST', '/api/v1/workflows', { id, state: { step: 'triage', owner: 'ops' } }); // v1, pending
     await page.goto(`${BASE}/#/w/${id}`);

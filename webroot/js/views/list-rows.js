@@ -1,12 +1,12 @@
-// The rows of the workflow list, by id, so they can change in place. Today the list fills them from
-// GET /api/v1/workflows (load and Refresh). This is the seam for the tenant feed (GET /api/v1/feed, issue
-// 20 item 1, not in the API yet): its workflow.created / workflow.changed carry {id, version, status,
-// updated_at}, which upsert() takes as they are; workflow.deleted / workflow.expired map to remove(id).
+// The rows of the workflow list, by id: drawn from summaries {id, status, version, updated_at} (what the
+// list answers and the tenant feed sends), in the order given, a row that just changed flashed. Drawing
+// again keeps the rows that did not change (and the focus or hover on them): only new or changed rows
+// are made, and rows move only where the order changed.
 import { h, route, statusBadge, time } from '../dom.js';
 
-/** listRows(ul, {matches(summary)}) -> {replace(items), upsert(summary, {live}), remove(id), size()} */
-export function listRows(list, { matches = () => true } = {}) {
-  const rows = new Map(); // id -> <li>
+/** listRows(ul) -> {replace(items, flashed), size()} */
+export function listRows(list) {
+  const rows = new Map(); // id -> {li, version, status}
 
   function row(workflow) {
     return h('li', { class: 'card', dataset: { id: workflow.id, status: workflow.status, version: workflow.version } },
@@ -18,28 +18,26 @@ export function listRows(list, { matches = () => true } = {}) {
   }
 
   return {
-    replace(items) {
-      rows.clear();
-      list.replaceChildren(...items.map((w) => {
-        const li = row(w);
-        rows.set(w.id, li);
-        return li;
-      }));
-    },
-    /** A workflow created or changed: updated in place (a newer version only), new ones on top. */
-    upsert(summary, { live = false } = {}) {
-      const old = rows.get(summary.id);
-      if (old && Number(old.dataset.version) >= summary.version) return;
-      if (!matches(summary)) return this.remove(summary.id);
-      const li = row(summary);
-      if (live) li.classList.add('flash');
-      if (old) old.replaceWith(li);
-      else list.prepend(li);
-      rows.set(summary.id, li);
-    },
-    remove(id) {
-      rows.get(id)?.remove();
-      rows.delete(id);
+    /** Draws `items` in their order; the rows of the ids in `flashed` (a Set) flash once. */
+    replace(items, flashed = new Set()) {
+      const wanted = new Set(items.map((w) => w.id));
+      for (const [id, kept] of rows) {
+        if (!wanted.has(id)) {
+          kept.li.remove();
+          rows.delete(id);
+        }
+      }
+      items.forEach((w, i) => {
+        let kept = rows.get(w.id);
+        if (!kept || kept.version !== w.version || kept.status !== w.status) {
+          const li = row(w);
+          if (flashed.has(w.id)) li.classList.add('flash');
+          if (kept) kept.li.replaceWith(li);
+          kept = { li, version: w.version, status: w.status };
+          rows.set(w.id, kept);
+        }
+        if (list.children[i] !== kept.li) list.insertBefore(kept.li, list.children[i] ?? null);
+      });
     },
     size: () => rows.size,
   };

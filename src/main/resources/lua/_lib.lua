@@ -135,6 +135,17 @@ local function append_event(generation, epoch, seq, version, etype, rest, workfl
   return id, json
 end
 
+-- Announces a change of the workflow on its tenant's feed (FeedChange in Java): created, changed (a new
+-- version or status), deleted or expired; the status and time are '' when unknown (expired).
+-- Its channel is the workflow channel's name with 'feed' for 'channel' and without the workflow's id
+-- (RedisKeys.feedChannel names it the same way): in the shard's slot, so the script that changes the
+-- workflow publishes it.
+local function announce(type, version, status, updated_at)
+  local prefix, shard, tenant = string.match(CHANNEL, '^(.*)workflow:channel:({s%d+})([^:]*):')
+  assert(prefix, 'not a workflow channel: ' .. CHANNEL)
+  redis.call('SPUBLISH', prefix .. 'workflow:feed:' .. shard .. tenant, type .. '\n' .. TAG .. '\n' .. version .. '\n' .. status .. '\n' .. updated_at)
+end
+
 -- The next event of a live workflow: its seq comes from the state hash, which remembers the newest id.
 -- With `with_snapshot`, the flusher also gets the workflow as it is after the event.
 local function next_event(version, etype, rest, with_snapshot)

@@ -39,6 +39,9 @@ if writes_state then
   redis.call('HSET', STATE, 'state', arg.state, 'version', version, 'updated_at', arg.updated_at)
 end
 local id, json, seq = next_event(version, arg.type, arg.rest, writes_state or arg.type == 'snapshot.created')
+if writes_state then
+  announce('workflow.changed', version, redis.call('HGET', STATE, 'status'), arg.updated_at)
+end
 refresh()
 return reply('ok', 'id', id, 'json', json, 'seq', seq, 'epoch', redis.call('HGET', STATE, 'generation'),
   'version', version)

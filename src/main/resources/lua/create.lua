@@ -46,5 +46,6 @@ redis.call('HSET', STATE, 'status', arg.status, 'state', arg.state, 'metadata', 
   'created_at', arg.created_at, 'updated_at', arg.created_at, 'ttl', arg.ttl, 'schema', 1, 'generation', epoch, 'epoch', epoch,
   'last_seq', 0)
 local id, json, seq = next_event(1, 'workflow.created', arg.rest, true)
+announce('workflow.created', 1, arg.status, arg.created_at)
 refresh()
 return reply('ok', 'id', id, 'json', json, 'seq', seq, 'epoch', epoch)

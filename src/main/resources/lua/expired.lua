@@ -20,4 +20,5 @@ end
 local version = cjson.decode('{' .. body).version
 local id, json = append_event(generation, epoch_of(last[1][1]), seq + 1, version, 'workflow.expired', arg.rest, '')
 redis.call('DEL', EVENTS)
+announce('workflow.expired', version, '', '')
 return reply('ok', 'id', id, 'json', json, 'seq', seq + 1)

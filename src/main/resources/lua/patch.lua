@@ -30,5 +30,6 @@ end
 local id, json = next_event_after(generation, seen[6], seq, version, arg.type, arg.rest, workflow,
   {'status', arg.status, 'state', arg.state, 'metadata', arg.metadata, 'version', version,
     'updated_at', arg.updated_at})
+announce('workflow.changed', version, arg.status, arg.updated_at)
 refresh_for(ttl_seconds)
 return reply('ok', 'id', id, 'json', json, 'seq', seq, 'epoch', generation)

@@ -8,6 +8,7 @@ import io.flowcast.auth.RefreshTokens;
 import io.flowcast.auth.RevokedSessions;
 import io.flowcast.bus.Addresses;
 import io.flowcast.bus.EventDelivery;
+import io.flowcast.bus.FeedChange;
 import io.flowcast.config.ConfigLoader;
 import io.flowcast.config.FlowcastConfig;
 import io.flowcast.flush.FlushVerticle;
@@ -87,6 +88,7 @@ public final class MainVerticle extends VerticleBase {
     // review records which sections a state change changed, with every change, on either backend
     backends = new Backends(vertx, config, readiness, meters, Sections.HOOK, clock);
     EventDelivery.register(vertx);
+    FeedChange.register(vertx);
     int httpInstances = config.httpInstances() == 0
         ? Math.max(1, Runtime.getRuntime().availableProcessors()) : config.httpInstances();
     if (config.startupWarmup() > 0) {

@@ -65,6 +65,17 @@ public final class Addresses {
    */
   public static final String SSE_RESYNC = "flowcast.sse.resync";
 
+  /** Interest of this instance's tenant feeds in a tenant: {@code {tenant}} (reference-counted by the fan-out). */
+  public static final String FANOUT_FEED_SUBSCRIBE = "flowcast.fanout.feed.subscribe";
+  public static final String FANOUT_FEED_UNSUBSCRIBE = "flowcast.fanout.feed.unsubscribe";
+  /** Tenant feed entries ({@link FeedChange}) for local feed streams, published by the fan-out verticle. */
+  public static final String SSE_FEED = "flowcast.sse.feed";
+  /**
+   * Feed entries of these tenants may have been missed (the transport reconnected): {@code {tenants}}; local
+   * feed streams start over with a fresh snapshot.
+   */
+  public static final String SSE_FEED_RESYNC = "flowcast.sse.feed.resync";
+
   /** Flush the write buffer to PostgreSQL now (a workflow completed, or the backlog grew); no reply. */
   public static final String FLUSH_NOW = "flowcast.flush.now";
   /** Write-through: write these records to PostgreSQL and answer once committed. */

@@ -1,8 +1,6 @@
 package io.flowcast.bus;
 
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -16,50 +14,17 @@ import io.vertx.core.json.JsonObject;
  * @param json     the event, encoded as one line of JSON
  */
 public record EventDelivery(String workflow, String id, long seq, String type, String json) {
-  /** The codec of the local event bus; registered with {@link #register}. */
-  public static final DeliveryOptions LOCAL = new DeliveryOptions().setCodecName(Codec.NAME);
+  private static final String CODEC = "flowcast.event-delivery";
+  /** The local codec ({@link LocalCodec}); registered with {@link #register}. */
+  public static final DeliveryOptions LOCAL = LocalCodec.options(CODEC);
 
   /** Registers the local codec on a Vert.x instance (once; later calls do nothing). */
   public static void register(io.vertx.core.Vertx vertx) {
-    try {
-      vertx.eventBus().registerCodec(new Codec());
-    } catch (IllegalStateException alreadyRegistered) {
-      // a second Flowcast deployed in the same Vert.x (tests) shares the codec
-    }
+    LocalCodec.register(vertx, CODEC);
   }
 
   public static EventDelivery of(String workflow, JsonObject event) {
     return new EventDelivery(workflow, event.getString("id"), event.getLong("seq"), event.getString("type"),
         event.encode());
-  }
-
-  /** Passes the record itself between verticles of one JVM; it never leaves the JVM (SSE_DELIVER is local). */
-  private static final class Codec implements MessageCodec<EventDelivery, EventDelivery> {
-    static final String NAME = "flowcast.event-delivery";
-
-    @Override
-    public void encodeToWire(Buffer buffer, EventDelivery delivery) {
-      throw new UnsupportedOperationException("event deliveries stay inside the JVM");
-    }
-
-    @Override
-    public EventDelivery decodeFromWire(int pos, Buffer buffer) {
-      throw new UnsupportedOperationException("event deliveries stay inside the JVM");
-    }
-
-    @Override
-    public EventDelivery transform(EventDelivery delivery) {
-      return delivery;
-    }
-
-    @Override
-    public String name() {
-      return NAME;
-    }
-
-    @Override
-    public byte systemCodecID() {
-      return -1;
-    }
   }
 }

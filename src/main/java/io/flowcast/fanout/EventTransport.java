@@ -1,6 +1,7 @@
 package io.flowcast.fanout;
 
 import io.flowcast.bus.EventDelivery;
+import io.flowcast.bus.FeedChange;
 import io.vertx.core.Future;
 
 import java.util.Set;
@@ -26,6 +27,14 @@ public interface EventTransport {
       return Future.succeededFuture();
     }
 
+    /** An entry of a subscribed tenant's feed. */
+    default void feed(FeedChange change) {
+    }
+
+    /** Feed entries of these tenants may have been lost (the transport was disconnected). */
+    default void feedResync(Set<String> tenants) {
+    }
+
     /** A session was revoked until the given epoch second (announced by the token service of any instance). */
     default void revoked(String sid, long untilEpochSecond) {
     }
@@ -38,6 +47,11 @@ public interface EventTransport {
   Future<Void> subscribe(String workflow);
 
   Future<Void> unsubscribe(String workflow);
+
+  /** Starts delivering the feed of a tenant: a change of any of its workflows ({@link Listener#feed}). */
+  Future<Void> subscribeFeed(String tenant);
+
+  Future<Void> unsubscribeFeed(String tenant);
 
   Future<Void> close();
 }

@@ -2,6 +2,7 @@ package io.flowcast.fanout;
 
 import io.flowcast.bus.Addresses;
 import io.flowcast.bus.EventDelivery;
+import io.flowcast.bus.FeedChange;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -16,17 +17,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The instance's one link to the event transport: keeps one reference-counted subscription per workflow
- * that local streams watch, and publishes what arrives to the local HTTP verticles (the event itself,
+ * that local streams watch (and per tenant that local feed streams follow), and publishes what arrives to the local HTTP verticles (the event itself,
  * through a local codec: no copy per verticle).
  */
 public final class FanoutVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(FanoutVerticle.class);
 
   private final EventTransport transport;
-  private final Map<String, Watch> watches = new HashMap<>();
+  /** The workflows local streams watch, and the tenants local feed streams follow. */
+  private final Watches workflows;
+  private final Watches tenants;
 
   /** How many local streams watch a workflow, and when the transport subscription is in place. */
   private static final class Watch {
@@ -36,13 +40,17 @@ public final class FanoutVerticle extends VerticleBase {
 
   public FanoutVerticle(EventTransport transport) {
     this.transport = transport;
+    this.workflows = new Watches(transport::subscribe, transport::unsubscribe);
+    this.tenants = new Watches(transport::subscribeFeed, transport::unsubscribeFeed);
   }
 
   @Override
   public Future<?> start() {
     var bus = vertx.eventBus();
-    bus.<JsonObject>consumer(Addresses.FANOUT_SUBSCRIBE, this::subscribe);
-    bus.<JsonObject>consumer(Addresses.FANOUT_UNSUBSCRIBE, this::unsubscribe);
+    bus.<JsonObject>consumer(Addresses.FANOUT_SUBSCRIBE, m -> workflows.watch(m, m.body().getString("workflow")));
+    bus.<JsonObject>consumer(Addresses.FANOUT_UNSUBSCRIBE, m -> workflows.release(m.body().getString("workflow")));
+    bus.<JsonObject>consumer(Addresses.FANOUT_FEED_SUBSCRIBE, m -> tenants.watch(m, m.body().getString("tenant")));
+    bus.<JsonObject>consumer(Addresses.FANOUT_FEED_UNSUBSCRIBE, m -> tenants.release(m.body().getString("tenant")));
     return transport.start(new EventTransport.Listener() {
       @Override
       public void event(EventDelivery event) {
@@ -52,6 +60,16 @@ public final class FanoutVerticle extends VerticleBase {
       @Override
       public void resync(Set<String> workflows) {
         bus.publish(Addresses.SSE_RESYNC, new JsonObject().put("workflows", new JsonArray(List.copyOf(workflows))));
+      }
+
+      @Override
+      public void feed(FeedChange change) {
+        bus.publish(Addresses.SSE_FEED, change, FeedChange.LOCAL);
+      }
+
+      @Override
+      public void feedResync(Set<String> tenants) {
+        bus.publish(Addresses.SSE_FEED_RESYNC, new JsonObject().put("tenants", new JsonArray(List.copyOf(tenants))));
       }
 
       @Override
@@ -84,29 +102,40 @@ public final class FanoutVerticle extends VerticleBase {
     return transport.close();
   }
 
-  private void subscribe(Message<JsonObject> message) {
-    String workflow = message.body().getString("workflow");
-    Watch watch = watches.computeIfAbsent(workflow, w -> new Watch());
-    if (watch.count++ == 0) {
-      watch.ready = transport.subscribe(workflow);
+  /**
+   * Local interest in one kind of name (workflows, tenants): one transport subscription per name, however
+   * many local streams follow it.
+   */
+  private final class Watches {
+    private final Map<String, Watch> all = new HashMap<>();
+    private final Function<String, Future<Void>> subscribe;
+    private final Function<String, Future<Void>> unsubscribe;
+
+    Watches(Function<String, Future<Void>> subscribe, Function<String, Future<Void>> unsubscribe) {
+      this.subscribe = subscribe;
+      this.unsubscribe = unsubscribe;
     }
-    watch.ready.onSuccess(v -> message.reply(new JsonObject()))
-        .onFailure(err -> {
-          release(workflow);
-          message.fail(503, "cannot subscribe to workflow events: " + err.getMessage());
-        });
-  }
 
-  private void unsubscribe(Message<JsonObject> message) {
-    release(message.body().getString("workflow"));
-  }
+    /** One more local stream follows {@code name}: the first subscribes at the transport. */
+    void watch(Message<JsonObject> message, String name) {
+      Watch watch = all.computeIfAbsent(name, w -> new Watch());
+      if (watch.count++ == 0) {
+        watch.ready = subscribe.apply(name);
+      }
+      watch.ready.onSuccess(v -> message.reply(new JsonObject()))
+          .onFailure(err -> {
+            release(name);
+            message.fail(503, "cannot subscribe to " + name + ": " + err.getMessage());
+          });
+    }
 
-  private void release(String workflow) {
-    Watch watch = watches.get(workflow);
-    if (watch != null && --watch.count == 0) {
-      watches.remove(workflow);
-      transport.unsubscribe(workflow)
-          .onFailure(err -> log.warn("unsubscribe from {} failed: {}", workflow, err.toString()));
+    /** One local stream less follows {@code name}: the last unsubscribes at the transport. */
+    void release(String name) {
+      Watch watch = all.get(name);
+      if (watch != null && --watch.count == 0) {
+        all.remove(name);
+        unsubscribe.apply(name).onFailure(err -> log.warn("unsubscribe from {} failed: {}", name, err.toString()));
+      }
     }
   }
 }

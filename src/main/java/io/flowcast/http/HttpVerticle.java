@@ -13,6 +13,7 @@ import io.flowcast.ratelimit.RateLimits;
 import io.flowcast.workflow.IdempotencyRecords;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.flowcast.sse.FeedEndpoint;
 import io.flowcast.sse.MultiStreamEndpoint;
 import io.flowcast.sse.SseStream;
 import io.flowcast.sse.StreamEndpoint;
@@ -105,6 +106,7 @@ public final class HttpVerticle extends VerticleBase {
         .handler(new StreamEndpoint(vertx, registry, bus, sse, limits, config.presence().leaseMs()));
     router.get("/api/v1/stream").handler(streamAuth)
         .handler(new MultiStreamEndpoint(vertx, registry, bus, sse, limits, config.maxStreamWorkflows()));
+    router.get("/api/v1/feed").handler(streamAuth).handler(new FeedEndpoint(vertx, registry, bus, sse, limits));
     router.route("/api/*").handler(ctx -> ctx.fail(404));
     // revalidated on every load, so a deploy is seen at once
     router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));

@@ -22,6 +22,7 @@ import io.flowcast.workflow.WorkflowStatus;
 import io.flowcast.workflow.WorkflowStore;
 import io.flowcast.bus.ApiException;
 import io.flowcast.bus.EventDelivery;
+import io.flowcast.bus.FeedChange;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -37,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 
 /**
  * The embedded backend: everything in this JVM, for a single instance. Methods are synchronized so the
@@ -52,7 +52,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
   private final int retentionMax;
   private final StateHook hook;
   private final Clock clock;
-  private final Consumer<EventDelivery> publisher;
+  private final LocalEventTransport publisher;
   private final Map<WorkflowKey, Entry> entries = new HashMap<>();
   private final Map<String, NavigableSet<Workflow>> byTenant = new HashMap<>();
   /** One sequence of epochs for the whole store: no two lives of any id share one. */
@@ -73,10 +73,10 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
 
   /**
    * @param hook      what features record beside a workflow with each change of its state
-   * @param publisher receives every event as it is appended (the local transport): appending and
-   *                  publishing are one step, as in the Redis scripts
+   * @param publisher receives every event as it is appended, and the feed entry of every change: appending
+   *                  and publishing are one step, as in the Redis scripts
    */
-  public InMemoryWorkflowStore(int retentionMax, StateHook hook, Clock clock, Consumer<EventDelivery> publisher) {
+  InMemoryWorkflowStore(int retentionMax, StateHook hook, Clock clock, LocalEventTransport publisher) {
     this.retentionMax = retentionMax;
     this.hook = hook;
     this.clock = clock;
@@ -118,7 +118,8 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
     if (previous != null) {
       index(previous.workflow, false);
     }
-    return Future.succeededFuture(append(entry, EventTypes.CREATED, 1, spec.createdData(), null, null, actor, now));
+    return Future.succeededFuture(announced(append(entry, EventTypes.CREATED, 1, spec.createdData(), null, null,
+        actor, now), FeedChange.CREATED));
   }
 
   @Override
@@ -190,8 +191,8 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
     for (SideData.FieldOp op : hook.onStateChange(current.state(), plan.state(), current.version() + 1)) {
       InMemorySideData.fields(entry.sides, op.side()).put(op.field(), op.value());
     }
-    return Future.succeededFuture(append(entry, plan.eventType(), current.version() + 1, plan.data(), null, null,
-        actor, now));
+    return Future.succeededFuture(announced(append(entry, plan.eventType(), current.version() + 1, plan.data(), null,
+        null, actor, now), FeedChange.CHANGED));
   }
 
   @Override
@@ -201,8 +202,8 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
     if (entry == null) {
       return Future.failedFuture(notFound(key));
     }
-    Mutation mutation = append(entry, EventTypes.DELETED, entry.workflow.version(), null, null, null,
-        actor, now);
+    Mutation mutation = announced(append(entry, EventTypes.DELETED, entry.workflow.version(), null, null, null,
+        actor, now), FeedChange.DELETED);
     remove(key, entry);
     return Future.succeededFuture(mutation);
   }
@@ -256,7 +257,8 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
     for (Iterator<Map.Entry<WorkflowKey, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
       Entry entry = it.next().getValue();
       if (!entry.workflow.expiresAt().isAfter(now)) {
-        expired.add(append(entry, EventTypes.EXPIRED, entry.workflow.version(), null, null, null, Actor.SYSTEM, now));
+        expired.add(announced(append(entry, EventTypes.EXPIRED, entry.workflow.version(), null, null, null,
+            Actor.SYSTEM, now), FeedChange.EXPIRED));
         index(entry.workflow, false);
         it.remove();
       }
@@ -325,7 +327,8 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
         Workflow w = entry.workflow;
         Instant at = Times.now(clock);
         replace(entry, w.withChange(w.status(), state.copy(), w.metadata(), at).expiringAt(w.expiresAt()));
-        return InMemoryWorkflowStore.this.append(entry, type, w.version() + 1, data, null, null, actor, at);
+        return announced(InMemoryWorkflowStore.this.append(entry, type, w.version() + 1, data, null, null, actor, at),
+            FeedChange.CHANGED);
       }
 
       @Override
@@ -359,8 +362,17 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
       entry.events.removeFirst();
     }
     replace(entry, w.withEvent(id, seq).touched(now));
-    publisher.accept(EventDelivery.of(w.key().tag(), event));
+    publisher.deliver(EventDelivery.of(w.key().tag(), event));
     return new Mutation(entry.workflow, event.copy());
+  }
+
+  /** Announces a change of the workflow on its tenant's feed (the Redis scripts' {@code announce}). */
+  private Mutation announced(Mutation mutation, String type) {
+    Workflow w = mutation.workflow();
+    boolean gone = type.equals(FeedChange.EXPIRED);
+    publisher.announce(new FeedChange(w.key().tenant(), w.key().id(), type, w.version(), gone ? null : w.status(),
+        gone ? null : Times.format(w.updatedAt())));
+    return mutation;
   }
 
   private static boolean retained(Entry entry, EventId id) {

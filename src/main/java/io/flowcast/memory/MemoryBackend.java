@@ -14,7 +14,7 @@ public final class MemoryBackend {
   /** @param retentionMax events kept per workflow */
   public static Backend create(int retentionMax, StateHook hook, Clock clock) {
     LocalEventTransport transport = new LocalEventTransport();
-    InMemoryWorkflowStore store = new InMemoryWorkflowStore(retentionMax, hook, clock, transport::deliver);
+    InMemoryWorkflowStore store = new InMemoryWorkflowStore(retentionMax, hook, clock, transport);
     return new Backend("memory", store, new InMemorySideData(store), new InMemoryActionQueue(store), transport,
         new InMemoryRefreshTokens(), new InMemoryInstanceRegistry(clock), store.idempotency(), Optional.empty(),
         new InMemoryPresence(store));

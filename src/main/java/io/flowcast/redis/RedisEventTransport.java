@@ -4,6 +4,7 @@ import io.flowcast.config.RedisTarget;
 import io.flowcast.fanout.EventTransport;
 import io.flowcast.bus.ApiException;
 import io.flowcast.bus.EventDelivery;
+import io.flowcast.bus.FeedChange;
 import io.flowcast.health.Readiness;
 import io.flowcast.workflow.WorkflowKey;
 import io.vertx.core.Future;
@@ -30,7 +31,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Redis pub/sub between instances, on dedicated connections (one per node, see {@link PubSubNodes}). The
  * store's scripts SPUBLISH each event on the workflow's shard channel atomically with the change; this
- * side SSUBSCRIBEs to the workflows local streams watch (on the node owning each channel's slot) and
+ * side SSUBSCRIBEs to the workflows local streams watch (on the node owning each channel's slot), to every
+ * shard's feed channel of the tenants local feed streams follow, and
  * listens to every node's expiry notifications; it is probed end to end (a message published to a
  * channel of its own must come back on every connection), and when any connection drops all are
  * re-established with back-off, every subscription restored, and local streams told to catch up from
@@ -51,6 +53,8 @@ final class RedisEventTransport implements EventTransport {
   private final long timeoutMs;
   private final Readiness readiness;
   private final Set<String> subscribed = new HashSet<>();
+  /** The tenants whose feed local streams follow: each subscribed on every shard's feed channel. */
+  private final Set<String> tenants = new HashSet<>();
   private Listener listener;
   private boolean connected;
   private long backoffMs = MIN_BACKOFF_MS;
@@ -126,6 +130,41 @@ final class RedisEventTransport implements EventTransport {
   }
 
   @Override
+  public Future<Void> subscribeFeed(String tenant) {
+    if (!tenants.add(tenant)) {
+      return Future.succeededFuture();
+    }
+    if (!connected) {
+      tenants.remove(tenant);
+      return Future.failedFuture(ApiException.unavailable("Redis pub/sub is reconnecting"));
+    }
+    List<Future<Void>> confirmations = new ArrayList<>();
+    byNode(keys.feedChannels(tenant)).forEach((node, channels) ->
+        confirmations.add(confirmed(node, Command.SSUBSCRIBE, channels)));
+    return Future.all(confirmations).<Void>mapEmpty().onFailure(err -> tenants.remove(tenant));
+  }
+
+  @Override
+  public Future<Void> unsubscribeFeed(String tenant) {
+    if (!tenants.remove(tenant) || !connected) {
+      return Future.succeededFuture();
+    }
+    List<Future<?>> sent = new ArrayList<>();
+    byNode(keys.feedChannels(tenant)).forEach((node, channels) -> channels.forEach(channel -> {
+      pendingUnsubscribes.merge(node.endpoint() + "\n" + channel, 1, Integer::sum);
+      sent.add(node.connection().send(Request.cmd(Command.SUNSUBSCRIBE).arg(channel)));
+    }));
+    return Future.all(sent).timeout(timeoutMs, TimeUnit.MILLISECONDS).mapEmpty();
+  }
+
+  /** Shard channels grouped by the node that owns each one's slot. */
+  private Map<PubSubNodes.Node, List<String>> byNode(List<String> channels) {
+    Map<PubSubNodes.Node, List<String>> grouped = new HashMap<>();
+    channels.forEach(c -> grouped.computeIfAbsent(nodes.forChannel(c), n -> new ArrayList<>()).add(c));
+    return grouped;
+  }
+
+  @Override
   public Future<Void> close() {
     closed = true;
     connected = false;
@@ -164,7 +203,7 @@ final class RedisEventTransport implements EventTransport {
   /**
    * Connects to every node (on a cluster, every master), listens to its expiry notifications and this
    * instance's probe (revocations, published cluster-wide, on the first node only), and subscribes each
-   * watched workflow's shard channel on the node of its slot.
+   * watched workflow's shard channel (and every feed channel of a followed tenant) on the node of its slot.
    */
   private Future<Void> connect() {
     if (connecting) {
@@ -185,10 +224,10 @@ final class RedisEventTransport implements EventTransport {
         }
         ready.add(enableExpiryNotifications(conn).compose(v -> confirmed(node, Command.SUBSCRIBE, channels)));
       }
-      Map<PubSubNodes.Node, List<String>> watched = new HashMap<>();
-      subscribed.forEach(w -> watched.computeIfAbsent(nodes.forChannel(keys.channel(w)), n -> new ArrayList<>())
-          .add(keys.channel(w)));
-      watched.forEach((node, channels) -> ready.add(confirmed(node, Command.SSUBSCRIBE, channels)));
+      List<String> watched = new ArrayList<>();
+      subscribed.forEach(w -> watched.add(keys.channel(w)));
+      tenants.forEach(t -> watched.addAll(keys.feedChannels(t)));
+      byNode(watched).forEach((node, channels) -> ready.add(confirmed(node, Command.SSUBSCRIBE, channels)));
       return Future.all(ready).onFailure(err -> nodes.close()).map(ok -> {
         boolean reconnected = everConnected;
         everConnected = true;
@@ -201,6 +240,9 @@ final class RedisEventTransport implements EventTransport {
               subscribed.size());
           Set<String> streams = Set.copyOf(subscribed);
           announceMissedExpiries(streams).onComplete(ar -> listener.resync(streams));
+          if (!tenants.isEmpty()) {
+            listener.feedResync(Set.copyOf(tenants));
+          }
         }
         return (Void) null;
       });
@@ -321,7 +363,8 @@ final class RedisEventTransport implements EventTransport {
     if (kind.equals("sunsubscribe") && ownUnsubscribe(node, message.get(1).toString())) {
       return;
     }
-    if (kind.equals("sunsubscribe") && subscribed.contains(keys.tagOfChannel(message.get(1).toString()))) {
+    if (kind.equals("sunsubscribe") && (subscribed.contains(keys.tagOfChannel(message.get(1).toString()))
+        || tenants.contains(keys.tenantOfFeedChannel(message.get(1).toString())))) {
       // Redis dropped a shard channel we still want: its slot moved (failover, resharding)
       lost(node, "shard channel " + message.get(1) + " moved off " + node.endpoint());
       return;
@@ -354,6 +397,11 @@ final class RedisEventTransport implements EventTransport {
       }
       return;
     }
+    String tenant = keys.tenantOfFeedChannel(channel);
+    if (tenant != null) {
+      feedMessage(channel, payload);
+      return;
+    }
     String workflow = keys.tagOfChannel(channel);
     int a = payload.indexOf('\n');
     int b = payload.indexOf('\n', a + 1);
@@ -364,5 +412,17 @@ final class RedisEventTransport implements EventTransport {
     }
     listener.event(new EventDelivery(workflow, payload.substring(0, a), Long.parseLong(payload.substring(a + 1, b)),
         payload.substring(b + 1, c), payload.substring(c + 1)));
+  }
+
+  /** {@code <type>\n<tenant>:<id>\n<version>\n<status>\n<updated_at>} from {@code announce} in {@code _lib.lua}. */
+  private void feedMessage(String channel, String payload) {
+    String[] parts = payload.split("\n", -1);
+    int colon = parts.length == 5 ? parts[1].indexOf(':') : -1;
+    if (colon < 0 || !parts[2].matches("[0-9]{1,18}")) {
+      log.warn("ignoring a malformed message on {}", channel);
+      return;
+    }
+    listener.feed(new FeedChange(parts[1].substring(0, colon), parts[1].substring(colon + 1), parts[0],
+        Long.parseLong(parts[2]), parts[3].isEmpty() ? null : parts[3], parts[4].isEmpty() ? null : parts[4]));
   }
 }

@@ -19,6 +19,7 @@ public final class RedisKeys {
   public static final int DEFAULT_SHARDS = 16;
   private static final String STATE = "workflow:state:";
   private static final String CHANNEL = "workflow:channel:";
+  private static final String FEED = "workflow:feed:";
   private static final String INSTANCES_TAG = "{instances}";
 
   private final String prefix;
@@ -214,6 +215,29 @@ public final class RedisKeys {
   public String tagOfState(String key) {
     String tag = key.startsWith(prefix + STATE) ? tagOf(key) : null;
     return tag != null && tag.indexOf(':') > 0 ? tag : null;
+  }
+
+  /**
+   * The shard channel of a tenant's feed on one shard: a script that changes a workflow of the shard
+   * announces it here ({@code announce} in {@code _lib.lua}, which derives the name from the workflow's
+   * {@link #channel}). A feed subscribes to the tenant's channel of every shard.
+   */
+  public String feedChannel(int shard, String tenant) {
+    return prefix + FEED + shardTag(shard) + tenant;
+  }
+
+  /** The feed channels of a tenant, one per shard. */
+  public List<String> feedChannels(String tenant) {
+    List<String> channels = new java.util.ArrayList<>(shards);
+    for (int shard = 0; shard < shards; shard++) {
+      channels.add(feedChannel(shard, tenant));
+    }
+    return channels;
+  }
+
+  /** The tenant of a {@link #feedChannel}, or null when {@code channel} is not one. */
+  public String tenantOfFeedChannel(String channel) {
+    return channel.startsWith(prefix + FEED) ? tagOf(channel) : null;
   }
 
   /** The channel on which the token service of any instance announces a revoked session. */

@@ -161,13 +161,23 @@ public final class RedisWorkflowStore implements WorkflowStore {
 
   @Override
   public Future<WorkflowPage> list(String tenant, String status, int limit, String cursor) {
+    return withCursor(cursor, after -> archive != null ? archive.list(tenant, status, limit, after)
+        : listing.list(tenant, status, limit, after));
+  }
+
+  @Override
+  public Future<WorkflowPage> listLive(String tenant, String status, int limit, String cursor) {
+    return withCursor(cursor, after -> listing.list(tenant, status, limit, after));
+  }
+
+  private static Future<WorkflowPage> withCursor(String cursor, Function<ListCursor, Future<WorkflowPage>> list) {
     ListCursor after;
     try {
       after = cursor == null ? null : ListCursor.decode(cursor);
     } catch (ApiException e) {
       return Future.failedFuture(e);
     }
-    return archive != null ? archive.list(tenant, status, limit, after) : listing.list(tenant, status, limit, after);
+    return list.apply(after);
   }
 
   @Override

@@ -11,7 +11,7 @@ import java.util.List;
  * unread. The {@link StreamRegistry} keeps the owners of its event loop for heartbeats, revocations and
  * shutdown.
  */
-abstract class FeedOwner {
+abstract class FeedOwner extends ClientStream {
   abstract FrameFormat format();
 
   abstract List<WorkflowFeed> feeds();
@@ -41,18 +41,6 @@ abstract class FeedOwner {
 
   /** Writes live frames held for the registry's write slice (an owner that holds none does nothing). */
   abstract void writeHeld();
-
-  /** Every heartbeat tick: keeps the connection alive and closes one whose client took nothing for too long. */
-  abstract void heartbeat();
-
-  /** The session ({@code sid}) of the token it was opened with, or null. */
-  abstract String sessionId();
-
-  /** Access ended (token expired or session revoked): tell the client, then end. */
-  abstract void authEnded(String code, String reason);
-
-  /** Ends cleanly (the workflow cannot be followed, or the instance shuts down). */
-  abstract void end();
 
   /** Live frames waiting for the registry's next write slice, and whether {@code held} is a shared frame. */
   private Buffer held;

@@ -48,8 +48,7 @@ public final class MultiStreamEndpoint implements Handler<RoutingContext> {
     List<WorkflowKey> workflows = ids.stream().map(id -> new WorkflowKey(caller.tenant(), id)).toList();
     StreamRequests.open(ctx, caller, limits,
         release -> new SseStream(vertx, ctx.request(), workflows, true, messages, registry, bus, settings,
-            release),
-        key -> starts.get(key.id()));
+            release).open(caller, key -> starts.get(key.id())));
   }
 
   /** The distinct {@code workflow} parameters in the order given. */

@@ -9,7 +9,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,37 +113,19 @@ public final class SseStream extends FeedOwner {
             return null;
           }
           started = true;
-          response.setChunked(true)
-              .setWriteQueueMaxSize(settings.maxBacklogBytes())
-              .drainHandler(v -> drained())
-              .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-              .putHeader("Cache-Control", "no-cache")
-              .putHeader("X-Accel-Buffering", "no");
+          SseResponses.begin(response, settings.maxBacklogBytes(), this::drained);
           write(SseFrames.retry(settings.retryMs()), true);
-          dropHeaders();
-          scheduleExpiry(caller.expiresAtEpochSecond());
+          // the stream lets go of the request (and the router's context)
+          SseResponses.forgetHeaders(request);
+          request = null;
+          expiryTimer = SseResponses.atTokenExpiry(vertx, caller.expiresAtEpochSecond(),
+              () -> authEnded("expired", "the access token expired"));
           for (int i = 0; i < feeds.size() && !closed; i++) {
             WorkflowFeed feed = feeds.get(i);
             feed.start(starts.apply(feed.key()), reads.get(i).result());
           }
           return null;
         });
-  }
-
-  /**
-   * Nothing reads the headers of an open stream any more: the token and Last-Event-ID were read before
-   * it opened, and the response's head has been written. An HTTP/1 connection keeps its request for as
-   * long as the stream lives, so its header maps are emptied (about a kilobyte per stream; a browser's
-   * cookies and the like: more), and the bearer token no longer stays in memory for the stream's life.
-   * Only on HTTP/1, whose head the strict-thread-mode server has encoded by now; an HTTP/2 head may
-   * still wait in its stream's queue. The stream itself lets go of the request (and the router's context).
-   */
-  private void dropHeaders() {
-    if (request.version() != HttpVersion.HTTP_2) {
-      request.headers().clear();
-      response.headers().clear();
-    }
-    request = null;
   }
 
   private Future<JsonObject> subscribeAndRead(WorkflowFeed feed) {
@@ -316,11 +297,6 @@ public final class SseStream extends FeedOwner {
 
   private String describe() {
     return feeds.size() == 1 ? feeds.get(0).workflow() : feeds.size() + " workflows";
-  }
-
-  private void scheduleExpiry(long expiresAtEpochSecond) {
-    long delay = expiresAtEpochSecond * 1000 - System.currentTimeMillis();
-    expiryTimer = vertx.setTimer(Math.max(1, delay), id -> authEnded("expired", "the access token expired"));
   }
 
   private void dispose() {

@@ -45,12 +45,21 @@ public final class StreamEndpoint implements Handler<RoutingContext> {
     List<WorkflowKey> workflow = List.of(new WorkflowKey(caller.tenant(), id));
     // ?presence=<status>: the caller is present while the stream lives (docs/API.md, "Presence")
     StreamPresence presence = StreamPresence.of(ctx, vertx, bus, caller, workflow.get(0), presenceLeaseMs);
-    StreamRequests.open(ctx, caller, limits,
-        release -> new SseStream(vertx, ctx.request(), workflow, false, messages, registry, bus, settings,
-            presence == null ? release : () -> {
-              presence.end();
-              release.run();
-            }),
-        key -> start, presence == null ? null : presence::start);
+    StreamRequests.open(ctx, caller, limits, release -> {
+      if (presence == null) {
+        return new SseStream(vertx, ctx.request(), workflow, false, messages, registry, bus, settings, release)
+            .open(caller, key -> start);
+      }
+      SseStream stream = new SseStream(vertx, ctx.request(), workflow, false, messages, registry, bus, settings,
+          () -> {
+            presence.end();
+            release.run();
+          });
+      return stream.open(caller, key -> start).onSuccess(opened -> {
+        if (!stream.closed()) {
+          presence.start();
+        }
+      });
+    });
   }
 }

@@ -2,6 +2,7 @@ package io.flowcast.sse;
 
 import io.flowcast.bus.Addresses;
 import io.flowcast.bus.EventDelivery;
+import io.flowcast.bus.FeedChange;
 import io.flowcast.health.FlowcastMeters;
 import io.flowcast.bus.BusClient;
 import io.vertx.core.Future;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The SSE streams and bridge subscriptions ({@link FeedOwner}s) of one HTTP verticle, and their workflow
- * feeds by workflow. Holds this verticle's
+ * feeds by workflow, and its tenant feeds ({@link TenantFeedStream}) by tenant. Holds this verticle's
  * interest in each workflow at the fan-out verticle, encodes each delivered event once and hands the
  * same buffer to every feed, and sends the heartbeat. Lives on the verticle's event loop: no locks.
  */
@@ -29,7 +30,10 @@ public final class StreamRegistry {
   private final Vertx vertx;
   private final BusClient bus;
   private final FlowcastMeters meters;
-  private final Set<FeedOwner> streams = new LinkedHashSet<>();
+  private final Set<ClientStream> streams = new LinkedHashSet<>();
+  /** The tenant feeds by tenant, and this verticle's interest in each tenant at the fan-out verticle. */
+  private final Map<String, Set<TenantFeedStream>> tenantFeeds = new HashMap<>();
+  private final Map<String, Future<JsonObject>> tenantSubscriptions = new HashMap<>();
   private final Map<String, Set<WorkflowFeed>> feeds = new HashMap<>();
   /** The feeds of a workflow as an array, made again only after a feed came or went (not per event). */
   private final Map<String, WorkflowFeed[]> watching = new HashMap<>();
@@ -60,6 +64,8 @@ public final class StreamRegistry {
   private MessageConsumer<EventDelivery> consumer;
   private MessageConsumer<JsonObject> resyncConsumer;
   private MessageConsumer<JsonObject> revokedConsumer;
+  private MessageConsumer<FeedChange> feedConsumer;
+  private MessageConsumer<JsonObject> feedResyncConsumer;
   private long heartbeatTimer = -1;
 
   public StreamRegistry(Vertx vertx, BusClient bus, FlowcastMeters meters) {
@@ -78,12 +84,17 @@ public final class StreamRegistry {
     resyncConsumer = vertx.eventBus().consumer(Addresses.SSE_RESYNC, m -> m.body().getJsonArray("workflows")
         .forEach(w -> java.util.Arrays.stream(feedsOf((String) w)).forEach(WorkflowFeed::resync)));
     revokedConsumer = vertx.eventBus().consumer(Addresses.SESSION_REVOKED, m -> revoked(m.body().getString("sid")));
+    feedConsumer = vertx.eventBus().<FeedChange>consumer(Addresses.SSE_FEED, m -> feedsOfTenant(m.body().tenant())
+        .forEach(feed -> feed.change(m.body())));
+    feedResyncConsumer = vertx.eventBus().consumer(Addresses.SSE_FEED_RESYNC, m -> m.body().getJsonArray("tenants")
+        .forEach(t -> feedsOfTenant((String) t).forEach(TenantFeedStream::resync)));
     heartbeatTimer = vertx.setPeriodic(heartbeatMs, id -> heartbeat());
-    return consumer.completion().compose(v -> resyncConsumer.completion());
+    return Future.all(consumer.completion(), resyncConsumer.completion(), feedConsumer.completion(),
+        feedResyncConsumer.completion()).mapEmpty();
   }
 
   /** Counts a stream as open and gives it the heartbeat and session revocation. */
-  void add(FeedOwner stream) {
+  void add(ClientStream stream) {
     if (streams.add(stream)) {
       meters.streamOpened();
     }
@@ -96,6 +107,41 @@ public final class StreamRegistry {
     }
     meters.streamClosed();
     stream.feeds().forEach(this::unsubscribe);
+  }
+
+  /**
+   * Registers a tenant feed (counted as an open stream); the future completes once changes of its tenant
+   * reach this instance.
+   */
+  Future<Void> follow(TenantFeedStream feed) {
+    add(feed);
+    String tenant = feed.tenant();
+    tenantFeeds.computeIfAbsent(tenant, t -> new LinkedHashSet<>()).add(feed);
+    Future<JsonObject> subscribed = tenantSubscriptions.computeIfAbsent(tenant,
+        t -> bus.request(Addresses.FANOUT_FEED_SUBSCRIBE, new JsonObject().put("tenant", t)));
+    return subscribed.<Void>mapEmpty().onFailure(err -> tenantSubscriptions.remove(tenant, subscribed));
+  }
+
+  /** Forgets a tenant feed. */
+  void unfollow(TenantFeedStream feed) {
+    if (streams.remove(feed)) {
+      meters.streamClosed();
+    }
+    String tenant = feed.tenant();
+    Set<TenantFeedStream> set = tenantFeeds.get(tenant);
+    if (set == null || !set.remove(feed) || !set.isEmpty()) {
+      return;
+    }
+    tenantFeeds.remove(tenant);
+    Future<JsonObject> subscribed = tenantSubscriptions.remove(tenant);
+    if (subscribed != null) {
+      subscribed.onSuccess(v -> bus.send(Addresses.FANOUT_FEED_UNSUBSCRIBE, new JsonObject().put("tenant", tenant)));
+    }
+  }
+
+  private List<TenantFeedStream> feedsOfTenant(String tenant) {
+    Set<TenantFeedStream> set = tenantFeeds.get(tenant);
+    return set == null ? List.of() : List.copyOf(set);
   }
 
   /** Registers a feed; the future completes once events of its workflow reach this instance. */
@@ -132,11 +178,13 @@ public final class StreamRegistry {
   /** Ends every stream cleanly (graceful shutdown); clients resume elsewhere with Last-Event-ID. */
   public void closeAll() {
     vertx.cancelTimer(heartbeatTimer);
-    List.copyOf(streams).forEach(FeedOwner::end);
+    List.copyOf(streams).forEach(ClientStream::end);
     if (consumer != null) {
       consumer.unregister();
       resyncConsumer.unregister();
       revokedConsumer.unregister();
+      feedConsumer.unregister();
+      feedResyncConsumer.unregister();
     }
   }
 
@@ -236,6 +284,6 @@ public final class StreamRegistry {
   }
 
   private void heartbeat() {
-    List.copyOf(streams).forEach(FeedOwner::heartbeat);
+    List.copyOf(streams).forEach(ClientStream::heartbeat);
   }
 }

@@ -4,7 +4,7 @@ import io.flowcast.auth.AuthHandler;
 import io.flowcast.auth.Caller;
 import io.flowcast.bus.ApiException;
 import io.flowcast.ratelimit.RateLimits;
-import io.flowcast.workflow.WorkflowKey;
+import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.function.Function;
@@ -52,27 +52,16 @@ final class StreamRequests {
 
   /**
    * Takes one stream open from the caller's quota and a place under its stream cap, held until the stream
-   * ends, then opens the stream {@code create} makes (given what releases the place).
+   * ends, then opens the stream ({@code open} is given what releases the place, and answers when the
+   * stream is open or could not be).
    */
-  static void open(RoutingContext ctx, Caller caller, RateLimits limits, Function<Runnable, SseStream> create,
-      Function<WorkflowKey, WorkflowFeed.Start> starts) {
-    open(ctx, caller, limits, create, starts, null);
-  }
-
-  /** The same; {@code opened} (when not null) runs once the stream has opened. */
-  static void open(RoutingContext ctx, Caller caller, RateLimits limits, Function<Runnable, SseStream> create,
-      Function<WorkflowKey, WorkflowFeed.Start> starts, Runnable opened) {
+  static void open(RoutingContext ctx, Caller caller, RateLimits limits, Function<Runnable, Future<Void>> open) {
     limits.openStream(ctx, caller).onFailure(ctx::fail).onSuccess(slot -> {
       if (ctx.response().closed()) {
         slot.release();
         return;
       }
-      SseStream stream = create.apply(slot::release);
-      stream.open(caller, starts).onFailure(ctx::fail).onSuccess(v -> {
-        if (opened != null && !stream.closed()) {
-          opened.run();
-        }
-      });
+      open.apply(slot::release).onFailure(ctx::fail);
     });
   }
 }

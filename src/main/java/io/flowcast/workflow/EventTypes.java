@@ -40,8 +40,8 @@ public final class EventTypes {
       "snapshot.created", "state.rolled_back", "draft.updated", "draft.committed", "draft.discarded",
       "action.queued", "action.claimed", "action.completed", "action.failed",
       PRESENCE_JOINED, PRESENCE_UPDATED, PRESENCE_LEFT,
-      // SSE control events
-      "snapshot", "reset", "auth.expired");
+      // SSE control events, and the tenant feed's entry for a new version (docs/API.md, "Tenant feed")
+      "snapshot", "reset", "auth.expired", "workflow.changed");
 
   private EventTypes() {
   }

@@ -25,6 +25,15 @@ public interface WorkflowStore {
   Future<WorkflowPage> list(String tenant, String status, int limit, String cursor);
 
   /**
+   * The same from the hot copy, which holds every acknowledged change at once (the tenant feed's
+   * snapshot); {@link #list} may be served by an archive that is behind. Only workflows the hot copy
+   * holds; the cursor pages on with {@link #list}.
+   */
+  default Future<WorkflowPage> listLive(String tenant, String status, int limit, String cursor) {
+    return list(tenant, status, limit, cursor);
+  }
+
+  /**
    * Applies a JSON Merge Patch of {@code {status, state, metadata}}. {@code expectedVersion} null means
    * unconditional. A patch that changes nothing appends no event and returns a null event; one that would
    * change a workflow in a terminal status fails with 409 ({@link Lifecycle}).

@@ -96,7 +96,11 @@ public final class WorkflowVerticle extends VerticleBase {
       throw ApiException.badRequest("status must be " + WorkflowStatus.describe());
     }
     int limit = limit(body, config.listDefaultLimit(), config.listMaxLimit());
-    return store.list(tenant(body), status, limit, body.getString("cursor")).map(page -> new JsonObject()
+    // live: the tenant feed's snapshot, which must hold every change acknowledged before it
+    Future<WorkflowPage> read = body.getBoolean("live", false)
+        ? store.listLive(tenant(body), status, limit, body.getString("cursor"))
+        : store.list(tenant(body), status, limit, body.getString("cursor"));
+    return read.map(page -> new JsonObject()
         .put("items", new JsonArray(page.items().stream().map(Workflow::toJson).toList()))
         .put("next_cursor", page.nextCursor()));
   }

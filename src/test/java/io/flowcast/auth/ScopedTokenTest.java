@@ -72,6 +72,9 @@ class ScopedTokenTest {
     try (SseClient stream = server.stream("/api/v1/stream?workflow=" + mine + "&workflow=" + other, page, null)) {
       assertThat(stream.status()).isEqualTo(403);
     }
+    try (SseClient feed = server.stream("/api/v1/feed", page, null)) {
+      assertThat(feed.status()).as("no tenant feed: it would show every workflow").isEqualTo(403);
+    }
     try (BridgeClient bridge = BridgeClient.tcp(TCP)) {
       bridge.register("flowcast.events." + mine, page, null);
       assertThat(bridge.next(5).getJsonObject("body").getString("type")).isEqualTo("snapshot");

@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * missing or repeated event, sign-out revoking the session, escaping of workflow data, the review view
  * (drafts live with their diff; undo, commit, a refused commit, discard) and the actions view (queued,
  * claimed, completed, failed, live), the instances panel for the development account (an operator) and
- * not for a read-write token, screenshots in target/screenshots; and the console (console.spec.mjs):
+ * not for a read-write token, screenshots in target/screenshots; and the console (console.spec.mjs): the
+ * live list (tenant feed: new workflows on top, changes in place, counts, search, preview),
  * status moves and reopen, events, delete, time travel, snapshots, dead letters, the system view. {@code scripts/test.sh} installs
  * chromium and the node modules when missing.
  */

@@ -240,6 +240,32 @@ abstract class OpenApiResponsesContract {
   }
 
   @Test
+  @Order(5)
+  void theTenantFeedAnswersAndFramesAsDocumented() {
+    String feed = "/api/v1/feed";
+    create("wf-feed");
+    try (SseClient stream = open(feed, rw, null)) {
+      frame(feed, stream, "snapshot");
+      String wf = create("wf-feed-2");
+      frame(feed, stream, "workflow.created");
+      expect(200, HttpMethod.PATCH, wf, rw, "{\"status\":\"running\"}", "application/merge-patch+json");
+      frame(feed, stream, "workflow.changed");
+      expect(204, HttpMethod.DELETE, wf, rw, null, null);
+      frame(feed, stream, "workflow.deleted");
+    }
+    try (SseClient stream = open(feed + "?status=pending&limit=1&format=message", rw, null)) {
+      frame(feed, stream, "message");
+    }
+    try (SseClient expiring = open(feed, server().token("short", tenant, TestServer.RW, 2), null)) {
+      frame(feed, expiring, "snapshot");
+      frame(feed, expiring, "auth.expired");
+    }
+    expect(400, HttpMethod.GET, feed + "?status=nope", rw, null, null);
+    expect(401, HttpMethod.GET, feed, null, null, null);
+    expect(403, HttpMethod.GET, feed, server().token("x", tenant, "other"), null, null);
+  }
+
+  @Test
   @Order(6)
   void draftsAnswerAsDocumented() {
     String wf = create("wf-drafts");

@@ -1,0 +1,283 @@
+package io.flowcast.sse;
+
+import io.flowcast.auth.Caller;
+import io.flowcast.bus.Addresses;
+import io.flowcast.bus.BusClient;
+import io.flowcast.bus.FeedChange;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code GET /api/v1/feed}: one client's feed of every workflow of its tenant (docs/API.md, "Tenant
+ * feed"). It starts with a {@code snapshot} of the tenant's workflows, then sends each creation, change,
+ * deletion and expiry as {id, version, status, updated_at}, never the state.
+ *
+ * <p>Coalesced, not queued: changes wait in a map by workflow until the next write, so several changes of
+ * one workflow between two writes go out as the newest, and a client that reads slowly gets fewer,
+ * newer entries instead of a growing backlog (only one that takes nothing at all for the stall timeout is
+ * closed). The feed is a view, not a log: it carries no ids, and a reconnect (or a transport that lost
+ * messages) starts over with a fresh snapshot.
+ */
+final class TenantFeedStream extends ClientStream {
+  private static final Logger log = LoggerFactory.getLogger(TenantFeedStream.class);
+
+  private final Vertx vertx;
+  private HttpServerRequest request;
+  private final HttpServerResponse response;
+  private final HttpConnection connection;
+  private final StreamRegistry registry;
+  private final BusClient bus;
+  private final SseStream.Settings settings;
+  private final String tenant;
+  /** Only workflows in this status, or null for all. */
+  private final String status;
+  private final Integer limit;
+  private final FrameFormat format;
+  private final Runnable onEnd;
+  /** Changes not yet written, by workflow id, in the order they first came. */
+  private Map<String, FeedChange> pending = new LinkedHashMap<>();
+  /** With a status filter: the workflows the client was told are in it (it is told when one leaves). */
+  private final Set<String> shown = new HashSet<>();
+  /** The snapshot being read: changes wait in {@link #pending} until it has been written. */
+  private boolean reading;
+  private boolean flushScheduled;
+  private final StallWatch stall = new StallWatch();
+  private long drains;
+  private boolean started;
+  private boolean closed;
+  private long expiryTimer = -1;
+  private String sessionId;
+
+  TenantFeedStream(Vertx vertx, HttpServerRequest request, String tenant, String status, Integer limit,
+      boolean messageFormat, StreamRegistry registry, BusClient bus, SseStream.Settings settings, Runnable onEnd) {
+    this.vertx = vertx;
+    this.request = request;
+    this.response = request.response();
+    this.connection = request.connection();
+    this.tenant = tenant;
+    this.status = status;
+    this.limit = limit;
+    this.format = messageFormat ? FrameFormat.SSE_MESSAGE : FrameFormat.SSE_EVENT;
+    this.registry = registry;
+    this.bus = bus;
+    this.settings = settings;
+    this.onEnd = onEnd;
+  }
+
+  String tenant() {
+    return tenant;
+  }
+
+  /**
+   * Follows the tenant's changes, then reads the snapshot: nothing that happens after the snapshot was
+   * read can be missed. Fails before any byte is sent (a problem+json answer) when the changes cannot be
+   * received or the workflows cannot be read.
+   */
+  Future<Void> open(Caller caller) {
+    sessionId = caller.sessionId();
+    response.closeHandler(v -> dispose());
+    reading = true;
+    return registry.follow(this)
+        .compose(v -> readSnapshot())
+        .onFailure(err -> dispose())
+        .map(snapshot -> {
+          if (closed) {
+            return null;
+          }
+          started = true;
+          SseResponses.begin(response, settings.maxBacklogBytes(), this::drained);
+          response.write(SseFrames.retry(settings.retryMs()));
+          SseResponses.forgetHeaders(request);
+          request = null;
+          expiryTimer = SseResponses.atTokenExpiry(vertx, caller.expiresAtEpochSecond(),
+              () -> authEnded("expired", "the access token expired"));
+          writeSnapshot(snapshot);
+          return null;
+        });
+  }
+
+  /**
+   * The tenant's workflows as the list answers them (newest first, at most {@code limit}), from the hot
+   * copy, not from an archive that may be behind.
+   */
+  private Future<JsonObject> readSnapshot() {
+    JsonObject command = new JsonObject().put("tenant", tenant).put("status", status).put("limit", limit)
+        .put("live", true);
+    return bus.request(Addresses.WORKFLOW_LIST, command);
+  }
+
+  /**
+   * Writes the snapshot, then the changes that came while it was read, less those it already shows (a
+   * version no newer than the snapshot's).
+   */
+  private void writeSnapshot(JsonObject page) {
+    Map<String, Long> versions = new HashMap<>();
+    JsonArray workflows = new JsonArray();
+    shown.clear();
+    for (Object item : page.getJsonArray("items")) {
+      JsonObject w = (JsonObject) item;
+      String id = w.getString("id");
+      versions.put(id, w.getLong("version"));
+      shown.add(id);
+      workflows.add(new JsonObject().put("id", id).put("status", w.getString("status"))
+          .put("version", w.getLong("version")).put("created_at", w.getString("created_at"))
+          .put("updated_at", w.getString("updated_at")));
+    }
+    JsonObject snapshot = new JsonObject().put("workflows", workflows).put("next_cursor", page.getString("next_cursor"));
+    if (status != null) {
+      snapshot.put("status", status);
+    }
+    write(frame("snapshot", snapshot));
+    reading = false;
+    pending.values().removeIf(c -> !c.ends() && c.version() <= versions.getOrDefault(c.id(), -1L));
+    flush();
+  }
+
+  /** A change of a workflow of the tenant (from the registry, on this stream's event loop). */
+  void change(FeedChange change) {
+    if (closed) {
+      return;
+    }
+    pending.merge(change.id(), change, FeedChange::then);
+    if (!reading && !flushScheduled) {
+      flushScheduled = true;
+      // once per event-loop turn: changes that arrive in the same turn share one write
+      vertx.getOrCreateContext().runOnContext(v -> {
+        flushScheduled = false;
+        flush();
+      });
+    }
+  }
+
+  /** Events may have been missed (the transport reconnected): start over with a fresh snapshot. */
+  void resync() {
+    if (closed || reading || !started) {
+      return;
+    }
+    reading = true;
+    readSnapshot().onComplete(ar -> {
+      if (closed) {
+        return;
+      }
+      if (ar.succeeded()) {
+        writeSnapshot(ar.result());
+      } else {
+        log.warn("a feed of tenant {} could not read its snapshot again ({}); closing it", tenant,
+            ar.cause().getMessage());
+        end();
+      }
+    });
+  }
+
+  /** Writes what is pending in one write, unless the client has not taken the last one yet. */
+  private void flush() {
+    if (closed || !started || reading || pending.isEmpty() || response.writeQueueFull()) {
+      return;
+    }
+    Map<String, FeedChange> changes = pending;
+    pending = new LinkedHashMap<>();
+    Buffer frames = Buffer.buffer();
+    for (FeedChange change : changes.values()) {
+      if (visible(change)) {
+        frames.appendBuffer(frame(change.type(), change.toJson()));
+      }
+    }
+    if (frames.length() > 0) {
+      write(frames);
+    }
+  }
+
+  /**
+   * Whether the client is told of a change: every one without a status filter; with one, the changes of
+   * workflows in the status, and the one that takes a shown workflow out of it (or ends it).
+   */
+  private boolean visible(FeedChange change) {
+    if (status == null) {
+      return true;
+    }
+    if (!change.ends() && status.equals(change.status())) {
+      shown.add(change.id());
+      return true;
+    }
+    return shown.remove(change.id());
+  }
+
+  private Buffer frame(String type, JsonObject data) {
+    String json = data.encode();
+    return format.encode(null, null, type, format.typedData() ? SseFrames.typed(type, json) : json);
+  }
+
+  private void write(Buffer frames) {
+    if (!closed && started) {
+      response.write(frames);
+    }
+  }
+
+  private void drained() {
+    drains++;
+    flush();
+  }
+
+  /** A heartbeat, or the check that a client with a full queue still takes something. */
+  @Override
+  void heartbeat() {
+    if (closed || !started) {
+      return;
+    }
+    long stalledFor = stall.stalledFor(response.writeQueueFull(), drains, settings.stallTimeoutMs());
+    if (stalledFor < 0) {
+      if (!response.writeQueueFull()) {
+        write(SseFrames.HEARTBEAT);
+      }
+      return;
+    }
+    log.info("closing a feed of tenant {}: the client took nothing for {} ms", tenant, stalledFor);
+    registry.meters().slowConsumerClosed();
+    dispose();
+    connection.close();
+  }
+
+  @Override
+  String sessionId() {
+    return sessionId;
+  }
+
+  @Override
+  void authEnded(String code, String reason) {
+    write(frame("auth.expired", new JsonObject().put("code", code).put("reason", reason)));
+    end();
+  }
+
+  @Override
+  void end() {
+    if (!closed) {
+      flush();
+      dispose();
+      response.end();
+    }
+  }
+
+  private void dispose() {
+    if (!closed) {
+      closed = true;
+      pending.clear();
+      vertx.cancelTimer(expiryTimer);
+      registry.unfollow(this);
+      onEnd.run();
+    }
+  }
+}

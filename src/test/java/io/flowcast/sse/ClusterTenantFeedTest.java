@@ -1,0 +1,36 @@
+package io.flowcast.sse;
+
+import io.flowcast.testsupport.RedisCluster;
+import io.flowcast.testsupport.StartedServer;
+import io.flowcast.testsupport.TestServer;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The tenant feed on a Redis Cluster, changes made on another instance: the feed's tenant channels lie in
+ * the slots of the shards, spread over the masters, and the feed subscribes on each master.
+ */
+class ClusterTenantFeedTest extends TenantFeedContract {
+  @RegisterExtension
+  static final StartedServer server = StartedServer.with(onCluster());
+  @RegisterExtension
+  static final StartedServer other = StartedServer.with(onCluster());
+
+  private static JsonObject onCluster() {
+    try {
+      return TestServer.onRedis().put("redis.type", "cluster").put("redis.url", RedisCluster.shared().urls());
+    } catch (Exception e) {
+      throw new IllegalStateException("no Redis Cluster for the test", e);
+    }
+  }
+
+  @Override
+  StartedServer server() {
+    return server;
+  }
+
+  @Override
+  StartedServer writer() {
+    return other;
+  }
+}
