@@ -214,6 +214,8 @@ abstract class PresenceContract {
           Buffer.buffer(body), "application/json");
       assertThat(answer.statusCode()).as(body).isEqualTo(400);
     }
+    assertThat(server().api().get("/api/v1/stream?workflow=doc&presence=typing", bob).statusCode())
+        .as("not on a multi-workflow stream").isEqualTo(400);
     assertThat(server().api().send(HttpMethod.PUT, WORKFLOWS + "/doc/presence", bob, Buffer.buffer("x"),
         "text/plain").statusCode()).isEqualTo(415);
     assertThat(put("nope", bob, new JsonObject()).statusCode()).isEqualTo(404);
