@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Presence across instances on one Redis (docs/API.md, "Presence"): a stream with {@code ?presence=} on B is
- * a member listed on A, and its end a {@code presence.left} on A's stream; the watcher of an instance killed
+ * a member listed on A, and its end a {@code presence.left} on A's stream; the watcher of an instance stopped
+ * gracefully leaves at once; the watcher of an instance killed
  * with SIGKILL stays listed while its lease runs, and leaves (reason {@code expired}) once it has run out,
  * recorded by the sweep of the instance that lived on. A and B run on one {@link TestClock} the test moves
  * past the lease instead of waiting for it. The class has a key prefix of its own.
@@ -85,6 +86,27 @@ class PresenceAcrossInstancesTest {
       bobs.close();
       SseEvent left = watcher.next("presence.left", 5);
       assertThat(left.json().getJsonObject("data")).isEqualTo(new JsonObject().put("subject", "bob")
+          .put("reason", "left"));
+      assertThat(members(a.api(), alice, "doc")).isEmpty();
+    }
+  }
+
+  @Test
+  void theWatcherOfAnInstanceStoppedGracefullyLeavesAtOnce() throws Exception {
+    String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+    String alice = a.token("alice", tenant, TestServer.RW);
+    a.api().create(alice, new JsonObject().put("id", "doc"));
+    try (SseClient watcher = watch(a, alice, "doc");
+         FlowcastProcess c = FlowcastProcess.start(a.vertx(), config())) {
+      SseClient dans = SseClient.open(a.vertx(), c.port(), "/api/v1/workflows/doc/stream?presence=",
+          a.token("dan", tenant, "workflows:read"), null);
+      assertThat(dans.status()).isEqualTo(200);
+      watcher.next("presence.joined", 10);
+
+      assertThat(c.terminate(30)).as("exits on SIGTERM").isTrue();
+      // its streams ended before it stopped: no waiting for the lease (A's clock does not move)
+      SseEvent left = watcher.next("presence.left", 5);
+      assertThat(left.json().getJsonObject("data")).isEqualTo(new JsonObject().put("subject", "dan")
           .put("reason", "left"));
       assertThat(members(a.api(), alice, "doc")).isEmpty();
     }
