@@ -28,6 +28,8 @@ import io.flowcast.review.Sections;
 import io.flowcast.snapshot.SnapshotCommands;
 import io.flowcast.snapshot.Snapshots;
 import io.flowcast.snapshot.TimeTravel;
+import io.flowcast.snapshot.Forks;
+import io.flowcast.presence.PresenceCommands;
 import io.flowcast.startup.Warmup;
 import io.flowcast.startup.WarmupCleanup;
 import io.flowcast.workflow.Feature;
@@ -166,13 +168,16 @@ public final class MainVerticle extends VerticleBase {
   /** The features kept beside workflows, built on the backend's parts. */
   private List<Feature> features(Backend backend) {
     FlowcastConfig.Features limits = config.features();
+    TimeTravel travel = new TimeTravel(backend.sides(), backend.store(), backend.archive().orElse(null));
     return List.of(
         new DraftCommands(new Drafts(backend.sides(), limits.draftMaxRevisions(), clock)),
         new SnapshotCommands(new Snapshots(backend.sides(), backend.store(), backend.archive().orElse(null),
             limits.snapshotsMax(), clock)),
         new ActionCommands(backend.actions(), config),
         new InterruptCommands(backend.interrupts(), clock),
-        new TimeTravel(backend.sides(), backend.store(), backend.archive().orElse(null)));
+        travel,
+        new Forks(travel, backend.store()),
+        new PresenceCommands(backend.presence(), config.presence(), clock));
   }
 
   /** Revoked sessions: those recorded before this instance started, then every announcement. */

@@ -5,6 +5,7 @@ import io.flowcast.auth.RefreshTokens;
 import io.flowcast.fanout.EventTransport;
 import io.flowcast.interrupts.InterruptStore;
 import io.flowcast.instances.InstanceRegistry;
+import io.flowcast.presence.Presence;
 import io.flowcast.workflow.IdempotencyRecords;
 import io.flowcast.workflow.SideData;
 import io.flowcast.workflow.WorkflowArchive;
@@ -20,10 +21,11 @@ import java.util.Optional;
  * never asks which implementation it has.
  *
  * @param archive the durable record (present when PostgreSQL is configured on Redis)
+ * @param presence who watches each workflow (docs/API.md, "Presence")
  */
 public record Backend(String name, WorkflowStore store, SideData sides, ActionQueue actions,
     InterruptStore interrupts, EventTransport transport, RefreshTokens refreshTokens, InstanceRegistry instances,
-    IdempotencyRecords idempotency, Optional<WorkflowArchive> archive) {
+    IdempotencyRecords idempotency, Optional<WorkflowArchive> archive, Presence presence) {
 
   /** Whether changes are also written to PostgreSQL. */
   public boolean persistence() {

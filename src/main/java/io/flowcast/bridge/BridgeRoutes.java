@@ -44,6 +44,12 @@ final class BridgeRoutes {
 
   enum Kind { ID, OBJECT, STRING, VERSION, COUNT }
 
+  /** Commands on one workflow that create another: refused, like a create, to a token limited to some. */
+  private static final Set<String> CREATES = Set.of(Addresses.WORKFLOW_FORK);
+
+  /** Read-scope commands made in the caller's name: presence is part of watching (docs/API.md, "Presence"). */
+  private static final Set<String> ACTED = Set.of(Addresses.PRESENCE_SET, Addresses.PRESENCE_LEAVE);
+
   /**
    * One reachable address: whether it changes a workflow (its command then carries the actor), the scope it
    * needs and the fields its message may carry.
@@ -90,10 +96,13 @@ final class BridgeRoutes {
       }
       if (command.containsKey("id")) {
         caller.requireWorkflow(command.getString("id"));
+        if (CREATES.contains(address)) {
+          caller.requireAllWorkflows(); // a fork creates a workflow
+        }
       } else {
         caller.requireAllWorkflows(); // create and list
       }
-      if (write) {
+      if (write || ACTED.contains(address)) {
         command.put("actor", caller.subject()).put("request_id", requestId);
       }
       return command;
@@ -142,6 +151,7 @@ final class BridgeRoutes {
       route(Addresses.WORKFLOW_CANCEL, true, Field.ID, Field.OPTIONAL_BODY, Field.IF_MATCH),
       route(Addresses.WORKFLOW_AT, false, Field.ID, Field.AT_VERSION),
       route(Addresses.WORKFLOW_DIFF, false, Field.ID, Field.FROM, Field.TO),
+      route(Addresses.WORKFLOW_FORK, true, Field.ID, Field.BODY),
       route(Addresses.EVENT_APPEND, true, Field.ID, Field.EVENT),
       route(Addresses.EVENTS_READ, false, Field.ID, Field.AFTER, Field.LIMIT),
       route(Addresses.DRAFT_LIST, false, Field.ID),
@@ -164,7 +174,10 @@ final class BridgeRoutes {
       new Route(Addresses.INTERRUPT_RESOLVE, true, Caller.ANSWER,
           Set.of(Field.ID, Field.INTERRUPT_ID, Field.BODY)),
       route(Addresses.INTERRUPT_GET, false, Field.ID, Field.INTERRUPT_ID),
-      route(Addresses.INTERRUPT_LIST, false, Field.ID, Field.STATUS))
+      route(Addresses.INTERRUPT_LIST, false, Field.ID, Field.STATUS),
+      route(Addresses.PRESENCE_SET, false, Field.ID, Field.OPTIONAL_BODY),
+      route(Addresses.PRESENCE_LEAVE, false, Field.ID),
+      route(Addresses.PRESENCE_LIST, false, Field.ID))
       .collect(Collectors.toUnmodifiableMap(Route::address, Function.identity()));
 
   private BridgeRoutes() {

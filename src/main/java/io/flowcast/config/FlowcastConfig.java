@@ -72,7 +72,20 @@ public record FlowcastConfig(
     Features features,
     Bridge bridge,
     int startupWarmup,
-    long startupWarmupMaxMs) {
+    long startupWarmupMaxMs,
+    Presence presence) {
+
+  /**
+   * Presence (docs/API.md, "Presence"): how long a watcher's lease runs without a renewal (a stream renews
+   * its own every third of it), and how often each instance looks for leases that ran out.
+   */
+  public record Presence(long leaseMs, long sweepMs) {
+    static Presence from(JsonObject c) {
+      long lease = range(c, "presence.lease_ms", 1000, 3_600_000);
+      long sweep = range(c, "presence.sweep_ms", 50, 600_000);
+      return new Presence(lease, sweep);
+    }
+  }
 
   /** Bounds of drafts, snapshots and actions. */
   public record Features(int draftMaxRevisions, int snapshotsMax, int actionLeaseDefaultSeconds,
@@ -213,7 +226,8 @@ public record FlowcastConfig(
             (int) range(c, "actions.max_lease_seconds", 1, 86_400)),
         Bridge.from(c),
         (int) range(c, "startup.warmup", 0, 100_000),
-        range(c, "startup.warmup_max_ms", 1000, 600_000));
+        range(c, "startup.warmup_max_ms", 1000, 600_000),
+        Presence.from(c));
     if (config.jwtSecret().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
       throw new ConfigException("jwt.secret", "must be at least " + MIN_SECRET_BYTES
           + " bytes; Flowcast refuses to start without a usable signing key");

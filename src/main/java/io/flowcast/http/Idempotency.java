@@ -69,15 +69,45 @@ final class Idempotency {
     return ctx -> guarded(ctx, true, Caller.WRITE);
   }
 
+  /**
+   * For {@code POST .../{id}/fork}: the record lies beside the new workflow (the body's {@code id}), whose
+   * create takes it into its step; the source is only read. So the key's scope is the source's path and the
+   * new id: the same key with another {@code id} is another record (docs/API.md, "Fork").
+   */
+  Handler<RoutingContext> forFork() {
+    return ctx -> {
+      try {
+        reserve(ctx, false, Caller.WRITE, forkTarget(ctx));
+      } catch (RuntimeException e) {
+        ctx.fail(e);
+      }
+    };
+  }
+
+  /** The {@code id} of a fork's body, or null when the body names none (the endpoint refuses it). */
+  private static String forkTarget(RoutingContext ctx) {
+    try {
+      return ctx.body().available() && ctx.body().buffer() != null
+          && io.vertx.core.json.Json.decodeValue(ctx.body().buffer()) instanceof JsonObject o
+          && o.getValue("id") instanceof String id ? id : null;
+    } catch (io.vertx.core.json.DecodeException e) {
+      return null;
+    }
+  }
+
   private void guarded(RoutingContext ctx, boolean creates, String scope) {
     try {
-      reserve(ctx, creates, scope);
+      reserve(ctx, creates, scope, creates ? null : ctx.pathParam("id"));
     } catch (RuntimeException e) {
       ctx.fail(e);
     }
   }
 
-  private void reserve(RoutingContext ctx, boolean creates, String scope) {
+  /**
+   * @param scope      what the route needs of the caller
+   * @param workflowId the workflow whose record it is (a create without a key-derived id: null)
+   */
+  private void reserve(RoutingContext ctx, boolean creates, String scope, String workflowId) {
     HttpServerRequest request = ctx.request();
     String key = IdempotencyKey.parse(request.headers().getAll(IdempotencyKey.HEADER));
     if (key == null) {
@@ -85,8 +115,8 @@ final class Idempotency {
       return;
     }
     Caller caller = WorkflowApi.caller(ctx, scope);
-    String id = creates ? IdempotencyKey.workflowId(caller.tenant(), caller.subject(), key) : ctx.pathParam("id");
-    if (!Ids.valid(id)) {
+    String id = creates ? IdempotencyKey.workflowId(caller.tenant(), caller.subject(), key) : workflowId;
+    if (id == null || !Ids.valid(id)) {
       ctx.next(); // the endpoint refuses the id
       return;
     }

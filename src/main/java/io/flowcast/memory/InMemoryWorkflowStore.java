@@ -118,10 +118,8 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
     if (previous != null) {
       index(previous.workflow, false);
     }
-    JsonObject data = new JsonObject().put("status", spec.status()).put("state", spec.state().copy())
-        .put("metadata", spec.metadata().copy());
-    return Future.succeededFuture(announced(append(entry, EventTypes.CREATED, 1, data, null, null, actor, now),
-        FeedChange.CREATED));
+    return Future.succeededFuture(announced(append(entry, EventTypes.CREATED, 1, spec.createdData(), null, null,
+        actor, now), FeedChange.CREATED));
   }
 
   @Override

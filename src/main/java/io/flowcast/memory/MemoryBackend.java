@@ -17,6 +17,7 @@ public final class MemoryBackend {
     InMemoryWorkflowStore store = new InMemoryWorkflowStore(retentionMax, hook, clock, transport);
     return new Backend("memory", store, new InMemorySideData(store), new InMemoryActionQueue(store),
         new InMemoryInterrupts(store), transport,
-        new InMemoryRefreshTokens(), new InMemoryInstanceRegistry(clock), store.idempotency(), Optional.empty());
+        new InMemoryRefreshTokens(), new InMemoryInstanceRegistry(clock), store.idempotency(), Optional.empty(),
+        new InMemoryPresence(store));
   }
 }

@@ -34,6 +34,7 @@ public final class RedisBackend {
         transport,
         new RedisRefreshTokens(redis.pooled(), settings.keys(), settings.timeoutMs()),
         new RedisInstanceRegistry(redis.pooled(), settings.keys(), settings.timeoutMs()),
-        new RedisIdempotency(redis.pooled(), settings.keys(), settings.timeoutMs()), Optional.ofNullable(archive));
+        new RedisIdempotency(redis.pooled(), settings.keys(), settings.timeoutMs()), Optional.ofNullable(archive),
+        new RedisPresence(store, redis.pooled(), settings.keys(), settings.timeoutMs()));
   }
 }

@@ -23,6 +23,10 @@ public final class EventTypes {
   /** Interrupts (docs/API.md, "Interrupts"): they may move the status (waiting, and back to running). */
   public static final String INTERRUPT_RAISED = "interrupt.raised";
   public static final String INTERRUPT_RESOLVED = "interrupt.resolved";
+  /** Presence (docs/API.md, "Presence"): a watcher came, changed its status, left. */
+  public static final String PRESENCE_JOINED = "presence.joined";
+  public static final String PRESENCE_UPDATED = "presence.updated";
+  public static final String PRESENCE_LEFT = "presence.left";
 
   /**
    * Events after which the durable record gets the workflow as it then is: those that change it, and a
@@ -39,6 +43,7 @@ public final class EventTypes {
       "snapshot.created", "state.rolled_back", "draft.updated", "draft.committed", "draft.discarded",
       "action.queued", "action.claimed", "action.completed", "action.failed",
       INTERRUPT_RAISED, INTERRUPT_RESOLVED,
+      PRESENCE_JOINED, PRESENCE_UPDATED, PRESENCE_LEFT,
       // SSE control events, and the tenant feed's entry for a new version (docs/API.md, "Tenant feed")
       "snapshot", "reset", "auth.expired", "workflow.changed");
 

@@ -394,6 +394,41 @@ abstract class OpenApiResponsesContract {
   }
 
   @Test
+  @Order(12)
+  void forkAnswersAsDocumented() {
+    String wf = create("wf-fork-src");
+    expect(200, HttpMethod.PATCH, wf, rw, "{\"state\":{\"x\":2}}", "application/merge-patch+json");
+    expect(201, HttpMethod.POST, wf + "/fork", rw, new JsonObject().put("version", 1).put("id", "wf-fork-1"));
+    expect(409, HttpMethod.POST, wf + "/fork", rw, new JsonObject().put("version", 1).put("id", "wf-fork-1"));
+    expect(404, HttpMethod.POST, wf + "/fork", rw, new JsonObject().put("version", 9).put("id", "wf-fork-2"));
+    expect(404, HttpMethod.POST, "/api/v1/workflows/nope/fork", rw, new JsonObject().put("version", 1)
+        .put("id", "wf-fork-2"));
+    expect(400, HttpMethod.POST, wf + "/fork", rw, new JsonObject().put("version", 0).put("id", "wf-fork-2"));
+    expect(400, HttpMethod.POST, wf + "/fork", rw, new JsonObject().put("version", 1));
+    expect(403, HttpMethod.POST, wf + "/fork", readOnly, new JsonObject().put("version", 1).put("id", "wf-fork-2"));
+    expect(415, HttpMethod.POST, wf + "/fork", rw, "version=1", "text/plain");
+  }
+
+  @Test
+  @Order(13)
+  void presenceAnswersAsDocumented() {
+    String wf = create("wf-presence");
+    expect(200, HttpMethod.PUT, wf + "/presence", readOnly, new JsonObject().put("status", "typing"));
+    expect(200, HttpMethod.PUT, wf + "/presence", rw, null, null);
+    expect(200, HttpMethod.GET, wf + "/presence", readOnly, null, null);
+    try (SseClient stream = open(wf + "/stream?presence=watching", readOnly, null)) {
+      frame("/api/v1/workflows/{id}/stream", stream, "snapshot");
+    }
+    expect(400, HttpMethod.PUT, wf + "/presence", rw, new JsonObject().put("status", "a b"));
+    expect(400, HttpMethod.GET, wf + "/stream?presence=a%20b", rw, null, null);
+    expect(415, HttpMethod.PUT, wf + "/presence", rw, "x", "text/plain");
+    expect(404, HttpMethod.GET, "/api/v1/workflows/nope/presence", rw, null, null);
+    expect(404, HttpMethod.PUT, "/api/v1/workflows/nope/presence", rw, new JsonObject());
+    expect(403, HttpMethod.GET, wf + "/presence", server().token("x", tenant, "other"), null, null);
+    expect(204, HttpMethod.DELETE, wf + "/presence", readOnly, null, null);
+    expect(404, HttpMethod.DELETE, "/api/v1/workflows/nope/presence", rw, null, null);
+  }
+  @Test
   @Order(100)
   void everyOperationWasAnsweredWithItsSuccessAndTheRefusalsWereSeen() {
     Map<String, Set<Integer>> checked = conformance.checked();
