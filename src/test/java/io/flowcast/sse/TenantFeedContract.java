@@ -143,6 +143,22 @@ abstract class TenantFeedContract {
   }
 
   @Test
+  void aForkIsACreation() {
+    create("trunk", "running");
+    patch("trunk", new JsonObject().put("state", new JsonObject().put("n", 2)));
+    try (SseClient feed = server().stream("/api/v1/feed", token, null)) {
+      snapshot(feed);
+      HttpResponse<Buffer> forked = writer().api().post(WORKFLOWS + "/trunk/fork", token,
+          new JsonObject().put("version", 1).put("id", "branch"));
+      assertThat(forked.statusCode()).as(forked.bodyAsString()).isEqualTo(201);
+      SseEvent created = next(feed);
+      assertThat(created.event()).isEqualTo("workflow.created");
+      assertThat(created.json().getString("id")).isEqualTo("branch");
+      assertThat(created.json().getLong("version")).isEqualTo(1);
+    }
+  }
+
+  @Test
   void anInterruptThatMovesTheStatusIsAChange() {
     create("asks", "running");
     try (SseClient feed = server().stream("/api/v1/feed", token, null)) {
