@@ -73,7 +73,19 @@ public record FlowcastConfig(
     Bridge bridge,
     int startupWarmup,
     long startupWarmupMaxMs,
-    Outputs outputs) {
+    Presence presence, Outputs outputs) {
+
+  /**
+   * Presence (docs/API.md, "Presence"): how long a watcher's lease runs without a renewal (a stream renews
+   * its own every third of it), and how often each instance looks for leases that ran out.
+   */
+  public record Presence(long leaseMs, long sweepMs) {
+    static Presence from(JsonObject c) {
+      long lease = range(c, "presence.lease_ms", 1000, 3_600_000);
+      long sweep = range(c, "presence.sweep_ms", 50, 600_000);
+      return new Presence(lease, sweep);
+    }
+  }
 
   /**
    * Token streams (docs/API.md, "Outputs"): the roll-up window of the durable log, and the longest text an
@@ -222,6 +234,7 @@ public record FlowcastConfig(
         Bridge.from(c),
         (int) range(c, "startup.warmup", 0, 100_000),
         range(c, "startup.warmup_max_ms", 1000, 600_000),
+        Presence.from(c),
         new Outputs(range(c, "outputs.rollup_ms", 1, 60_000), (int) range(c, "outputs.max_chars", 1, 16_777_216)));
     if (config.jwtSecret().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
       throw new ConfigException("jwt.secret", "must be at least " + MIN_SECRET_BYTES

@@ -1,0 +1,36 @@
+package io.flowcast.presence;
+
+import io.flowcast.testsupport.RedisCluster;
+import io.flowcast.testsupport.StartedServer;
+import io.flowcast.testsupport.TestClock;
+import io.flowcast.testsupport.TestServer;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The presence contract on a private Redis Cluster: the leases lie in their workflow's slot (changed with its
+ * events by one script), the index of workflows holding leases in a slot of its own.
+ */
+class ClusterPresenceTest extends PresenceContract {
+  static final TestClock clock = new TestClock();
+  @RegisterExtension
+  static final StartedServer server = StartedServer.with(onCluster(), clock);
+
+  private static JsonObject onCluster() {
+    try {
+      return settings(TestServer.onRedis().put("redis.type", "cluster").put("redis.url", RedisCluster.shared().urls()));
+    } catch (Exception e) {
+      throw new IllegalStateException("no Redis Cluster for the test", e);
+    }
+  }
+
+  @Override
+  StartedServer server() {
+    return server;
+  }
+
+  @Override
+  TestClock clock() {
+    return clock;
+  }
+}
