@@ -248,17 +248,12 @@ final class TenantFeedStream extends ClientStream {
     if (closed || !started) {
       return;
     }
-    long stalledFor = stall.stalledFor(response.writeQueueFull(), drains, settings.stallTimeoutMs());
-    if (stalledFor < 0) {
-      if (!response.writeQueueFull()) {
-        write(SseFrames.HEARTBEAT);
-      }
-      return;
-    }
-    log.info("closing a feed of tenant {}: the client took nothing for {} ms", tenant, stalledFor);
-    registry.meters().slowConsumerClosed();
-    dispose();
-    connection.close();
+    stall.tick(response, drains, settings.stallTimeoutMs(), () -> write(SseFrames.HEARTBEAT), stalledFor -> {
+      log.info("closing a feed of tenant {}: the client took nothing for {} ms", tenant, stalledFor);
+      registry.meters().slowConsumerClosed();
+      dispose();
+      connection.close();
+    });
   }
 
   @Override

@@ -1,19 +1,15 @@
 package io.flowcast.examples;
 
+import io.flowcast.testsupport.NodeScripts;
 import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,27 +52,6 @@ class AgentExampleTest {
     env.put("FLOWCAST_TOKEN", page.token("page", "acme", TestServer.RW));
     env.put("FLOWCAST_ROLLUP_MS", String.valueOf(ROLLUP_MS));
     env.put("CHROMIUM", CHROMIUM.toString());
-    Process process = node.start();
-    ByteArrayOutputStream output = new ByteArrayOutputStream();
-    Thread reader = new Thread(() -> copy(process.getInputStream(), output));
-    reader.start();
-    boolean finished = process.waitFor(180, TimeUnit.SECONDS);
-    if (!finished) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-    }
-    reader.join(10_000);
-    String log = output.toString(StandardCharsets.UTF_8);
-    System.out.println(log);
-    assertThat(finished).as("the example finished within 180 s:%n%s", log).isTrue();
-    assertThat(process.exitValue()).as("node %s:%n%s", SCRIPT, log).isZero();
-  }
-
-  private static void copy(InputStream in, ByteArrayOutputStream out) {
-    try (in) {
-      in.transferTo(out);
-    } catch (IOException e) {
-      // the process ended
-    }
+    NodeScripts.run(node, SCRIPT, 180);
   }
 }

@@ -1,9 +1,7 @@
 package io.flowcast.http;
 
-import io.flowcast.testsupport.RedisCluster;
 import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
-import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -12,16 +10,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ClusterForkTest extends ForkContract {
   @RegisterExtension
-  static final StartedServer server = StartedServer.with(onCluster());
-
-  private static JsonObject onCluster() {
-    try {
-      return TestServer.onRedis().put("redis.type", "cluster").put("redis.url", RedisCluster.shared().urls())
-          .put("events.retention_max", RETENTION);
-    } catch (Exception e) {
-      throw new IllegalStateException("no Redis Cluster for the test", e);
-    }
-  }
+  static final StartedServer server = StartedServer.with(TestServer.onCluster().put("events.retention_max", RETENTION));
 
   @Override
   StartedServer server() {

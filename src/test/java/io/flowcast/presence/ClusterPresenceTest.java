@@ -1,10 +1,8 @@
 package io.flowcast.presence;
 
-import io.flowcast.testsupport.RedisCluster;
 import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestClock;
 import io.flowcast.testsupport.TestServer;
-import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -14,15 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ClusterPresenceTest extends PresenceContract {
   static final TestClock clock = new TestClock();
   @RegisterExtension
-  static final StartedServer server = StartedServer.with(onCluster(), clock);
-
-  private static JsonObject onCluster() {
-    try {
-      return settings(TestServer.onRedis().put("redis.type", "cluster").put("redis.url", RedisCluster.shared().urls()));
-    } catch (Exception e) {
-      throw new IllegalStateException("no Redis Cluster for the test", e);
-    }
-  }
+  static final StartedServer server = StartedServer.with(settings(TestServer.onCluster()), clock);
 
   @Override
   StartedServer server() {
