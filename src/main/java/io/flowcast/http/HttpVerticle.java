@@ -156,7 +156,8 @@ public final class HttpVerticle extends VerticleBase {
     Future<Void> shutdown = server == null ? Future.succeededFuture()
         : server.shutdown(config.shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
     Future<Void> bridgeStopped = bridge == null ? Future.succeededFuture() : bridge.stop();
-    registry.closeAll();
-    return Future.join(shutdown, bridgeStopped);
+    // the streams' ends (presence leaves) are done before the verticles they talk to stop
+    Future<Void> streamsEnded = registry.closeAll().timeout(config.shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
+    return Future.join(shutdown, bridgeStopped, streamsEnded);
   }
 }

@@ -52,7 +52,7 @@ public final class StreamEndpoint implements Handler<RoutingContext> {
       }
       SseStream stream = new SseStream(vertx, ctx.request(), workflow, false, messages, registry, bus, settings,
           () -> {
-            presence.end();
+            presence.end(registry);
             release.run();
           });
       return stream.open(caller, key -> start).onSuccess(opened -> {

@@ -72,16 +72,19 @@ final class StreamPresence {
     timer = vertx.setPeriodic(Math.max(1, leaseMs / 3), id -> renew());
   }
 
-  /** The stream ended: leave (once; nothing when it never joined). */
-  void end() {
+  /**
+   * The stream ended: leave (once; nothing when it never joined). A graceful shutdown waits for the leave
+   * ({@link StreamRegistry#ending}).
+   */
+  void end(StreamRegistry registry) {
     if (ended) {
       return;
     }
     ended = true;
     vertx.cancelTimer(timer);
     if (started) {
-      pending.eventually(() -> bus.request(Addresses.PRESENCE_LEAVE, command())).onFailure(err ->
-          log.debug("presence leave of {} failed ({}); its lease runs out", key.tag(), err.getMessage()));
+      registry.ending(pending.eventually(() -> bus.request(Addresses.PRESENCE_LEAVE, command())).onFailure(err ->
+          log.debug("presence leave of {} failed ({}); its lease runs out", key.tag(), err.getMessage())));
     }
   }
 

@@ -35,6 +35,8 @@ public final class StreamRegistry {
   /** The tenant feeds by tenant, and this verticle's interest in each tenant at the fan-out verticle. */
   private final Map<String, Set<TenantFeedStream>> tenantFeeds = new HashMap<>();
   private final Map<String, Future<JsonObject>> tenantSubscriptions = new HashMap<>();
+  /** What ended streams still do (see {@link #ending}). */
+  private final Set<Future<?>> endings = new java.util.HashSet<>();
   /** Tenant feeds with changes to write at the next flush. */
   private final Set<TenantFeedStream> dirtyFeeds = new LinkedHashSet<>();
   private final Map<String, Set<WorkflowFeed>> feeds = new HashMap<>();
@@ -198,8 +200,11 @@ public final class StreamRegistry {
     return streams.size();
   }
 
-  /** Ends every stream cleanly (graceful shutdown); clients resume elsewhere with Last-Event-ID. */
-  public void closeAll() {
+  /**
+   * Ends every stream cleanly (graceful shutdown); clients resume elsewhere with Last-Event-ID. Completes once
+   * what their ends left to do is done.
+   */
+  public Future<Void> closeAll() {
     vertx.cancelTimer(heartbeatTimer);
     List.copyOf(streams).forEach(ClientStream::end);
     if (consumer != null) {
@@ -209,6 +214,16 @@ public final class StreamRegistry {
       feedConsumer.unregister();
       feedResyncConsumer.unregister();
     }
+    return Future.join(List.copyOf(endings)).<Void>mapEmpty().otherwiseEmpty();
+  }
+
+  /**
+   * Work a stream's end leaves behind (a presence leave): a graceful shutdown ({@link #closeAll}) waits for it,
+   * so the instance does not stop before it is done.
+   */
+  void ending(Future<?> work) {
+    endings.add(work);
+    work.onComplete(ar -> endings.remove(work));
   }
 
   private void deliver(EventDelivery event) {
