@@ -19,18 +19,23 @@ else
   end
 end
 local name = arg.name
-local held = redis.call('HMGET', OUTPUTS, 't:' .. name, 'n:' .. name, 'c:' .. name)
-if held[3] then
+local held = redis.call('HMGET', OUTPUTS, 'n:' .. name, 'c:' .. name, 'k:' .. name, 't:' .. name)
+if held[2] then
   return reply('output_closed')
 end
 if outbox_full() then
   return reply('backlog')
 end
-local text, units = held[1] or '', tonumber(held[2]) or 0
-local data = '{"name":"' .. name .. '","length":' .. units .. ',"text":' .. cjson.encode(text)
+local units, sealed = tonumber(held[1]) or 0, tonumber(held[3]) or 0
+local parts = {}
+for i = 0, sealed - 1 do
+  parts[#parts + 1] = redis.call('HGET', OUTPUTS, 's:' .. name .. ':' .. i) or ''
+end
+parts[#parts + 1] = held[4] or ''
+local data = '{"name":"' .. name .. '","length":' .. units .. ',"text":' .. cjson.encode(table.concat(parts))
   .. (arg.cancelled == '1' and ',"reason":"cancelled"}' or '}')
 local id, json, seq = next_event(version, 'output.closed', arg.rest_head .. data .. arg.rest_tail, false)
-redis.call('HSET', OUTPUTS, 't:' .. name, text, 'n:' .. name, units, 'rb:' .. name, #text, 'ru:' .. name, units,
-  'c:' .. name, '1')
+redis.call('HSET', OUTPUTS, 't:' .. name, held[4] or '', 'k:' .. name, sealed, 'n:' .. name, units,
+  'p:' .. name, '', 'ru:' .. name, units, 'c:' .. name, '1')
 refresh()
 return reply('ok', 'id', id, 'json', json, 'seq', seq, 'epoch', redis.call('HGET', STATE, 'generation'))
