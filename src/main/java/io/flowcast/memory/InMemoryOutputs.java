@@ -96,11 +96,15 @@ final class InMemoryOutputs implements OutputStreams {
   }
 
   @Override
-  public Future<List<Output>> list(WorkflowKey key) {
+  public Future<List<Output>> list(WorkflowKey key, boolean openOnly) {
     return store.withLive(key, live -> {
       Map<String, Text> outputs = live.side(SIDE, LinkedHashMap::new);
       List<Output> all = new ArrayList<>();
-      outputs.forEach((name, o) -> all.add(new Output(name, o.text.toString(), o.closed)));
+      outputs.forEach((name, o) -> {
+        if (!openOnly || !o.closed) {
+          all.add(new Output(name, o.text.toString(), o.closed));
+        }
+      });
       return all;
     });
   }

@@ -67,8 +67,8 @@ final class RedisOutputs implements OutputStreams {
   }
 
   @Override
-  public Future<List<Output>> list(WorkflowKey key) {
-    return run("output_list", key, null, ScriptArgs.of()).map(r -> {
+  public Future<List<Output>> list(WorkflowKey key, boolean openOnly) {
+    return run("output_list", key, null, ScriptArgs.of().put("open_only", openOnly)).map(r -> {
       Response fields = r.raw("fields");
       Map<String, String> all = new HashMap<>();
       for (int i = 0; i + 1 < fields.size(); i += 2) {

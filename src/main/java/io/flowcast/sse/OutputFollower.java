@@ -121,7 +121,8 @@ final class OutputFollower {
     reading = true;
     heldBeforeRead = held.size();
     int asked = ++generation;
-    bus.request(Addresses.OUTPUT_LIST, feed.target()).onComplete(ar -> {
+    // a client that resumes has the closed outputs' text from the log: only a fresh one needs theirs
+    bus.request(Addresses.OUTPUT_LIST, feed.target().put("open_only", !fresh)).onComplete(ar -> {
       if (asked != generation || feed.ended() || stream.closed()) {
         return;
       }

@@ -182,7 +182,10 @@ abstract class OutputsContract {
   }
 
   @Test
-  void aClientJoiningAfterTheCloseGetsTheWholeTextAsAClosedSnapshot() {
+  void aClientJoiningAfterTheCloseGetsTheWholeTextAsAClosedSnapshotAndOneResumingGetsItFromTheLogOnly()
+      throws InterruptedException {
+    String before = server().api().get(WF + "/events", token).bodyAsJsonObject().getJsonArray("events")
+        .getJsonObject(0).getString("id");
     append("done");
     post(OUT + "/close", new JsonObject());
     try (SseClient sse = server().stream(WF + "/stream", token, null)) {
@@ -191,6 +194,21 @@ abstract class OutputsContract {
       assertThat(soFar.getString("text")).isEqualTo("done");
       assertThat(soFar.getBoolean("closed")).isTrue();
     }
+    append2("other", "open");
+    try (SseClient sse = server().stream(WF + "/stream", token, before)) {
+      SseEvent closed = sse.next(5);
+      assertThat(closed.event()).isEqualTo("output.closed");
+      assertThat(closed.json().getJsonObject("data").getString("text")).isEqualTo("done");
+      SseEvent open = sse.next(5);
+      assertThat(open.event()).isEqualTo("output.snapshot");
+      assertThat(open.json().getString("name")).isEqualTo("other");
+      assertThat(sse.poll(300)).as("nothing more: the closed output is not sent again").isNull();
+    }
+  }
+
+  private void append2(String name, String text) {
+    assertThat(post(WF + "/outputs/" + name + "/append", new JsonObject().put("text", text)).statusCode())
+        .isEqualTo(200);
   }
 
   @Test
