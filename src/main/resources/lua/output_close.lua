@@ -1,8 +1,10 @@
 -- Closes a workflow's output with one output.closed event holding its whole text (data: name, length in
 -- UTF-16 code units, text, and reason 'cancelled' for the close of a cancel); an output never appended to
--- closes empty. cancelled = '1': the close that follows a cancel, allowed on the cancelled workflow only.
+-- closes empty. cancelled = '1': the close that follows a cancel, allowed on the cancelled workflow only
+-- (one reopened since keeps its outputs open: nothing is written).
 -- See output_append.lua for the OUTPUTS fields.
--- Replies ok (id, json, seq, epoch), missing, terminal (status), output_closed, backlog.
+-- Replies ok (id, json, seq, epoch; none of them for a cancel's close of a reopened workflow), missing,
+-- terminal (status), output_closed, backlog.
 local arg = args('name', 'cancelled', 'rest_head', 'rest_tail')
 local version, status = unpack(redis.call('HMGET', STATE, 'version', 'status'))
 if not version then
@@ -10,7 +12,7 @@ if not version then
 end
 if arg.cancelled == '1' then
   if status ~= 'cancelled' then
-    return reply('terminal', 'status', status)
+    return reply('ok')
   end
 else
   local refused = closed(status)
