@@ -16,7 +16,8 @@
 #
 #   SERVERS="flowcast bridge" (default "flowcast nchan") compares, in the fanout phase, Flowcast's SSE
 #   subscribers with subscribers on its TCP event-bus bridge (bench fanout --bridge-port), same
-#   server, interleaved; nginx is not started then.
+#   server, interleaved; nginx is not started then. SERVERS="flowcast feed" compares them with
+#   subscribers on the tenant feed (bench fanout --feed: the publishers PATCH instead).
 #
 # Needs target/flowcast.jar (./mvnw -B -q -o -DskipTests package), nginx and libnginx-mod-nchan
 # (apt-get install nginx libnginx-mod-nchan), jq, curl, ss. nginx runs in the foreground under its
@@ -162,6 +163,7 @@ bench() { # $1 = result name, rest = bench arguments
 
 flowcast_target() { echo --url "http://127.0.0.1:$FC_PORT" --server-pid "$FC_PID"; }
 bridge_target() { echo $(flowcast_target) --bridge-port "$FC_BRIDGE_PORT"; }
+feed_target() { echo $(flowcast_target) --feed; }
 nchan_idle_target() {
   echo --sse-url-template "http://127.0.0.1:$NGX_PORT/sub/{workflow}" --server-pid "$NGX_PIDS"
 }

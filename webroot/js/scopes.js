@@ -13,4 +13,7 @@ export const mayOperate = (c = claims()) => has(c, ['flowcast:admin', 'admin']);
 /** POST, PATCH, DELETE on workflows: workflows:write or admin. */
 export const mayWrite = (c = claims()) => has(c, ['workflows:write', 'admin']);
 
+/** Answering interrupts: interrupts:answer, workflows:write or admin. */
+export const mayAnswer = (c = claims()) => has(c, ['interrupts:answer', 'workflows:write', 'admin']);
+
 export const READ_ONLY_NOTE = 'This token may only read (it lacks the workflows:write scope).';

@@ -27,6 +27,12 @@ export function advance(workflow, event) {
       next.state = state;
       return next;
     }
+    case 'interrupt.raised':
+    case 'interrupt.resolved':
+      // a raise moves the status to waiting, the last answer back to running (docs/API.md, "Interrupts")
+      if (typeof data.to !== 'string') return null;
+      next.status = data.to;
+      return next;
     case 'state.rolled_back':
       if (!isObject(data.state)) return null;
       next.state = structuredClone(data.state);

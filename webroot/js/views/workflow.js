@@ -8,6 +8,7 @@ import { compactJson, renderJson } from '../json-view.js';
 import { advance } from '../workflow-state.js';
 import { CONNECTION_TEXT, connectionIndicator, sessionEnded, showConnection } from './live.js';
 import { workflowTabs } from './tabs.js';
+import { interruptsPanel } from './interrupts.js';
 import { workflowControls } from './workflow-controls.js';
 
 const MAX_LOG = 2000;
@@ -32,6 +33,7 @@ export function workflowView(container, { id }) {
   const logCount = h('span', { id: 'log-count', class: 'help' });
   const logList = h('ol', { id: 'event-log', class: 'log', role: 'log', 'aria-labelledby': 'log-title' });
   const controls = workflowControls(id);
+  const interrupts = interruptsPanel(id);
 
   typeSelect.addEventListener('change', () => {
     filter = typeSelect.value;
@@ -63,6 +65,7 @@ export function workflowView(container, { id }) {
           statePre,
           removedNote,
           h('details', null, h('summary', null, 'Metadata'), metadataPre)),
+        interrupts.el,
         controls.el),
       h('section', { class: 'panel', 'aria-labelledby': 'log-title' },
         h('div', { class: 'log-head' },
@@ -155,6 +158,7 @@ export function workflowView(container, { id }) {
   const feed = new WorkflowFeed(id, {
     snapshot(next, kind) {
       setWorkflow(next, kind === 'reset');
+      interrupts.load();
       if (kind === 'reset') note('Reconnected after too long: events in between were not kept, the state was reloaded.');
     },
     history(events) {
@@ -163,6 +167,7 @@ export function workflowView(container, { id }) {
     event(event) {
       addLog(event);
       applyEvent(event);
+      interrupts.event(event);
     },
     connection: (state, info) => showConnection(connection, state, info),
     authExpired: sessionEnded,
@@ -171,6 +176,7 @@ export function workflowView(container, { id }) {
       banner.textContent = CONNECTION_TEXT.ended({ reason }) + '. No more changes will arrive.';
       if (reason === 'gone' && !workflow) statePre.textContent = 'No workflow with this id is visible to you.';
       controls.end();
+      interrupts.end();
     },
   });
   feed.start();

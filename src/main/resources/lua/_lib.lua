@@ -3,12 +3,12 @@
 -- KEYS[1] = workflow:state:{s<n>}<tenant>:<id>  (hash)
 -- KEYS[2] = workflow:events:{s<n>}<tenant>:<id> (stream)
 -- KEYS[3] = workflow:mark:{s<n>}<tenant>:<id>   (hash: generation, last_seq, deleted; with persistence)
--- KEYS[4..8] = the workflow's side keys: drafts (hash), snapshots (hash), actions (hash), action queue
---   (stream with the consumer group of workers), action leases (sorted set by deadline)
--- KEYS[9] = the workflow's outputs (hash: token streams, see output_append.lua)
--- KEYS[10] = the shard's flush outbox stream flowcast:outbox:{s<n>}, when persistence is on (write buffer
+-- KEYS[4..10] = the workflow's side keys: drafts (hash), snapshots (hash), actions (hash), action queue
+--   (stream with the consumer group of workers), action leases (sorted set by deadline), interrupts (hash),
+--   outputs (hash: token streams, see output_append.lua)
+-- KEYS[11] = the shard's flush outbox stream flowcast:outbox:{s<n>}, when persistence is on (write buffer
 --   for PostgreSQL)
--- KEYS[11] = the bytes the shard's outbox entries hold (a counter, decremented by flush_ack.lua)
+-- KEYS[12] = the bytes the shard's outbox entries hold (a counter, decremented by flush_ack.lua)
 -- ARGV[1] = event retention (approximate MAXLEN), ARGV[2] = the workflow's shard channel (SPUBLISH),
 -- ARGV[3] = seconds the event stream outlives the state hash (to announce expiry),
 -- ARGV[4] = request id (audit), ARGV[5] = the shard's outbox capacity (0 = persistence off),
@@ -19,11 +19,11 @@
 -- A script replies with reply(outcome, name, value, ...) (ScriptReply.java reads the values by name).
 local STATE, EVENTS, MARK = KEYS[1], KEYS[2], KEYS[3]
 local DRAFTS, SNAPSHOTS, ACTIONS, QUEUE, LEASES = KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
-local OUTPUTS = KEYS[9]
-local SIDE_KEYS = {DRAFTS, SNAPSHOTS, ACTIONS, QUEUE, LEASES, OUTPUTS}
+local INTERRUPTS, OUTPUTS = KEYS[9], KEYS[10]
+local SIDE_KEYS = {DRAFTS, SNAPSHOTS, ACTIONS, QUEUE, LEASES, INTERRUPTS, OUTPUTS}
 -- the sides features keep field by field (SideData.Side), by name
 local SIDES = {drafts = DRAFTS, snapshots = SNAPSHOTS}
-local OUTBOX, OUTBOX_BYTES = KEYS[10], KEYS[11]
+local OUTBOX, OUTBOX_BYTES = KEYS[11], KEYS[12]
 local RETENTION, CHANNEL, GRACE = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local REQUEST, CAPACITY, MARK_TTL = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
 local CAPACITY_BYTES = tonumber(ARGV[7])
@@ -33,7 +33,7 @@ local CLAIM_TTL
 local OWN_ARGS = 8
 local TAG = string.match(STATE, '}(.*)$')
 
--- The script's own arguments by the names it declares, in order from ARGV[8]; a last name ending in
+-- The script's own arguments by the names it declares, in order from ARGV[9]; a last name ending in
 -- '...' takes the remaining arguments as a list.
 local function args(...)
   local named = {}
@@ -219,6 +219,24 @@ end
 -- Removes what lives only as long as the workflow (deleted, expired, or an id created again).
 local function drop_side_keys()
   redis.call('DEL', unpack(SIDE_KEYS))
+end
+
+-- The workflow's unanswered interrupts (open or expired): their ids and deadlines (epoch ms as text, '0' for
+-- none), kept in the field `open` of the INTERRUPTS hash (see interrupt_raise.lua).
+local function unanswered_interrupts()
+  local open = redis.call('HGET', INTERRUPTS, 'open')
+  return open and cjson.decode(open) or {}
+end
+
+-- The change that gives a workflow a terminal `status` closes its unanswered interrupts (InMemoryInterrupts.close).
+local function close_interrupts(status)
+  if not TERMINAL[status] then
+    return
+  end
+  for iid in pairs(unanswered_interrupts()) do
+    redis.call('HSET', INTERRUPTS, iid .. ':state', 'closed')
+  end
+  redis.call('HDEL', INTERRUPTS, 'open')
 end
 
 -- A request with an Idempotency-Key changes the workflow only while its reservation is still its own: one that

@@ -27,6 +27,7 @@ local writes = arg.writes
 for i = 1, #writes, 3 do
   redis.call('HSET', SIDES[writes[i]], writes[i + 1], writes[i + 2])
 end
+close_interrupts(arg.status)
 local id, json = next_event_after(generation, seen[6], seq, version, arg.type, arg.rest, workflow,
   {'status', arg.status, 'state', arg.state, 'metadata', arg.metadata, 'version', version,
     'updated_at', arg.updated_at})

@@ -1,6 +1,7 @@
 package io.flowcast;
 
 import io.flowcast.actions.ActionCommands;
+import io.flowcast.interrupts.InterruptCommands;
 import io.flowcast.auth.AuthVerticle;
 import io.flowcast.auth.JwtSupport;
 import io.flowcast.backend.Backend;
@@ -28,6 +29,8 @@ import io.flowcast.snapshot.SnapshotCommands;
 import io.flowcast.outputs.OutputCommands;
 import io.flowcast.snapshot.Snapshots;
 import io.flowcast.snapshot.TimeTravel;
+import io.flowcast.snapshot.Forks;
+import io.flowcast.presence.PresenceCommands;
 import io.flowcast.startup.Warmup;
 import io.flowcast.startup.WarmupCleanup;
 import io.flowcast.workflow.Feature;
@@ -166,12 +169,16 @@ public final class MainVerticle extends VerticleBase {
   /** The features kept beside workflows, built on the backend's parts. */
   private List<Feature> features(Backend backend) {
     FlowcastConfig.Features limits = config.features();
+    TimeTravel travel = new TimeTravel(backend.sides(), backend.store(), backend.archive().orElse(null));
     return List.of(
         new DraftCommands(new Drafts(backend.sides(), limits.draftMaxRevisions(), clock)),
         new SnapshotCommands(new Snapshots(backend.sides(), backend.store(), backend.archive().orElse(null),
             limits.snapshotsMax(), clock)),
         new ActionCommands(backend.actions(), config),
-        new TimeTravel(backend.sides(), backend.store(), backend.archive().orElse(null)),
+        new InterruptCommands(backend.interrupts(), clock),
+        travel,
+        new Forks(travel, backend.store()),
+        new PresenceCommands(backend.presence(), config.presence(), clock),
         new OutputCommands(backend.outputs(), config.outputs()));
   }
 

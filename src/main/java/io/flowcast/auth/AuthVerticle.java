@@ -119,8 +119,8 @@ public final class AuthVerticle extends VerticleBase {
   /**
    * RFC 8693 token exchange: an access token of this server ({@code subject_token}) for a short-lived one
    * of the same session, limited to one workflow or an id prefix ({@code workflow}: {@code ticket-42} or
-   * {@code ticket-*}) and to {@code workflows:read} and/or {@code workflows:write} ({@code scope}, default
-   * read), for a browser page that must see one ticket and nothing else of the tenant. It lives
+   * {@code ticket-*}) and to {@code workflows:read}, {@code workflows:write} and/or {@code interrupts:answer}
+   * ({@code scope}, default read), for a browser page that must see one ticket and nothing else of the tenant. It lives
    * {@code auth.exchange_ttl_seconds}, never beyond the subject token, and ends with its session.
    */
   private Future<JsonObject> exchange(JsonObject request) {
@@ -135,8 +135,9 @@ public final class AuthVerticle extends VerticleBase {
     String requested = request.getString("scope");
     Set<String> scopes = new HashSet<>(Arrays.asList((requested == null || requested.isBlank() ? Caller.READ
         : requested).trim().split("\\s+")));
-    if (!Set.of(Caller.READ, Caller.WRITE).containsAll(scopes)) {
-      throw OAuthException.of("invalid_scope", "an exchanged token may carry workflows:read and workflows:write only");
+    if (!Set.of(Caller.READ, Caller.WRITE, Caller.ANSWER).containsAll(scopes)) {
+      throw OAuthException.of("invalid_scope", "an exchanged token may carry workflows:read, workflows:write and "
+          + Caller.ANSWER + " only");
     }
     return tokens.authenticate(subjectToken)
         .recover(err -> Future.failedFuture(OAuthException.of("invalid_request", "the subject_token is not valid: "

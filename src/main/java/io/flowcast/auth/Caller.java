@@ -15,6 +15,11 @@ public record Caller(String subject, String tenant, Set<String> scopes, long exp
   public static final String READ = "workflows:read";
   public static final String WRITE = "workflows:write";
   public static final String ADMIN = "admin";
+  /**
+   * Reading a workflow (as {@link #READ}) and answering its interrupts, nothing else: for a page that lets a
+   * person approve one ticket. {@link #WRITE} allows answering too.
+   */
+  public static final String ANSWER = "interrupts:answer";
   /** Operating the deployment (the instance registry); {@link #ADMIN} implies it like every scope. */
   public static final String FLOWCAST_ADMIN = "flowcast:admin";
 
@@ -25,6 +30,7 @@ public record Caller(String subject, String tenant, Set<String> scopes, long exp
       case WRITE -> WRITE;
       case ADMIN -> ADMIN;
       case FLOWCAST_ADMIN -> FLOWCAST_ADMIN;
+      case ANSWER -> ANSWER;
       default -> scope;
     };
   }
@@ -65,8 +71,10 @@ public record Caller(String subject, String tenant, Set<String> scopes, long exp
     }
   }
 
+  /** Whether the token allows {@code scope}: {@code admin} allows all, answering implies reading, writing answering. */
   public boolean may(String scope) {
-    return scopes.contains(scope) || scopes.contains(ADMIN);
+    return scopes.contains(scope) || scopes.contains(ADMIN)
+        || (READ.equals(scope) && scopes.contains(ANSWER)) || (ANSWER.equals(scope) && scopes.contains(WRITE));
   }
 
   /** Fails with 403 unless the token carries {@code scope} (or {@code admin}). */

@@ -3,8 +3,10 @@ package io.flowcast.backend;
 import io.flowcast.actions.ActionQueue;
 import io.flowcast.auth.RefreshTokens;
 import io.flowcast.fanout.EventTransport;
+import io.flowcast.interrupts.InterruptStore;
 import io.flowcast.instances.InstanceRegistry;
 import io.flowcast.outputs.OutputStreams;
+import io.flowcast.presence.Presence;
 import io.flowcast.workflow.IdempotencyRecords;
 import io.flowcast.workflow.SideData;
 import io.flowcast.workflow.WorkflowArchive;
@@ -15,16 +17,17 @@ import java.util.Optional;
 /**
  * Every part of one backend, built together by its factory ({@code memory.MemoryBackend},
  * {@code redis.RedisBackend}) so they share its state: the workflows and their event logs, the data
- * features keep beside a workflow, the action queue, the transport between instances, refresh tokens,
+ * features keep beside a workflow, the action queue, the interrupts, the transport between instances, refresh tokens,
  * the registry where instances announce themselves, the records of Idempotency-Keys, and, where one is configured, the durable record in PostgreSQL. Code is handed these interfaces and
  * never asks which implementation it has.
  *
  * @param archive the durable record (present when PostgreSQL is configured on Redis)
+ * @param presence who watches each workflow (docs/API.md, "Presence")
  * @param outputs  the workflows' token streams (docs/API.md, "Outputs")
  */
 public record Backend(String name, WorkflowStore store, SideData sides, ActionQueue actions,
-    EventTransport transport, RefreshTokens refreshTokens, InstanceRegistry instances,
-    IdempotencyRecords idempotency, Optional<WorkflowArchive> archive, OutputStreams outputs) {
+    InterruptStore interrupts, EventTransport transport, RefreshTokens refreshTokens, InstanceRegistry instances,
+    IdempotencyRecords idempotency, Optional<WorkflowArchive> archive, Presence presence, OutputStreams outputs) {
 
   /** Whether changes are also written to PostgreSQL. */
   public boolean persistence() {

@@ -17,10 +17,10 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
     String sseUrlTemplate, String publishUrlTemplate, boolean allowRemote, int connections, int workflows,
     int durationSeconds, int warmupSeconds, Mix mix, int subscribers, int rate, int publishers, int streams,
     List<Long> serverPids, String token, String tenant, int payloadBytes, int threads, int drainSeconds, String pgUrl,
-    boolean json, int bridgePort, ColdStart coldStart, String chunksAs) {
+    boolean json, int bridgePort, ColdStart coldStart, boolean feed, String chunksAs) {
 
   public static final Set<String> SCENARIOS = Set.of("write", "fanout", "idle", "cold-start", "tokens");
-  private static final Set<String> FLAGS = Set.of("--json", "--allow-remote");
+  private static final Set<String> FLAGS = Set.of("--json", "--allow-remote", "--feed");
   private static final Set<String> COMMON = Set.of("--url", "--duration", "--workflows", "--token", "--tenant",
       "--threads", "--json", "--allow-remote", "--server-pid");
   private static final Map<String, Set<String>> SPECIFIC = Map.of(
@@ -28,7 +28,7 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
           "--drain", "--as", "--rate"),
       "write", Set.of("--connections", "--mix", "--warmup", "--payload", "--pg-url", "--drain"),
       "fanout", Set.of("--subscribers", "--rate", "--publishers", "--subscribe-url", "--publish-url",
-          "--sse-url-template", "--publish-url-template", "--warmup", "--payload", "--drain", "--bridge-port"),
+          "--sse-url-template", "--publish-url-template", "--warmup", "--payload", "--drain", "--bridge-port", "--feed"),
       "idle", Set.of("--streams", "--subscribe-url", "--sse-url-template"),
       "cold-start", Set.of("--sessions", "--edits", "--redis-url", "--pg-url", "--jar", "--java-opts",
           "--from-second", "--server-log", "--drain", "--payload", "--instance-env"));
@@ -93,6 +93,13 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
     if (o.containsKey("--bridge-port") && sseTemplate != null) {
       throw new UsageException("--bridge-port subscribes through Flowcast's event-bus bridge: not in generic mode");
     }
+    if (o.containsKey("--feed") && (sseTemplate != null || o.containsKey("--bridge-port"))) {
+      throw new UsageException("--feed subscribes to Flowcast's tenant feed over SSE: not in generic mode, not with "
+          + "--bridge-port");
+    }
+    if (o.containsKey("--feed") && !o.getOrDefault("--workflows", "1").equals("1")) {
+      throw new UsageException("--feed measures one workflow's changes on every subscriber's feed: --workflows 1");
+    }
     if (scenario.equals("cold-start") && o.containsKey("--pg-url") && !o.containsKey("--redis-url")) {
       throw new UsageException("--pg-url needs --redis-url (persistence runs on the Redis backend)");
     }
@@ -128,6 +135,7 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
         o.containsKey("--json"),
         bounded(o, "--bridge-port", 0, 1, 65_535),
         scenario.equals("cold-start") ? coldStart(o) : null,
+        o.containsKey("--feed"),
         chunksAs(o.getOrDefault("--as", "outputs")));
     Targets.check(options);
     return options;
@@ -209,7 +217,7 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
           .put("publish", generic() ? publishUrlTemplate : publishUrl).put("subscribers", subscribers)
           .put("workflows", workflows).put("rate", rate).put("publishers", publishers)
           .put("warmup_s", warmupSeconds).put("drain_s", drainSeconds).put("payload_bytes", payloadBytes)
-          .put("subscribe_via", bridgePort > 0 ? "bridge:" + bridgePort : "sse");
+          .put("subscribe_via", bridgePort > 0 ? "bridge:" + bridgePort : feed ? "tenant feed" : "sse");
       case "cold-start" -> json.put("sessions", coldStart.sessions()).put("edits_per_session_per_s", coldStart.edits())
           .put("redis", coldStart.redisUrl() != null).put("postgresql", pgUrl != null)
           .put("jar", coldStart.jar() == null ? "(this one)" : coldStart.jar())

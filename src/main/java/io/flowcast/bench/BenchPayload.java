@@ -18,6 +18,11 @@ final class BenchPayload {
     return "{\"type\":\"" + EVENT_TYPE + "\",\"data\":{\"t\":" + sentNanos + pad(pad) + "}}";
   }
 
+  /** A Flowcast merge patch that makes a new version: {@code {"state":{"t":..}}}. */
+  static String flowcastPatch(long sentNanos, String pad) {
+    return "{\"state\":{\"t\":" + sentNanos + pad(pad) + "}}";
+  }
+
   /** A generic-mode body, published raw: {@code {"seq":..,"t":..}}. */
   static String generic(long seq, long sentNanos, String pad) {
     return "{\"seq\":" + seq + ",\"t\":" + sentNanos + pad(pad) + "}";
@@ -34,6 +39,11 @@ final class BenchPayload {
   /** The first top-level-looking {@code "seq"} number, or {@link Long#MIN_VALUE} when there is none. */
   static long seq(String json) {
     return number(json, "\"seq\":");
+  }
+
+  /** The first {@code "version"} number (a tenant feed entry, a workflow), or {@link Long#MIN_VALUE}. */
+  static long version(String json) {
+    return number(json, "\"version\":");
   }
 
   /** The send time {@code t}, or {@link Long#MIN_VALUE} when there is none. */

@@ -17,6 +17,9 @@ final class BenchUsage {
         --drain S (5: seconds to wait for the last deliveries)
         --bridge-port P (subscribe through the TCP event-bus bridge on port P of the subscribe host,
          one connection and registration per subscriber, instead of SSE)
+        --feed (every subscriber follows the tenant feed, GET /api/v1/feed, and the publishers PATCH the
+         one workflow: its changes are what the feeds carry; versions may be coalesced, never repeated
+         or reordered; needs --workflows 1)
       tokens   S SSE subscribers on one workflow; P publishers each stream an answer chunk by chunk in a
                closed loop for T seconds, as token streams or as the same text sent as plain events;
                checks every subscriber got every chunk once, in order (by offset or by seq)

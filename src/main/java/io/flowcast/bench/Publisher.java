@@ -40,6 +40,8 @@ final class Publisher {
   private final List<Slot> slots;
   private final double ratePerSecond;
   private final boolean generic;
+  /** PATCH the workflow's state (a new version) rather than publish an event. */
+  private final boolean patch;
   private final String token;
   private final String pad;
   private final FanoutStats stats;
@@ -51,12 +53,13 @@ final class Publisher {
   private long timer = -1;
   private boolean stopped;
 
-  Publisher(Lane lane, List<Slot> slots, double ratePerSecond, boolean generic, String token, String pad,
-      FanoutStats stats) {
+  Publisher(Lane lane, List<Slot> slots, double ratePerSecond, boolean generic, boolean patch, String token,
+      String pad, FanoutStats stats) {
     this.lane = lane;
     this.slots = slots;
     this.ratePerSecond = ratePerSecond;
     this.generic = generic;
+    this.patch = patch;
     this.token = token;
     this.pad = pad;
     this.stats = stats;
@@ -116,16 +119,18 @@ final class Publisher {
     slot.inFlight++;
     long sent = System.nanoTime();
     long seq = ++slot.nextSeq;
-    String body = generic ? BenchPayload.generic(seq, sent, pad) : BenchPayload.flowcastEvent(sent, pad);
-    RequestOptions request = slot.endpoint.request(HttpMethod.POST);
+    String body = generic ? BenchPayload.generic(seq, sent, pad)
+        : patch ? BenchPayload.flowcastPatch(sent, pad) : BenchPayload.flowcastEvent(sent, pad);
+    RequestOptions request = slot.endpoint.request(patch ? HttpMethod.PATCH : HttpMethod.POST);
     Future<Lane.Answer> answer = generic ? lane.sendInOrder(request, token, "application/json", body)
-        : lane.send(request, token, "application/json", body);
+        : lane.send(request, token, patch ? "application/merge-patch+json" : "application/json", body);
     answer.onComplete(ar -> {
       long answered = System.nanoTime();
       inFlight--;
       slot.inFlight--;
       if (ar.succeeded() && ar.result().success()) {
-        long acked = generic ? seq : BenchPayload.seq(ar.result().body());
+        long acked = generic ? seq : patch ? BenchPayload.version(ar.result().body())
+            : BenchPayload.seq(ar.result().body());
         slot.lastAcked = Math.max(slot.lastAcked, acked);
         stats.acknowledged(sent, answered);
       } else if (ar.succeeded()) {

@@ -99,6 +99,11 @@ final class Targets {
         : Endpoint.parse(options.subscribeUrl()).plus(WORKFLOWS + "/" + workflow + "/stream");
   }
 
+  /** The tenant feed ({@code GET /api/v1/feed}) with the smallest snapshot. */
+  static Endpoint feed(BenchOptions options) {
+    return Endpoint.parse(options.subscribeUrl()).plus("/api/v1/feed?limit=1");
+  }
+
   /** The SSE feed of a Flowcast workflow under {@code baseUrl}. */
   static Endpoint stream(String baseUrl, String workflow) {
     return Endpoint.parse(baseUrl).plus(WORKFLOWS + "/" + workflow + "/stream");

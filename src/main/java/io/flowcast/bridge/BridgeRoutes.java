@@ -24,6 +24,7 @@ final class BridgeRoutes {
   /** A field of a command message. */
   enum Field {
     ID("id", Kind.ID, true), SECTION("section", Kind.ID, true), ACTION_ID("action_id", Kind.ID, true),
+    INTERRUPT_ID("interrupt_id", Kind.ID, true),
     BODY("body", Kind.OBJECT, true), OPTIONAL_BODY("body", Kind.OBJECT, false),
     PATCH("patch", Kind.OBJECT, true), EVENT("event", Kind.OBJECT, true),
     IF_MATCH("if_match", Kind.VERSION, false), AFTER("after", Kind.STRING, false),
@@ -44,11 +45,17 @@ final class BridgeRoutes {
 
   enum Kind { ID, OBJECT, STRING, VERSION, COUNT }
 
-  /** One reachable address: the scope it needs and the fields its message may carry. */
-  record Route(String address, boolean write, Set<Field> fields) {
-    String scope() {
-      return write ? Caller.WRITE : Caller.READ;
-    }
+  /** Commands on one workflow that create another: refused, like a create, to a token limited to some. */
+  private static final Set<String> CREATES = Set.of(Addresses.WORKFLOW_FORK);
+
+  /** Read-scope commands made in the caller's name: presence is part of watching (docs/API.md, "Presence"). */
+  private static final Set<String> ACTED = Set.of(Addresses.PRESENCE_SET, Addresses.PRESENCE_LEAVE);
+
+  /**
+   * One reachable address: whether it changes a workflow (its command then carries the actor), the scope it
+   * needs and the fields its message may carry.
+   */
+  record Route(String address, boolean write, String scope, Set<Field> fields) {
 
     /**
      * The command for {@code message} sent by {@code caller}: its fields checked, the tenant (and, for a
@@ -90,10 +97,13 @@ final class BridgeRoutes {
       }
       if (command.containsKey("id")) {
         caller.requireWorkflow(command.getString("id"));
+        if (CREATES.contains(address)) {
+          caller.requireAllWorkflows(); // a fork creates a workflow
+        }
       } else {
         caller.requireAllWorkflows(); // create and list
       }
-      if (write) {
+      if (write || ACTED.contains(address)) {
         command.put("actor", caller.subject()).put("request_id", requestId);
       }
       return command;
@@ -142,6 +152,7 @@ final class BridgeRoutes {
       route(Addresses.WORKFLOW_CANCEL, true, Field.ID, Field.OPTIONAL_BODY, Field.IF_MATCH),
       route(Addresses.WORKFLOW_AT, false, Field.ID, Field.AT_VERSION),
       route(Addresses.WORKFLOW_DIFF, false, Field.ID, Field.FROM, Field.TO),
+      route(Addresses.WORKFLOW_FORK, true, Field.ID, Field.BODY),
       route(Addresses.EVENT_APPEND, true, Field.ID, Field.EVENT),
       route(Addresses.EVENTS_READ, false, Field.ID, Field.AFTER, Field.LIMIT),
       route(Addresses.DRAFT_LIST, false, Field.ID),
@@ -162,14 +173,22 @@ final class BridgeRoutes {
       route(Addresses.ACTION_LIST, false, Field.ID, Field.STATUS, Field.CURSOR, Field.LIMIT),
       route(Addresses.OUTPUT_APPEND, true, Field.ID, Field.OUTPUT_NAME, Field.BODY),
       route(Addresses.OUTPUT_CLOSE, true, Field.ID, Field.OUTPUT_NAME, Field.OPTIONAL_BODY),
-      route(Addresses.OUTPUT_GET, false, Field.ID, Field.OUTPUT_NAME))
+      route(Addresses.OUTPUT_GET, false, Field.ID, Field.OUTPUT_NAME),
+      route(Addresses.INTERRUPT_RAISE, true, Field.ID, Field.BODY),
+      new Route(Addresses.INTERRUPT_RESOLVE, true, Caller.ANSWER,
+          Set.of(Field.ID, Field.INTERRUPT_ID, Field.BODY)),
+      route(Addresses.INTERRUPT_GET, false, Field.ID, Field.INTERRUPT_ID),
+      route(Addresses.INTERRUPT_LIST, false, Field.ID, Field.STATUS),
+      route(Addresses.PRESENCE_SET, false, Field.ID, Field.OPTIONAL_BODY),
+      route(Addresses.PRESENCE_LEAVE, false, Field.ID),
+      route(Addresses.PRESENCE_LIST, false, Field.ID))
       .collect(Collectors.toUnmodifiableMap(Route::address, Function.identity()));
 
   private BridgeRoutes() {
   }
 
   private static Route route(String address, boolean write, Field first, Field... rest) {
-    return new Route(address, write, Set.copyOf(EnumSet.of(first, rest)));
+    return new Route(address, write, write ? Caller.WRITE : Caller.READ, Set.copyOf(EnumSet.of(first, rest)));
   }
 
   /** The route of {@code address}, or null when a client may not send there. */

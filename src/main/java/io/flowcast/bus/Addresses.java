@@ -21,6 +21,8 @@ public final class Addresses {
   /** Time travel: the workflow as it was at a version, and the merge patch between two versions. */
   public static final String WORKFLOW_AT = "flowcast.workflow.at";
   public static final String WORKFLOW_DIFF = "flowcast.workflow.diff";
+  /** A new workflow from another's version N, recording its parent (docs/API.md, "Fork"). */
+  public static final String WORKFLOW_FORK = "flowcast.workflow.fork";
   public static final String EVENT_APPEND = "flowcast.workflow.event.append";
   public static final String EVENTS_READ = "flowcast.workflow.events.read";
   /** Review drafts (answered by the workflow verticle): {@code section} names the draft. */
@@ -34,6 +36,13 @@ public final class Addresses {
   public static final String SNAPSHOT_CREATE = "flowcast.workflow.snapshot.create";
   public static final String SNAPSHOT_LIST = "flowcast.workflow.snapshot.list";
   public static final String ROLLBACK = "flowcast.workflow.rollback";
+  /**
+   * Presence (docs/API.md, "Presence"), answered by {@code PresenceCommands} in the workflow verticle: set or
+   * renew the caller's lease (of a stream, or its own), drop it, list the members.
+   */
+  public static final String PRESENCE_SET = "flowcast.workflow.presence.set";
+  public static final String PRESENCE_LEAVE = "flowcast.workflow.presence.leave";
+  public static final String PRESENCE_LIST = "flowcast.workflow.presence.list";
   /** The backend expired a workflow's state (sent by the fan-out on a Redis keyspace notification). */
   public static final String WORKFLOW_EXPIRED = "flowcast.workflow.expired";
 
@@ -110,4 +119,13 @@ public final class Addresses {
   public static final String OUTPUT_CLOSE = "flowcast.workflow.output.close";
   public static final String OUTPUT_GET = "flowcast.workflow.output.get";
   public static final String OUTPUT_LIST = "flowcast.workflow.output.list";
+
+  /**
+   * Interrupt commands of a workflow (docs/EVENTBUS.md), answered by {@code InterruptCommands} in the workflow
+   * verticle: a worker raises one, a person resolves it.
+   */
+  public static final String INTERRUPT_RAISE = "flowcast.workflow.interrupt.raise";
+  public static final String INTERRUPT_RESOLVE = "flowcast.workflow.interrupt.resolve";
+  public static final String INTERRUPT_GET = "flowcast.workflow.interrupt.get";
+  public static final String INTERRUPT_LIST = "flowcast.workflow.interrupt.list";
 }

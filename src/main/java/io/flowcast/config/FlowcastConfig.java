@@ -73,7 +73,19 @@ public record FlowcastConfig(
     Bridge bridge,
     int startupWarmup,
     long startupWarmupMaxMs,
-    Outputs outputs) {
+    Presence presence, Outputs outputs) {
+
+  /**
+   * Presence (docs/API.md, "Presence"): how long a watcher's lease runs without a renewal (a stream renews
+   * its own every third of it), and how often each instance looks for leases that ran out.
+   */
+  public record Presence(long leaseMs, long sweepMs) {
+    static Presence from(JsonObject c) {
+      long lease = range(c, "presence.lease_ms", 1000, 3_600_000);
+      long sweep = range(c, "presence.sweep_ms", 50, 600_000);
+      return new Presence(lease, sweep);
+    }
+  }
 
   /**
    * Token streams (docs/API.md, "Outputs"): the roll-up window of the durable log, the longest text an
@@ -223,6 +235,7 @@ public record FlowcastConfig(
         Bridge.from(c),
         (int) range(c, "startup.warmup", 0, 100_000),
         range(c, "startup.warmup_max_ms", 1000, 600_000),
+        Presence.from(c),
         new Outputs(range(c, "outputs.rollup_ms", 1, 60_000), (int) range(c, "outputs.max_chars", 1, 16_777_216),
             (int) range(c, "ratelimit.output_per_minute", 1, 100_000_000),
             (int) range(c, "ratelimit.output_burst", 1, 10_000_000)));

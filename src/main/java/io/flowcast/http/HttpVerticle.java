@@ -91,7 +91,9 @@ public final class HttpVerticle extends VerticleBase {
     new ReviewApi(bus).mount(router, body, auth, limits, keys);
     new ActionApi(bus).mount(router, body, auth, limits, keys);
     new OutputApi(bus).mount(router, body, auth, limits);
+    new InterruptApi(bus).mount(router, body, auth, limits, keys);
     new SystemApi(bus).mount(router, auth, limits);
+    new PresenceApi(bus).mount(router, body, auth, limits);
     TokenAuthenticator streamTokens = new TokenAuthenticator(jwt, revoked, null);
     AuthHandler streamAuth = new AuthHandler(streamTokens, config.queryTokenEnabled());
     SseStream.Settings sse = new SseStream.Settings(config.retryMs(), config.maxBacklogBytes(), config.replayBatch(),
@@ -103,7 +105,7 @@ public final class HttpVerticle extends VerticleBase {
       router.get(EventBusBridge.PATH).handler(bridge.webSocketEndpoint());
     }
     router.get(WorkflowApi.BASE + "/:id/stream").handler(streamAuth)
-        .handler(new StreamEndpoint(vertx, registry, bus, sse, limits));
+        .handler(new StreamEndpoint(vertx, registry, bus, sse, limits, config.presence().leaseMs()));
     router.get("/api/v1/stream").handler(streamAuth)
         .handler(new MultiStreamEndpoint(vertx, registry, bus, sse, limits, config.maxStreamWorkflows()));
     router.get("/api/v1/feed").handler(streamAuth).handler(new FeedEndpoint(vertx, registry, bus, sse, limits));

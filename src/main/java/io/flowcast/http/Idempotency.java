@@ -56,32 +56,67 @@ final class Idempotency {
 
   /** For a route that changes the workflow of its path. */
   Handler<RoutingContext> forWorkflow() {
-    return ctx -> guarded(ctx, false);
+    return forWorkflow(Caller.WRITE);
+  }
+
+  /** The same for a route that needs {@code scope} (answering an interrupt: {@link Caller#ANSWER}). */
+  Handler<RoutingContext> forWorkflow(String scope) {
+    return ctx -> guarded(ctx, false, scope);
   }
 
   /** For {@code POST /api/v1/workflows}: the record lies beside the workflow the key names ({@link #workflowId}). */
   Handler<RoutingContext> forCreate() {
-    return ctx -> guarded(ctx, true);
+    return ctx -> guarded(ctx, true, Caller.WRITE);
   }
 
-  private void guarded(RoutingContext ctx, boolean creates) {
+  /**
+   * For {@code POST .../{id}/fork}: the record lies beside the new workflow (the body's {@code id}), whose
+   * create takes it into its step; the source is only read. So the key's scope is the source's path and the
+   * new id: the same key with another {@code id} is another record (docs/API.md, "Fork").
+   */
+  Handler<RoutingContext> forFork() {
+    return ctx -> {
+      try {
+        reserve(ctx, false, Caller.WRITE, forkTarget(ctx));
+      } catch (RuntimeException e) {
+        ctx.fail(e);
+      }
+    };
+  }
+
+  /** The {@code id} of a fork's body, or null when the body names none (the endpoint refuses it). */
+  private static String forkTarget(RoutingContext ctx) {
     try {
-      reserve(ctx, creates);
+      return ctx.body().available() && ctx.body().buffer() != null
+          && io.vertx.core.json.Json.decodeValue(ctx.body().buffer()) instanceof JsonObject o
+          && o.getValue("id") instanceof String id ? id : null;
+    } catch (io.vertx.core.json.DecodeException e) {
+      return null;
+    }
+  }
+
+  private void guarded(RoutingContext ctx, boolean creates, String scope) {
+    try {
+      reserve(ctx, creates, scope, creates ? null : ctx.pathParam("id"));
     } catch (RuntimeException e) {
       ctx.fail(e);
     }
   }
 
-  private void reserve(RoutingContext ctx, boolean creates) {
+  /**
+   * @param scope      what the route needs of the caller
+   * @param workflowId the workflow whose record it is (a create without a key-derived id: null)
+   */
+  private void reserve(RoutingContext ctx, boolean creates, String scope, String workflowId) {
     HttpServerRequest request = ctx.request();
     String key = IdempotencyKey.parse(request.headers().getAll(IdempotencyKey.HEADER));
     if (key == null) {
       ctx.next();
       return;
     }
-    Caller caller = WorkflowApi.caller(ctx, Caller.WRITE);
-    String id = creates ? IdempotencyKey.workflowId(caller.tenant(), caller.subject(), key) : ctx.pathParam("id");
-    if (!Ids.valid(id)) {
+    Caller caller = WorkflowApi.caller(ctx, scope);
+    String id = creates ? IdempotencyKey.workflowId(caller.tenant(), caller.subject(), key) : workflowId;
+    if (id == null || !Ids.valid(id)) {
       ctx.next(); // the endpoint refuses the id
       return;
     }
@@ -89,8 +124,8 @@ final class Idempotency {
     String path = request.path();
     String fingerprint = IdempotencyKey.fingerprint(method, path, request.getHeader("Content-Type"),
         request.getHeader("If-Match"), ctx.body().available() ? ctx.body().buffer() : null);
-    Scope scope = new Scope(new WorkflowKey(caller.tenant(), id), caller.subject(), method, path, key);
-    records.reserve(scope, fingerprint, leaseMs, ttlMs).onFailure(ctx::fail).onSuccess(reservation -> {
+    Scope keyScope = new Scope(new WorkflowKey(caller.tenant(), id), caller.subject(), method, path, key);
+    records.reserve(keyScope, fingerprint, leaseMs, ttlMs).onFailure(ctx::fail).onSuccess(reservation -> {
       if (reservation.claim() == null) {
         replay(ctx, reservation.found(), fingerprint);
         return;

@@ -43,6 +43,8 @@ final class WorkflowApi {
         .handler(handle(ctx -> transition(ctx, Addresses.WORKFLOW_REOPEN)));
     router.post(BASE + "/:id/cancel").handler(body).handler(auth).handler(write).handler(keys.forWorkflow())
         .handler(handle(ctx -> transition(ctx, Addresses.WORKFLOW_CANCEL)));
+    router.post(BASE + "/:id/fork").handler(body).handler(auth).handler(write).handler(keys.forFork())
+        .handler(handle(this::fork));
     router.get(BASE + "/:id/diff").handler(auth).handler(read).handler(handle(this::diff));
     router.delete(BASE + "/:id").handler(auth).handler(write).handler(handle(this::delete));
     router.post(BASE + "/:id/events").handler(body).handler(auth).handler(write).handler(keys.forWorkflow())
@@ -78,6 +80,20 @@ final class WorkflowApi {
     }
     return bus.request(Addresses.WORKFLOW_GET, target(ctx, caller))
         .compose(reply -> sendWorkflow(ctx, 200, reply.getJsonObject("workflow")));
+  }
+
+  /** A fork: a new workflow (of the same tenant) from the path's workflow at a version. */
+  private Future<Void> fork(RoutingContext ctx) {
+    Caller caller = caller(ctx, Caller.WRITE);
+    caller.requireAllWorkflows(); // it creates a workflow, which a token limited to some may not
+    JsonObject body = Bodies.requiredObject(ctx, "a JSON object {version, id, status?}");
+    JsonObject command = target(ctx, caller).put("actor", caller.subject()).put("request_id", RequestIds.of(ctx))
+        .put("body", body);
+    return bus.request(Addresses.WORKFLOW_FORK, Idempotency.claimed(ctx, command)).compose(reply -> {
+      JsonObject workflow = reply.getJsonObject("workflow");
+      ctx.response().putHeader("Location", BASE + "/" + workflow.getString("id"));
+      return sendWorkflow(ctx, 201, workflow);
+    });
   }
 
   private Future<Void> diff(RoutingContext ctx) {

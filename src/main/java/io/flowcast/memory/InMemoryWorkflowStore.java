@@ -118,10 +118,8 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
     if (previous != null) {
       index(previous.workflow, false);
     }
-    JsonObject data = new JsonObject().put("status", spec.status()).put("state", spec.state().copy())
-        .put("metadata", spec.metadata().copy());
-    return Future.succeededFuture(announced(append(entry, EventTypes.CREATED, 1, data, null, null, actor, now),
-        FeedChange.CREATED));
+    return Future.succeededFuture(announced(append(entry, EventTypes.CREATED, 1, spec.createdData(), null, null,
+        actor, now), FeedChange.CREATED));
   }
 
   @Override
@@ -192,6 +190,9 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
         .expiringAt(current.expiresAt()));
     for (SideData.FieldOp op : hook.onStateChange(current.state(), plan.state(), current.version() + 1)) {
       InMemorySideData.fields(entry.sides, op.side()).put(op.field(), op.value());
+    }
+    if (Lifecycle.terminal(plan.status())) {
+      InMemoryInterrupts.close(entry.sides);
     }
     return Future.succeededFuture(announced(append(entry, plan.eventType(), current.version() + 1, plan.data(), null,
         null, actor, now), FeedChange.CHANGED));
@@ -281,6 +282,9 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
     /** A new version with this state, recorded by one event of {@code type} carrying {@code data}. */
     Mutation change(JsonObject state, String type, Object data, Actor actor);
 
+    /** A new version with this status (state and metadata unchanged), recorded by one event of {@code type}. */
+    Mutation changeStatus(String status, String type, Object data, Actor actor);
+
     /** The feature's data kept with this workflow (gone with it when it is deleted or expires). */
     <T> T side(String name, java.util.function.Supplier<T> create);
   }
@@ -329,6 +333,15 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
         Workflow w = entry.workflow;
         Instant at = Times.now(clock);
         replace(entry, w.withChange(w.status(), state.copy(), w.metadata(), at).expiringAt(w.expiresAt()));
+        return announced(InMemoryWorkflowStore.this.append(entry, type, w.version() + 1, data, null, null, actor, at),
+            FeedChange.CHANGED);
+      }
+
+      @Override
+      public Mutation changeStatus(String status, String type, Object data, Actor actor) {
+        Workflow w = entry.workflow;
+        Instant at = Times.now(clock);
+        replace(entry, w.withChange(status, w.state(), w.metadata(), at).expiringAt(w.expiresAt()));
         return announced(InMemoryWorkflowStore.this.append(entry, type, w.version() + 1, data, null, null, actor, at),
             FeedChange.CHANGED);
       }

@@ -15,8 +15,9 @@ public final class MemoryBackend {
   public static Backend create(int retentionMax, StateHook hook, Clock clock) {
     LocalEventTransport transport = new LocalEventTransport();
     InMemoryWorkflowStore store = new InMemoryWorkflowStore(retentionMax, hook, clock, transport);
-    return new Backend("memory", store, new InMemorySideData(store), new InMemoryActionQueue(store), transport,
+    return new Backend("memory", store, new InMemorySideData(store), new InMemoryActionQueue(store),
+        new InMemoryInterrupts(store), transport,
         new InMemoryRefreshTokens(), new InMemoryInstanceRegistry(clock), store.idempotency(), Optional.empty(),
-        new InMemoryOutputs(store));
+        new InMemoryPresence(store), new InMemoryOutputs(store));
   }
 }

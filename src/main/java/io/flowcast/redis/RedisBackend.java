@@ -30,10 +30,12 @@ public final class RedisBackend {
     RedisWorkflowStore store = new RedisWorkflowStore(vertx, redis.pooled(), settings, archive, meters, hook, clock);
     RedisEventTransport transport = new RedisEventTransport(vertx, redis.pooled(), redis.target(), settings.keys(),
         settings.timeoutMs(), readiness);
-    return new Backend("redis", store, new RedisSideData(store), new RedisActionQueue(store), transport,
+    return new Backend("redis", store, new RedisSideData(store), new RedisActionQueue(store), new RedisInterrupts(store),
+        transport,
         new RedisRefreshTokens(redis.pooled(), settings.keys(), settings.timeoutMs()),
         new RedisInstanceRegistry(redis.pooled(), settings.keys(), settings.timeoutMs()),
         new RedisIdempotency(redis.pooled(), settings.keys(), settings.timeoutMs()), Optional.ofNullable(archive),
+        new RedisPresence(store, redis.pooled(), settings.keys(), settings.timeoutMs()),
         new RedisOutputs(store));
   }
 }

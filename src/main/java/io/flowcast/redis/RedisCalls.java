@@ -50,7 +50,7 @@ public final class RedisCalls {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    return script(name, key, actor, own.toArray(String[]::new)).compose(r -> {
+    return script(name, key, actor, List.of(), own.toArray(String[]::new)).compose(r -> {
       ScriptReply reply = ScriptReply.of(name, r);
       if (reply.is(ScriptReply.Outcome.TERMINAL)) {
         return Future.failedFuture(Lifecycle.closed(key.id(), reply.string("status")));
@@ -61,7 +61,24 @@ public final class RedisCalls {
 
 
 
-  private Future<Response> script(String name, WorkflowKey key, Actor actor, String... args) {
+  /**
+   * Runs a workflow script that also takes {@code extra} keys of the workflow's slot, after its usual keys
+   * (the script reads them from the end of KEYS); never with an Idempotency-Key claim, which is the last key.
+   */
+  public Future<ScriptReply> run(String name, WorkflowKey key, Actor actor, List<String> extra, ScriptArgs args) {
+    if (actor != null && actor.claim() != null) {
+      return Future.failedFuture(new IllegalArgumentException("a script with extra keys takes no claim"));
+    }
+    List<String> own;
+    try {
+      own = args.inOrder(name, scripts.argNames(name));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    return script(name, key, actor, extra, own.toArray(String[]::new)).map(r -> ScriptReply.of(name, r));
+  }
+
+  private Future<Response> script(String name, WorkflowKey key, Actor actor, List<String> extra, String... args) {
     List<String> names = new ArrayList<>(List.of(keys.state(key), keys.events(key), keys.mark(key)));
     names.addAll(keys.sideKeys(key));
     if (settings.outboxCapacity() > 0) {
@@ -69,6 +86,7 @@ public final class RedisCalls {
       names.add(keys.outbox(shard));
       names.add(keys.outboxBytes(shard));
     }
+    names.addAll(extra);
     // the request's Idempotency-Key record joins the step when it lies beside this workflow (one slot)
     IdempotencyClaim claim = actor == null ? null : actor.claim();
     boolean claimed = claim != null && claim.workflowTag().equals(key.tag());
@@ -97,7 +115,7 @@ public final class RedisCalls {
    * go on while a master that lost its replica has none to wait for.
    */
   private static final java.util.Set<String> READS = java.util.Set.of("read", "events", "action_read",
-      "output_list");
+      "interrupt_read", "output_list");
 
   private static final String REDIS_DOWN = "Redis is unavailable";
 

@@ -131,9 +131,36 @@ public final class RedisKeys {
     return prefix + "workflow:outputs:" + named(key);
   }
 
+  /**
+   * The workflow's interrupts (a hash: each one as raised, its state, its answer, and the deadlines of the
+   * unanswered ones; see {@code interrupt_raise.lua}).
+   */
+  public String interrupts(WorkflowKey key) {
+    return prefix + "workflow:interrupts:" + named(key);
+  }
+
+  /**
+   * Presence leases of the workflow's watchers (a hash of JSON, docs/API.md "Presence"): in its slot, passed
+   * to {@code presence.lua} as an extra key; it records the workflow's life it belongs to, and runs out with
+   * its last lease.
+   */
+  public String presence(WorkflowKey key) {
+    return prefix + "workflow:presence:" + named(key);
+  }
+
+  /**
+   * The workflows holding presence leases, scored by the latest expiry (epoch ms) of a lease written, so every
+   * instance's sweep finds the leases of one that died. One key with its own hash tag, updated beside the
+   * scripts.
+   */
+  public String presenceIndex() {
+    return prefix + "flowcast:presence:{presence}";
+  }
+
   /** The keys of a workflow that live only as long as it does, in the order the scripts expect. */
   public List<String> sideKeys(WorkflowKey key) {
-    return List.of(drafts(key), snapshots(key), actions(key), queue(key), leases(key), outputs(key));
+    return List.of(drafts(key), snapshots(key), actions(key), queue(key), leases(key), interrupts(key),
+        outputs(key));
   }
 
   /** A tenant's workflows by creation time (a sorted set; its own hash tag, updated beside the scripts). */

@@ -106,8 +106,7 @@ public final class RedisWorkflowStore implements WorkflowStore {
   @Override
   public Future<Mutation> create(WorkflowKey key, NewWorkflow spec, Actor actor) {
     Instant now = Times.now(clock);
-    JsonObject data = new JsonObject().put("status", spec.status()).put("state", spec.state())
-        .put("metadata", spec.metadata());
+    JsonObject data = spec.createdData();
     String rest = rest(WorkflowEvents.rest(key, EventTypes.CREATED, data, null, null, actor.subject(), now));
     String state = spec.state().encode();
     String metadata = spec.metadata().encode();

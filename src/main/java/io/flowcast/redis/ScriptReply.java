@@ -44,6 +44,10 @@ public final class ScriptReply {
     SETTLED,
     /** settle: another worker holds the lease. */
     LOST,
+    /** interrupt_raise: the workflow has as many unanswered interrupts as it may have. */
+    FULL,
+    /** interrupt_resolve: the interrupt's expires_at has passed. */
+    EXPIRED,
     /** any workflow script: the request's Idempotency-Key reservation is no longer its own (_lib.lua). */
     UNCLAIMED,
     /** a change, event or action of a workflow whose status is terminal (closed() in _lib.lua). */

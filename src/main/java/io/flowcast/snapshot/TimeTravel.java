@@ -37,7 +37,7 @@ public final class TimeTravel implements Feature {
   }
 
   /** The workflow at each of {@code versions}, from its snapshots and its history. */
-  private Future<java.util.Map<Long, Workflow>> at(WorkflowKey key, Set<Long> versions) {
+  Future<java.util.Map<Long, Workflow>> at(WorkflowKey key, Set<Long> versions) {
     return sides.read(key, SideData.Side.SNAPSHOTS).compose(read -> history.at(key, read.workflow(), versions,
         read.fields().entrySet().stream().filter(e -> !e.getKey().startsWith("#"))
             .map(e -> new JsonObject(e.getValue())).toList()));

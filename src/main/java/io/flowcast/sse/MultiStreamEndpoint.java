@@ -42,6 +42,10 @@ public final class MultiStreamEndpoint implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     Caller caller = StreamRequests.reader(ctx);
     List<String> ids = workflowIds(ctx);
+    if (!ctx.queryParam("presence").isEmpty()) {
+      throw ApiException.badRequest("presence is for the stream of one workflow (/api/v1/workflows/{id}/stream"
+          + "?presence=...), or PUT /api/v1/workflows/{id}/presence");
+    }
     boolean messages = StreamRequests.messageFormat(ctx);
     Map<String, WorkflowFeed.Start> starts = ResumeId.starts(ids, StreamRequests.lastEventId(ctx), maxWorkflows);
     ids.forEach(caller::requireWorkflow);

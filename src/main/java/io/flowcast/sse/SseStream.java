@@ -227,17 +227,12 @@ public final class SseStream extends FeedOwner {
     if (closed || !started) {
       return;
     }
-    long stalledFor = stall.stalledFor(response.writeQueueFull(), drains, settings.stallTimeoutMs());
-    if (stalledFor < 0) {
-      if (!response.writeQueueFull()) {
-        write(SseFrames.HEARTBEAT, false);
-      }
-      return;
-    }
-    log.info("closing a stream of {}: the client took nothing for {} ms", describe(), stalledFor);
-    registry.meters().slowConsumerClosed();
-    dispose();
-    connection.close();
+    stall.tick(response, drains, settings.stallTimeoutMs(), () -> write(SseFrames.HEARTBEAT, false), stalledFor -> {
+      log.info("closing a stream of {}: the client took nothing for {} ms", describe(), stalledFor);
+      registry.meters().slowConsumerClosed();
+      dispose();
+      connection.close();
+    });
   }
 
   /** Ends the response cleanly. */

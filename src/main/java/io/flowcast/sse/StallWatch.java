@@ -27,4 +27,19 @@ final class StallWatch {
     }
     return now - fullSince >= timeoutMs ? now - fullSince : -1;
   }
+
+  /**
+   * One heartbeat tick of an SSE response: the heartbeat comment when its queue has room; nothing while it
+   * is full but the client still takes bytes; {@code stalled} (given how long, ms) once it took nothing for
+   * {@code timeoutMs}.
+   */
+  void tick(io.vertx.core.http.HttpServerResponse response, long drains, long timeoutMs, Runnable heartbeat,
+      java.util.function.LongConsumer stalled) {
+    long stalledFor = stalledFor(response.writeQueueFull(), drains, timeoutMs);
+    if (stalledFor >= 0) {
+      stalled.accept(stalledFor);
+    } else if (!response.writeQueueFull()) {
+      heartbeat.run();
+    }
+  }
 }

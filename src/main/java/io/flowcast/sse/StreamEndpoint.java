@@ -19,9 +19,12 @@ public final class StreamEndpoint implements Handler<RoutingContext> {
   private final BusClient bus;
   private final SseStream.Settings settings;
   private final RateLimits limits;
+  private final long presenceLeaseMs;
 
+  /** @param presenceLeaseMs how long a stream's presence lease runs between renewals ({@code presence.lease_ms}) */
   public StreamEndpoint(Vertx vertx, StreamRegistry registry, BusClient bus, SseStream.Settings settings,
-      RateLimits limits) {
+      RateLimits limits, long presenceLeaseMs) {
+    this.presenceLeaseMs = presenceLeaseMs;
     this.vertx = vertx;
     this.registry = registry;
     this.bus = bus;
@@ -40,8 +43,23 @@ public final class StreamEndpoint implements Handler<RoutingContext> {
     WorkflowFeed.Start start = WorkflowFeed.Start.of(StreamRequests.lastEventId(ctx));
     caller.requireWorkflow(id);
     List<WorkflowKey> workflow = List.of(new WorkflowKey(caller.tenant(), id));
-    StreamRequests.open(ctx, caller, limits,
-        release -> new SseStream(vertx, ctx.request(), workflow, false, messages, registry, bus, settings,
-            release).open(caller, key -> start));
+    // ?presence=<status>: the caller is present while the stream lives (docs/API.md, "Presence")
+    StreamPresence presence = StreamPresence.of(ctx, vertx, bus, caller, workflow.get(0), presenceLeaseMs);
+    StreamRequests.open(ctx, caller, limits, release -> {
+      if (presence == null) {
+        return new SseStream(vertx, ctx.request(), workflow, false, messages, registry, bus, settings, release)
+            .open(caller, key -> start);
+      }
+      SseStream stream = new SseStream(vertx, ctx.request(), workflow, false, messages, registry, bus, settings,
+          () -> {
+            presence.end();
+            release.run();
+          });
+      return stream.open(caller, key -> start).onSuccess(opened -> {
+        if (!stream.closed()) {
+          presence.start();
+        }
+      });
+    });
   }
 }

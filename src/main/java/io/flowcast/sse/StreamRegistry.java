@@ -35,6 +35,8 @@ public final class StreamRegistry {
   /** The tenant feeds by tenant, and this verticle's interest in each tenant at the fan-out verticle. */
   private final Map<String, Set<TenantFeedStream>> tenantFeeds = new HashMap<>();
   private final Map<String, Future<JsonObject>> tenantSubscriptions = new HashMap<>();
+  /** Tenant feeds with changes to write at the next flush. */
+  private final Set<TenantFeedStream> dirtyFeeds = new LinkedHashSet<>();
   private final Map<String, Set<WorkflowFeed>> feeds = new HashMap<>();
   /** The feeds of a workflow as an array, made again only after a feed came or went (not per event). */
   private final Map<String, WorkflowFeed[]> watching = new HashMap<>();
@@ -85,8 +87,7 @@ public final class StreamRegistry {
     resyncConsumer = vertx.eventBus().consumer(Addresses.SSE_RESYNC, m -> m.body().getJsonArray("workflows")
         .forEach(w -> java.util.Arrays.stream(feedsOf((String) w)).forEach(WorkflowFeed::resync)));
     revokedConsumer = vertx.eventBus().consumer(Addresses.SESSION_REVOKED, m -> revoked(m.body().getString("sid")));
-    feedConsumer = vertx.eventBus().<FeedChange>consumer(Addresses.SSE_FEED, m -> feedsOfTenant(m.body().tenant())
-        .forEach(feed -> feed.change(m.body())));
+    feedConsumer = vertx.eventBus().<FeedChange>consumer(Addresses.SSE_FEED, m -> feedChange(m.body()));
     feedResyncConsumer = vertx.eventBus().consumer(Addresses.SSE_FEED_RESYNC, m -> m.body().getJsonArray("tenants")
         .forEach(t -> feedsOfTenant((String) t).forEach(TenantFeedStream::resync)));
     heartbeatTimer = vertx.setPeriodic(heartbeatMs, id -> heartbeat());
@@ -138,6 +139,27 @@ public final class StreamRegistry {
     if (subscribed != null) {
       subscribed.onSuccess(v -> bus.send(Addresses.FANOUT_FEED_UNSUBSCRIBE, new JsonObject().put("tenant", tenant)));
     }
+  }
+
+  /** Hands a change to the tenant's feeds, its frame encoded once for all; they write it at the next flush. */
+  private void feedChange(FeedChange change) {
+    Set<TenantFeedStream> set = tenantFeeds.get(change.tenant());
+    if (set == null) {
+      return;
+    }
+    FeedFrame frame = new FeedFrame(change);
+    for (TenantFeedStream feed : set) {
+      if (feed.change(frame) && dirtyFeeds.add(feed) && dirtyFeeds.size() == 1) {
+        // once per event-loop turn: the changes that arrive in this turn share each feed's one write
+        context.runOnContext(v -> flushFeeds());
+      }
+    }
+  }
+
+  private void flushFeeds() {
+    List<TenantFeedStream> due = List.copyOf(dirtyFeeds);
+    dirtyFeeds.clear();
+    due.forEach(TenantFeedStream::flush);
   }
 
   private List<TenantFeedStream> feedsOfTenant(String tenant) {

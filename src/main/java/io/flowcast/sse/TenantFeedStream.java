@@ -26,7 +26,8 @@ import java.util.Set;
  * feed"). It starts with a {@code snapshot} of the tenant's workflows, then sends each creation, change,
  * deletion and expiry as {id, version, status, updated_at}, never the state.
  *
- * <p>Coalesced, not queued: changes wait in a map by workflow until the next write, so several changes of
+ * <p>Coalesced, not queued: changes wait in a map by workflow until the next write (the registry flushes its
+ * feeds once per event-loop turn, each with one write of frames encoded once per verticle), so several changes of
  * one workflow between two writes go out as the newest, and a client that reads slowly gets fewer,
  * newer entries instead of a growing backlog (only one that takes nothing at all for the stall timeout is
  * closed). The feed is a view, not a log: it carries no ids, and a reconnect (or a transport that lost
@@ -49,12 +50,11 @@ final class TenantFeedStream extends ClientStream {
   private final FrameFormat format;
   private final Runnable onEnd;
   /** Changes not yet written, by workflow id, in the order they first came. */
-  private Map<String, FeedChange> pending = new LinkedHashMap<>();
+  private Map<String, FeedFrame> pending = new LinkedHashMap<>();
   /** With a status filter: the workflows the client was told are in it (it is told when one leaves). */
   private final Set<String> shown = new HashSet<>();
   /** The snapshot being read: changes wait in {@link #pending} until it has been written. */
   private boolean reading;
-  private boolean flushScheduled;
   private final StallWatch stall = new StallWatch();
   private long drains;
   private boolean started;
@@ -143,24 +143,20 @@ final class TenantFeedStream extends ClientStream {
     }
     write(frame("snapshot", snapshot));
     reading = false;
-    pending.values().removeIf(c -> !c.ends() && c.version() <= versions.getOrDefault(c.id(), -1L));
+    pending.values().removeIf(f -> !f.change.ends() && f.change.version() <= versions.getOrDefault(f.change.id(), -1L));
     flush();
   }
 
-  /** A change of a workflow of the tenant (from the registry, on this stream's event loop). */
-  void change(FeedChange change) {
+  /**
+   * A change of a workflow of the tenant (from the registry, on this stream's event loop), written at the
+   * registry's next flush of its feeds ({@link #flush}) unless the snapshot is still being read.
+   */
+  boolean change(FeedFrame frame) {
     if (closed) {
-      return;
+      return false;
     }
-    pending.merge(change.id(), change, FeedChange::then);
-    if (!reading && !flushScheduled) {
-      flushScheduled = true;
-      // once per event-loop turn: changes that arrive in the same turn share one write
-      vertx.getOrCreateContext().runOnContext(v -> {
-        flushScheduled = false;
-        flush();
-      });
-    }
+    pending.merge(frame.change.id(), frame, (older, newer) -> newer.after(older));
+    return !reading;
   }
 
   /** Events may have been missed (the transport reconnected): start over with a fresh snapshot. */
@@ -183,21 +179,36 @@ final class TenantFeedStream extends ClientStream {
     });
   }
 
-  /** Writes what is pending in one write, unless the client has not taken the last one yet. */
-  private void flush() {
+  /**
+   * Writes what is pending in one write, unless the client has not taken the last one yet. A lone entry
+   * goes out as the frame shared with the verticle's other feeds.
+   */
+  void flush() {
     if (closed || !started || reading || pending.isEmpty() || response.writeQueueFull()) {
       return;
     }
-    Map<String, FeedChange> changes = pending;
+    Map<String, FeedFrame> frames = pending;
     pending = new LinkedHashMap<>();
-    Buffer frames = Buffer.buffer();
-    for (FeedChange change : changes.values()) {
-      if (visible(change)) {
-        frames.appendBuffer(frame(change.type(), change.toJson()));
+    Buffer out = null;
+    boolean shared = false;
+    for (FeedFrame frame : frames.values()) {
+      if (!visible(frame.change)) {
+        continue;
+      }
+      Buffer encoded = frame.frame(format);
+      if (out == null) {
+        out = encoded;
+        shared = true;
+      } else {
+        if (shared) {
+          out = Buffer.buffer(out.length() * 2 + encoded.length()).appendBuffer(out);
+          shared = false;
+        }
+        out.appendBuffer(encoded);
       }
     }
-    if (frames.length() > 0) {
-      write(frames);
+    if (out != null) {
+      write(out);
     }
   }
 
@@ -217,8 +228,7 @@ final class TenantFeedStream extends ClientStream {
   }
 
   private Buffer frame(String type, JsonObject data) {
-    String json = data.encode();
-    return format.encode(null, null, type, format.typedData() ? SseFrames.typed(type, json) : json);
+    return FeedFrame.encode(format, type, data.encode());
   }
 
   private void write(Buffer frames) {
@@ -238,17 +248,12 @@ final class TenantFeedStream extends ClientStream {
     if (closed || !started) {
       return;
     }
-    long stalledFor = stall.stalledFor(response.writeQueueFull(), drains, settings.stallTimeoutMs());
-    if (stalledFor < 0) {
-      if (!response.writeQueueFull()) {
-        write(SseFrames.HEARTBEAT);
-      }
-      return;
-    }
-    log.info("closing a feed of tenant {}: the client took nothing for {} ms", tenant, stalledFor);
-    registry.meters().slowConsumerClosed();
-    dispose();
-    connection.close();
+    stall.tick(response, drains, settings.stallTimeoutMs(), () -> write(SseFrames.HEARTBEAT), stalledFor -> {
+      log.info("closing a feed of tenant {}: the client took nothing for {} ms", tenant, stalledFor);
+      registry.meters().slowConsumerClosed();
+      dispose();
+      connection.close();
+    });
   }
 
   @Override

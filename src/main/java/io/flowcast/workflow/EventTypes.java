@@ -28,13 +28,20 @@ public final class EventTypes {
   public static final String OUTPUT_DELTA = "output.delta";
   /** SSE control frame: an output's text so far, for a client that (re)joins. */
   public static final String OUTPUT_SNAPSHOT = "output.snapshot";
+  /** Interrupts (docs/API.md, "Interrupts"): they may move the status (waiting, and back to running). */
+  public static final String INTERRUPT_RAISED = "interrupt.raised";
+  public static final String INTERRUPT_RESOLVED = "interrupt.resolved";
+  /** Presence (docs/API.md, "Presence"): a watcher came, changed its status, left. */
+  public static final String PRESENCE_JOINED = "presence.joined";
+  public static final String PRESENCE_UPDATED = "presence.updated";
+  public static final String PRESENCE_LEFT = "presence.left";
 
   /**
    * Events after which the durable record gets the workflow as it then is: those that change it, and a
    * snapshot (which PostgreSQL keeps under its label).
    */
   public static final Set<String> WITH_WORKFLOW = Set.of(CREATED, STATE_UPDATED, STATUS_CHANGED, CANCELLED,
-      ROLLED_BACK, DRAFT_COMMITTED, SNAPSHOT_CREATED);
+      ROLLED_BACK, DRAFT_COMMITTED, SNAPSHOT_CREATED, INTERRUPT_RAISED, INTERRUPT_RESOLVED);
 
   /** Event types that end a workflow's stream. */
   public static final Set<String> TERMINAL = Set.of(DELETED, EXPIRED);
@@ -43,6 +50,8 @@ public final class EventTypes {
       EXPIRED,
       "snapshot.created", "state.rolled_back", "draft.updated", "draft.committed", "draft.discarded",
       "action.queued", "action.claimed", "action.completed", "action.failed",
+      INTERRUPT_RAISED, INTERRUPT_RESOLVED,
+      PRESENCE_JOINED, PRESENCE_UPDATED, PRESENCE_LEFT,
       // SSE control events, and the tenant feed's entry for a new version (docs/API.md, "Tenant feed")
       "snapshot", "reset", "auth.expired", "workflow.changed",
       OUTPUT_APPENDED, OUTPUT_CLOSED, OUTPUT_DELTA, OUTPUT_SNAPSHOT);

@@ -88,6 +88,67 @@ class ScopedTokenTest {
   }
 
   @Test
+  void anAnswerOnlyTokenReadsItsWorkflowAndAnswersItsInterruptsAndNothingElse() {
+    String alice = TokenEndpointTest.login(server.get()).getString("access_token");
+    String mine = "approve-" + System.nanoTime();
+    String other = "other-" + System.nanoTime();
+    String wf = "/api/v1/workflows/" + mine;
+    server.api().create(alice, new JsonObject().put("id", mine));
+    server.api().create(alice, new JsonObject().put("id", other));
+    String first = server.api().post(wf + "/interrupts", alice, new JsonObject().put("kind", "approve")
+        .put("prompt", "ok?")).bodyAsJsonObject().getString("id");
+    String second = server.api().post(wf + "/interrupts", alice, new JsonObject().put("kind", "approve")
+        .put("prompt", "and this?")).bodyAsJsonObject().getString("id");
+    String otherInterrupt = server.api().post("/api/v1/workflows/" + other + "/interrupts", alice,
+        new JsonObject().put("kind", "approve").put("prompt", "?")).bodyAsJsonObject().getString("id");
+    String page = scoped(alice, mine, "interrupts:answer");
+
+    assertThat(server.api().get(wf, page).statusCode()).isEqualTo(200);
+    assertThat(server.api().get(wf + "/events", page).statusCode()).isEqualTo(200);
+    assertThat(server.api().get(wf + "/interrupts?status=open", page).bodyAsJsonObject().getJsonArray("items"))
+        .hasSize(2);
+    assertThat(server.api().post(wf + "/interrupts/" + first + "/resolve", page, new JsonObject().put("value", "yes"))
+        .statusCode()).isEqualTo(200);
+    var raise = server.api().post(wf + "/interrupts", page, new JsonObject().put("kind", "x").put("prompt", "?"));
+    assertThat(raise.statusCode()).as("no raising").isEqualTo(403);
+    assertThat(raise.bodyAsJsonObject().getString("detail")).contains("workflows:write");
+    assertThat(server.api().patch(wf, page, new JsonObject().put("status", "completed"), null).statusCode())
+        .as("no other change").isEqualTo(403);
+    assertThat(server.api().post(wf + "/events", page, new JsonObject().put("type", "note")).statusCode())
+        .isEqualTo(403);
+    assertThat(server.api().post(wf + "/cancel", page, new JsonObject()).statusCode()).isEqualTo(403);
+    assertThat(server.api().post(wf + "/actions", page, new JsonObject().put("type", "x")).statusCode())
+        .isEqualTo(403);
+    assertThat(server.api().post("/api/v1/workflows/" + other + "/interrupts/" + otherInterrupt + "/resolve", page,
+        new JsonObject().put("value", "yes")).statusCode()).as("another workflow").isEqualTo(403);
+    assertThat(server.api().get("/api/v1/workflows", page).statusCode()).isEqualTo(403);
+
+    try (SseClient stream = server.stream(wf + "/stream", page, null)) {
+      assertThat(stream.next("snapshot", 5).json().getString("status")).isEqualTo("waiting");
+    }
+    try (BridgeClient bridge = BridgeClient.tcp(TCP)) {
+      bridge.register("flowcast.events." + mine, page, null);
+      assertThat(bridge.next(5).getJsonObject("body").getString("type")).isEqualTo("snapshot");
+      JsonObject answered = bridge.call("flowcast.workflow.interrupt.resolve", page, new JsonObject().put("id", mine)
+          .put("interrupt_id", second).put("body", new JsonObject().put("value", "yes")));
+      assertThat(answered.getJsonObject("body").getJsonObject("interrupt").getString("status")).isEqualTo("resolved");
+      assertThat(bridge.call("flowcast.workflow.interrupt.raise", page, new JsonObject().put("id", mine)
+          .put("body", new JsonObject().put("kind", "x").put("prompt", "?"))).getInteger("failureCode"))
+          .isEqualTo(403);
+      assertThat(bridge.call("flowcast.workflow.patch", page, new JsonObject().put("id", mine)
+          .put("patch", new JsonObject().put("status", "completed"))).getInteger("failureCode")).isEqualTo(403);
+      assertThat(bridge.call("flowcast.workflow.interrupt.resolve", page, new JsonObject().put("id", other)
+          .put("interrupt_id", otherInterrupt).put("body", new JsonObject().put("value", "yes")))
+          .getInteger("failureCode")).isEqualTo(403);
+    }
+    assertThat(server.api().get(wf, alice).bodyAsJsonObject().getString("status"))
+        .as("both answered: running again").isEqualTo("running");
+    String readOnly = scoped(alice, mine, null);
+    assertThat(server.api().post(wf + "/interrupts/" + first + "/resolve", readOnly,
+        new JsonObject().put("value", "no")).statusCode()).as("a read-only token does not answer").isEqualTo(403);
+  }
+
+  @Test
   void aPrefixTokenWithWriteCoversItsPrefixOnly() {
     String alice = TokenEndpointTest.login(server.get()).getString("access_token");
     String prefix = "case" + System.nanoTime() + "-";
@@ -113,6 +174,8 @@ class ScopedTokenTest {
     assertThat(exchange(alice, "w1", "admin").bodyAsJsonObject().getString("error")).isEqualTo("invalid_scope");
     assertThat(exchange(readOnly, "w1", "workflows:write").bodyAsJsonObject().getString("error"))
         .isEqualTo("invalid_scope");
+    assertThat(exchange(readOnly, "w1", "interrupts:answer").bodyAsJsonObject().getString("error"))
+        .as("reading does not grant answering").isEqualTo("invalid_scope");
     var missingType = TokenEndpointTest.form(server.get(), "/api/v1/auth/token", TokenEndpointTest.fields(
         "grant_type", "urn:ietf:params:oauth:grant-type:token-exchange", "subject_token", alice, "workflow", "w1"), null);
     assertThat(missingType.statusCode()).isEqualTo(400);

@@ -96,6 +96,26 @@ class BenchSmokeTest {
   }
 
   @Test
+  void fanoutOnTheTenantFeedSeesEveryPatchedWorkflowsVersionsInOrderUpToTheLast() {
+    String pid = String.valueOf(ProcessHandle.current().pid());
+    Run run = bench("fanout", "--url", url, "--feed", "--subscribers", "20", "--rate", "200", "--publishers", "2",
+        "--duration", "2", "--warmup", "0", "--server-pid", pid);
+    assertThat(run.status()).as(run.err()).isZero();
+    JsonObject report = run.report();
+    assertThat(report.getJsonObject("options").getString("subscribe_via")).isEqualTo("tenant feed");
+    JsonObject check = report.getJsonObject("check");
+    assertThat(check.getBoolean("ok")).as(check.encode()).isTrue();
+    assertThat(check.getBoolean("reached_end")).isTrue();
+    assertThat(check.getLong("received")).isPositive();
+    assertThat(check.getLong("duplicates")).isZero();
+    assertThat(check.getLong("unexpected_events")).isZero();
+    assertThat(report.getJsonObject("publish_errors")).isEmpty();
+    assertThat(report.getJsonObject("server_cpu_us_per_delivery").getDouble(pid)).isPositive();
+    assertThat(bench("fanout", "--url", url, "--feed", "--workflows", "2").status())
+        .as("--feed follows one workflow").isEqualTo(2);
+  }
+
+  @Test
   void fanoutAsFastAsPossibleWithPublishersSharingAWorkflow() {
     Run run = bench("fanout", "--url", url, "--subscribers", "10", "--workflows", "1", "--rate", "0",
         "--publishers", "3", "--duration", "2", "--warmup", "0");

@@ -1,17 +1,13 @@
 package io.flowcast.dashboard;
 
+import io.flowcast.testsupport.NodeScripts;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -107,28 +103,6 @@ class DashboardBrowserTest {
   }
 
   private static void run(ProcessBuilder node, Path script) throws Exception {
-    Process process = node.start();
-    ByteArrayOutputStream output = new ByteArrayOutputStream();
-    Thread reader = new Thread(() -> copy(process.getInputStream(), output), "dashboard-spec-output");
-    reader.start();
-    boolean finished = process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    if (!finished) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-    }
-    reader.join(10_000);
-    String log = output.toString(StandardCharsets.UTF_8);
-    System.out.println(log);
-    assertThat(finished).as("the browser test finished within %d s; its output:%n%s", TIMEOUT_SECONDS, log)
-        .isTrue();
-    assertThat(process.exitValue()).as("exit code of node %s; its output:%n%s", script, log).isZero();
-  }
-
-  private static void copy(InputStream in, ByteArrayOutputStream out) {
-    try (in) {
-      in.transferTo(out);
-    } catch (IOException e) {
-      // the process ended; what was read is kept
-    }
+    NodeScripts.run(node, script, TIMEOUT_SECONDS);
   }
 }

@@ -1,16 +1,14 @@
 package io.flowcast.dashboard;
 
 import io.flowcast.testsupport.StartedServer;
+import io.flowcast.testsupport.NodeScripts;
 import io.flowcast.testsupport.TestServer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,26 +34,7 @@ class PlainEventSourceTest {
     node.environment().put("FLOWCAST_TOKEN",
         server.token("plain", "plain-" + Long.toString(System.nanoTime(), 36), TestServer.RW));
     node.environment().put("CHROMIUM", CHROMIUM.toString());
-    Process process = node.start();
-    ByteArrayOutputStream output = new ByteArrayOutputStream();
-    Thread reader = new Thread(() -> {
-      try (var in = process.getInputStream()) {
-        in.transferTo(output);
-      } catch (java.io.IOException e) {
-        // the process ended
-      }
-    });
-    reader.start();
-    boolean finished = process.waitFor(120, TimeUnit.SECONDS);
-    if (!finished) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-    }
-    reader.join(10_000);
-    String log = output.toString(StandardCharsets.UTF_8);
-    System.out.println(log);
-    assertThat(finished).as("finished within 120 s; output:%n%s", log).isTrue();
-    assertThat(process.exitValue()).as("exit code; output:%n%s", log).isZero();
+    String log = NodeScripts.run(node, SCRIPT, 120);
     assertThat(log).contains("chromium: onmessage received").contains("eventsource library: onmessage received");
   }
 }

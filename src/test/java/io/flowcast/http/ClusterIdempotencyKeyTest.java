@@ -1,9 +1,7 @@
 package io.flowcast.http;
 
-import io.flowcast.testsupport.RedisCluster;
 import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
-import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -13,16 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ClusterIdempotencyKeyTest extends IdempotencyKeyContract {
   private static final long TTL_MS = 4000;
   @RegisterExtension
-  static final StartedServer server = StartedServer.with(onCluster());
-
-  private static JsonObject onCluster() {
-    try {
-      return TestServer.onRedis().put("redis.type", "cluster").put("redis.url", RedisCluster.shared().urls())
-          .put("http.idempotency_ttl_ms", TTL_MS);
-    } catch (Exception e) {
-      throw new IllegalStateException("no Redis Cluster for the test", e);
-    }
-  }
+  static final StartedServer server = StartedServer.with(TestServer.onCluster().put("http.idempotency_ttl_ms", TTL_MS));
 
   @Override
   StartedServer server() {

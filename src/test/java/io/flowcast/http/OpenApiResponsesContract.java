@@ -393,6 +393,80 @@ abstract class OpenApiResponsesContract {
   }
 
   @Test
+  @Order(10)
+  void interruptsAnswerAsDocumented() {
+    String wf = create("wf-interrupts");
+    String interrupts = wf + "/interrupts";
+    String answerOnly = server().token("page", tenant, "interrupts:answer");
+    JsonObject schema = new JsonObject().put("type", "object").put("required", new io.vertx.core.json.JsonArray()
+        .add("decision")).put("properties", new JsonObject().put("decision", new JsonObject().put("type", "string")));
+    String id = json(expect(201, HttpMethod.POST, interrupts, rw, new JsonObject().put("kind", "approve")
+        .put("prompt", "Send it?").put("schema", schema).put("expires_at", "2999-01-01T00:00:00Z"))).getString("id");
+    expect(400, HttpMethod.POST, interrupts, rw, new JsonObject().put("kind", "approve"));
+    expect(400, HttpMethod.POST, interrupts, rw, new JsonObject().put("kind", "approve").put("prompt", "?")
+        .put("schema", new JsonObject().put("type", "nope")));
+    expect(403, HttpMethod.POST, interrupts, answerOnly, new JsonObject().put("kind", "approve").put("prompt", "?"));
+    expect(404, HttpMethod.POST, "/api/v1/workflows/nope/interrupts", rw, new JsonObject().put("kind", "approve")
+        .put("prompt", "?"));
+    expect(415, HttpMethod.POST, interrupts, rw, "kind=approve", "text/plain");
+    expect(200, HttpMethod.GET, interrupts, rw, null, null);
+    expect(200, HttpMethod.GET, interrupts + "?status=open", answerOnly, null, null);
+    expect(400, HttpMethod.GET, interrupts + "?status=nope", rw, null, null);
+    expect(200, HttpMethod.GET, interrupts + "/" + id, readOnly, null, null);
+    expect(404, HttpMethod.GET, interrupts + "/int-none", rw, null, null);
+    String resolve = interrupts + "/" + id + "/resolve";
+    expect(400, HttpMethod.POST, resolve, answerOnly, new JsonObject().put("value", new JsonObject().put("decision", 1)));
+    expect(403, HttpMethod.POST, resolve, readOnly, new JsonObject().put("value", new JsonObject()
+        .put("decision", "approve")));
+    expect(200, HttpMethod.POST, resolve, answerOnly, new JsonObject().put("value", new JsonObject()
+        .put("decision", "approve")));
+    expect(409, HttpMethod.POST, resolve, rw, new JsonObject().put("value", new JsonObject().put("decision", "no")));
+    expect(404, HttpMethod.POST, interrupts + "/int-none/resolve", rw, new JsonObject().put("value", 1));
+
+    String soon = java.time.Instant.now().plusSeconds(1).toString();
+    String brief = json(expect(201, HttpMethod.POST, interrupts, rw, new JsonObject().put("kind", "approve")
+        .put("prompt", "Quick?").put("expires_at", soon))).getString("id");
+    io.flowcast.testsupport.Eventually.until("the interrupt expired", java.time.Duration.ofSeconds(10), () ->
+        "expired".equals(server().api().get(interrupts + "/" + brief, rw).bodyAsJsonObject().getString("status")));
+    expect(410, HttpMethod.POST, interrupts + "/" + brief + "/resolve", rw, new JsonObject().put("value", true));
+  }
+
+  @Test
+  @Order(12)
+  void forkAnswersAsDocumented() {
+    String wf = create("wf-fork-src");
+    expect(200, HttpMethod.PATCH, wf, rw, "{\"state\":{\"x\":2}}", "application/merge-patch+json");
+    expect(201, HttpMethod.POST, wf + "/fork", rw, new JsonObject().put("version", 1).put("id", "wf-fork-1"));
+    expect(409, HttpMethod.POST, wf + "/fork", rw, new JsonObject().put("version", 1).put("id", "wf-fork-1"));
+    expect(404, HttpMethod.POST, wf + "/fork", rw, new JsonObject().put("version", 9).put("id", "wf-fork-2"));
+    expect(404, HttpMethod.POST, "/api/v1/workflows/nope/fork", rw, new JsonObject().put("version", 1)
+        .put("id", "wf-fork-2"));
+    expect(400, HttpMethod.POST, wf + "/fork", rw, new JsonObject().put("version", 0).put("id", "wf-fork-2"));
+    expect(400, HttpMethod.POST, wf + "/fork", rw, new JsonObject().put("version", 1));
+    expect(403, HttpMethod.POST, wf + "/fork", readOnly, new JsonObject().put("version", 1).put("id", "wf-fork-2"));
+    expect(415, HttpMethod.POST, wf + "/fork", rw, "version=1", "text/plain");
+  }
+
+  @Test
+  @Order(13)
+  void presenceAnswersAsDocumented() {
+    String wf = create("wf-presence");
+    expect(200, HttpMethod.PUT, wf + "/presence", readOnly, new JsonObject().put("status", "typing"));
+    expect(200, HttpMethod.PUT, wf + "/presence", rw, null, null);
+    expect(200, HttpMethod.GET, wf + "/presence", readOnly, null, null);
+    try (SseClient stream = open(wf + "/stream?presence=watching", readOnly, null)) {
+      frame("/api/v1/workflows/{id}/stream", stream, "snapshot");
+    }
+    expect(400, HttpMethod.PUT, wf + "/presence", rw, new JsonObject().put("status", "a b"));
+    expect(400, HttpMethod.GET, wf + "/stream?presence=a%20b", rw, null, null);
+    expect(415, HttpMethod.PUT, wf + "/presence", rw, "x", "text/plain");
+    expect(404, HttpMethod.GET, "/api/v1/workflows/nope/presence", rw, null, null);
+    expect(404, HttpMethod.PUT, "/api/v1/workflows/nope/presence", rw, new JsonObject());
+    expect(403, HttpMethod.GET, wf + "/presence", server().token("x", tenant, "other"), null, null);
+    expect(204, HttpMethod.DELETE, wf + "/presence", readOnly, null, null);
+    expect(404, HttpMethod.DELETE, "/api/v1/workflows/nope/presence", rw, null, null);
+  }
+  @Test
   @Order(100)
   void everyOperationWasAnsweredWithItsSuccessAndTheRefusalsWereSeen() {
     Map<String, Set<Integer>> checked = conformance.checked();

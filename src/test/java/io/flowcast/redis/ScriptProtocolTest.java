@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ScriptProtocolTest {
   private static final Path LUA = Path.of("src/main/resources/lua");
   private static final List<String> STANDALONE = List.of("ratelimit", "stream_slots", "refresh", "flush_ack",
-      "instances", "idempotency");
+      "instances", "idempotency", "presence_index");
 
   @Test
   void everyWorkflowScriptNamesItsArgumentsAndRepliesByName() throws IOException {

@@ -1,9 +1,7 @@
 package io.flowcast.sse;
 
-import io.flowcast.testsupport.RedisCluster;
 import io.flowcast.testsupport.StartedServer;
 import io.flowcast.testsupport.TestServer;
-import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -12,17 +10,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ClusterTenantFeedTest extends TenantFeedContract {
   @RegisterExtension
-  static final StartedServer server = StartedServer.with(onCluster());
+  static final StartedServer server = StartedServer.with(TestServer.onCluster());
   @RegisterExtension
-  static final StartedServer other = StartedServer.with(onCluster());
-
-  private static JsonObject onCluster() {
-    try {
-      return TestServer.onRedis().put("redis.type", "cluster").put("redis.url", RedisCluster.shared().urls());
-    } catch (Exception e) {
-      throw new IllegalStateException("no Redis Cluster for the test", e);
-    }
-  }
+  static final StartedServer other = StartedServer.with(TestServer.onCluster());
 
   @Override
   StartedServer server() {

@@ -143,6 +143,42 @@ abstract class TenantFeedContract {
   }
 
   @Test
+  void aForkIsACreation() {
+    create("trunk", "running");
+    patch("trunk", new JsonObject().put("state", new JsonObject().put("n", 2)));
+    try (SseClient feed = server().stream("/api/v1/feed", token, null)) {
+      snapshot(feed);
+      HttpResponse<Buffer> forked = writer().api().post(WORKFLOWS + "/trunk/fork", token,
+          new JsonObject().put("version", 1).put("id", "branch"));
+      assertThat(forked.statusCode()).as(forked.bodyAsString()).isEqualTo(201);
+      SseEvent created = next(feed);
+      assertThat(created.event()).isEqualTo("workflow.created");
+      assertThat(created.json().getString("id")).isEqualTo("branch");
+      assertThat(created.json().getLong("version")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void anInterruptThatMovesTheStatusIsAChange() {
+    create("asks", "running");
+    try (SseClient feed = server().stream("/api/v1/feed", token, null)) {
+      snapshot(feed);
+      HttpResponse<Buffer> raised = writer().api().post(WORKFLOWS + "/asks/interrupts", token,
+          new JsonObject().put("kind", "approval").put("prompt", "ship it?"));
+      assertThat(raised.statusCode()).as(raised.bodyAsString()).isEqualTo(201);
+      JsonObject waiting = next(feed).json();
+      assertThat(waiting.getString("status")).isEqualTo("waiting");
+      assertThat(waiting.getLong("version")).isEqualTo(2);
+      HttpResponse<Buffer> resolved = writer().api().post(WORKFLOWS + "/asks/interrupts/"
+          + raised.bodyAsJsonObject().getString("id") + "/resolve", token, new JsonObject().put("value", true));
+      assertThat(resolved.statusCode()).as(resolved.bodyAsString()).isEqualTo(200);
+      JsonObject running = next(feed).json();
+      assertThat(running.getString("status")).isEqualTo("running");
+      assertThat(running.getLong("version")).isEqualTo(3);
+    }
+  }
+
+  @Test
   void aStatusFilterShowsTheWorkflowsInItAndTellsWhenOneLeavesIt() {
     create("r1", "running");
     create("p1", "pending");

@@ -117,6 +117,18 @@ public final class TestServer implements AutoCloseable {
   }
 
   /** Config overrides that put a server on the test Redis, under the run's key prefix. */
+  /**
+   * The overrides of a server on the shared private Redis Cluster ({@link RedisCluster#shared()}, started on
+   * first use), under the run's key prefix.
+   */
+  public static JsonObject onCluster() {
+    try {
+      return onRedis().put("redis.type", "cluster").put("redis.url", RedisCluster.shared().urls());
+    } catch (Exception e) {
+      throw new IllegalStateException("no Redis Cluster for the test", e);
+    }
+  }
+
   public static JsonObject onRedis() {
     return new JsonObject().put("redis.url", redisUrl()).put("redis.fallback", "none")
         .put("redis.key_prefix", RUN_PREFIX);
