@@ -17,13 +17,15 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
     String sseUrlTemplate, String publishUrlTemplate, boolean allowRemote, int connections, int workflows,
     int durationSeconds, int warmupSeconds, Mix mix, int subscribers, int rate, int publishers, int streams,
     List<Long> serverPids, String token, String tenant, int payloadBytes, int threads, int drainSeconds, String pgUrl,
-    boolean json, int bridgePort, ColdStart coldStart, boolean feed) {
+    boolean json, int bridgePort, ColdStart coldStart, boolean feed, String chunksAs) {
 
-  public static final Set<String> SCENARIOS = Set.of("write", "fanout", "idle", "cold-start");
+  public static final Set<String> SCENARIOS = Set.of("write", "fanout", "idle", "cold-start", "tokens");
   private static final Set<String> FLAGS = Set.of("--json", "--allow-remote", "--feed");
   private static final Set<String> COMMON = Set.of("--url", "--duration", "--workflows", "--token", "--tenant",
       "--threads", "--json", "--allow-remote", "--server-pid");
   private static final Map<String, Set<String>> SPECIFIC = Map.of(
+      "tokens", Set.of("--subscribers", "--publishers", "--subscribe-url", "--publish-url", "--warmup", "--payload",
+          "--drain", "--as", "--rate"),
       "write", Set.of("--connections", "--mix", "--warmup", "--payload", "--pg-url", "--drain"),
       "fanout", Set.of("--subscribers", "--rate", "--publishers", "--subscribe-url", "--publish-url",
           "--sse-url-template", "--publish-url-template", "--warmup", "--payload", "--drain", "--bridge-port", "--feed"),
@@ -133,9 +135,18 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
         o.containsKey("--json"),
         bounded(o, "--bridge-port", 0, 1, 65_535),
         scenario.equals("cold-start") ? coldStart(o) : null,
-        o.containsKey("--feed"));
+        o.containsKey("--feed"),
+        chunksAs(o.getOrDefault("--as", "outputs")));
     Targets.check(options);
     return options;
+  }
+
+  /** {@code bench tokens}: chunks as token streams (outputs) or as plain events. */
+  private static String chunksAs(String value) {
+    if (!value.equals("outputs") && !value.equals("events")) {
+      throw new UsageException("--as must be outputs or events");
+    }
+    return value;
   }
 
   private static ColdStart coldStart(Map<String, String> o) {
@@ -213,6 +224,9 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
           .put("java_opts", String.join(" ", coldStart.javaOpts())).put("from_second", coldStart.fromSecond())
           .put("instance_env", new JsonObject(new java.util.TreeMap<String, Object>(coldStart.instanceEnv())))
           .put("drain_s", drainSeconds).put("payload_bytes", payloadBytes);
+      case "tokens" -> json.put("subscribe", subscribeUrl).put("publish", publishUrl).put("subscribers", subscribers)
+          .put("publishers", publishers).put("as", chunksAs).put("rate", rate).put("warmup_s", warmupSeconds)
+          .put("payload_bytes", payloadBytes);
       default -> json.put("subscribe", generic() ? sseUrlTemplate : subscribeUrl).put("streams", streams)
           .put("workflows", workflows);
     }

@@ -3,7 +3,7 @@ package io.flowcast.bench;
 /** The help text of {@code flowcast bench}. */
 final class BenchUsage {
   static final String TEXT = """
-      usage: flowcast bench <write|fanout|idle|cold-start> [options]
+      usage: flowcast bench <write|fanout|idle|cold-start|tokens> [options]
 
       write    C clients PATCH (merge patch) and/or publish events on W workflows for T seconds
         --connections C (64)  --workflows W (100)  --mix patch|event|patch=70,event=30 (patch)
@@ -20,6 +20,12 @@ final class BenchUsage {
         --feed (every subscriber follows the tenant feed, GET /api/v1/feed, and the publishers PATCH the
          one workflow: its changes are what the feeds carry; versions may be coalesced, never repeated
          or reordered; needs --workflows 1)
+      tokens   S SSE subscribers on one workflow; P publishers each stream an answer chunk by chunk in a
+               closed loop for T seconds, as token streams or as the same text sent as plain events;
+               checks every subscriber got every chunk once, in order (by offset or by seq)
+        --subscribers S (100)  --publishers P (4)  --rate R (chunks/s in all; 0 = each publisher as fast as it
+         is acknowledged)  --as outputs|events (outputs)  --payload BYTES (chunk
+         size; default 4: "tok ")  --subscribe-url URL  --publish-url URL
       idle     open N SSE streams and hold them for T seconds
         --streams N (1000)  --workflows W (10)  --subscribe-url URL
 

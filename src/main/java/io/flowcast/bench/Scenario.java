@@ -12,6 +12,7 @@ interface Scenario {
       case "fanout" -> new FanoutScenario();
       case "idle" -> new IdleScenario();
       case "cold-start" -> new ColdStartScenario();
+      case "tokens" -> new TokensScenario();
       default -> throw new IllegalArgumentException(name);
     };
   }

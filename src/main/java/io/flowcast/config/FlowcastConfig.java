@@ -88,10 +88,11 @@ public record FlowcastConfig(
   }
 
   /**
-   * Token streams (docs/API.md, "Outputs"): the roll-up window of the durable log, and the longest text an
-   * output may hold (in UTF-16 code units, a browser's string length).
+   * Token streams (docs/API.md, "Outputs"): the roll-up window of the durable log, the longest text an
+   * output may hold (in UTF-16 code units, a browser's string length), and the appends a subject may make
+   * (a quota of their own: a model streaming tokens appends far more often than anyone writes).
    */
-  public record Outputs(long rollupMs, int maxChars) {
+  public record Outputs(long rollupMs, int maxChars, int appendsPerMinute, int appendsBurst) {
   }
 
   /** Bounds of drafts, snapshots and actions. */
@@ -235,7 +236,9 @@ public record FlowcastConfig(
         (int) range(c, "startup.warmup", 0, 100_000),
         range(c, "startup.warmup_max_ms", 1000, 600_000),
         Presence.from(c),
-        new Outputs(range(c, "outputs.rollup_ms", 1, 60_000), (int) range(c, "outputs.max_chars", 1, 16_777_216)));
+        new Outputs(range(c, "outputs.rollup_ms", 1, 60_000), (int) range(c, "outputs.max_chars", 1, 16_777_216),
+            (int) range(c, "ratelimit.output_per_minute", 1, 100_000_000),
+            (int) range(c, "ratelimit.output_burst", 1, 10_000_000)));
     if (config.jwtSecret().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
       throw new ConfigException("jwt.secret", "must be at least " + MIN_SECRET_BYTES
           + " bytes; Flowcast refuses to start without a usable signing key");

@@ -33,9 +33,9 @@ final class OutputApi {
 
   void mount(Router router, BodyHandler body, Handler<RoutingContext> auth, RateLimits limits) {
     router.get(ONE).handler(auth).handler(limits.reads()).handler(handle(this::get));
-    router.post(ONE + "/append").handler(body).handler(auth).handler(limits.writes())
+    router.post(ONE + "/append").handler(body).handler(auth).handler(limits.outputs())
         .handler(handle(ctx -> change(ctx, Addresses.OUTPUT_APPEND, Bodies.requiredObject(ctx, "{text, offset?}"))));
-    router.post(ONE + "/close").handler(body).handler(auth).handler(limits.writes())
+    router.post(ONE + "/close").handler(body).handler(auth).handler(limits.outputs())
         .handler(handle(ctx -> change(ctx, Addresses.OUTPUT_CLOSE, Bodies.object(ctx))));
   }
 

@@ -80,7 +80,10 @@ final class InMemoryOutputs implements OutputStreams {
     // a cancel's close comes after the cancel: the check is made here rather than by the store
     return store.withLive(key, cancelled ? null : actor, live -> {
       String status = live.workflow().status();
-      if (cancelled && !status.equals(Lifecycle.CANCELLED) || !cancelled && Lifecycle.terminal(status)) {
+      if (cancelled && !status.equals(Lifecycle.CANCELLED)) {
+        return new Mutation(live.workflow(), null); // reopened since the cancel: its outputs stay open
+      }
+      if (!cancelled && Lifecycle.terminal(status)) {
         throw Lifecycle.closed(key.id(), status);
       }
       Map<String, Text> outputs = live.side(SIDE, LinkedHashMap::new);
@@ -96,11 +99,15 @@ final class InMemoryOutputs implements OutputStreams {
   }
 
   @Override
-  public Future<List<Output>> list(WorkflowKey key) {
+  public Future<List<Output>> list(WorkflowKey key, boolean openOnly) {
     return store.withLive(key, live -> {
       Map<String, Text> outputs = live.side(SIDE, LinkedHashMap::new);
       List<Output> all = new ArrayList<>();
-      outputs.forEach((name, o) -> all.add(new Output(name, o.text.toString(), o.closed)));
+      outputs.forEach((name, o) -> {
+        if (!openOnly || !o.closed) {
+          all.add(new Output(name, o.text.toString(), o.closed));
+        }
+      });
       return all;
     });
   }

@@ -50,7 +50,8 @@ public final class OutputCommands implements Feature {
     Commands.serve(vertx, Addresses.OUTPUT_APPEND, log, this::append);
     Commands.serve(vertx, Addresses.OUTPUT_CLOSE, log, this::close);
     Commands.serve(vertx, Addresses.OUTPUT_GET, log, this::get);
-    Commands.serve(vertx, Addresses.OUTPUT_LIST, log, b -> outputs.list(CommandFields.key(b))
+    Commands.serve(vertx, Addresses.OUTPUT_LIST, log, b -> outputs.list(CommandFields.key(b),
+            b.getBoolean("open_only", false))
         .map(all -> new JsonObject().put("outputs", new JsonArray(all.stream().map(OutputStreams.Output::toJson).toList()))));
   }
 
@@ -83,7 +84,7 @@ public final class OutputCommands implements Feature {
 
   private Future<JsonObject> get(JsonObject b) {
     String name = name(b);
-    return outputs.list(CommandFields.key(b)).compose(all -> all.stream().filter(o -> o.name().equals(name))
+    return outputs.list(CommandFields.key(b), false).compose(all -> all.stream().filter(o -> o.name().equals(name))
         .findFirst().map(o -> Future.succeededFuture(o.toJson()))
         .orElseGet(() -> Future.failedFuture(OutputErrors.unknown(name))));
   }
@@ -91,7 +92,7 @@ public final class OutputCommands implements Feature {
   /** A cancel closes every open output (its events say {@code "reason": "cancelled"}). */
   @Override
   public Future<Void> cancelled(WorkflowKey key, JsonObject command) {
-    return outputs.list(key).compose(all -> Future.all(all.stream().filter(o -> !o.closed())
+    return outputs.list(key, true).compose(all -> Future.all(all.stream().filter(o -> !o.closed())
         .map(o -> closeOne(key, o.name(), true, command)).toList())).mapEmpty();
   }
 

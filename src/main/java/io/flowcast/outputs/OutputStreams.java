@@ -45,6 +45,9 @@ public interface OutputStreams {
    */
   Future<Mutation> close(WorkflowKey key, String name, boolean cancelled, Actor actor);
 
-  /** Every output of the workflow (open and closed), in no particular order; 404 for an unknown workflow. */
-  Future<List<Output>> list(WorkflowKey key);
+  /**
+   * Every output of the workflow (open and closed; only the open ones with {@code openOnly}), in no particular
+   * order; 404 for an unknown workflow.
+   */
+  Future<List<Output>> list(WorkflowKey key, boolean openOnly);
 }

@@ -34,6 +34,7 @@ public final class RateLimits {
   private final Quota write;
   private final Quota stream;
   private final Quota token;
+  private final Quota output;
   private final RateLimiter limiter;
   private final StreamSlots slots;
   private final Vertx vertx;
@@ -50,6 +51,7 @@ public final class RateLimits {
     this.write = new Quota("write", c.writePerMinute(), c.writeBurst());
     this.stream = new Quota("stream", c.streamPerMinute(), c.streamBurst());
     this.token = new Quota("token", c.tokenPerMinute(), c.tokenBurst());
+    this.output = new Quota("output", config.outputs().appendsPerMinute(), config.outputs().appendsBurst());
     this.limiter = limiter;
     this.slots = slots;
     this.vertx = vertx;
@@ -89,6 +91,11 @@ public final class RateLimits {
   /** For {@code POST}, {@code PUT}, {@code PATCH} and {@code DELETE} routes, after authentication. */
   public Handler<RoutingContext> writes() {
     return bySubject(write);
+  }
+
+  /** For output appends and closes (token streams), after authentication: a quota of their own. */
+  public Handler<RoutingContext> outputs() {
+    return bySubject(output);
   }
 
   /** For the token endpoints: a brute-force guard per client address (no caller yet). */

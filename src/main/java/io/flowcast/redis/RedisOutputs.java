@@ -25,6 +25,8 @@ import java.util.Map;
  * workflow's channel in the same step (the delta, or the event it appends).
  */
 final class RedisOutputs implements OutputStreams {
+  /** Bytes of an output's open segment before it is sealed: what an append copies at most, besides its chunk. */
+  static final int SEGMENT_BYTES = 8192;
   private final RedisCalls calls;
   private final RedisWorkflowStore store;
 
@@ -37,7 +39,7 @@ final class RedisOutputs implements OutputStreams {
   public Future<Appended> append(WorkflowKey key, String name, String text, Long expectedOffset, long maxChars,
       Actor actor) {
     ScriptArgs args = ScriptArgs.of().put("name", name).put("text", text).put("units", text.length())
-        .put("expected", expectedOffset == null ? "" : String.valueOf(expectedOffset)).put("max", maxChars)
+        .put("expected", expectedOffset == null ? "" : String.valueOf(expectedOffset)).put("max", maxChars).put("segment", SEGMENT_BYTES)
         .put("delta_head", OutputEvents.deltaHead(key.id(), name)).put("delta_tail", OutputEvents.deltaTail(text));
     return run("output_append", key, actor, args).compose(r -> switch (r.outcome()) {
       case OK -> Future.succeededFuture(new Appended(r.number("offset"), r.number("length")));
@@ -65,8 +67,8 @@ final class RedisOutputs implements OutputStreams {
   }
 
   @Override
-  public Future<List<Output>> list(WorkflowKey key) {
-    return run("output_list", key, null, ScriptArgs.of()).map(r -> {
+  public Future<List<Output>> list(WorkflowKey key, boolean openOnly) {
+    return run("output_list", key, null, ScriptArgs.of().put("open_only", openOnly)).map(r -> {
       Response fields = r.raw("fields");
       Map<String, String> all = new HashMap<>();
       for (int i = 0; i + 1 < fields.size(); i += 2) {
@@ -74,9 +76,15 @@ final class RedisOutputs implements OutputStreams {
       }
       List<Output> outputs = new ArrayList<>();
       all.forEach((field, value) -> {
-        if (field.startsWith("t:")) {
+        if (field.startsWith("n:")) {
           String name = field.substring(2);
-          outputs.add(new Output(name, value, all.containsKey("c:" + name)));
+          StringBuilder text = new StringBuilder();
+          int sealed = Integer.parseInt(all.getOrDefault("k:" + name, "0"));
+          for (int i = 0; i < sealed; i++) {
+            text.append(all.getOrDefault("s:" + name + ":" + i, ""));
+          }
+          text.append(all.getOrDefault("t:" + name, ""));
+          outputs.add(new Output(name, text.toString(), all.containsKey("c:" + name)));
         }
       });
       return outputs;

@@ -45,6 +45,8 @@ final class OutputFollower {
   private boolean reading;
   /** Counts restarts, so a read answered after one is ignored. */
   private int generation;
+  /** How many of the held deltas arrived before the read in flight was asked. */
+  private int heldBeforeRead;
 
   OutputFollower(WorkflowFeed feed, FeedOwner stream, BusClient bus, Vertx vertx) {
     this.feed = feed;
@@ -117,8 +119,10 @@ final class OutputFollower {
       return; // synced() reads
     }
     reading = true;
+    heldBeforeRead = held.size();
     int asked = ++generation;
-    bus.request(Addresses.OUTPUT_LIST, feed.target()).onComplete(ar -> {
+    // a client that resumes has the closed outputs' text from the log: only a fresh one needs theirs
+    bus.request(Addresses.OUTPUT_LIST, feed.target().put("open_only", !fresh)).onComplete(ar -> {
       if (asked != generation || feed.ended() || stream.closed()) {
         return;
       }
@@ -155,14 +159,27 @@ final class OutputFollower {
       stream.event(feed, EventTypes.OUTPUT_SNAPSHOT, snapshot.encode(), false, null, false);
     }
     fresh = false;
-    release();
+    release(heldBeforeRead);
   }
 
   private void release() {
+    release(0);
+  }
+
+  /**
+   * Passes on the held deltas. The first {@code published} were published before the read that ended
+   * ran: its text holds them, or they belong to no text it knows (a stale frame); either way they are
+   * never a reason to read again.
+   */
+  private void release(int published) {
     List<Held> pending = List.copyOf(held);
     held.clear();
-    for (Held h : pending) {
-      delta(h.delta(), h.frame());
+    for (int i = 0; i < pending.size(); i++) {
+      OutputDelta delta = pending.get(i).delta();
+      if (i < published && ends != null && delta.offset() > ends.getOrDefault(delta.name(), 0L)) {
+        continue;
+      }
+      delta(delta, pending.get(i).frame());
     }
   }
 }

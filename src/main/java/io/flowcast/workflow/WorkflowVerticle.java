@@ -140,9 +140,16 @@ public final class WorkflowVerticle extends VerticleBase {
         .map(m -> m.workflow().toBusJson());
   }
 
-  /** What the features end with a cancel (open outputs close), before the cancel is answered. */
+  /**
+   * What the features end with a cancel (open outputs close), before the cancel is answered. The cancel
+   * itself is done: a feature that could not follow (Redis down) is logged, not turned into a failed cancel.
+   */
   private Future<Void> afterCancel(WorkflowKey key, JsonObject body) {
-    return Future.all(features.stream().map(f -> f.cancelled(key, body)).toList()).mapEmpty();
+    return Future.join(features.stream().map(f -> f.cancelled(key, body)).toList()).<Void>mapEmpty()
+        .recover(err -> {
+          log.warn("cancel of {}: a feature could not end what it keeps ({})", key, err.toString());
+          return Future.succeededFuture();
+        });
   }
 
   private Future<JsonObject> readEvents(JsonObject body) {

@@ -29,7 +29,7 @@ abstract class OutputsContract {
   static final long WINDOW_MS = 100;
 
   static JsonObject overrides() {
-    return new JsonObject().put("outputs.rollup_ms", WINDOW_MS).put("outputs.max_chars", 1000);
+    return new JsonObject().put("outputs.rollup_ms", WINDOW_MS).put("outputs.max_chars", 100_000);
   }
 
   abstract StartedServer server();
@@ -182,7 +182,10 @@ abstract class OutputsContract {
   }
 
   @Test
-  void aClientJoiningAfterTheCloseGetsTheWholeTextAsAClosedSnapshot() {
+  void aClientJoiningAfterTheCloseGetsTheWholeTextAsAClosedSnapshotAndOneResumingGetsItFromTheLogOnly()
+      throws InterruptedException {
+    String before = server().api().get(WF + "/events", token).bodyAsJsonObject().getJsonArray("events")
+        .getJsonObject(0).getString("id");
     append("done");
     post(OUT + "/close", new JsonObject());
     try (SseClient sse = server().stream(WF + "/stream", token, null)) {
@@ -191,6 +194,21 @@ abstract class OutputsContract {
       assertThat(soFar.getString("text")).isEqualTo("done");
       assertThat(soFar.getBoolean("closed")).isTrue();
     }
+    append2("other", "open");
+    try (SseClient sse = server().stream(WF + "/stream", token, before)) {
+      SseEvent closed = sse.next(5);
+      assertThat(closed.event()).isEqualTo("output.closed");
+      assertThat(closed.json().getJsonObject("data").getString("text")).isEqualTo("done");
+      SseEvent open = sse.next(5);
+      assertThat(open.event()).isEqualTo("output.snapshot");
+      assertThat(open.json().getString("name")).isEqualTo("other");
+      assertThat(sse.poll(300)).as("nothing more: the closed output is not sent again").isNull();
+    }
+  }
+
+  private void append2(String name, String text) {
+    assertThat(post(WF + "/outputs/" + name + "/append", new JsonObject().put("text", text)).statusCode())
+        .isEqualTo(200);
   }
 
   @Test
@@ -211,6 +229,34 @@ abstract class OutputsContract {
   }
 
   @Test
+  void aLongAnswerOfManyChunksReadsBackWholeEverywhere() {
+    StringBuilder whole = new StringBuilder();
+    for (int i = 0; i < 60; i++) {
+      String chunk = (i + ": " + "ab\u00e9\u4e2d\ud83d\ude00\"/\n").repeat(40);
+      assertThat(append(chunk).statusCode()).isEqualTo(200);
+      whole.append(chunk);
+    }
+    assertThat(server().api().get(OUT, token).bodyAsJsonObject().getString("text")).isEqualTo(whole.toString());
+    try (SseClient sse = server().stream(WF + "/stream", token, null)) {
+      sse.next("snapshot", 5);
+      JsonObject soFar = sse.next("output.snapshot", 5).json();
+      assertThat(soFar.getString("text")).isEqualTo(whole.toString());
+      assertThat(soFar.getLong("length")).isEqualTo(whole.length());
+      append("end");
+      whole.append("end");
+      assertThat(sse.next(5).json().getLong("offset")).isEqualTo(whole.length() - 3);
+    }
+    post(OUT + "/close", new JsonObject());
+    assertThat(events("output.closed").get(0).getJsonObject("data").getString("text")).isEqualTo(whole.toString());
+    StringBuilder rolled = new StringBuilder();
+    for (JsonObject e : events("output.appended")) {
+      assertThat(e.getJsonObject("data").getLong("offset")).isEqualTo(rolled.length());
+      rolled.append(e.getJsonObject("data").getString("text"));
+    }
+    assertThat(whole.toString()).startsWith(rolled.toString());
+  }
+
+  @Test
   void badAppendsAreRefusedWithAClearProblem() {
     append("abc");
     assertThat(append("").statusCode()).isEqualTo(400);
@@ -220,7 +266,7 @@ abstract class OutputsContract {
     HttpResponse<Buffer> moved = post(OUT + "/append", new JsonObject().put("text", "d").put("offset", 2));
     assertThat(moved.statusCode()).isEqualTo(412);
     assertThat(post(OUT + "/append", new JsonObject().put("text", "d").put("offset", 3)).statusCode()).isEqualTo(200);
-    HttpResponse<Buffer> tooLarge = append("x".repeat(1000));
+    HttpResponse<Buffer> tooLarge = append("x".repeat(100_000));
     assertThat(tooLarge.statusCode()).isEqualTo(413);
     assertThat(tooLarge.getHeader("Content-Type")).startsWith("application/problem+json");
     assertThat(server().api().get(WF + "/outputs/none", token).statusCode()).isEqualTo(404);
