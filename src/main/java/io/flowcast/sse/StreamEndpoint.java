@@ -6,6 +6,7 @@ import io.flowcast.bus.BusClient;
 import io.flowcast.ratelimit.RateLimits;
 import io.flowcast.workflow.Ids;
 import io.flowcast.workflow.WorkflowKey;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
@@ -55,11 +56,14 @@ public final class StreamEndpoint implements Handler<RoutingContext> {
             presence.end(registry);
             release.run();
           });
-      return stream.open(caller, key -> start).onSuccess(opened -> {
-        if (!stream.closed()) {
-          presence.start();
-        }
-      });
+      // joined before the stream opens: a client that sees its stream open is listed
+      return presence.start()
+          .recover(err -> {
+            presence.end(registry);
+            release.run();
+            return Future.failedFuture(err);
+          })
+          .compose(joined -> stream.open(caller, key -> start));
     });
   }
 }

@@ -16,7 +16,7 @@ import java.util.UUID;
 
 /**
  * The presence lease of one stream opened with {@code ?presence=<status>} (docs/API.md, "Presence"): set
- * when the stream has opened, renewed every third of {@code presence.lease_ms} while it lives, dropped when
+ * before the stream opens (its first frame comes after the join), renewed every third of {@code presence.lease_ms} while it lives, dropped when
  * it ends, however it ends. If its instance dies, nothing renews it: it runs out, and the sweep of any
  * instance records the leave.
  */
@@ -62,14 +62,18 @@ final class StreamPresence {
     return new StreamPresence(vertx, bus, caller, key, PresenceRules.status(values.get(0)), leaseMs);
   }
 
-  /** The stream opened: join, and keep the lease running. */
-  void start() {
+  /**
+   * Joins, and keeps the lease running; completes when the join is recorded, so the stream opens (and its
+   * client sees it open) only once the caller is listed.
+   */
+  io.vertx.core.Future<?> start() {
     if (ended || started) {
-      return;
+      return io.vertx.core.Future.succeededFuture();
     }
     started = true;
     renew();
     timer = vertx.setPeriodic(Math.max(1, leaseMs / 3), id -> renew());
+    return pending;
   }
 
   /**
