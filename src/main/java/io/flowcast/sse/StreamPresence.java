@@ -16,8 +16,8 @@ import java.util.UUID;
 
 /**
  * The presence lease of one stream opened with {@code ?presence=<status>} (docs/API.md, "Presence"): set
- * before the stream opens (its first frame comes after the join), renewed every third of {@code presence.lease_ms} while it lives, dropped when
- * it ends, however it ends. If its instance dies, nothing renews it: it runs out, and the sweep of any
+ * before the stream opens (its first frame comes after the join), renewed every third of
+ * {@code presence.lease_ms} while it lives, dropped when it ends, however it ends. If its instance dies, nothing renews it: it runs out, and the sweep of any
  * instance records the leave.
  */
 final class StreamPresence {
