@@ -14,7 +14,7 @@ import java.util.Set;
  * A replay of a workflow's event log ({@link StateHistory}): the workflow as the events so far made it (from
  * its creation, or from a labelled snapshot), and the wanted versions found on the way.
  */
-final class Replay {
+public final class Replay {
   final Workflow current;
   final Set<Long> wanted;
   final Map<Long, Workflow> found = new HashMap<>();
@@ -37,7 +37,7 @@ final class Replay {
   }
 
   /** Events that make a new version: the first event of each version is one of these. */
-  static boolean changes(JsonObject event) {
+  public static boolean changes(JsonObject event) {
     return switch (event.getString("type")) {
       case EventTypes.CREATED, EventTypes.ROLLED_BACK, EventTypes.STATE_UPDATED, EventTypes.STATUS_CHANGED,
           EventTypes.CANCELLED, EventTypes.DRAFT_COMMITTED -> true;
@@ -76,24 +76,16 @@ final class Replay {
         state = data.getJsonObject("state", new JsonObject());
         metadata = data.getJsonObject("metadata", new JsonObject());
       }
-      case EventTypes.ROLLED_BACK -> state = data.getJsonObject("state", new JsonObject());
       case EventTypes.STATE_UPDATED, EventTypes.STATUS_CHANGED, EventTypes.CANCELLED -> {
         if (data.getValue("status") instanceof String s) {
           status = s;
         }
-        if (data.getValue("state") instanceof JsonObject patch) {
-          state = MergePatch.apply(state, patch);
-        }
         if (data.getValue("metadata") instanceof JsonObject patch) {
           metadata = MergePatch.apply(metadata, patch);
         }
+        state = stateAfter(state, event);
       }
-      case EventTypes.DRAFT_COMMITTED -> {
-        JsonObject sections = state.getValue("sections") instanceof JsonObject o ? o.copy() : new JsonObject();
-        state = state.copy().put("sections", sections.put(data.getString("section_id"), data.getString("raw_draft")));
-      }
-      default -> {
-      }
+      default -> state = stateAfter(state, event);
     }
     if (made > version) {
       version = made;
@@ -101,6 +93,24 @@ final class Replay {
         found.put(made, workflow(event));
       }
     }
+  }
+
+  /**
+   * The state after {@code event}, from the state before it (a new object when it changes; the same one when
+   * the event leaves the state as it is): the one place the log's events are read as state changes.
+   */
+  public static JsonObject stateAfter(JsonObject state, JsonObject event) {
+    JsonObject data = event.getValue("data") instanceof JsonObject o ? o : new JsonObject();
+    return switch (event.getString("type")) {
+      case EventTypes.ROLLED_BACK -> data.getJsonObject("state", new JsonObject());
+      case EventTypes.STATE_UPDATED, EventTypes.STATUS_CHANGED, EventTypes.CANCELLED ->
+          data.getValue("state") instanceof JsonObject patch ? MergePatch.apply(state, patch) : state;
+      case EventTypes.DRAFT_COMMITTED -> {
+        JsonObject sections = state.getValue("sections") instanceof JsonObject o ? o.copy() : new JsonObject();
+        yield state.copy().put("sections", sections.put(data.getString("section_id"), data.getString("raw_draft")));
+      }
+      default -> state;
+    };
   }
 
   /** The workflow as this event made it. */

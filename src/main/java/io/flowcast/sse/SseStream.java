@@ -57,6 +57,8 @@ public final class SseStream extends FeedOwner {
   private long expiryTimer = -1;
   private String sessionId;
   private final FrameFormat format;
+  /** With {@code ?format=ag-ui}: this stream's translation into AG-UI events, or null. */
+  private AgUiFrames agUi;
 
   /**
    * @param compositeIds whether frame ids are {@link ResumeId}s (multi-workflow stream) or event ids
@@ -77,6 +79,15 @@ public final class SseStream extends FeedOwner {
     for (WorkflowKey key : workflows) {
       feeds.add(new WorkflowFeed(key, this, vertx, bus, settings));
     }
+  }
+
+  /**
+   * Speaks AG-UI ({@code ?format=ag-ui}, single-workflow streams): every frame an AG-UI event, made for this
+   * stream (stateful: the state deltas depend on what it sent before). Before {@link #open}.
+   */
+  SseStream agUi() {
+    agUi = new AgUiFrames(feeds.get(0).key().id());
+    return this;
   }
 
   /** Named events, or unnamed ones with the type inside the data ({@code ?format=message}). */
@@ -142,12 +153,32 @@ public final class SseStream extends FeedOwner {
     if (closed) {
       return;
     }
+    if (agUi != null) {
+      agUiEvents(agUi.translate(type, new JsonObject(json)), live);
+      return;
+    }
     String id = compositeIds ? ResumeId.encode(feeds) : feed.lastId();
     Buffer frame = shared != null && !compositeIds ? shared : frame(id, type, json, typed);
     if (live) {
       hold(frame, shared != null && !compositeIds);
     } else {
       write(frame, false);
+    }
+  }
+
+  /** AG-UI events, unnamed SSE frames without ids: every AG-UI connection starts from a snapshot. */
+  private void agUiEvents(List<JsonObject> events, boolean live) {
+    if (events.isEmpty()) {
+      return;
+    }
+    Buffer frames = Buffer.buffer();
+    for (JsonObject event : events) {
+      frames.appendBuffer(SseFrames.message(null, event.encode()));
+    }
+    if (live) {
+      hold(frames, false);
+    } else {
+      write(frames, false);
     }
   }
 
@@ -257,8 +288,12 @@ public final class SseStream extends FeedOwner {
   @Override
   void authEnded(String code, String reason) {
     // no id: the client's position does not move
-    write(frame(null, "auth.expired", new JsonObject().put("code", code).put("reason", reason).encode(), false),
-        true);
+    if (agUi != null) {
+      agUi.authEnded(code, reason).forEach(e -> write(SseFrames.message(null, e.encode()), true));
+    } else {
+      write(frame(null, "auth.expired", new JsonObject().put("code", code).put("reason", reason).encode(), false),
+          true);
+    }
     end();
   }
 

@@ -40,22 +40,29 @@ public final class StreamEndpoint implements Handler<RoutingContext> {
     if (!Ids.valid(id)) {
       throw ApiException.badRequest("workflow id must be " + Ids.rule());
     }
-    boolean messages = StreamRequests.messageFormat(ctx);
-    WorkflowFeed.Start start = WorkflowFeed.Start.of(StreamRequests.lastEventId(ctx));
+    // ?format=ag-ui: AG-UI events (docs/API.md, "AG-UI"), unnamed frames like format=message
+    boolean agUi = "ag-ui".equals(ctx.request().getParam("format"));
+    boolean messages = agUi || StreamRequests.messageFormat(ctx);
+    // an AG-UI client rebuilds from snapshots: every AG-UI connection starts with one (docs/API.md, "AG-UI")
+    WorkflowFeed.Start start = WorkflowFeed.Start.of(agUi ? null : StreamRequests.lastEventId(ctx));
     caller.requireWorkflow(id);
     List<WorkflowKey> workflow = List.of(new WorkflowKey(caller.tenant(), id));
     // ?presence=<status>: the caller is present while the stream lives (docs/API.md, "Presence")
     StreamPresence presence = StreamPresence.of(ctx, vertx, bus, caller, workflow.get(0), presenceLeaseMs);
     StreamRequests.open(ctx, caller, limits, release -> {
       if (presence == null) {
-        return new SseStream(vertx, ctx.request(), workflow, false, messages, registry, bus, settings, release)
-            .open(caller, key -> start);
+        SseStream stream = new SseStream(vertx, ctx.request(), workflow, false, messages, registry, bus, settings,
+            release);
+        return (agUi ? stream.agUi() : stream).open(caller, key -> start);
       }
       SseStream stream = new SseStream(vertx, ctx.request(), workflow, false, messages, registry, bus, settings,
           () -> {
             presence.end(registry);
             release.run();
           });
+      if (agUi) {
+        stream.agUi();
+      }
       // joined before the stream opens: a client that sees its stream open is listed
       return presence.start()
           .recover(err -> {
