@@ -63,7 +63,7 @@ local TERMINAL = {completed = true, failed = true, cancelled = true}
 -- The reply that refuses a change to a workflow whose status (as read) is terminal, or nil.
 local function closed(status)
   if TERMINAL[status] then
-    return reply('terminal', 'status', status)
+    return reply('terminal', 'status', status, 'reason', redis.call('HGET', STATE, 'cancel_reason') or '')
   end
   return nil
 end

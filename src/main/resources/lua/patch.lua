@@ -3,7 +3,7 @@
 -- three arguments each: side name, field, value.
 -- Replies ok (id, json, seq, epoch), missing, stale (version: the current one), backlog.
 local arg = args('expected_version', 'status', 'state', 'metadata', 'updated_at', 'type', 'rest', 'epoch',
-  'writes...')
+  'reason', 'writes...')
 local seen = redis.call('HMGET', STATE, 'version', 'generation', 'last_seq', 'ttl', 'created_at', 'epoch')
 local current, generation, ttl = seen[1], seen[2], seen[4]
 if not current then
@@ -31,6 +31,12 @@ close_interrupts(arg.status)
 local id, json = next_event_after(generation, seen[6], seq, version, arg.type, arg.rest, workflow,
   {'status', arg.status, 'state', arg.state, 'metadata', arg.metadata, 'version', version,
     'updated_at', arg.updated_at})
+-- a cancel's reason, for the refusals that follow it (closed() names it); any other status forgets it
+if arg.status == 'cancelled' and arg.reason ~= '' then
+  redis.call('HSET', STATE, 'cancel_reason', arg.reason)
+else
+  redis.call('HDEL', STATE, 'cancel_reason')
+end
 announce('workflow.changed', version, arg.status, arg.updated_at)
 refresh_for(ttl_seconds)
 return reply('ok', 'id', id, 'json', json, 'seq', seq, 'epoch', generation)

@@ -49,6 +49,9 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
       .thenComparing(w -> w.key().id())
       .reversed();
 
+  /** Where a cancelled workflow keeps its cancel's reason, beside its features' data. */
+  private static final String CANCEL_REASON = "cancel_reason";
+
   private final int retentionMax;
   private final StateHook hook;
   private final Clock clock;
@@ -194,6 +197,13 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
     if (Lifecycle.terminal(plan.status())) {
       InMemoryInterrupts.close(entry.sides);
     }
+    // a cancel's reason, for the refusals that follow it (as patch.lua keeps it); any other status forgets it
+    if (Lifecycle.CANCELLED.equals(plan.status()) && plan.data() != null
+        && plan.data().getValue("reason") instanceof String reason && !reason.isEmpty()) {
+      entry.sides.put(CANCEL_REASON, reason);
+    } else {
+      entry.sides.remove(CANCEL_REASON);
+    }
     return Future.succeededFuture(announced(append(entry, plan.eventType(), current.version() + 1, plan.data(), null,
         null, actor, now), FeedChange.CHANGED));
   }
@@ -223,7 +233,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
       return Future.failedFuture(notFound(key));
     }
     if (Lifecycle.terminal(entry.workflow.status())) {
-      return Future.failedFuture(Lifecycle.closed(key.id(), entry.workflow.status()));
+      return Future.failedFuture(closed(entry));
     }
     return Future.succeededFuture(append(entry, event.type(), entry.workflow.version(), event.data(),
         event.parentId(), event.metadata(), actor, now));
@@ -314,7 +324,7 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
     }
     touch(entry, now);
     if (actor != null && Lifecycle.terminal(entry.workflow.status())) {
-      return Future.failedFuture(Lifecycle.closed(key.id(), entry.workflow.status()));
+      return Future.failedFuture(closed(entry));
     }
     Live live = new Live() {
       @Override
@@ -430,6 +440,12 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
     } else {
       set.remove(w);
     }
+  }
+
+  /** The refusal of a change to a workflow in a terminal status, naming a cancel's reason. */
+  private static ApiException closed(Entry entry) {
+    return Lifecycle.closed(entry.workflow.key().id(), entry.workflow.status(),
+        (String) entry.sides.get(CANCEL_REASON));
   }
 
   private static ApiException notFound(WorkflowKey key) {

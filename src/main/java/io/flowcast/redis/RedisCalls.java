@@ -53,7 +53,7 @@ public final class RedisCalls {
     return script(name, key, actor, List.of(), own.toArray(String[]::new)).compose(r -> {
       ScriptReply reply = ScriptReply.of(name, r);
       if (reply.is(ScriptReply.Outcome.TERMINAL)) {
-        return Future.failedFuture(Lifecycle.closed(key.id(), reply.string("status")));
+        return Future.failedFuture(Lifecycle.closed(key.id(), reply.string("status"), reply.string("reason")));
       }
       return reply.is(ScriptReply.Outcome.UNCLAIMED) ? Future.failedFuture(IdempotencyRecords.unclaimed()) : Future.succeededFuture(reply);
     });

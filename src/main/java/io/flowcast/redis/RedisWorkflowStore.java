@@ -227,7 +227,9 @@ public final class RedisWorkflowStore implements WorkflowStore {
     }
     ScriptArgs args = ScriptArgs.of().put("expected_version", current.version()).put("status", plan.status())
         .put("state", state).put("metadata", metadata).put("updated_at", Times.format(now))
-        .put("type", plan.eventType()).put("rest", rest).put("epoch", current.epoch()).putList("writes", writes);
+        .put("type", plan.eventType()).put("rest", rest).put("epoch", current.epoch())
+        .put("reason", plan.data() != null && plan.data().getValue("reason") instanceof String r ? r : "")
+        .putList("writes", writes);
     return calls.run("patch", key, actor, args).compose(r -> switch (r.outcome()) {
       case OK -> {
         Workflow after = current.withChange(plan.status(), plan.state(), plan.metadata(), now)

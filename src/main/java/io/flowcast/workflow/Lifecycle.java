@@ -31,8 +31,17 @@ public final class Lifecycle {
 
   /** The refusal of any change to a workflow in the terminal {@code status} (409, naming the status). */
   public static ApiException closed(String id, String status) {
+    return closed(id, status, null);
+  }
+
+  /**
+   * The same, naming the reason a cancel gave (null or empty: none), so a worker refused after a cancel
+   * learns why at once.
+   */
+  public static ApiException closed(String id, String status, String reason) {
+    String why = reason == null || reason.isEmpty() ? "" : ". The cancel's reason: \"" + reason + "\"";
     return ApiException.conflict("workflow '" + id + "' is " + status + " (a terminal status): it takes no more "
-        + "changes, events or actions; reopen it first (POST /api/v1/workflows/" + id + "/reopen)");
+        + "changes, events or actions; reopen it first (POST /api/v1/workflows/" + id + "/reopen)" + why);
   }
 
   /** The refusal of a reopen of a workflow that is not in a terminal status. */

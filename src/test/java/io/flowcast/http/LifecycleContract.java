@@ -202,10 +202,14 @@ abstract class LifecycleContract {
     assertThat(last.getString("type")).isEqualTo("workflow.cancelled");
     assertThat(last.getJsonObject("data")).isEqualTo(new JsonObject().put("status", "cancelled")
         .put("from", "running").put("to", "cancelled").put("reason", "the user pressed stop"));
-    assertRefusedNaming("cancelled", "heartbeat", post(path + "/actions/" + held + "/heartbeat",
-        new JsonObject().put("worker", "w1")));
-    assertRefusedNaming("cancelled", "complete", post(path + "/actions/" + held + "/complete",
-        new JsonObject().put("worker", "w1")));
+    HttpResponse<Buffer> refusedBeat = post(path + "/actions/" + held + "/heartbeat", new JsonObject().put("worker", "w1"));
+    assertRefusedNaming("cancelled", "heartbeat", refusedBeat);
+    assertThat(refusedBeat.bodyAsJsonObject().getString("detail")).as("the worker learns why")
+        .endsWith("The cancel's reason: \"the user pressed stop\"");
+    HttpResponse<Buffer> refusedCompletion = post(path + "/actions/" + held + "/complete",
+        new JsonObject().put("worker", "w1"));
+    assertRefusedNaming("cancelled", "complete", refusedCompletion);
+    assertThat(refusedCompletion.bodyAsJsonObject().getString("detail")).contains("the user pressed stop");
     assertRefusedNaming("cancelled", "a second cancel", post(path + "/cancel", null));
     // time travel knows the cancel: the version before it is running, the cancel's is cancelled
     assertThat(server().api().get(path + "?version=" + version, token).bodyAsJsonObject().getString("status"))
@@ -217,6 +221,8 @@ abstract class LifecycleContract {
     assertThat(post(path + "/cancel", new JsonObject().put("reason", "x".repeat(1025))).statusCode()).isEqualTo(400);
     assertThat(post(path + "/cancel", new JsonObject().put("why", "x")).statusCode()).isEqualTo(400);
     assertThat(post(path + "/cancel", null).statusCode()).as("the reason is optional").isEqualTo(200);
+    assertThat(post(path + "/events", new JsonObject().put("type", "note")).bodyAsJsonObject().getString("detail"))
+        .as("a cancel without a reason names none, not an earlier one").doesNotContain("reason");
   }
 
   @Test

@@ -37,10 +37,11 @@ class ScriptProtocolTest {
     List<String> names = new RedisScripts().argNames("patch");
     assertThat(names).startsWith("expected_version", "status", "state").endsWith("writes...");
     List<String> argv = ScriptArgs.of().putList("writes", List.of("drafts", "f", "1"))
-        .put("epoch", 12).put("rest", ",{}").put("type", "state.updated").put("updated_at", "t")
+        .put("reason", "").put("epoch", 12).put("rest", ",{}").put("type", "state.updated").put("updated_at", "t")
         .put("metadata", "{}").put("state", "{}").put("status", "running").put("expected_version", 3)
         .inOrder("patch", names);
-    assertThat(argv).containsExactly("3", "running", "{}", "{}", "t", "state.updated", ",{}", "12", "drafts", "f", "1");
+    assertThat(argv).containsExactly("3", "running", "{}", "{}", "t", "state.updated", ",{}", "12", "", "drafts", "f",
+        "1");
   }
 
   @Test
