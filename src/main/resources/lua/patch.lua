@@ -31,10 +31,12 @@ close_interrupts(arg.status)
 local id, json = next_event_after(generation, seen[6], seq, version, arg.type, arg.rest, workflow,
   {'status', arg.status, 'state', arg.state, 'metadata', arg.metadata, 'version', version,
     'updated_at', arg.updated_at})
--- a cancel's reason, for the refusals that follow it (closed() names it); any other status forgets it
+-- a cancel's reason, for the refusals that follow it (closed() names it). Only a status move can leave
+-- `cancelled` (a reopen: a cancelled workflow takes no other change), so only one forgets it: the hot path
+-- of state patches makes no extra call.
 if arg.status == 'cancelled' and arg.reason ~= '' then
   redis.call('HSET', STATE, 'cancel_reason', arg.reason)
-else
+elseif arg.type ~= 'state.updated' then
   redis.call('HDEL', STATE, 'cancel_reason')
 end
 announce('workflow.changed', version, arg.status, arg.updated_at)

@@ -399,6 +399,9 @@ public final class InMemoryWorkflowStore implements WorkflowStore {
   /** Announces a change of the workflow on its tenant's feed (the Redis scripts' {@code announce}). */
   private Mutation announced(Mutation mutation, String type) {
     Workflow w = mutation.workflow();
+    if (!publisher.follows(w.key().tenant())) {
+      return mutation; // no feed follows the tenant: nothing to make
+    }
     boolean gone = type.equals(FeedChange.EXPIRED);
     publisher.announce(new FeedChange(w.key().tenant(), w.key().id(), type, w.version(), gone ? null : w.status(),
         gone ? null : Times.format(w.updatedAt())));

@@ -38,6 +38,11 @@ final class LocalEventTransport implements EventTransport {
     }
   }
 
+  /** Whether a local feed follows the tenant (the store makes a feed entry only then). */
+  boolean follows(String tenant) {
+    return listener != null && tenants.contains(tenant);
+  }
+
   /** A feed entry of a change the store just made. */
   void announce(FeedChange change) {
     Listener current = listener;

@@ -51,6 +51,7 @@ final class TenantFeedStream extends ClientStream {
   private final Runnable onEnd;
   /** Changes not yet written, by workflow id, in the order they first came. */
   private Map<String, FeedFrame> pending = new LinkedHashMap<>();
+  private Map<String, FeedFrame> spare = new LinkedHashMap<>();
   /** With a status filter: the workflows the client was told are in it (it is told when one leaves). */
   private final Set<String> shown = new HashSet<>();
   /** The snapshot being read: changes wait in {@link #pending} until it has been written. */
@@ -187,8 +188,9 @@ final class TenantFeedStream extends ClientStream {
     if (closed || !started || reading || pending.isEmpty() || response.writeQueueFull()) {
       return;
     }
+    // the two maps take turns: a flush per change per feed allocates none
     Map<String, FeedFrame> frames = pending;
-    pending = new LinkedHashMap<>();
+    pending = spare;
     Buffer out = null;
     boolean shared = false;
     for (FeedFrame frame : frames.values()) {
@@ -207,6 +209,8 @@ final class TenantFeedStream extends ClientStream {
         out.appendBuffer(encoded);
       }
     }
+    frames.clear();
+    spare = frames;
     if (out != null) {
       write(out);
     }

@@ -57,13 +57,12 @@ public final class WorkflowVerticle extends VerticleBase {
     handle(Addresses.WORKFLOW_CANCEL, this::cancel);
     handle(Addresses.WORKFLOW_DELETE, b -> {
       WorkflowKey key = key(b);
-      return store.delete(key, actor(b)).map(m -> counted(key, m)).compose(m -> durable(key, m, b))
-          .map(m -> new JsonObject());
+      return store.delete(key, actor(b)).compose(m -> handoff(key, m, b)).map(m -> new JsonObject());
     });
     handle(Addresses.EVENT_APPEND, b -> {
       WorkflowKey key = key(b);
       return store.appendEvent(key, rules.customEvent(b.getJsonObject("event")), actor(b))
-          .map(m -> counted(key, m)).compose(m -> durable(key, m, b))
+          .compose(m -> handoff(key, m, b))
           .map(m -> new JsonObject().put("event", m.event()));
     });
     // the event, when this call was the one that announced it (the fan-out delivers it locally at once)
@@ -84,9 +83,7 @@ public final class WorkflowVerticle extends VerticleBase {
   private Future<JsonObject> create(JsonObject body) {
     JsonObject spec = body.getJsonObject("body", new JsonObject());
     WorkflowKey key = new WorkflowKey(tenant(body), rules.idForCreate(spec));
-    return store.create(key, rules.newWorkflow(spec), actor(body))
-        .map(m -> counted(key, m))
-        .compose(m -> durable(key, m, body))
+    return store.create(key, rules.newWorkflow(spec), actor(body)).compose(m -> handoff(key, m, body))
         .map(m -> m.workflow().toBusJson());
   }
 
@@ -109,9 +106,7 @@ public final class WorkflowVerticle extends VerticleBase {
     JsonObject patch = rules.patch(body.getJsonObject("patch"));
     Long ifMatch = body.getLong("if_match");
     WorkflowKey key = key(body);
-    return writers.run(key, () -> store.patch(key, patch, ifMatch, actor(body)))
-        .map(m -> counted(key, m))
-        .compose(m -> durable(key, m, body))
+    return writers.run(key, () -> store.patch(key, patch, ifMatch, actor(body))).compose(m -> handoff(key, m, body))
         .map(m -> m.workflow().toBusJson());
   }
 
@@ -121,9 +116,7 @@ public final class WorkflowVerticle extends VerticleBase {
     String status = Lifecycle.reopenTarget(spec.getValue("status"));
     Long ifMatch = body.getLong("if_match");
     WorkflowKey key = key(body);
-    return writers.run(key, () -> store.reopen(key, status, ifMatch, actor(body)))
-        .map(m -> counted(key, m))
-        .compose(m -> durable(key, m, body))
+    return writers.run(key, () -> store.reopen(key, status, ifMatch, actor(body))).compose(m -> handoff(key, m, body))
         .map(m -> m.workflow().toBusJson());
   }
 
@@ -133,9 +126,7 @@ public final class WorkflowVerticle extends VerticleBase {
     String reason = Lifecycle.cancelReason(spec.getValue("reason"));
     Long ifMatch = body.getLong("if_match");
     WorkflowKey key = key(body);
-    return writers.run(key, () -> store.cancel(key, reason, ifMatch, actor(body)))
-        .map(m -> counted(key, m))
-        .compose(m -> durable(key, m, body))
+    return writers.run(key, () -> store.cancel(key, reason, ifMatch, actor(body))).compose(m -> handoff(key, m, body))
         .compose(m -> afterCancel(key, body).map(m))
         .map(m -> m.workflow().toBusJson());
   }
