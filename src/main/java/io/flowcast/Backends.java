@@ -198,15 +198,25 @@ final class Backends {
         .onFailure(err -> markPg(required, false, err.getMessage()));
   }
 
-  /** PostgreSQL down stops readiness only in write-through; in write-behind it is a degraded mode. */
+  /**
+   * PostgreSQL down makes the instance not ready, with the reason, in both modes; in write-behind the
+   * instance still takes writes into the buffer. {@code persistence.ready_while_pg_down} keeps it ready
+   * (the outage listed under degraded) for balancers that take unready instances out of rotation: one
+   * PostgreSQL outage would otherwise take out every instance at once, which is what the buffer is for.
+   */
   private void markPg(boolean required, boolean up, String detail) {
     if (up) {
       readiness.up("postgresql", detail);
       readiness.recovered("postgresql");
     } else if (required) {
-      readiness.down("postgresql", detail);
+      readiness.down("postgresql", "unreachable; writes answer 503 (write-through): " + detail);
     } else {
-      readiness.up("postgresql", "unreachable; changes wait in the write buffer: " + detail);
+      String buffering = "unreachable; changes wait in the write buffer (see flush): " + detail;
+      if (config.persistenceReadyWhilePgDown()) {
+        readiness.up("postgresql", buffering);
+      } else {
+        readiness.down("postgresql", buffering);
+      }
       readiness.degraded("postgresql", "PostgreSQL is unreachable; changes wait in the write buffer (see flush)");
     }
   }

@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Write-behind through a PostgreSQL outage: PostgreSQL sits behind a TCP proxy that the test cuts and
- * restores. Redis keeps acknowledging, /ready says what is wrong, and once PostgreSQL is back every
- * acknowledged event lands in it exactly once.
+ * restores. Redis keeps acknowledging, /ready is 503 and says why (200 with the outage under degraded
+ * when persistence.ready_while_pg_down is set), and once PostgreSQL is back every acknowledged event lands
+ * in it exactly once.
  */
 class PostgresOutageTest {
   private static final String KEY_PREFIX = TestServer.keyPrefix(PostgresOutageTest.class);
@@ -69,11 +70,14 @@ class PostgresOutageTest {
 
         // both the flusher (its writes fail) and the PostgreSQL probe (every 2 s) report it
         JsonObject during = Eventually.await("/ready reports the outage", Duration.ofSeconds(10),
-            () -> ready(server), r -> aboutPostgres(r) >= 2
+            () -> ready(server), r -> aboutPostgres(r) >= 2 && probeSaysUnreachable(r)
                 && flush(r).getLong("backlog") >= 20 && flush(r).getLong("failures") > 0);
-        assertThat(during.getInteger("http_status")).as("write-behind stays ready").isEqualTo(200);
-        assertThat(during.getBoolean("ready")).isTrue();
-        assertThat(during.getJsonObject("checks").getJsonObject("postgresql").getString("status")).isEqualTo("up");
+        assertThat(during.getInteger("http_status")).as("not ready while PostgreSQL is away").isEqualTo(503);
+        assertThat(during.getBoolean("ready")).isFalse();
+        JsonObject check = during.getJsonObject("checks").getJsonObject("postgresql");
+        assertThat(check.getString("status")).isEqualTo("down");
+        assertThat(check.getString("detail")).as("says why, and that writes go on").startsWith(
+            "unreachable; changes wait in the write buffer");
 
         long backlog = flush(during).getLong("backlog");
         long lag = flush(during).getLong("lag_ms");
@@ -83,7 +87,7 @@ class PostgresOutageTest {
         }
         JsonObject later = Eventually.await("/ready shows the backlog and the lag growing", Duration.ofSeconds(10),
             () -> ready(server), r -> flush(r).getLong("backlog") >= backlog + 10 && flush(r).getLong("lag_ms") > lag);
-        assertThat(later.getInteger("http_status")).isEqualTo(200);
+        assertThat(later.getInteger("http_status")).isEqualTo(503);
         assertThat(flush(later).getLong("lag_ms")).as("lag counts from the oldest waiting change")
             .isGreaterThanOrEqualTo(System.currentTimeMillis() - cutAt - 2_000);
 
@@ -122,6 +126,40 @@ class PostgresOutageTest {
     }
   }
 
+  @Test
+  void withReadyWhilePgDownTheInstanceStaysReadyAndListsTheOutageUnderDegraded() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try (Databases db = new Databases(vertx, KEY_PREFIX);
+         TcpProxy proxy = TcpProxy.inFrontOf(vertx, TestServer.pgUrl())) {
+      db.flushRedis();
+      JsonObject config = TestServer.onRedisWithPg(KEY_PREFIX).put("pg.url", proxy.url(TestServer.pgUrl()))
+          .put("pg.timeout_ms", 2000).put("persistence.ready_while_pg_down", true);
+      try (TestServer server = TestServer.start(config)) {
+        String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        String token = server.token("outage-writer", tenant, TestServer.RW);
+        server.api().create(token, new JsonObject().put("id", "outage").put("state", new JsonObject()));
+        awaitFlushed(db, tenant, 1);
+
+        proxy.cut();
+        assertThat(event(server, token, "during", 1).statusCode()).isEqualTo(201);
+        JsonObject during = Eventually.await("/ready reports the outage", Duration.ofSeconds(10),
+            () -> ready(server), PostgresOutageTest::probeSaysUnreachable);
+        assertThat(during.getInteger("http_status")).as("stays in rotation: %s", during).isEqualTo(200);
+        assertThat(during.getBoolean("ready")).isTrue();
+        JsonObject check = during.getJsonObject("checks").getJsonObject("postgresql");
+        assertThat(check.getString("status")).isEqualTo("up");
+        assertThat(check.getString("detail")).startsWith("unreachable; changes wait in the write buffer");
+
+        proxy.restore();
+        awaitFlushed(db, tenant, 2);
+        Eventually.until("/ready no longer lists PostgreSQL", Duration.ofSeconds(15),
+            () -> !probeSaysUnreachable(ready(server)));
+      }
+    } finally {
+      vertx.close().await();
+    }
+  }
+
   private static HttpResponse<Buffer> event(TestServer server, String token, String type, int i) {
     return server.api().post(PATH + "/events", token, new JsonObject().put("type", type).put("data", i));
   }
@@ -139,6 +177,11 @@ class PostgresOutageTest {
   /** How many {@code degraded} entries of a /ready report are about PostgreSQL. */
   private static long aboutPostgres(JsonObject ready) {
     return ready.getJsonArray("degraded").stream().map(String::valueOf).filter(d -> d.contains("PostgreSQL")).count();
+  }
+
+  /** Whether the PostgreSQL probe (every 2 s) has seen the outage, whatever it made of it. */
+  private static boolean probeSaysUnreachable(JsonObject ready) {
+    return ready.getJsonObject("checks").getJsonObject("postgresql").getString("detail").startsWith("unreachable");
   }
 
   private static JsonObject flush(JsonObject ready) {
