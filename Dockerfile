@@ -17,7 +17,7 @@
 # accounts in PostgreSQL (FLOWCAST_PG_URL).
 #
 # JVM options: JAVA_OPTS (below) replaces the defaults as a whole, e.g.
-#   -e JAVA_OPTS="-Xms512m -Xmx512m -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"
+#   -e JAVA_OPTS="-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"
 # Arguments after the image name go to the jar: `docker run ... flowcast token --sub ops`.
 
 # ---------------------------------------------------------------------------
@@ -74,9 +74,12 @@ ENV FLOWCAST_HTTP_HOST=0.0.0.0
 EXPOSE 8080
 
 # JVM flags for a container:
-# - MaxRAMPercentage=75: the heap is sized from the container's memory limit (the JVM reads the
-#   cgroup), leaving a quarter for what lives outside the heap (Netty's buffers, about 1 KiB per open
-#   stream, thread stacks, metaspace). Without a memory limit it is 75 % of the host: set one.
+# - InitialRAMPercentage=75, MaxRAMPercentage=75, AlwaysPreTouch: a fixed heap of three quarters of the
+#   container's memory limit (the JVM reads the cgroup), resident from the start, leaving a quarter for
+#   what lives outside the heap (Netty's buffers, about 1 KiB per open stream, thread stacks, metaspace).
+#   The process's memory then stays where it started while streams come and go (G1 left to size itself
+#   commits two to three times the live heap after a burst of connections and keeps it). Without a memory
+#   limit it is 75 % of the host, all of it touched at start: set one.
 # - UseG1GC: the JVM would pick the Serial collector by itself in a container with less than 2 CPUs
 #   or 1792 MiB; every figure in docs/PERFORMANCE.md was measured on G1, whose pauses stay short
 #   with the many long-lived objects of open streams.
@@ -84,7 +87,7 @@ EXPOSE 8080
 #   orchestrator restart it (streams resume on the other instances with Last-Event-ID).
 # - SharedArchiveFile: the class-data archive of the training run above (a faster start; keep it when you
 #   replace JAVA_OPTS).
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -XX:SharedArchiveFile=/app/flowcast.jsa"
+ENV JAVA_OPTS="-XX:InitialRAMPercentage=75 -XX:MaxRAMPercentage=75 -XX:+AlwaysPreTouch -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -XX:SharedArchiveFile=/app/flowcast.jsa"
 
 # Liveness: the HTTP server answers /health. (deploy/compose.yaml checks /ready instead, so that nginx
 # starts only once every instance reaches Redis and PostgreSQL; /ready is 503 while Redis is away,

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -58,6 +59,30 @@ class DockerfileTest {
   @Test
   void theJvmGetsContainerFlagsThatJavaOptsReplaces() {
     assertThat(javaOpts()).contains("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseG1GC");
+  }
+
+  /**
+   * The heap the image's flags give this JVM in a container of 1 GiB (MaxRAM stands in for the cgroup limit):
+   * fixed at three quarters of it and touched at start, so RSS does not grow with the heap's use.
+   */
+  @Test
+  void inAOneGibContainerTheHeapIsAFixedResidentThreeQuartersOfIt() throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    Arrays.stream(javaOpts().split(" ")).filter(o -> !o.startsWith("-XX:SharedArchiveFile=")).forEach(command::add);
+    command.addAll(List.of("-XX:MaxRAM=1g", "-XX:+PrintFlagsFinal", "-version"));
+    ComposeFileTest.Result result = run(command, Map.of());
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(flag(result.output(), "MaxHeapSize")).isEqualTo(String.valueOf(768L << 20));
+    assertThat(flag(result.output(), "InitialHeapSize")).isEqualTo(String.valueOf(768L << 20));
+    assertThat(flag(result.output(), "AlwaysPreTouch")).isEqualTo("true");
+    assertThat(flag(result.output(), "UseG1GC")).isEqualTo("true");
+  }
+
+  /** A flag's value as -XX:+PrintFlagsFinal prints it ("  size_t MaxHeapSize  = 805306368  {product} ..."). */
+  private static String flag(String flagsFinal, String name) {
+    return flagsFinal.lines().map(String::trim).map(line -> line.split("\\s+"))
+        .filter(parts -> parts.length >= 4 && parts[1].equals(name) && parts[2].equals("="))
+        .map(parts -> parts[3]).findFirst().orElseThrow(() -> new AssertionError("no " + name + " in " + flagsFinal));
   }
 
   @Test
