@@ -16,7 +16,8 @@
 # on a free port in a temporary directory, as that user), that the
 # load-balancer test (NginxLoadBalancerTest) has nginx on the PATH
 # (apt-get install nginx; the test starts its own nginx on free ports), that
-# the openssl CLI is there (the TLS tests make their certificates with it),
+# the openssl CLI is there (the TLS tests make their certificates with it), curl (the
+# deploy tests run the health checks, which are curl commands),
 # that python3 and node run the bridge examples (examples/python, examples/node),
 # and that the browser test (DashboardBrowserTest) has its tools:
 #   - Debian's chromium at /usr/bin/chromium (apt-get install chromium)
@@ -432,6 +433,16 @@ ensure_openssl() {
   command -v openssl >/dev/null 2>&1 || die "openssl still not found after installation"
 }
 
+# The image's and the compose file's health checks are curl commands; the deploy tests run them.
+ensure_curl() {
+  if command -v curl >/dev/null 2>&1; then
+    return 0
+  fi
+  log "curl not found"
+  apt_install curl
+  command -v curl >/dev/null 2>&1 || die "curl still not found after installation"
+}
+
 # --------------------------------------------------------------------------
 # Browser test tools (DashboardBrowserTest): chromium and playwright-core
 # --------------------------------------------------------------------------
@@ -529,6 +540,7 @@ ensure_redis_binaries
 ensure_pg_server_binaries
 ensure_nginx
 ensure_openssl
+ensure_curl
 ensure_python
 ensure_chromium
 ensure_node_modules
