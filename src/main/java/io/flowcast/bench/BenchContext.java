@@ -106,7 +106,12 @@ final class BenchContext {
 
   /** CPU use during the window's measured part (completes at its end). */
   Future<JsonObject> cpuDuring(Window window) {
-    CpuSampler sampler = new CpuSampler(options.serverPids());
+    return cpuDuring(window, options.serverPids());
+  }
+
+  /** The same, for the processes {@code pids} rather than {@code --server-pid}. */
+  Future<JsonObject> cpuDuring(Window window, List<Long> pids) {
+    CpuSampler sampler = new CpuSampler(pids);
     Promise<JsonObject> figures = Promise.promise();
     long now = System.nanoTime();
     vertx.setTimer(Math.max(1, (window.measureStart() - now) / 1_000_000), id -> sampler.start());
