@@ -47,8 +47,9 @@ final class BenchContext {
     int apiPerLane = (options.connections() + options.publishers()) / threads + 64;
     int ssePerLane = Math.max(options.subscribers(), options.streams()) / threads + 64;
     if (options.coldStart() != null) {
-      // open loop: a session's edits may wait for a slow instance, each in flight on a connection of its own
-      apiPerLane = options.coldStart().sessions() * 4 / threads + 64;
+      // open loop: edits may wait for a slow instance, each in flight on a connection of its own (sessions bound
+      // them per session; cold-start does not, so its edits beyond that wait in the queue)
+      apiPerLane = options.coldStart().sessions() * SessionsScenario.MAX_IN_FLIGHT / threads + 64;
       ssePerLane = options.coldStart().sessions() / threads + 64;
     }
     List<Lane> lanes = deployLanes(vertx, threads, apiPerLane, ssePerLane);

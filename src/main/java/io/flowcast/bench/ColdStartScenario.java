@@ -51,7 +51,8 @@ final class ColdStartScenario implements Scenario {
       System.arraycopy(now, 0, last, 0, now.length);
     });
     List<EditSession> sessions = new ArrayList<>();
-    EditSession.Plan plan = new EditSession.Plan(c.edits(), 0, pad);
+    // no bound on edits in flight: a cold instance's backlog is what this scenario shows
+    EditSession.Plan plan = new EditSession.Plan(c.edits(), 0, pad, Integer.MAX_VALUE);
     for (int i = 0; i < c.sessions(); i++) {
       sessions.add(new EditSession(ctx.lane(i), i, ctx.workflowId(i), tokens[i], instance.url(), plan, stats, errors,
           null));

@@ -20,8 +20,13 @@ import java.util.concurrent.ThreadLocalRandom;
 final class EditSession implements SseLineParser.Listener {
   static final String EVENT_TYPE = "bench.edit";
 
-  /** What a session sends: edits per second, the share of them sent as custom events, padding. */
-  record Plan(int editsPerSecond, double eventShare, String pad) {
+  /**
+   * What a session sends: edits per second, the share of them sent as custom events, padding, and how many
+   * may wait for their answer at once: an edit due while that many wait is not sent but counted as failed
+   * ({@code in flight}), so a server that falls behind meets a bounded client instead of one whose queues
+   * of waiting requests grow until its own event loops stall.
+   */
+  record Plan(int editsPerSecond, double eventShare, String pad, int maxInFlight) {
   }
 
   private final Lane lane;
@@ -31,6 +36,7 @@ final class EditSession implements SseLineParser.Listener {
   private final String baseUrl;
   private final long periodNanos;
   private final double eventShare;
+  private final int maxInFlight;
   private final String pad;
   private final EditTally tally;
   private final ErrorCounts errors;
@@ -58,6 +64,7 @@ final class EditSession implements SseLineParser.Listener {
     this.baseUrl = baseUrl;
     this.periodNanos = 1_000_000_000L / plan.editsPerSecond();
     this.eventShare = plan.eventShare();
+    this.maxInFlight = plan.maxInFlight();
     this.pad = plan.pad().isEmpty() ? "" : ",\"pad\":\"" + plan.pad() + "\"";
     this.tally = tally;
     this.errors = errors;
@@ -127,6 +134,12 @@ final class EditSession implements SseLineParser.Listener {
     long intended = next;
     long sent = System.nanoTime();
     next += periodNanos;
+    if (inFlight >= maxInFlight) {
+      tally.failed(intended, sent);
+      errors.add("not sent: " + maxInFlight + " in flight");
+      schedule();
+      return;
+    }
     int number = ++n;
     inFlight++;
     tally.sent(intended, sent);
