@@ -45,7 +45,8 @@ final class BenchUsage {
                seconds (60), on an instance of its own (as cold-start starts it, after /ready) or on --url;
                reports acknowledged edits/s, ack and edit->own-stream p50/p99/p99.9 from each edit's scheduled
                time, flush lag, whether every acknowledged edit reached its own stream (and PostgreSQL), CPU per
-               edit (Flowcast, Redis, PostgreSQL, bench, others) and whether issue 21's goals held (goals.held)
+               edit (Flowcast, Redis, PostgreSQL, bench, others) and whether issue 21's goals held (goals.held);
+               an edit due while 4 of its session's wait for their answer is not sent, and counts as failed
         --sessions S (2000)  --rate R (10 edits per session per second)  --event-mix F (0.2)  --warmup S (5)
         --drain S (10: seconds to wait for the last frames and for PostgreSQL)
         --redis-url, --pg-url, --jar, --java-opts, --server-log, --instance-env (the instance, as cold-start)

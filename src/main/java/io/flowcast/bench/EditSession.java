@@ -53,7 +53,9 @@ final class EditSession implements SseLineParser.Listener {
   /** Per edit number: the version or seq its answer gave (0: not acknowledged) and its frame carried. */
   private long[] answeredAs = new long[0];
   private long[] streamedAs = new long[0];
+  /** Frames of an edit already seen: the same event again, or another event carrying the same edit. */
   private long repeated;
+  private long madeTwice;
 
   EditSession(Lane lane, int index, String workflowId, String token, String baseUrl, Plan plan, EditTally tally,
       ErrorCounts errors, DurableCheck durable) {
@@ -196,12 +198,17 @@ final class EditSession implements SseLineParser.Listener {
       return;
     }
     int k = (int) number;
+    long as = event ? BenchPayload.seq(data) : BenchPayload.version(data);
+    as = as == Long.MIN_VALUE ? -1 : as;
     if (streamedAs[k] != 0) {
-      repeated++;
+      if (streamedAs[k] == as) {
+        repeated++;
+      } else {
+        madeTwice++;
+      }
       return;
     }
-    long as = event ? BenchPayload.seq(data) : BenchPayload.version(data);
-    streamedAs[k] = as == Long.MIN_VALUE ? -1 : as;
+    streamedAs[k] = as;
     tally.delivered(first + (k - 1) * periodNanos, t, System.nanoTime());
   }
 
@@ -237,7 +244,7 @@ final class EditSession implements SseLineParser.Listener {
           seen++;
         }
       }
-      check.add(acknowledged, seen, missing, mismatched, repeated, stream != null && stream.ended());
+      check.add(acknowledged, seen, missing, mismatched, repeated, madeTwice, stream != null && stream.ended());
       return Future.succeededFuture();
     });
   }
