@@ -20,9 +20,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code bench sessions}: the processes whose CPU makes an edit, by part: Flowcast (the instance, or
  * {@code --server-pid}'s first), Redis (the {@code redis-server} that answers at the instance's Redis URL,
- * from its {@code INFO}, or {@code --server-pid}'s second: the whole server, so other users of it count too) and PostgreSQL (the backends
- * connected to the run's database, from {@code pg_stat_activity}: the flusher's connections, not the
- * server's background writers). Then the measured window's CPU split by part, per edit.
+ * from its {@code INFO}, or {@code --server-pid}'s second: the whole server, so other users of it count
+ * too) and PostgreSQL (the backends connected to the run's database, from {@code pg_stat_activity}: the
+ * flusher's connections, not the server's background writers). Then the measured window's CPU split by part, per edit.
  */
 final class CpuShares {
   private static final long TIMEOUT_MS = 5_000;

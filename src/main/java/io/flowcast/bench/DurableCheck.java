@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code bench write --pg-url}, {@code bench sessions}: remembers every operation the server acknowledged (a PATCH by the
- * version it answered, a published event by its seq) and, after the run, checks that PostgreSQL holds
+ * {@code bench write --pg-url}, {@code bench sessions}: remembers every operation the server acknowledged
+ * (a PATCH by the version it answered, a published event by its seq) and, after the run, checks that PostgreSQL holds
  * the event of each one, waiting up to the drain time for the write-behind flusher.
  */
 final class DurableCheck {
