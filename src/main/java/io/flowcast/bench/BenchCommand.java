@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@code flowcast bench <write|fanout|idle|cold-start> [options]}: Flowcast's load generator, shipped in the jar as
- * redis-benchmark ships with Redis. Parses the options, runs the scenario from one process with
+ * {@code flowcast bench <write|fanout|idle|cold-start|tokens|sessions> [options]}: Flowcast's load
+ * generator, shipped in the jar as redis-benchmark ships with Redis. Parses the options, runs the scenario from one process with
  * non-blocking clients, prints the report. Exit status: 0 passed, 1 failed (a failed check, nothing
  * acknowledged, the target refused), 2 wrong usage.
  */

@@ -47,8 +47,9 @@ final class BenchContext {
     int apiPerLane = (options.connections() + options.publishers()) / threads + 64;
     int ssePerLane = Math.max(options.subscribers(), options.streams()) / threads + 64;
     if (options.coldStart() != null) {
-      // open loop: a session's edits may wait for a slow instance, each in flight on a connection of its own
-      apiPerLane = options.coldStart().sessions() * 4 / threads + 64;
+      // open loop: edits may wait for a slow instance, each in flight on a connection of its own (sessions bound
+      // them per session; cold-start does not, so its edits beyond that wait in the queue)
+      apiPerLane = options.coldStart().sessions() * SessionsScenario.MAX_IN_FLIGHT / threads + 64;
       ssePerLane = options.coldStart().sessions() / threads + 64;
     }
     List<Lane> lanes = deployLanes(vertx, threads, apiPerLane, ssePerLane);
@@ -106,7 +107,12 @@ final class BenchContext {
 
   /** CPU use during the window's measured part (completes at its end). */
   Future<JsonObject> cpuDuring(Window window) {
-    CpuSampler sampler = new CpuSampler(options.serverPids());
+    return cpuDuring(window, options.serverPids());
+  }
+
+  /** The same, for the processes {@code pids} rather than {@code --server-pid}. */
+  Future<JsonObject> cpuDuring(Window window, List<Long> pids) {
+    CpuSampler sampler = new CpuSampler(pids);
     Promise<JsonObject> figures = Promise.promise();
     long now = System.nanoTime();
     vertx.setTimer(Math.max(1, (window.measureStart() - now) / 1_000_000), id -> sampler.start());

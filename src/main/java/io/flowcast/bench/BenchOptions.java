@@ -19,7 +19,8 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
     List<Long> serverPids, String token, String tenant, int payloadBytes, int threads, int drainSeconds, String pgUrl,
     boolean json, int bridgePort, ColdStart coldStart, boolean feed, String chunksAs) {
 
-  public static final Set<String> SCENARIOS = Set.of("write", "fanout", "idle", "cold-start", "tokens");
+  public static final Set<String> SCENARIOS = Set.of("write", "fanout", "idle", "cold-start", "tokens",
+      "sessions");
   private static final Set<String> FLAGS = Set.of("--json", "--allow-remote", "--feed");
   private static final Set<String> COMMON = Set.of("--url", "--duration", "--workflows", "--token", "--tenant",
       "--threads", "--json", "--allow-remote", "--server-pid");
@@ -31,15 +32,22 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
           "--sse-url-template", "--publish-url-template", "--warmup", "--payload", "--drain", "--bridge-port", "--feed"),
       "idle", Set.of("--streams", "--subscribe-url", "--sse-url-template"),
       "cold-start", Set.of("--sessions", "--edits", "--redis-url", "--pg-url", "--jar", "--java-opts",
-          "--from-second", "--server-log", "--drain", "--payload", "--instance-env"));
+          "--from-second", "--server-log", "--drain", "--payload", "--instance-env"),
+      "sessions", Set.of("--sessions", "--rate", "--event-mix", "--warmup", "--redis-url", "--pg-url", "--jar",
+          "--java-opts", "--server-log", "--drain", "--payload", "--instance-env"));
+  /** The options that set up the instance a run starts itself (not with {@code --url}). */
+  private static final Set<String> INSTANCE = Set.of("--redis-url", "--jar", "--java-opts", "--server-log",
+      "--instance-env");
 
   /**
-   * What {@code bench cold-start} starts and drives: the instance (its jar or, by default, the one the
-   * bench runs from; JVM options; Redis and PostgreSQL), and the seed workload of N sessions with M
-   * edits per second each; {@code fromSecond} is where the "settled" summary starts.
+   * What {@code bench cold-start} and {@code bench sessions} start and drive: the instance (its jar or, by
+   * default, the one the bench runs from; JVM options; Redis and PostgreSQL), and the seed workload of N
+   * sessions with M edits per second each, {@code eventShare} of them custom events (sessions);
+   * {@code fromSecond} is where cold-start's "settled" summary starts; {@code external}: sessions on the
+   * server at {@code --url} instead of an instance of the run's own.
    */
   public record ColdStart(int sessions, int edits, String redisUrl, String jar, List<String> javaOpts,
-      int fromSecond, String serverLog, Map<String, String> instanceEnv) {
+      int fromSecond, String serverLog, Map<String, String> instanceEnv, double eventShare, boolean external) {
   }
 
   /** A wrong command line; the message names the option. */
@@ -100,7 +108,18 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
     if (o.containsKey("--feed") && !o.getOrDefault("--workflows", "1").equals("1")) {
       throw new UsageException("--feed measures one workflow's changes on every subscriber's feed: --workflows 1");
     }
-    if (scenario.equals("cold-start") && o.containsKey("--pg-url") && !o.containsKey("--redis-url")) {
+    boolean ownInstance = scenario.equals("cold-start") || scenario.equals("sessions") && !o.containsKey("--url");
+    if (scenario.equals("sessions") && !ownInstance) {
+      for (String option : INSTANCE) {
+        if (o.containsKey(option)) {
+          throw new UsageException(option + " sets up the instance the run starts itself: not with --url");
+        }
+      }
+    }
+    if (scenario.equals("sessions") && ownInstance && o.containsKey("--server-pid")) {
+      throw new UsageException("--server-pid is for --url: the run knows the pid of the instance it starts");
+    }
+    if (ownInstance && o.containsKey("--pg-url") && !o.containsKey("--redis-url")) {
       throw new UsageException("--pg-url needs --redis-url (persistence runs on the Redis backend)");
     }
     if (scenario.equals("write") && o.containsKey("--drain") && !o.containsKey("--pg-url")) {
@@ -119,8 +138,8 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
         o.getOrDefault("--publish-url", url), sseTemplate, publishTemplate, o.containsKey("--allow-remote"),
         bounded(o, "--connections", 64, 1, 10_000),
         bounded(o, "--workflows", defaultWorkflows, 1, 100_000),
-        bounded(o, "--duration", scenario.equals("cold-start") ? 30 : 10, 1, 600),
-        bounded(o, "--warmup", scenario.equals("idle") ? 0 : 2, 0, 60),
+        bounded(o, "--duration", scenario.equals("cold-start") ? 30 : scenario.equals("sessions") ? 60 : 10, 1, 600),
+        bounded(o, "--warmup", scenario.equals("idle") ? 0 : scenario.equals("sessions") ? 5 : 2, 0, 60),
         Mix.parse(o.getOrDefault("--mix", "patch")),
         bounded(o, "--subscribers", 100, 1, 50_000),
         bounded(o, "--rate", 1000, 0, 1_000_000),
@@ -130,11 +149,12 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
         o.get("--token"), o.getOrDefault("--tenant", "bench"),
         bounded(o, "--payload", 0, 0, 65_536),
         bounded(o, "--threads", Math.min(4, Runtime.getRuntime().availableProcessors()), 1, 64),
-        bounded(o, "--drain", scenario.equals("write") ? 10 : scenario.equals("cold-start") ? 2 : 5, 0, 60),
+        bounded(o, "--drain", scenario.equals("write") || scenario.equals("sessions") ? 10
+            : scenario.equals("cold-start") ? 2 : 5, 0, 60),
         o.get("--pg-url"),
         o.containsKey("--json"),
         bounded(o, "--bridge-port", 0, 1, 65_535),
-        scenario.equals("cold-start") ? coldStart(o) : null,
+        scenario.equals("cold-start") || scenario.equals("sessions") ? coldStart(scenario, o) : null,
         o.containsKey("--feed"),
         chunksAs(o.getOrDefault("--as", "outputs")));
     Targets.check(options);
@@ -149,15 +169,35 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
     return value;
   }
 
-  private static ColdStart coldStart(Map<String, String> o) {
+  private static ColdStart coldStart(String scenario, Map<String, String> o) {
     String redisUrl = o.get("--redis-url");
     if (redisUrl != null && !redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
       throw new UsageException("--redis-url must be a URL like redis://127.0.0.1:6379, got '" + redisUrl + "'");
     }
     String opts = o.getOrDefault("--java-opts", "").trim();
-    return new ColdStart(bounded(o, "--sessions", 500, 1, 10_000), bounded(o, "--edits", 5, 1, 1000), redisUrl,
+    boolean sessions = scenario.equals("sessions");
+    return new ColdStart(bounded(o, "--sessions", sessions ? 2000 : 500, 1, 10_000),
+        sessions ? bounded(o, "--rate", 10, 1, 1000) : bounded(o, "--edits", 5, 1, 1000), redisUrl,
         o.get("--jar"), opts.isEmpty() ? List.of() : List.of(opts.split("\\s+")),
-        bounded(o, "--from-second", 5, 0, 600), o.get("--server-log"), instanceEnv(o.get("--instance-env")));
+        bounded(o, "--from-second", 5, 0, 600), o.get("--server-log"), instanceEnv(o.get("--instance-env")),
+        share(o, "--event-mix", sessions ? 0.2 : 0), sessions && o.containsKey("--url"));
+  }
+
+  /** A fraction from 0 to 1 ({@code --event-mix 0.2}). */
+  private static double share(Map<String, String> options, String name, double fallback) {
+    String raw = options.get(name);
+    if (raw == null) {
+      return fallback;
+    }
+    try {
+      double value = Double.parseDouble(raw.trim());
+      if (value >= 0 && value <= 1) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UsageException(name + " must be a fraction from 0 to 1, got '" + raw + "'");
   }
 
   /** {@code FLOWCAST_A=1,FLOWCAST_B=2}: settings of the instance's own (only FLOWCAST_* variables). */
@@ -224,6 +264,14 @@ public record BenchOptions(String scenario, String url, String subscribeUrl, Str
           .put("java_opts", String.join(" ", coldStart.javaOpts())).put("from_second", coldStart.fromSecond())
           .put("instance_env", new JsonObject(new java.util.TreeMap<String, Object>(coldStart.instanceEnv())))
           .put("drain_s", drainSeconds).put("payload_bytes", payloadBytes);
+      case "sessions" -> json.put("url", coldStart.external() ? url : "(an instance of its own)")
+          .put("sessions", coldStart.sessions()).put("rate_per_session", coldStart.edits())
+          .put("event_mix", coldStart.eventShare()).put("warmup_s", warmupSeconds).put("drain_s", drainSeconds)
+          .put("redis", coldStart.redisUrl() != null).put("postgresql", pgUrl != null)
+          .put("jar", coldStart.jar() == null ? "(this one)" : coldStart.jar())
+          .put("java_opts", String.join(" ", coldStart.javaOpts()))
+          .put("instance_env", new JsonObject(new java.util.TreeMap<String, Object>(coldStart.instanceEnv())))
+          .put("payload_bytes", payloadBytes);
       case "tokens" -> json.put("subscribe", subscribeUrl).put("publish", publishUrl).put("subscribers", subscribers)
           .put("publishers", publishers).put("as", chunksAs).put("rate", rate).put("warmup_s", warmupSeconds)
           .put("payload_bytes", payloadBytes);

@@ -51,7 +51,8 @@ final class BenchPayload {
     return number(json, "\"t\":");
   }
 
-  private static long number(String json, String key) {
+  /** The first number after {@code key} (e.g. {@code "n":}), or {@link Long#MIN_VALUE}. */
+  static long number(String json, String key) {
     int at = json.indexOf(key);
     if (at < 0) {
       return Long.MIN_VALUE;

@@ -3,7 +3,7 @@ package io.flowcast.bench;
 /** The help text of {@code flowcast bench}. */
 final class BenchUsage {
   static final String TEXT = """
-      usage: flowcast bench <write|fanout|idle|cold-start|tokens> [options]
+      usage: flowcast bench <write|fanout|idle|cold-start|tokens|sessions> [options]
 
       write    C clients PATCH (merge patch) and/or publish events on W workflows for T seconds
         --connections C (64)  --workflows W (100)  --mix patch|event|patch=70,event=30 (patch)
@@ -39,6 +39,19 @@ final class BenchUsage {
         --from-second S (5: the settled summary)  --server-log FILE (default: a temporary file)
         --drain S (2: seconds to wait for the last deliveries)
         --instance-env FLOWCAST_A=1,FLOWCAST_B=2 (settings of the instance, e.g. FLOWCAST_STARTUP_WARMUP=0)
+
+      sessions the seed workload held steady: S sessions each create a workflow, watch it over SSE and send it
+               R edits/s (PATCH, and --event-mix of them as custom events), open loop, for the warm-up and T
+               seconds (60), on an instance of its own (as cold-start starts it, after /ready) or on --url;
+               reports acknowledged edits/s, ack and edit->own-stream p50/p99/p99.9 from each edit's scheduled
+               time, flush lag, whether every acknowledged edit reached its own stream (and PostgreSQL), CPU per
+               edit (Flowcast, Redis, PostgreSQL, bench, others) and whether issue 21's goals held (goals.held);
+               an edit due while 4 of its session's wait for their answer is not sent, and counts as failed
+        --sessions S (2000)  --rate R (10 edits per session per second)  --event-mix F (0.2)  --warmup S (5)
+        --drain S (10: seconds to wait for the last frames and for PostgreSQL)
+        --redis-url, --pg-url, --jar, --java-opts, --server-log, --instance-env (the instance, as cold-start)
+        --url URL (an existing server instead; --pg-url is then its PostgreSQL,
+         --server-pid FLOWCAST[,REDIS] the pids whose CPU it splits per edit)
 
       common
         --url URL (http://127.0.0.1:8080)  --duration T (10 s)  --warmup S (2 s; write, fanout)

@@ -5,15 +5,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code bench cold-start}: starts a Flowcast instance of its own (a process on a free port, its own
@@ -27,42 +21,13 @@ final class ColdStartScenario implements Scenario {
   @Override
   public Future<Report> run(BenchContext ctx) {
     BenchOptions o = ctx.options();
-    BenchOptions.ColdStart c = o.coldStart();
-    String prefix = "bench-cold-" + ctx.runId() + ":";
-    String database = "flowcast_bench_" + ctx.runId();
-    String[] tokens = new String[c.sessions()];
+    String[] tokens = new String[o.coldStart().sessions()];
     for (int i = 0; i < tokens.length; i++) {
       tokens[i] = ctx.tokens().forSubject("bench-cold-s" + i);
     }
     String pad = BenchPayload.padding(o.payloadBytes());
-    Path log = logFile(c);
-    AtomicReference<BenchInstance> started = new AtomicReference<>();
-    Future<String> pgUrl = o.pgUrl() == null ? Future.succeededFuture()
-        : BenchStorage.createDatabase(ctx.vertx(), o.pgUrl(), database);
-    return pgUrl.compose(url -> {
-      Map<String, String> env = new HashMap<>(c.instanceEnv());
-      env.put("FLOWCAST_RATELIMIT_ENABLED", "false");
-      env.put("FLOWCAST_INSTANCE_ID", "bench-cold-" + ctx.runId());
-      if (c.redisUrl() != null) {
-        env.put("FLOWCAST_REDIS_URL", c.redisUrl());
-        env.put("FLOWCAST_REDIS_KEY_PREFIX", prefix);
-        env.put("FLOWCAST_REDIS_FALLBACK", "none");
-      }
-      if (url != null) {
-        env.put("FLOWCAST_PG_URL", url);
-      }
-      BenchInstance instance = BenchInstance.start(c, env, log);
-      started.set(instance);
-      return instance.awaitReady(ctx.lane(0)).compose(ready -> load(ctx, instance, ready, tokens, pad));
-    }).eventually(() -> cleanUp(ctx, started.get(), prefix, database));
-  }
-
-  private static Path logFile(BenchOptions.ColdStart c) {
-    try {
-      return c.serverLog() != null ? Path.of(c.serverLog()) : Files.createTempFile("flowcast-cold-start", ".log");
-    } catch (IOException e) {
-      throw new BenchException("cannot create the instance's log file: " + e.getMessage());
-    }
+    return OwnInstance.run(ctx, "cold", started -> started.instance().awaitReady(ctx.lane(0))
+        .compose(ready -> load(ctx, started.instance(), ready, tokens, pad)));
   }
 
   private Future<Report> load(BenchContext ctx, BenchInstance instance, long ready, String[] tokens, String pad) {
@@ -85,14 +50,16 @@ final class ColdStartScenario implements Scenario {
       stats.cpu(stats.second(System.nanoTime()) - 1, now[0] - last[0], now[1] - last[1], busy);
       System.arraycopy(now, 0, last, 0, now.length);
     });
-    List<ColdSession> sessions = new ArrayList<>();
+    List<EditSession> sessions = new ArrayList<>();
+    // no bound on edits in flight: a cold instance's backlog is what this scenario shows
+    EditSession.Plan plan = new EditSession.Plan(c.edits(), 0, pad, Integer.MAX_VALUE);
     for (int i = 0; i < c.sessions(); i++) {
-      sessions.add(new ColdSession(ctx.lane(i), i, ctx.workflowId(i), tokens[i], instance.url(), c.edits(), pad,
-          stats, errors));
+      sessions.add(new EditSession(ctx.lane(i), i, ctx.workflowId(i), tokens[i], instance.url(), plan, stats, errors,
+          null));
     }
     return Future.join(sessions.stream().map(s -> s.run(end, ctx.lifetimeSeconds())).toList())
         .transform(v -> ctx.sleep(o.drainSeconds() * 1000L))
-        .compose(v -> Future.join(sessions.stream().map(ColdSession::close).toList()))
+        .compose(v -> Future.join(sessions.stream().map(EditSession::close).toList()))
         .transform(v -> {
           ctx.vertx().cancelTimer(sampler);
           return Future.succeededFuture(report(o, instance, ready, cpuAtReady, stats, errors));
@@ -152,21 +119,5 @@ final class ColdStartScenario implements Scenario {
         a.getValue("p50_ms", "-"), a.getValue("p99_ms", "-"), a.getValue("max_ms", "-"),
         d.getValue("p50_ms", "-"), d.getValue("p99_ms", "-"), d.getValue("max_ms", "-"), r.getLong("server_cpu_pct"),
         r.getLong("bench_cpu_pct"), r.getLong("machine_cpu_pct"));
-  }
-
-  /** Stops the instance (SIGTERM: its flusher drains), then removes the run's keys and database. */
-  private static Future<Void> cleanUp(BenchContext ctx, BenchInstance instance, String prefix, String database) {
-    BenchOptions o = ctx.options();
-    Future<?> stopped = instance == null ? Future.succeededFuture() : instance.stop(ctx.vertx());
-    return stopped.transform(v -> o.coldStart().redisUrl() == null ? Future.succeededFuture()
-            : BenchStorage.deleteKeys(ctx.vertx(), o.coldStart().redisUrl(), prefix))
-        .transform(v -> o.pgUrl() == null ? Future.<Void>succeededFuture()
-            : BenchStorage.dropDatabase(ctx.vertx(), o.pgUrl(), database))
-        .transform(v -> {
-          if (v.failed()) {
-            System.err.println("bench: cleaning up after the run failed: " + v.cause().getMessage());
-          }
-          return Future.succeededFuture();
-        });
   }
 }

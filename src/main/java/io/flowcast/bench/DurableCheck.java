@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code bench write --pg-url}: remembers every operation the server acknowledged (a PATCH by the
- * version it answered, a published event by its seq) and, after the run, checks that PostgreSQL holds
+ * {@code bench write --pg-url}, {@code bench sessions}: remembers every operation the server acknowledged
+ * (a PATCH by the version it answered, a published event by its seq) and, after the run, checks that PostgreSQL holds
  * the event of each one, waiting up to the drain time for the write-behind flusher.
  */
 final class DurableCheck {
@@ -51,6 +51,19 @@ final class DurableCheck {
   /** An event published on workflow {@code w} was acknowledged with {@code answer}, the event. */
   synchronized void published(int w, String answer) {
     remember(seqs[w], answer, "seq");
+  }
+
+  /**
+   * An edit of workflow {@code w} was acknowledged as {@code number}: a PATCH's version, or an event's
+   * seq; {@link Long#MIN_VALUE} when the answer did not say (unidentified). For callers that read the
+   * number themselves ({@code bench sessions} scans the answer instead of parsing it).
+   */
+  synchronized void acknowledged(int w, boolean event, long number) {
+    if (number < 0 || number > Integer.MAX_VALUE) {
+      unidentified++;
+    } else {
+      (event ? seqs[w] : versions[w]).set((int) number);
+    }
   }
 
   /** Sets the answer's {@code field} in {@code acknowledged}; an answer without it is unidentified. */

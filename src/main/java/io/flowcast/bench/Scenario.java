@@ -13,6 +13,7 @@ interface Scenario {
       case "idle" -> new IdleScenario();
       case "cold-start" -> new ColdStartScenario();
       case "tokens" -> new TokensScenario();
+      case "sessions" -> new SessionsScenario();
       default -> throw new IllegalArgumentException(name);
     };
   }

@@ -40,6 +40,44 @@ class BenchDurableCheckTest {
   }
 
   @Test
+  void sessionsOnRedisWithPostgresFindEveryAcknowledgedEditInPostgres() {
+    try (TestServer server = TestServer.start(TestServer.onRedisWithPg(KEY_PREFIX))) {
+      BenchSmokeTest.Run run = bench("sessions", "--url", "http://127.0.0.1:" + server.port(), "--sessions", "12",
+          "--rate", "5", "--event-mix", "0.3", "--duration", "2", "--warmup", "0", "--pg-url", TestServer.pgUrl(),
+          "--drain", "20");
+      assertThat(run.status()).as(run.err()).isZero();
+      JsonObject report = run.report();
+      BenchSmokeTest.assertSessionsAddUp(report, 12);
+      JsonObject check = report.getJsonObject("pg_check");
+      assertThat(check.getBoolean("ok")).as(check.encode()).isTrue();
+      assertThat(check.getLong("acknowledged")).as("every edit of the run, the measured ones among them")
+          .isEqualTo(report.getJsonObject("stream_check").getLong("acknowledged"));
+      assertThat(check.getLong("found")).isEqualTo(check.getLong("acknowledged"));
+      assertThat(check.getLong("unidentified")).isZero();
+      assertThat(report.getJsonObject("flush_lag").getLong("samples")).isPositive();
+      assertThat(report.getJsonObject("goals").getJsonObject("postgresql_complete").getBoolean("held")).isTrue();
+      assertThat(report.getJsonObject("goals").containsKey("flush_lag_p99_ms")).isTrue();
+      assertThat(report.getJsonObject("cpu_per_edit").getInteger("postgresql_backends"))
+          .as("the flusher's connections to the test database").isPositive();
+    }
+  }
+
+  @Test
+  void sessionsWhoseEditsTheFlusherHoldsBackFailThePostgresCheck() {
+    JsonObject heldBack = TestServer.onRedisWithPg(KEY_PREFIX).put("flush.interval_ms", 600_000)
+        .put("flush.threshold", 100_000_000);
+    try (TestServer server = TestServer.start(heldBack)) {
+      BenchSmokeTest.Run run = bench("sessions", "--url", "http://127.0.0.1:" + server.port(), "--sessions", "4",
+          "--rate", "5", "--duration", "1", "--warmup", "0", "--pg-url", TestServer.pgUrl(), "--drain", "1");
+      assertThat(run.status()).as("exit status of a failed check").isEqualTo(1);
+      JsonObject check = run.report().getJsonObject("pg_check");
+      assertThat(check.getLong("missing")).isEqualTo(check.getLong("acknowledged")).isPositive();
+      assertThat(run.report().getJsonObject("goals").getBoolean("held")).isFalse();
+      assertThat(run.report().getJsonArray("failures").encode()).contains("PostgreSQL lacks");
+    }
+  }
+
+  @Test
   void aPostgresWithoutTheRecordFailsTheRunWithAReason() {
     // a PostgreSQL that answers but has no durable record: the check reports why, the figures stay
     try (TestServer server = TestServer.start(TestServer.onRedisWithPg(KEY_PREFIX))) {

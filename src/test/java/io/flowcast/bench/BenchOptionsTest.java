@@ -103,4 +103,27 @@ class BenchOptionsTest {
     assertThatThrownBy(() -> parse("cold-start", "--instance-env", "JAVA_HOME=/tmp"))
         .hasMessageContaining("--instance-env");
   }
+
+  @Test
+  void sessionsRunTheSeedWorkloadOnAnInstanceOfTheirOwnOrOnAGivenUrl() {
+    BenchOptions options = parse("sessions");
+    assertThat(options.coldStart().sessions()).isEqualTo(2000);
+    assertThat(options.coldStart().edits()).isEqualTo(10);
+    assertThat(options.coldStart().eventShare()).isEqualTo(0.2);
+    assertThat(options.coldStart().external()).isFalse();
+    assertThat(options.durationSeconds()).isEqualTo(60);
+    assertThat(options.warmupSeconds()).isEqualTo(5);
+    assertThat(parse("sessions", "--url", "http://127.0.0.1:9000", "--rate", "3").coldStart().external()).isTrue();
+    assertThat(parse("sessions", "--rate", "3").coldStart().edits()).isEqualTo(3);
+    assertThatThrownBy(() -> parse("sessions", "--event-mix", "1.5")).hasMessageContaining("--event-mix");
+    assertThatThrownBy(() -> parse("sessions", "--rate", "0")).hasMessageContaining("--rate");
+    assertThatThrownBy(() -> parse("sessions", "--url", "http://127.0.0.1:9000", "--redis-url",
+        "redis://127.0.0.1:6379")).hasMessageContaining("not with --url");
+    assertThatThrownBy(() -> parse("sessions", "--server-pid", "1")).hasMessageContaining("--url");
+    assertThatThrownBy(() -> parse("sessions", "--pg-url", "postgresql://postgres@127.0.0.1:5432/test"))
+        .hasMessageContaining("needs --redis-url");
+    assertThat(parse("sessions", "--url", "http://127.0.0.1:9000", "--pg-url",
+        "postgresql://postgres@127.0.0.1:5432/test").pgUrl()).isNotNull();
+    assertThatThrownBy(() -> parse("sessions", "--edits", "5")).hasMessageContaining("does not apply");
+  }
 }

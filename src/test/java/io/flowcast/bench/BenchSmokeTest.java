@@ -163,6 +163,68 @@ class BenchSmokeTest {
   }
 
   @Test
+  void sessionsOnAnInstanceOfTheirOwnSeeEveryEditOnTheirOwnStream() {
+    // the seed workload on an instance the run starts (in memory here; the same run takes --redis-url and
+    // --pg-url): every session watches its own workflow and PATCHes it or posts custom events to it
+    Run run = bench("sessions", "--sessions", "10", "--rate", "4", "--event-mix", "0.5", "--duration", "2",
+        "--warmup", "1", "--drain", "5",
+        "--instance-env", "FLOWCAST_STARTUP_WARMUP=200,FLOWCAST_STARTUP_WARMUP_MAX_MS=3000");
+    assertThat(run.status()).as(run.err()).isZero();
+    JsonObject report = run.report();
+    assertSessionsAddUp(report, 10);
+    assertThat(report.getJsonObject("cpu_per_edit").getJsonObject("us_per_edit").getDouble("flowcast"))
+        .as("the instance's CPU per edit").isPositive();
+    assertThat(report.containsKey("pg_check")).as("no PostgreSQL here").isFalse();
+  }
+
+  @Test
+  void sessionsOnAGivenServerSplitItsCpuPerEdit() {
+    String pid = String.valueOf(ProcessHandle.current().pid());
+    Run run = bench("sessions", "--url", url, "--sessions", "8", "--rate", "10", "--duration", "2", "--warmup", "0",
+        "--server-pid", pid);
+    assertThat(run.status()).as(run.err()).isZero();
+    JsonObject report = run.report();
+    assertSessionsAddUp(report, 8);
+    JsonObject cpu = report.getJsonObject("cpu_per_edit");
+    assertThat(cpu.getJsonObject("pct").getDouble("flowcast")).isEqualTo(report.getJsonObject("cpu")
+        .getJsonObject("per_server_pct").getDouble(pid));
+    assertThat(cpu.getJsonObject("us_per_edit").getDouble("flowcast")).as("CPU share / edits per second")
+        .isCloseTo(cpu.getJsonObject("pct").getDouble("flowcast") / 100 * 1e6 / report.getDouble("acked_per_s"),
+            offset(0.1 + cpu.getJsonObject("us_per_edit").getDouble("flowcast") / 1000));
+    assertThat(bench("sessions", "--url", url, "--jar", "x.jar").status()).as("instance options need no --url")
+        .isEqualTo(2);
+  }
+
+  /**
+   * Every session opened, every edit sent in the window was acknowledged (PATCHes and custom events),
+   * reached its own stream as the version or seq it was answered with, and was timed. The only failures
+   * allowed are edits the client did not send because their session already had 4 waiting (a loaded
+   * machine may stall the instance that long; no timing is asserted here).
+   */
+  static void assertSessionsAddUp(JsonObject report, int sessions) {
+    assertThat(report.getLong("sessions_ready")).isEqualTo(sessions);
+    JsonObject errors = report.getJsonObject("errors");
+    assertThat(errors.fieldNames()).as(errors.encode()).allMatch(kind -> kind.startsWith("not sent: "));
+    assertThat(report.getLong("failed")).as("edits not sent").isLessThanOrEqualTo(
+        errors.stream().mapToLong(e -> ((Number) e.getValue()).longValue()).sum());
+    assertThat(report.getLong("acked")).isEqualTo(report.getLong("sent")).isPositive();
+    assertThat(report.getDouble("patch_per_s")).isPositive();
+    assertThat(report.getDouble("event_per_s")).isPositive();
+    JsonObject check = report.getJsonObject("stream_check");
+    assertThat(check.getBoolean("ok")).as(check.encode()).isTrue();
+    assertThat(check.getLong("seen")).isEqualTo(check.getLong("acknowledged"))
+        .isGreaterThanOrEqualTo(report.getLong("acked"));
+    assertThat(check.getLong("missing") + check.getLong("mismatched") + check.getLong("repeated")
+        + check.getLong("made_twice")).isZero();
+    assertThat(report.getJsonObject("ack").getLong("count")).isEqualTo(report.getLong("acked"));
+    assertThat(report.getJsonObject("edit_to_stream").getLong("count")).isEqualTo(report.getLong("acked"));
+    assertThat(report.getJsonObject("edit_to_stream").getDouble("p50_ms")).isPositive();
+    JsonObject goals = report.getJsonObject("goals");
+    assertThat(goals.getJsonObject("rate").getInteger("target")).isEqualTo(report.getInteger("target_edits_per_s"));
+    assertThat(goals.fieldNames()).contains("held", "ack_p99_ms", "edit_to_stream_p99_ms");
+  }
+
+  @Test
   void genericModeMeasuresAnotherSseServer() {
     Vertx vertx = Vertx.vertx();
     try (TinySseHub hub = new TinySseHub(vertx, 0)) {
