@@ -2,6 +2,7 @@ package io.flowcast.redis;
 
 import io.flowcast.workflow.Actor;
 import io.flowcast.workflow.CustomEvent;
+import io.flowcast.workflow.EventId;
 import io.flowcast.workflow.EventSlice;
 import io.flowcast.workflow.EventTypes;
 import io.flowcast.workflow.ListCursor;
@@ -291,16 +292,32 @@ public final class RedisWorkflowStore implements WorkflowStore {
         ? Future.failedFuture(err) : eventsFromArchive(key, afterId, limit));
   }
 
-  /** While Redis does not answer: the history as far as it was flushed. */
+  /**
+   * While Redis does not answer: the history as far as it was flushed. An id the archive does not hold
+   * yet (newer than its last flush: write-behind lags) is not unknown, only not readable now: that fails
+   * as Redis being down (retry), since "unknown" makes a stream reset to the archive's older position and
+   * send the events after it a second time.
+   */
   private Future<EventSlice> eventsFromArchive(WorkflowKey key, String afterId, int limit) {
     return archive.load(key).compose(w -> {
       if (w == null) {
         return Future.failedFuture(notFound(key));
       }
       Future<Long> after = afterId == null ? Future.succeededFuture(0L) : archive.seqOf(key, w.epoch(), afterId);
-      return after.compose(seq -> seq == null ? Future.succeededFuture(new EventSlice(List.of(), false, false))
-          : archive.eventsAfter(key, w.epoch(), seq, limit + 1).map(events -> slice(events, true, limit)));
+      return after.compose(seq -> {
+        if (seq != null) {
+          return archive.eventsAfter(key, w.epoch(), seq, limit + 1).map(events -> slice(events, true, limit));
+        }
+        return beyondArchive(EventId.parse(afterId), w) ? Future.failedFuture(RedisCalls.redisDown())
+            : Future.succeededFuture(new EventSlice(List.of(), false, false));
+      });
     });
+  }
+
+  /** Whether {@code id} may be an event the archive has not been given yet: of a later life, or later in this one. */
+  private static boolean beyondArchive(EventId id, Workflow archived) {
+    return id != null && (id.millis() > archived.epoch()
+        || id.millis() == archived.epoch() && id.n() > archived.lastSeq());
   }
 
   private Future<EventSlice> eventsFromRedis(WorkflowKey key, String afterId, int limit) {

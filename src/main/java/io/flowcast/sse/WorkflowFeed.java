@@ -215,10 +215,19 @@ final class WorkflowFeed {
       if (!slice.getBoolean("after_known")) {
         bus.request(Addresses.WORKFLOW_GET, target())
             .onSuccess(current -> {
-              if (!done()) {
-                String asked = lastId;
-                sendWorkflow("reset", current, whyUnknown(asked, current));
+              if (done()) {
+                return;
               }
+              if (behindFeed(current)) {
+                // a read older than what this feed already sent (served from a lagging archive while Redis
+                // stalls): resetting to it would send those events again; wait for a current one
+                log.debug("stream of {} waits for a current read (got seq {}, sent {})", key,
+                    current.getLong("last_seq"), lastSeq);
+                retryLater(settings.retryMs() > 0 ? Math.min(settings.retryMs(), 1000) : 1000);
+                return;
+              }
+              String asked = lastId;
+              sendWorkflow("reset", current, whyUnknown(asked, current));
             })
             .onFailure(this::onCatchUpFailure);
         return;
@@ -328,6 +337,15 @@ final class WorkflowFeed {
       return EPOCH_CHANGED;
     }
     return id.n() <= current.getLong("last_seq") ? BEHIND_RETENTION : UNKNOWN_ID;
+  }
+
+  /**
+   * Whether {@code current} stands before an event this feed sent: of the same life (epoch), whose seqs
+   * never name two events, with an older last seq. Such a read is stale, not a reason to go back.
+   */
+  private boolean behindFeed(JsonObject current) {
+    Long epoch = epochOf(current.getString("last_event_id"));
+    return lastSeq > 0 && epoch != null && epoch.equals(epochOf(lastId)) && current.getLong("last_seq") < lastSeq;
   }
 
   private static Long epochOf(String eventId) {
