@@ -56,6 +56,8 @@ final class EditSession implements SseLineParser.Listener {
   /** Frames of an edit already seen: the same event again, or another event carrying the same edit. */
   private long repeated;
   private long madeTwice;
+  /** Reset frames: the server said the stream's position was gone (never expected on a session's own stream). */
+  private long resets;
 
   EditSession(Lane lane, int index, String workflowId, String token, String baseUrl, Plan plan, EditTally tally,
       ErrorCounts errors, DurableCheck durable) {
@@ -188,6 +190,10 @@ final class EditSession implements SseLineParser.Listener {
 
   @Override
   public void event(String id, String type, String data) {
+    if (type.equals("reset")) {
+      resets++;
+      return;
+    }
     boolean event = type.equals(EVENT_TYPE);
     if (!event && !type.equals("state.updated")) {
       return;
@@ -244,7 +250,8 @@ final class EditSession implements SseLineParser.Listener {
           seen++;
         }
       }
-      check.add(acknowledged, seen, missing, mismatched, repeated, madeTwice, stream != null && stream.ended());
+      check.add(acknowledged, seen, missing, mismatched, repeated, madeTwice, resets,
+          stream != null && stream.ended());
       return Future.succeededFuture();
     });
   }

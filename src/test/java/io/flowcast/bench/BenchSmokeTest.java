@@ -215,7 +215,7 @@ class BenchSmokeTest {
     assertThat(check.getLong("seen")).isEqualTo(check.getLong("acknowledged"))
         .isGreaterThanOrEqualTo(report.getLong("acked"));
     assertThat(check.getLong("missing") + check.getLong("mismatched") + check.getLong("repeated")
-        + check.getLong("made_twice")).isZero();
+        + check.getLong("made_twice") + check.getLong("resets")).isZero();
     assertThat(report.getJsonObject("ack").getLong("count")).isEqualTo(report.getLong("acked"));
     assertThat(report.getJsonObject("edit_to_stream").getLong("count")).isEqualTo(report.getLong("acked"));
     assertThat(report.getJsonObject("edit_to_stream").getDouble("p50_ms")).isPositive();
