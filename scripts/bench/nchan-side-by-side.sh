@@ -18,6 +18,9 @@
 #   subscribers with subscribers on its TCP event-bus bridge (bench fanout --bridge-port), same
 #   server, interleaved; nginx is not started then. SERVERS="flowcast feed" compares them with
 #   subscribers on the tenant feed (bench fanout --feed: the publishers PATCH instead).
+#   SERVERS="before flowcast nchan" BEFORE_JAR=<jar> adds a second Flowcast, started from BEFORE_JAR (an
+#   earlier build), to the fan-out phase: the same runs against it, interleaved with the others (A/B).
+#   PROFILE_SCENARIO=rate profiles fan-out (b), at RATE events/s, instead of (a).
 #
 # Needs target/flowcast.jar (./mvnw -B -q -o -DskipTests package), nginx and libnginx-mod-nchan
 # (apt-get install nginx libnginx-mod-nchan), jq, curl, ss. nginx runs in the foreground under its
@@ -47,6 +50,8 @@ HOLD=${HOLD:-30}
 NGINX_WORKERS=${NGINX_WORKERS:-auto}
 PRETOUCH_OPTS=${PRETOUCH_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch}
 PROFILE_S=${PROFILE_S:-20}
+PROFILE_SCENARIO=${PROFILE_SCENARIO:-max}
+BEFORE_JAR=${BEFORE_JAR:-}
 IDLE_PCT=${IDLE_PCT:-20}
 MAX_WAIT=${MAX_WAIT:-300}
 PHASES=("$@")
@@ -73,9 +78,10 @@ if [ "$LIMIT" != unlimited ] && [ "$IDLE_STREAMS" -gt $((LIMIT - 500)) ]; then
   IDLE_STREAMS=$((LIMIT - 500))
 fi
 
-FC_PID= NGX_PID= NGX_LAUNCHER=
+FC_PID= BF_PID= NGX_PID= NGX_LAUNCHER=
 cleanup() {
   stop_flowcast || true
+  stop_before || true
   stop_nginx || true
 }
 trap cleanup EXIT
@@ -129,6 +135,23 @@ stop_flowcast() {
   FC_PID=
 }
 
+# The "before" server: Flowcast from BEFORE_JAR, on ports of its own.
+start_before() {
+  [ -f "$BEFORE_JAR" ] || { echo "SERVERS has before: set BEFORE_JAR to an earlier build's jar" >&2; exit 2; }
+  local fc_port=$FC_PORT fc_bridge=$FC_BRIDGE_PORT fc_pid=$FC_PID
+  # start_flowcast takes the first free ports from 18180: the running one's are taken
+  JAR=$BEFORE_JAR start_flowcast before
+  BF_PORT=$FC_PORT BF_PID=$FC_PID
+  FC_PORT=$fc_port FC_BRIDGE_PORT=$fc_bridge FC_PID=$fc_pid
+  log "(before: $BEFORE_JAR)"
+}
+
+stop_before() {
+  [ -n "$BF_PID" ] || return 0
+  kill "$BF_PID" 2> /dev/null && wait "$BF_PID" 2> /dev/null || true
+  BF_PID=
+}
+
 start_nginx() {
   local prefix=$WORK/nginx
   NGX_PORT=$(free_port 18280)
@@ -162,6 +185,7 @@ bench() { # $1 = result name, rest = bench arguments
 }
 
 flowcast_target() { echo --url "http://127.0.0.1:$FC_PORT" --server-pid "$FC_PID"; }
+before_target() { echo --url "http://127.0.0.1:$BF_PORT" --server-pid "$BF_PID"; }
 bridge_target() { echo $(flowcast_target) --bridge-port "$FC_BRIDGE_PORT"; }
 feed_target() { echo $(flowcast_target) --feed; }
 nchan_idle_target() {
@@ -196,6 +220,7 @@ fanout_args() { # $1 = max|rate
 phase_fanout() {
   log "== fan-out: $SUBSCRIBERS subscribers on 1 workflow/channel; max rate and $RATE events/s"
   start_flowcast fanout
+  case " $SERVERS " in *" before "*) start_before ;; esac
   case " $SERVERS " in *" nchan "*) start_nginx ;; esac
   log "warm-up runs (10 s each, not measured figures)"
   local server
@@ -220,6 +245,7 @@ phase_fanout() {
     done
   done
   stop_flowcast
+  stop_before
   stop_nginx
 }
 
@@ -315,7 +341,9 @@ perf_record() { # $1 = name, $2 = pids (comma-separated), $3 = seconds
 }
 
 phase_profile() {
-  log "== profile: fan-out (a) on each server; Flowcast with JFR, both with perf, ${PROFILE_S}s"
+  local rate=0
+  [ "$PROFILE_SCENARIO" = rate ] && rate=$RATE
+  log "== profile: fan-out at --rate $rate on each server; Flowcast with JFR, both with perf, ${PROFILE_S}s"
   start_flowcast profile
   start_nginx
   local i
@@ -328,7 +356,7 @@ phase_profile() {
   local server bpid
   for server in flowcast nchan; do
     wait_idle
-    bench "profile-$server" fanout --subscribers "$SUBSCRIBERS" --workflows 1 --rate 0 --publishers 1 \
+    bench "profile-$server" fanout --subscribers "$SUBSCRIBERS" --workflows 1 --rate "$rate" --publishers "$PUBLISHERS" \
       --duration $((PROFILE_S + 5)) --warmup 2 $(${server}_target) &
     bpid=$!
     sleep 6 # subscribers open, warm-up over

@@ -125,8 +125,10 @@ final class FanoutScenario implements Scenario {
         .put("unsent", stats.unsent.sum(), "events not sent (behind)")
         .put("deliveries", stats.deliveredInWindow.sum(), "deliveries")
         .put("deliveries_per_s", Report.perSecond(stats.deliveredInWindow.sum(), seconds), "deliveries/s")
-        .latency("publish_to_receive", stats.endToEnd, "publish-to-receive")
-        .latency("publish_ack", stats.publishAck, "publish acknowledged in")
+        // copies: a late delivery may still be recorded while the report reads them (a histogram changed
+        // under its iterator throws ConcurrentModificationException)
+        .latency("publish_to_receive", stats.endToEnd.copy(), "publish-to-receive")
+        .latency("publish_ack", stats.publishAck.copy(), "publish acknowledged in")
         .errors("publish_errors", stats.publishErrors, "publish errors")
         .errors("subscribe_errors", stats.subscribeErrors, "subscribe errors")
         .put("check", check, "correctness check")

@@ -1,7 +1,11 @@
 package io.flowcast.sse;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -43,5 +47,22 @@ public final class SseFrames {
 
   public static Buffer retry(long millis) {
     return Buffer.buffer("retry: " + millis + "\n\n");
+  }
+
+  /**
+   * {@code frame} as one HTTP/1.1 chunk (RFC 9112, 7.1): its length in hex, CRLF, the frame, CRLF. Chunks
+   * written one after another are still a valid chunked body, so held frames need no framing of their
+   * own. {@code shared}: the chunk of an event that every stream of a verticle writes, in a direct buffer
+   * (a socket write takes it without copying it to one first) that the garbage collector frees, so that
+   * the many references handed to Netty need no owner to release the last one; otherwise a heap buffer
+   * for one stream. Never empty frames: an empty chunk ends the body.
+   */
+  static ByteBuf chunk(Buffer frame, boolean shared) {
+    ByteBuf content = ((BufferInternal) frame).getByteBuf();
+    int length = content.readableBytes();
+    byte[] head = (Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    int size = head.length + length + 2;
+    ByteBuf chunk = shared ? Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(size)).clear() : Unpooled.buffer(size);
+    return chunk.writeBytes(head).writeBytes(content, content.readerIndex(), length).writeByte('\r').writeByte('\n');
   }
 }

@@ -42,6 +42,8 @@ public final class SseStream extends FeedOwner {
   private HttpServerRequest request;
   private final HttpConnection connection;
   private final HttpServerResponse response;
+  /** Where live frames go once the stream is open: straight to the channel; null: through the response. */
+  private SseChannel channel;
   private final StreamRegistry registry;
   private final BusClient bus;
   private final Settings settings;
@@ -126,6 +128,9 @@ public final class SseStream extends FeedOwner {
           started = true;
           SseResponses.begin(response, settings.maxBacklogBytes(), this::drained);
           write(SseFrames.retry(settings.retryMs()), true);
+          // after the head (the encoder now frames the body as chunks; an HTTP/1.0 body is not chunked) and
+          // before its headers are dropped
+          channel = response.isChunked() ? SseChannel.of(connection) : null;
           // the stream lets go of the request (and the router's context)
           SseResponses.forgetHeaders(request);
           request = null;
@@ -188,19 +193,38 @@ public final class SseStream extends FeedOwner {
    * between goes after them, so the order never changes.
    */
   private void hold(Buffer frame, boolean shared) {
-    if (!closed && started) {
-      hold(frame, shared, registry);
+    if (closed || !started) {
+      return;
     }
+    if (channel == null) {
+      hold(frame, shared, registry);
+      return;
+    }
+    if (!channel.holding()) {
+      registry.writeSoon(this);
+    }
+    channel.hold(shared ? registry.chunkOf(format, frame) : SseFrames.chunk(frame, false));
   }
 
   /** Writes the held live frames (the registry calls it in the stream's write slice). */
   @Override
   void writeHeld() {
+    if (channel != null) {
+      if (channel.holding() && !closed && !closedForBacklog()) {
+        registry.wroteLive();
+        channel.writeHeld();
+      }
+      return;
+    }
     Buffer frames = takeHeld();
     if (frames != null && !closed) {
       registry.wroteLive();
       write(frames, true);
     }
+  }
+
+  private boolean anyHeld() {
+    return channel != null ? channel.holding() : holding();
   }
 
   @Override
@@ -309,20 +333,28 @@ public final class SseStream extends FeedOwner {
     if (closed || !started) {
       return;
     }
-    if (holding()) {
+    if (anyHeld()) {
       writeHeld();
       if (closed) {
         return;
       }
     }
-    if (live && response.writeQueueFull()) {
-      log.info("closing a stream of {}: the client does not keep up", describe());
-      registry.meters().slowConsumerClosed();
-      dispose();
-      connection.close();
+    if (live && closedForBacklog()) {
       return;
     }
     response.write(frame);
+  }
+
+  /** Before a live write: a full queue means the client does not keep up, and the stream is closed. */
+  private boolean closedForBacklog() {
+    if (!response.writeQueueFull()) {
+      return false;
+    }
+    log.info("closing a stream of {}: the client does not keep up", describe());
+    registry.meters().slowConsumerClosed();
+    dispose();
+    connection.close();
+    return true;
   }
 
   private String describe() {
@@ -333,6 +365,9 @@ public final class SseStream extends FeedOwner {
     if (!closed) {
       closed = true;
       takeHeld();
+      if (channel != null) {
+        channel.discard();
+      }
       drainWaiters.clear();
       vertx.cancelTimer(expiryTimer);
       registry.remove(this);

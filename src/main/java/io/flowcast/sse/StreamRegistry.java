@@ -6,6 +6,7 @@ import io.flowcast.bus.FeedChange;
 import io.flowcast.health.FlowcastMeters;
 import io.flowcast.workflow.EventTypes;
 import io.flowcast.bus.BusClient;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -44,6 +45,12 @@ public final class StreamRegistry {
   private final Map<String, WorkflowFeed[]> watching = new HashMap<>();
   private static final WorkflowFeed[] NONE = new WorkflowFeed[0];
   private static final FrameFormat[] FORMATS = FrameFormat.values();
+  /**
+   * By format: the last shared frame a stream asked the HTTP/1.1 chunk of, and that chunk ({@link #chunkOf}),
+   * so an event's chunk is framed once per verticle, not once per stream.
+   */
+  private final Buffer[] chunked = new Buffer[FORMATS.length];
+  private final ByteBuf[] chunks = new ByteBuf[FORMATS.length];
   /** Deliveries of the event being fanned out, counted once it was written to every stream. */
   private long deliveredNow;
   private boolean fanningOut;
@@ -275,6 +282,19 @@ public final class StreamRegistry {
       fanningOut = false;
       countDelivered();
     }
+  }
+
+  /**
+   * A new reference to the HTTP/1.1 chunk of {@code frame}, the shared frame of an event in
+   * {@code format} (see {@link SseChannel}): framed at the first stream that asks, then shared.
+   */
+  ByteBuf chunkOf(FrameFormat format, Buffer frame) {
+    int i = format.ordinal();
+    if (chunked[i] != frame) {
+      chunked[i] = frame;
+      chunks[i] = SseFrames.chunk(frame, true);
+    }
+    return chunks[i].retainedDuplicate();
   }
 
   /**
