@@ -33,19 +33,27 @@ local CLAIM_TTL
 local OWN_ARGS = 8
 local TAG = string.match(STATE, '}(.*)$')
 
--- The script's own arguments by the names it declares, in order from ARGV[9]; a last name ending in
--- '...' takes the remaining arguments as a list.
+-- The script's own arguments by the names it declares, in order from ARGV[9]. A name ending in '...' takes a
+-- list: the remaining arguments when it is the last name, else as many as the argument in front of the list
+-- says (ScriptArgs puts that count there).
 local function args(...)
-  local named = {}
-  for i, name in ipairs({...}) do
+  local names, named, at = {...}, {}, OWN_ARGS + 1
+  for i, name in ipairs(names) do
     if string.sub(name, -3) == '...' then
-      local rest = {}
-      for j = OWN_ARGS + i, #ARGV do
-        rest[#rest + 1] = ARGV[j]
+      local last = #ARGV
+      if i < #names then
+        last = at + tonumber(ARGV[at])
+        at = at + 1
       end
-      named[string.sub(name, 1, -4)] = rest
+      local list = {}
+      for j = at, last do
+        list[#list + 1] = ARGV[j]
+      end
+      named[string.sub(name, 1, -4)] = list
+      at = last + 1
     else
-      named[name] = ARGV[OWN_ARGS + i]
+      named[name] = ARGV[at]
+      at = at + 1
     end
   end
   return named
@@ -91,16 +99,74 @@ local function outbox_full()
     or (tonumber(redis.call('GET', OUTBOX_BYTES)) or 0) >= CAPACITY_BYTES
 end
 
--- The workflow as the flusher writes it to PostgreSQL.
-local function workflow_json(status, state, metadata, version, created_at, updated_at, ttl)
-  return '{"status":"' .. status .. '","state":' .. state .. ',"metadata":' .. metadata .. ',"version":' .. version
-    .. ',"created_at":"' .. created_at .. '","updated_at":"' .. updated_at .. '","ttl":' .. ttl .. '}'
+-- The workflow's fields, as Workflow.toSnapshotJson writes them (SnapshotFormatTest holds the two equal), and
+-- how the state hash keeps each: a 'text' as it is, a 'json' value (an object, a number) as its JSON text
+-- (Workflow.toFields). The one place a script names them: a new field is one more line here.
+local WORKFLOW = {
+  {'status', 'text'}, {'state', 'json'}, {'metadata', 'json'}, {'version', 'json'},
+  {'created_at', 'text'}, {'updated_at', 'text'}, {'ttl', 'json'},
+}
+local WORKFLOW_NAMES, WORKFLOW_KIND = {}, {}
+for i, field in ipairs(WORKFLOW) do
+  WORKFLOW_NAMES[i], WORKFLOW_KIND[field[1]] = field[1], field[2]
+end
+
+-- The workflow's fields from a list of name, value pairs (Workflow.toFields), by name; a name this file
+-- does not declare stops the script before it writes anything (Java and Lua disagree on the fields).
+local function workflow_of(list)
+  local w = {}
+  for i = 1, #list, 2 do
+    assert(WORKFLOW_KIND[list[i]], 'not a field of a workflow: ' .. tostring(list[i]))
+    w[list[i]] = list[i + 1]
+  end
+  return w
+end
+
+-- The state hash's fields of workflow `w` (by name), name after value, followed by the hash's own `...`
+-- (generation, last_seq...): what create, patch and restore write with one HSET.
+local function workflow_fields(w, ...)
+  local fields = {}
+  for _, name in ipairs(WORKFLOW_NAMES) do
+    if w[name] then
+      fields[#fields + 1], fields[#fields + 2] = name, w[name]
+    end
+  end
+  for _, more in ipairs({...}) do
+    fields[#fields + 1] = more
+  end
+  return fields
+end
+
+-- A text as a JSON string (statuses and times need no escaping; any other text may).
+local function json_text(text)
+  if string.find(text, '[%c"\\]') then
+    return cjson.encode(text)
+  end
+  return '"' .. text .. '"'
+end
+
+-- The workflow `w` (by name) as the flusher writes it to PostgreSQL: Workflow.toSnapshotJson's format. A
+-- field the state hash lacks (written by an older instance, before the field existed) is left out: the
+-- reader (Workflow.read) gives it its default.
+local function workflow_json(w)
+  local parts = {}
+  for _, field in ipairs(WORKFLOW) do
+    local name, value = field[1], w[field[1]]
+    if value then
+      parts[#parts + 1] = '"' .. name .. '":' .. (field[2] == 'text' and json_text(value) or value)
+    end
+  end
+  return '{' .. table.concat(parts, ',') .. '}'
 end
 
 -- The same, from the state hash.
 local function snapshot()
-  local h = redis.call('HMGET', STATE, 'status', 'state', 'metadata', 'version', 'created_at', 'updated_at', 'ttl')
-  return workflow_json(h[1], h[2], h[3], h[4], h[5], h[6], h[7])
+  local h = redis.call('HMGET', STATE, unpack(WORKFLOW_NAMES))
+  local w = {}
+  for i, name in ipairs(WORKFLOW_NAMES) do
+    w[name] = h[i]
+  end
+  return workflow_json(w)
 end
 
 -- Appends one event to the stream, publishes it to every instance and hands it to the flusher.

@@ -1,8 +1,12 @@
 package io.flowcast.workflow;
 
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A workflow as stored, immutable. {@code epoch} names this life of the id (a deleted and re-created id
@@ -10,6 +14,11 @@ import java.time.Instant;
  * {@code lastSeq} name the newest event, so a reader gets the state and the point in the event log it
  * corresponds to in one atomic read. Build one with {@link #created} and derive the next with the
  * {@code with...} methods rather than the canonical constructor.
+ *
+ * <p>The fields every store keeps are written by {@link #toSnapshotJson} alone and read by {@link #read}
+ * alone: the Redis state hash ({@link #toFields}), PostgreSQL's row and the write buffer's snapshot all
+ * hold what it writes, under its names. A new field is a component, a line in each of the two, and its
+ * place in {@code WORKFLOW} in {@code _lib.lua} (SnapshotFormatTest fails until the four agree).
  */
 public record Workflow(
     WorkflowKey key,
@@ -35,6 +44,22 @@ public record Workflow(
   public Workflow withChange(String status, JsonObject state, JsonObject metadata, Instant at) {
     return new Workflow(key, status, state, metadata, version + 1, createdAt, at, at.plusSeconds(ttlSeconds),
         ttlSeconds, epoch, lastEventId, lastSeq);
+  }
+
+  /**
+   * This workflow as it was (or is) at {@code version}: what a change can change, the rest as it is. Code
+   * outside this class derives workflows with this and the other {@code with...} methods, so a new
+   * component changes no caller.
+   */
+  public Workflow asOf(String status, JsonObject state, JsonObject metadata, long version, Instant updatedAt) {
+    return new Workflow(key, status, state, metadata, version, createdAt, updatedAt, expiresAt, ttlSeconds, epoch,
+        lastEventId, lastSeq);
+  }
+
+  /** The same workflow in life {@code epoch} with {@code id} (seq {@code seq}) as its newest event. */
+  public Workflow withEvent(long epoch, String id, long seq) {
+    return new Workflow(key, status, state, metadata, version, createdAt, updatedAt, expiresAt, ttlSeconds, epoch,
+        id, seq);
   }
 
   /** The same version with {@code id} (seq {@code seq}) as its newest event. */
@@ -64,14 +89,45 @@ public record Workflow(
   }
 
   /**
-   * The workflow as the durable record keeps it beside the event that made it (the write buffer's and
-   * write-through's snapshot). Its other writer is {@code workflow_json} in {@code _lib.lua};
-   * SnapshotFormatTest holds the two to one format.
+   * The workflow as every store keeps it: the one writer of its fields. The write buffer and write-through
+   * hand it to PostgreSQL beside the event that made it; {@link #toFields} gives the state hash the same.
+   * Its other writer is {@code workflow_json} in {@code _lib.lua}; SnapshotFormatTest holds the two, and
+   * {@link #read}, to one format.
    */
   public JsonObject toSnapshotJson() {
     return new JsonObject().put("status", status).put("state", state).put("metadata", metadata)
         .put("version", version).put("created_at", Times.format(createdAt)).put("updated_at", Times.format(updatedAt))
         .put("ttl", ttlSeconds);
+  }
+
+  /**
+   * The one reader of what {@link #toSnapshotJson} writes, from any store. A field a store lacks (it was
+   * written before the field existed: an older instance's hash or row) takes its default here.
+   *
+   * @param expiresAt when the store says it expires, or null for a full TTL from {@code now}
+   */
+  public static Workflow read(WorkflowKey key, StoredFields f, long epoch, String lastEventId, long lastSeq, Instant now,
+      Instant expiresAt) {
+    int ttl = (int) f.number("ttl");
+    return new Workflow(key, f.text("status"), f.object("state"), f.object("metadata"), f.number("version"),
+        f.time("created_at"), f.time("updated_at"), expiresAt != null ? expiresAt : now.plusSeconds(ttl), ttl,
+        epoch, lastEventId, lastSeq);
+  }
+
+  /**
+   * The snapshot as the Redis state hash keeps it, name and value after name and value: a text as it is,
+   * anything else as its JSON ({@code workflow_json} in {@code _lib.lua} turns it back).
+   */
+  public List<String> toFields() {
+    JsonObject snapshot = toSnapshotJson();
+    List<String> fields = new ArrayList<>(2 * snapshot.size());
+    for (Map.Entry<String, Object> field : snapshot) {
+      Object value = field.getValue();
+      fields.add(field.getKey());
+      fields.add(value instanceof String text ? text : value instanceof JsonObject object ? object.encode()
+          : value instanceof Number || value instanceof Boolean ? String.valueOf(value) : Json.encode(value));
+    }
+    return fields;
   }
 
   /** The representation on the event bus: the public one and the stream position it belongs to. */
