@@ -39,15 +39,20 @@ local TAG = string.match(STATE, '}(.*)$')
 local function args(...)
   local names, named, at = {...}, {}, OWN_ARGS + 1
   for i, name in ipairs(names) do
-    if string.sub(name, -3) == '...' then
+    if string.byte(name, -1) == 46 then -- '...'
       local last = #ARGV
       if i < #names then
         last = at + tonumber(ARGV[at])
         at = at + 1
       end
-      local list = {}
-      for j = at, last do
-        list[#list + 1] = ARGV[j]
+      local list
+      if last - at < 64 then
+        list = {unpack(ARGV, at, last)}
+      else -- unpack has a bound; a long list is copied one by one
+        list = {}
+        for j = at, last do
+          list[#list + 1] = ARGV[j]
+        end
       end
       named[string.sub(name, 1, -4)] = list
       at = last + 1
@@ -100,70 +105,68 @@ local function outbox_full()
 end
 
 -- The workflow's fields, as Workflow.toSnapshotJson writes them (SnapshotFormatTest holds the two equal), and
--- how the state hash keeps each: a 'text' as it is, a 'json' value (an object, a number) as its JSON text
--- (Workflow.toFields). The one place a script names them: a new field is one more line here.
-local WORKFLOW = {
-  {'status', 'text'}, {'state', 'json'}, {'metadata', 'json'}, {'version', 'json'},
-  {'created_at', 'text'}, {'updated_at', 'text'}, {'ttl', 'json'},
-}
-local WORKFLOW_NAMES, WORKFLOW_KIND = {}, {}
-for i, field in ipairs(WORKFLOW) do
-  WORKFLOW_NAMES[i], WORKFLOW_KIND[field[1]] = field[1], field[2]
-end
+-- how the state hash keeps each (Workflow.toFields): a 'json' value (an object, a number) as its JSON text, a
+-- 'text' as it is, a 'plain' text too (one Flowcast makes, a status or a time, that JSON never escapes).
+-- WORKFLOW has those every state hash has; a field added since is an entry of WORKFLOW_ADDED ('text' or
+-- 'json'), which a hash written before it lacks. Nothing else in the scripts names a field.
+local WORKFLOW = {status = 'plain', state = 'json', metadata = 'json', version = 'json', created_at = 'plain',
+  updated_at = 'plain', ttl = 'json'}
+local WORKFLOW_ADDED = {}
 
--- The workflow's fields from a list of name, value pairs (Workflow.toFields), by name; a name this file
--- does not declare stops the script before it writes anything (Java and Lua disagree on the fields).
+-- The workflow's fields by name, from the list Java passes (Workflow.toFields: name, value, ...); a name this
+-- file does not declare stops the script before it writes anything (Java and Lua disagree on the fields).
 local function workflow_of(list)
   local w = {}
   for i = 1, #list, 2 do
-    assert(WORKFLOW_KIND[list[i]], 'not a field of a workflow: ' .. tostring(list[i]))
-    w[list[i]] = list[i + 1]
+    local name = list[i]
+    if not (WORKFLOW[name] or WORKFLOW_ADDED[name]) then
+      error('not a field of a workflow: ' .. tostring(name))
+    end
+    w[name] = list[i + 1]
   end
   return w
 end
 
--- The state hash's fields of workflow `w` (by name), name after value, followed by the hash's own `...`
--- (generation, last_seq...): what create, patch and restore write with one HSET.
-local function workflow_fields(w, ...)
-  local fields = {}
-  for _, name in ipairs(WORKFLOW_NAMES) do
-    if w[name] then
-      fields[#fields + 1], fields[#fields + 2] = name, w[name]
-    end
+-- What create, patch and restore write to the state hash with one HSET: the workflow's `list` (as
+-- workflow_of read it) and after it the hash's own fields `...` (generation, last_seq, ...).
+local function workflow_fields(list, ...)
+  local n, more = #list, {...}
+  for i = 1, #more do
+    list[n + i] = more[i]
   end
-  for _, more in ipairs({...}) do
-    fields[#fields + 1] = more
-  end
-  return fields
+  return list
 end
 
--- A text as a JSON string (statuses and times need no escaping; any other text may).
-local function json_text(text)
-  if string.find(text, '[%c"\\]') then
-    return cjson.encode(text)
-  end
-  return '"' .. text .. '"'
-end
-
--- The workflow `w` (by name) as the flusher writes it to PostgreSQL: Workflow.toSnapshotJson's format. A
--- field the state hash lacks (written by an older instance, before the field existed) is left out: the
--- reader (Workflow.read) gives it its default.
+-- The workflow `w` (by name: workflow_of, or the state hash) as the flusher writes it to PostgreSQL:
+-- Workflow.toSnapshotJson's format. The fields of WORKFLOW are written out (one concatenation on the hot
+-- path, the state copied once); an added field the hash lacks is left out, and Workflow.read gives it its
+-- default.
 local function workflow_json(w)
-  local parts = {}
-  for _, field in ipairs(WORKFLOW) do
-    local name, value = field[1], w[field[1]]
-    if value then
-      parts[#parts + 1] = '"' .. name .. '":' .. (field[2] == 'text' and json_text(value) or value)
+  local added = '}'
+  if next(WORKFLOW_ADDED) then
+    local parts = {}
+    for name, kind in pairs(WORKFLOW_ADDED) do
+      if w[name] then
+        parts[#parts + 1] = ',"' .. name .. '":' .. (kind == 'json' and w[name] or cjson.encode(w[name]))
+      end
     end
+    added = table.concat(parts) .. '}'
   end
-  return '{' .. table.concat(parts, ',') .. '}'
+  return '{"status":"' .. w.status .. '","state":' .. w.state .. ',"metadata":' .. w.metadata .. ',"version":'
+    .. w.version .. ',"created_at":"' .. w.created_at .. '","updated_at":"' .. w.updated_at .. '","ttl":' .. w.ttl
+    .. added
 end
 
 -- The same, from the state hash.
 local function snapshot()
-  local h = redis.call('HMGET', STATE, unpack(WORKFLOW_NAMES))
-  local w = {}
-  for i, name in ipairs(WORKFLOW_NAMES) do
+  local names = {}
+  for _, fields in ipairs({WORKFLOW, WORKFLOW_ADDED}) do
+    for name in pairs(fields) do
+      names[#names + 1] = name
+    end
+  end
+  local h, w = redis.call('HMGET', STATE, unpack(names)), {}
+  for i, name in ipairs(names) do
     w[name] = h[i]
   end
   return workflow_json(w)

@@ -44,7 +44,8 @@ local epoch = new_epoch(floor)
 -- events of an earlier workflow with this id (deleted, or expired within the grace) are not carried over
 redis.call('DEL', EVENTS)
 drop_side_keys()
-redis.call('HSET', STATE, unpack(workflow_fields(w, 'schema', 1, 'generation', epoch, 'epoch', epoch, 'last_seq', 0)))
+redis.call('HSET', STATE, unpack(workflow_fields(arg.workflow, 'schema', 1, 'generation', epoch, 'epoch', epoch,
+  'last_seq', 0)))
 local id, json, seq = next_event(1, 'workflow.created', arg.rest, true)
 announce('workflow.created', 1, w.status, w.created_at)
 refresh()

@@ -19,7 +19,8 @@ end
 local version = tonumber(current) + 1
 local seq = seq_after(seen[3])
 local w = workflow_of(arg.workflow)
-w.version = version
+-- the version Java computed from the one checked above
+assert(tonumber(w.version) == version, 'the workflow passed is not the next version')
 local ttl_seconds = whole(w.ttl, 'ttl')
 local workflow = ''
 if CAPACITY > 0 then
@@ -31,7 +32,7 @@ for i = 1, #writes, 3 do
 end
 close_interrupts(w.status)
 local id, json = next_event_after(generation, seen[4], seq, version, arg.type, arg.rest, workflow,
-  workflow_fields(w))
+  workflow_fields(arg.workflow))
 -- a cancel's reason, for the refusals that follow it (closed() names it). Only a status move can leave
 -- `cancelled` (a reopen: a cancelled workflow takes no other change), so only one forgets it: the hot path
 -- of state patches makes no extra call.

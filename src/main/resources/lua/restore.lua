@@ -34,8 +34,8 @@ if CAPACITY > 0 and not mark[1] then
   version = string.format('%.0f', tonumber(w.version) + tonumber(arg.version_gap))
   renumbered = 1
 end
-w.version = version
-redis.call('HSET', STATE, unpack(workflow_fields(w, 'epoch', ids, 'schema', 1, 'generation', arg.epoch,
-  'last_id', arg.last_id, 'last_seq', arg.last_seq)))
+-- (the version named again after the workflow's list: the later one counts)
+redis.call('HSET', STATE, unpack(workflow_fields(arg.workflow, 'version', version, 'epoch', ids, 'schema', 1,
+  'generation', arg.epoch, 'last_id', arg.last_id, 'last_seq', arg.last_seq)))
 refresh()
 return reply('restored', 'epoch', ids, 'renumbered', renumbered)
