@@ -127,6 +127,22 @@ local function workflow_of(list)
   return w
 end
 
+-- The names of the fields `w` lacks (a patch reads them from the state hash).
+local function kept_fields(w)
+  local kept = {}
+  for name in pairs(WORKFLOW) do
+    if not w[name] then
+      kept[#kept + 1] = name
+    end
+  end
+  for name in pairs(WORKFLOW_ADDED) do
+    if not w[name] then
+      kept[#kept + 1] = name
+    end
+  end
+  return kept
+end
+
 -- What create, patch and restore write to the state hash with one HSET: the workflow's `list` (as
 -- workflow_of read it) and after it the hash's own fields `...` (generation, last_seq, ...).
 local function workflow_fields(list, ...)

@@ -1,10 +1,15 @@
 -- Writes a change computed from version `expected_version` of life `epoch` (compare-and-set) and
--- appends its event. `workflow`: the workflow after the change, name after value (Workflow.toFields; the
--- compare-and-set makes the fields it does not change those of the hash). `writes`: field writes that
--- features make with every state change (StateHook), three arguments each: side name, field, value.
+-- appends its event. `workflow`: the fields the change changes, name after value (Workflow.toFields of
+-- Workflow.CHANGED); the others are read from the state hash. `writes`: field writes that features make
+-- with every state change (StateHook), three arguments each: side name, field, value.
 -- Replies ok (id, json, seq, epoch), missing, stale (version: the current one), backlog.
 local arg = args('expected_version', 'type', 'rest', 'epoch', 'reason', 'workflow...', 'writes...')
-local seen = redis.call('HMGET', STATE, 'version', 'generation', 'last_seq', 'epoch')
+local w = workflow_of(arg.workflow)
+local kept = kept_fields(w)
+local seen = redis.call('HMGET', STATE, 'version', 'generation', 'last_seq', 'epoch', unpack(kept))
+for i, name in ipairs(kept) do
+  w[name] = seen[4 + i]
+end
 local current, generation = seen[1], seen[2]
 if not current then
   return reply('missing')
@@ -18,7 +23,6 @@ end
 -- everything that can fail is computed before the first write (a script is not rolled back)
 local version = tonumber(current) + 1
 local seq = seq_after(seen[3])
-local w = workflow_of(arg.workflow)
 -- the version Java computed from the one checked above
 assert(tonumber(w.version) == version, 'the workflow passed is not the next version')
 local ttl_seconds = whole(w.ttl, 'ttl')

@@ -220,7 +220,8 @@ public final class RedisWorkflowStore implements WorkflowStore {
     long version = current.version() + 1;
     String rest = rest(WorkflowEvents.rest(key, plan.eventType(), plan.data(), null, null, actor.subject(), now));
     Workflow changed = current.withChange(plan.status(), plan.state(), plan.metadata(), now);
-    List<String> fields = changed.toFields();
+    // what the change changes; the script reads the rest (created_at, ttl...) from the state hash
+    List<String> fields = changed.toFields(Workflow.CHANGED);
     List<String> writes = new ArrayList<>();
     for (SideData.FieldOp op : hook.onStateChange(current.state(), plan.state(), version)) {
       writes.addAll(List.of(op.side().label(), op.field(), op.value()));

@@ -6,7 +6,8 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * A workflow as stored, immutable. {@code epoch} names this life of the id (a deleted and re-created id
@@ -15,10 +16,11 @@ import java.util.Map;
  * corresponds to in one atomic read. Build one with {@link #created} and derive the next with the
  * {@code with...} methods rather than the canonical constructor.
  *
- * <p>The fields every store keeps are written by {@link #toSnapshotJson} alone and read by {@link #read}
- * alone: the Redis state hash ({@link #toFields}), PostgreSQL's row and the write buffer's snapshot all
- * hold what it writes, under its names. A new field is a component, a line in each of the two, and its
- * place in {@code WORKFLOW} in {@code _lib.lua} (SnapshotFormatTest fails until the four agree).
+ * <p>The fields every store keeps are written by {@code write} alone (as {@link #toSnapshotJson} and
+ * {@link #toFields}) and read by {@link #read} alone: the Redis state hash, PostgreSQL's row and the write
+ * buffer's snapshot all hold what it writes, under its names. A new field is a component, a line in each
+ * of the two, and its entry in {@code WORKFLOW_ADDED} in {@code _lib.lua} (SnapshotFormatTest fails until
+ * they agree; CONTRIBUTING.md).
  */
 public record Workflow(
     WorkflowKey key,
@@ -39,6 +41,9 @@ public record Workflow(
     return new Workflow(key, spec.status(), spec.state(), spec.metadata(), 1, now, now,
         now.plusSeconds(spec.ttlSeconds()), spec.ttlSeconds(), epoch, null, 0);
   }
+
+  /** The fields {@link #withChange} changes, by their stored names: what a patch writes (the rest stays). */
+  public static final Set<String> CHANGED = Set.of("status", "state", "metadata", "version", "updated_at");
 
   /** The next version, changed at {@code at} (its TTL counts from then). */
   public Workflow withChange(String status, JsonObject state, JsonObject metadata, Instant at) {
@@ -89,15 +94,26 @@ public record Workflow(
   }
 
   /**
-   * The workflow as every store keeps it: the one writer of its fields. The write buffer and write-through
-   * hand it to PostgreSQL beside the event that made it; {@link #toFields} gives the state hash the same.
-   * Its other writer is {@code workflow_json} in {@code _lib.lua}; SnapshotFormatTest holds the two, and
-   * {@link #read}, to one format.
+   * The workflow as every store keeps it. The write buffer and write-through hand it to PostgreSQL beside the
+   * event that made it; {@link #toFields} gives the state hash the same. Its other writer is
+   * {@code workflow_json} in {@code _lib.lua}; SnapshotFormatTest holds the two, and {@link #read}, to one
+   * format.
    */
   public JsonObject toSnapshotJson() {
-    return new JsonObject().put("status", status).put("state", state).put("metadata", metadata)
-        .put("version", version).put("created_at", Times.format(createdAt)).put("updated_at", Times.format(updatedAt))
-        .put("ttl", ttlSeconds);
+    JsonObject snapshot = new JsonObject();
+    write(snapshot::put);
+    return snapshot;
+  }
+
+  /** The one writer of the fields every store keeps, by name: a text, a JSON object or a number. */
+  private void write(BiConsumer<String, Object> field) {
+    field.accept("status", status);
+    field.accept("state", state);
+    field.accept("metadata", metadata);
+    field.accept("version", version);
+    field.accept("created_at", Times.format(createdAt));
+    field.accept("updated_at", Times.format(updatedAt));
+    field.accept("ttl", ttlSeconds);
   }
 
   /**
@@ -119,14 +135,19 @@ public record Workflow(
    * anything else as its JSON ({@code workflow_json} in {@code _lib.lua} turns it back).
    */
   public List<String> toFields() {
-    JsonObject snapshot = toSnapshotJson();
-    List<String> fields = new ArrayList<>(2 * snapshot.size());
-    for (Map.Entry<String, Object> field : snapshot) {
-      Object value = field.getValue();
-      fields.add(field.getKey());
-      fields.add(value instanceof String text ? text : value instanceof JsonObject object ? object.encode()
-          : value instanceof Number || value instanceof Boolean ? String.valueOf(value) : Json.encode(value));
-    }
+    return toFields(null);
+  }
+
+  /** The same, of the fields {@code names} only (all for null). */
+  public List<String> toFields(Set<String> names) {
+    List<String> fields = new ArrayList<>(16);
+    write((name, value) -> {
+      if (names == null || names.contains(name)) {
+        fields.add(name);
+        fields.add(value instanceof String text ? text : value instanceof JsonObject object ? object.encode()
+            : value instanceof Number || value instanceof Boolean ? String.valueOf(value) : Json.encode(value));
+      }
+    });
     return fields;
   }
 
