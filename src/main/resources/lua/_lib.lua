@@ -33,19 +33,32 @@ local CLAIM_TTL
 local OWN_ARGS = 8
 local TAG = string.match(STATE, '}(.*)$')
 
--- The script's own arguments by the names it declares, in order from ARGV[9]; a last name ending in
--- '...' takes the remaining arguments as a list.
+-- The script's own arguments by the names it declares, in order from ARGV[9]. A name ending in '...' takes a
+-- list: the remaining arguments when it is the last name, else as many as the argument in front of the list
+-- says (ScriptArgs puts that count there).
 local function args(...)
-  local named = {}
-  for i, name in ipairs({...}) do
-    if string.sub(name, -3) == '...' then
-      local rest = {}
-      for j = OWN_ARGS + i, #ARGV do
-        rest[#rest + 1] = ARGV[j]
+  local names, named, at = {...}, {}, OWN_ARGS + 1
+  for i, name in ipairs(names) do
+    if string.byte(name, -1) == 46 then -- '...'
+      local last = #ARGV
+      if i < #names then
+        last = at + tonumber(ARGV[at])
+        at = at + 1
       end
-      named[string.sub(name, 1, -4)] = rest
+      local list
+      if last - at < 64 then
+        list = {unpack(ARGV, at, last)}
+      else -- unpack has a bound; a long list is copied one by one
+        list = {}
+        for j = at, last do
+          list[#list + 1] = ARGV[j]
+        end
+      end
+      named[string.sub(name, 1, -4)] = list
+      at = last + 1
     else
-      named[name] = ARGV[OWN_ARGS + i]
+      named[name] = ARGV[at]
+      at = at + 1
     end
   end
   return named
@@ -91,16 +104,88 @@ local function outbox_full()
     or (tonumber(redis.call('GET', OUTBOX_BYTES)) or 0) >= CAPACITY_BYTES
 end
 
--- The workflow as the flusher writes it to PostgreSQL.
-local function workflow_json(status, state, metadata, version, created_at, updated_at, ttl)
-  return '{"status":"' .. status .. '","state":' .. state .. ',"metadata":' .. metadata .. ',"version":' .. version
-    .. ',"created_at":"' .. created_at .. '","updated_at":"' .. updated_at .. '","ttl":' .. ttl .. '}'
+-- The workflow's fields, as Workflow.toSnapshotJson writes them (SnapshotFormatTest holds the two equal), and
+-- how the state hash keeps each (Workflow.toFields): a 'json' value (an object, a number) as its JSON text, a
+-- 'text' as it is, a 'plain' text too (one Flowcast makes, a status or a time, that JSON never escapes).
+-- WORKFLOW has those every state hash has; a field added since is an entry of WORKFLOW_ADDED ('text' or
+-- 'json'), which a hash written before it lacks. Nothing else in the scripts names a field.
+local WORKFLOW = {status = 'plain', state = 'json', metadata = 'json', version = 'json', created_at = 'plain',
+  updated_at = 'plain', ttl = 'json'}
+local WORKFLOW_ADDED = {}
+
+-- The workflow's fields by name, from the list Java passes (Workflow.toFields: name, value, ...); a name this
+-- file does not declare stops the script before it writes anything (Java and Lua disagree on the fields).
+local function workflow_of(list)
+  local w = {}
+  for i = 1, #list, 2 do
+    local name = list[i]
+    if not (WORKFLOW[name] or WORKFLOW_ADDED[name]) then
+      error('not a field of a workflow: ' .. tostring(name))
+    end
+    w[name] = list[i + 1]
+  end
+  return w
+end
+
+-- The names of the fields `w` lacks (a patch reads them from the state hash).
+local function kept_fields(w)
+  local kept = {}
+  for name in pairs(WORKFLOW) do
+    if not w[name] then
+      kept[#kept + 1] = name
+    end
+  end
+  for name in pairs(WORKFLOW_ADDED) do
+    if not w[name] then
+      kept[#kept + 1] = name
+    end
+  end
+  return kept
+end
+
+-- What create, patch and restore write to the state hash with one HSET: the workflow's `list` (as
+-- workflow_of read it) and after it the hash's own fields `...` (generation, last_seq, ...).
+local function workflow_fields(list, ...)
+  local n, more = #list, {...}
+  for i = 1, #more do
+    list[n + i] = more[i]
+  end
+  return list
+end
+
+-- The workflow `w` (by name: workflow_of, or the state hash) as the flusher writes it to PostgreSQL:
+-- Workflow.toSnapshotJson's format. The fields of WORKFLOW are written out (one concatenation on the hot
+-- path, the state copied once); an added field the hash lacks is left out, and Workflow.read gives it its
+-- default.
+local function workflow_json(w)
+  local added = '}'
+  if next(WORKFLOW_ADDED) then
+    local parts = {}
+    for name, kind in pairs(WORKFLOW_ADDED) do
+      if w[name] then
+        parts[#parts + 1] = ',"' .. name .. '":' .. (kind == 'json' and w[name] or cjson.encode(w[name]))
+      end
+    end
+    added = table.concat(parts) .. '}'
+  end
+  return '{"status":"' .. w.status .. '","state":' .. w.state .. ',"metadata":' .. w.metadata .. ',"version":'
+    .. w.version .. ',"created_at":"' .. w.created_at .. '","updated_at":"' .. w.updated_at .. '","ttl":' .. w.ttl
+    .. added
 end
 
 -- The same, from the state hash.
 local function snapshot()
-  local h = redis.call('HMGET', STATE, 'status', 'state', 'metadata', 'version', 'created_at', 'updated_at', 'ttl')
-  return workflow_json(h[1], h[2], h[3], h[4], h[5], h[6], h[7])
+  local names = {}
+  for _, fields in ipairs({WORKFLOW, WORKFLOW_ADDED}) do
+    for name in pairs(fields) do
+      names[#names + 1] = name
+    end
+  end
+  local h, w = redis.call('HMGET', STATE, unpack(names)), {}
+  for i, name in ipairs(names) do
+    w[name] = h[i]
+  end
+  return workflow_json(w)
 end
 
 -- Appends one event to the stream, publishes it to every instance and hands it to the flusher.

@@ -1,8 +1,10 @@
 -- Creates a workflow and appends workflow.created.
 -- floor: an epoch the new one must exceed ('' = none; the epoch of an earlier life PostgreSQL holds);
--- checked: '1' when the caller already asked PostgreSQL about this id; rest: the event after its seq.
+-- checked: '1' when the caller already asked PostgreSQL about this id; rest: the event after its seq;
+-- workflow: its fields, name after value (Workflow.toFields).
 -- Replies ok (id, json, seq, epoch), exists, check (ask PostgreSQL first), backlog.
-local arg = args('status', 'state', 'metadata', 'ttl', 'created_at', 'floor', 'rest', 'checked')
+local arg = args('floor', 'rest', 'checked', 'workflow...')
+local w = workflow_of(arg.workflow)
 if redis.call('EXISTS', STATE) == 1 then
   return reply('exists')
 end
@@ -42,10 +44,9 @@ local epoch = new_epoch(floor)
 -- events of an earlier workflow with this id (deleted, or expired within the grace) are not carried over
 redis.call('DEL', EVENTS)
 drop_side_keys()
-redis.call('HSET', STATE, 'status', arg.status, 'state', arg.state, 'metadata', arg.metadata, 'version', 1,
-  'created_at', arg.created_at, 'updated_at', arg.created_at, 'ttl', arg.ttl, 'schema', 1, 'generation', epoch, 'epoch', epoch,
-  'last_seq', 0)
+redis.call('HSET', STATE, unpack(workflow_fields(arg.workflow, 'schema', 1, 'generation', epoch, 'epoch', epoch,
+  'last_seq', 0)))
 local id, json, seq = next_event(1, 'workflow.created', arg.rest, true)
-announce('workflow.created', 1, arg.status, arg.created_at)
+announce('workflow.created', 1, w.status, w.created_at)
 refresh()
 return reply('ok', 'id', id, 'json', json, 'seq', seq, 'epoch', epoch)

@@ -6,9 +6,9 @@
 -- Replies restored (epoch: the ids' epoch now, renumbered: 1 when that is a new one, and the version then
 -- jumps by version_gap), present (already in
 -- Redis), gone (deleted since; PostgreSQL has not heard yet), behind (newer events are still in the write
--- buffer).
-local arg = args('status', 'state', 'metadata', 'version', 'created_at', 'updated_at', 'ttl', 'epoch', 'last_id',
-  'last_seq', 'version_gap')
+-- buffer). workflow: its fields, name after value (Workflow.toFields).
+local arg = args('epoch', 'last_id', 'last_seq', 'version_gap', 'workflow...')
+local w = workflow_of(arg.workflow)
 if redis.call('EXISTS', STATE) == 1 then
   return reply('present')
 end
@@ -24,18 +24,18 @@ if mark[1] then
   end
 end
 local ids = epoch_of(arg.last_id) or arg.epoch
-local version = arg.version
+local version = w.version
 local renumbered = 0
 if CAPACITY > 0 and not mark[1] then
   ids = new_epoch(math.max(tonumber(ids), tonumber(arg.epoch)))
   -- versions cannot carry an epoch (If-Match names a bare number): they go on past the most the lost
   -- tail can have handed out (version_gap: one per buffered change at most; 0 in write-through), so
   -- none of those is handed out again
-  version = string.format('%.0f', tonumber(arg.version) + tonumber(arg.version_gap))
+  version = string.format('%.0f', tonumber(w.version) + tonumber(arg.version_gap))
   renumbered = 1
 end
-redis.call('HSET', STATE, 'epoch', ids, 'status', arg.status, 'state', arg.state, 'metadata', arg.metadata,
-  'version', version, 'created_at', arg.created_at, 'updated_at', arg.updated_at, 'ttl', arg.ttl,
-  'schema', 1, 'generation', arg.epoch, 'last_id', arg.last_id, 'last_seq', arg.last_seq)
+-- (the version named again after the workflow's list: the later one counts)
+redis.call('HSET', STATE, unpack(workflow_fields(arg.workflow, 'version', version, 'epoch', ids, 'schema', 1,
+  'generation', arg.epoch, 'last_id', arg.last_id, 'last_seq', arg.last_seq)))
 refresh()
 return reply('restored', 'epoch', ids, 'renumbered', renumbered)

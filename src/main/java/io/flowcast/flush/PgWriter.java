@@ -1,5 +1,6 @@
 package io.flowcast.flush;
 
+import io.flowcast.pg.WorkflowRow;
 import io.flowcast.workflow.EventTypes;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -38,15 +39,17 @@ public final class PgWriter {
       + "SELECT t, i, g, sq, ty, v, a, r, c::timestamptz FROM unnest($1::text[], $2::text[], $3::int8[], "
       + "$4::int8[], $5::text[], $6::int8[], $7::text[], $8::text[], $9::text[]) AS x(t, i, g, sq, ty, v, a, r, c) "
       + "ON CONFLICT DO NOTHING";
+  // the snapshot's fields: those with a column in it, every other in `fields` (pg/WorkflowRow)
   private static final String WORKFLOWS = "INSERT INTO workflows (tenant, id, generation, status, state, metadata, "
-      + "version, ttl_seconds, created_at, updated_at, snapshot_seq, last_event_id, last_seq) "
-      + "SELECT t, i, g, st, s::jsonb, m::jsonb, v, ttl, c::timestamptz, u::timestamptz, sq, eid, sq "
+      + "version, ttl_seconds, created_at, updated_at, snapshot_seq, last_event_id, last_seq, fields) "
+      + "SELECT t, i, g, st, s::jsonb, m::jsonb, v, ttl, c::timestamptz, u::timestamptz, sq, eid, sq, f::jsonb "
       + "FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::text[], $7::int8[], "
-      + "$8::int4[], $9::text[], $10::text[], $11::int8[], $12::text[]) AS x(t, i, g, st, s, m, v, ttl, c, u, sq, eid) "
+      + "$8::int4[], $9::text[], $10::text[], $11::int8[], $12::text[], $13::text[]) "
+      + "AS x(t, i, g, st, s, m, v, ttl, c, u, sq, eid, f) "
       + "ON CONFLICT (tenant, id) DO UPDATE SET generation = excluded.generation, status = excluded.status, "
       + "state = excluded.state, metadata = excluded.metadata, version = excluded.version, "
       + "ttl_seconds = excluded.ttl_seconds, created_at = excluded.created_at, updated_at = excluded.updated_at, "
-      + "snapshot_seq = excluded.snapshot_seq "
+      + "fields = excluded.fields, snapshot_seq = excluded.snapshot_seq "
       + "WHERE (workflows.generation, workflows.snapshot_seq) < (excluded.generation, excluded.snapshot_seq)";
   /** The newest flushed event of each workflow's current generation decides last_seq and deletion. */
   private static final String NEWEST = "UPDATE workflows w SET last_seq = e.seq, last_event_id = e.event_id, "
@@ -147,7 +150,7 @@ public final class PgWriter {
     List<OutboxRecord> rows = new ArrayList<>(newest.values());
     int n = rows.size();
     String[] t = new String[n], i = new String[n], st = new String[n], s = new String[n], m = new String[n];
-    String[] eid = new String[n];
+    String[] eid = new String[n], f = new String[n];
     Long[] g = new Long[n], v = new Long[n], sq = new Long[n];
     Integer[] ttl = new Integer[n];
     String[] c = new String[n], u = new String[n];
@@ -166,7 +169,8 @@ public final class PgWriter {
       u[k] = snap.getString("updated_at");
       sq[k] = r.seq();
       eid[k] = r.event().getString("id");
+      f[k] = WorkflowRow.fields(snap);
     }
-    return conn.preparedQuery(WORKFLOWS).execute(Tuple.tuple(List.of(t, i, g, st, s, m, v, ttl, c, u, sq, eid)));
+    return conn.preparedQuery(WORKFLOWS).execute(Tuple.tuple(List.of(t, i, g, st, s, m, v, ttl, c, u, sq, eid, f)));
   }
 }

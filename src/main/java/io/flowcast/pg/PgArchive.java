@@ -23,8 +23,7 @@ import java.util.concurrent.TimeUnit;
 /** Reads of the durable record: cache-aside loads, old history and listings. */
 public final class PgArchive implements WorkflowArchive {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PgArchive.class);
-  private static final String COLUMNS = "tenant, id, status, state::text AS state, metadata::text AS metadata, "
-      + "version, ttl_seconds, created_at, updated_at, generation, last_event_id, last_seq";
+  private static final String COLUMNS = "tenant, id, " + WorkflowRow.SELECT + ", generation, last_event_id, last_seq";
   /** With the count of events the record has after its state: all of them, or the state is not the newest. */
   private static final String LOAD = "SELECT " + COLUMNS + ", snapshot_seq, (SELECT count(*) FROM workflow_events e "
       + "WHERE e.tenant = w.tenant AND e.workflow_id = w.id AND e.generation = w.generation "
@@ -119,11 +118,7 @@ public final class PgArchive implements WorkflowArchive {
   }
 
   private Workflow workflow(Row row) {
-    int ttl = row.getInteger("ttl_seconds");
-    return new Workflow(new WorkflowKey(row.getString("tenant"), row.getString("id")), row.getString("status"),
-        new JsonObject(row.getString("state")), new JsonObject(row.getString("metadata")), row.getLong("version"),
-        row.getOffsetDateTime("created_at").toInstant(), row.getOffsetDateTime("updated_at").toInstant(),
-        Times.now(clock).plusSeconds(ttl), ttl, row.getLong("generation"), row.getString("last_event_id"),
-        row.getLong("last_seq"));
+    return Workflow.read(new WorkflowKey(row.getString("tenant"), row.getString("id")), WorkflowRow.of(row),
+        row.getLong("generation"), row.getString("last_event_id"), row.getLong("last_seq"), Times.now(clock), null);
   }
 }

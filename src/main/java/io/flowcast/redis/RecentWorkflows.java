@@ -29,7 +29,7 @@ final class RecentWorkflows {
     return recent.get(key);
   }
 
-  /** @param encodedChars the length of the workflow's state and metadata as JSON */
+  /** @param encodedChars the length of the workflow's fields as the state hash keeps them (state and metadata, mostly) */
   synchronized void remember(Workflow workflow, int encodedChars) {
     if (encodedChars <= MAX_ENCODED_CHARS) {
       recent.put(workflow.key(), workflow);

@@ -1,6 +1,5 @@
 package io.flowcast.redis;
 
-import io.flowcast.workflow.Times;
 import io.flowcast.workflow.Workflow;
 import io.flowcast.workflow.WorkflowArchive;
 import io.flowcast.workflow.WorkflowKey;
@@ -94,10 +93,8 @@ final class RedisCacheAside {
    * it was deleted since, {@code behind} when Redis knows newer events than the archive has yet.
    */
   Future<ScriptReply.Outcome> restore(WorkflowKey key, Workflow w) {
-    return calls.run("restore", key, null, ScriptArgs.of().put("status", w.status()).put("state", w.state().encode())
-        .put("metadata", w.metadata().encode()).put("version", w.version()).put("created_at", Times.format(w.createdAt()))
-        .put("updated_at", Times.format(w.updatedAt())).put("ttl", w.ttlSeconds()).put("epoch", w.epoch())
-        .put("last_id", w.lastEventId()).put("last_seq", w.lastSeq()).put("version_gap", versionGap)).compose(r -> {
+    return calls.run("restore", key, null, ScriptArgs.of().put("epoch", w.epoch()).put("last_id", w.lastEventId())
+        .put("last_seq", w.lastSeq()).put("version_gap", versionGap).putList("workflow", w.toFields())).compose(r -> {
           ScriptReply.Outcome outcome = r.outcome();
           if (outcome != ScriptReply.Outcome.RESTORED) {
             return Future.succeededFuture(outcome);

@@ -73,9 +73,9 @@ public final class RedisSideData implements SideData {
     Workflow base = change.base();
     boolean writes = change.newState() != null;
     // the version as the script left it: a change that writes no state checked none
-    Workflow after = new Workflow(key, base.status(), writes ? change.newState() : base.state(), base.metadata(),
-        r.number("version"), base.createdAt(), writes ? now : base.updatedAt(), now.plusSeconds(base.ttlSeconds()),
-        base.ttlSeconds(), r.number("epoch"), r.string("id"), r.number("seq"));
+    Workflow after = base.asOf(base.status(), writes ? change.newState() : base.state(), base.metadata(),
+        r.number("version"), writes ? now : base.updatedAt()).touched(now)
+        .withEvent(r.number("epoch"), r.string("id"), r.number("seq"));
     return new Mutation(after, new JsonObject(r.string("json")), r.number("epoch"));
   }
 }

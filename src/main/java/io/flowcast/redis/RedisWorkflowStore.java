@@ -11,6 +11,7 @@ import io.flowcast.workflow.NewWorkflow;
 import io.flowcast.workflow.PatchPlan;
 import io.flowcast.workflow.SideData;
 import io.flowcast.workflow.StateHook;
+import io.flowcast.workflow.StoredFields;
 import io.flowcast.workflow.Times;
 import io.flowcast.workflow.Workflow;
 import io.flowcast.workflow.WorkflowArchive;
@@ -109,13 +110,12 @@ public final class RedisWorkflowStore implements WorkflowStore {
     Instant now = Times.now(clock);
     JsonObject data = spec.createdData();
     String rest = rest(WorkflowEvents.rest(key, EventTypes.CREATED, data, null, null, actor.subject(), now));
-    String state = spec.state().encode();
-    String metadata = spec.metadata().encode();
+    // the script gives the workflow its epoch; its fields are the model's (encoded once, here)
+    List<String> fields = Workflow.created(key, spec, now, 0).toFields();
     // floor: null before PostgreSQL was asked, else the epoch the new life must exceed ("" when none known)
     Function<String, Future<ScriptReply>> attempt = floor -> calls.run("create", key, actor, ScriptArgs.of()
-        .put("status", spec.status()).put("state", state).put("metadata", metadata).put("ttl", spec.ttlSeconds())
-        .put("created_at", Times.format(now)).put("floor", floor == null ? "" : floor).put("rest", rest)
-        .put("checked", floor != null));
+        .put("floor", floor == null ? "" : floor).put("rest", rest).put("checked", floor != null)
+        .putList("workflow", fields));
     return attempt.apply(null).compose(first -> !first.is(Outcome.CHECK) ? Future.succeededFuture(first)
         // Redis does not know the id: it may live on in PostgreSQL. If PostgreSQL cannot say (it is down),
         // the create goes ahead: writes keep being accepted, and a later life of an id wins in PostgreSQL.
@@ -130,7 +130,7 @@ public final class RedisWorkflowStore implements WorkflowStore {
       Workflow workflow = Workflow.created(key, spec, now, r.number("epoch")).withEvent(r.string("id"),
           r.number("seq"));
       String index = keys.tenantIndex(key.tenant());
-      recent.remember(workflow, state.length() + metadata.length());
+      recent.remember(workflow, size(fields));
       return calls.send(List.of(
               Request.cmd(Command.ZADD).arg(index).arg(now.toEpochMilli()).arg(key.id()),
               Request.cmd(Command.EXPIRE).arg(index).arg(settings.indexTtlSeconds())))
@@ -220,22 +220,21 @@ public final class RedisWorkflowStore implements WorkflowStore {
     Instant now = Times.now(clock);
     long version = current.version() + 1;
     String rest = rest(WorkflowEvents.rest(key, plan.eventType(), plan.data(), null, null, actor.subject(), now));
-    String state = plan.state().encode();
-    String metadata = plan.metadata().encode();
+    Workflow changed = current.withChange(plan.status(), plan.state(), plan.metadata(), now);
+    // what the change changes; the script reads the rest (created_at, ttl...) from the state hash
+    List<String> fields = changed.toFields(Workflow.CHANGED);
     List<String> writes = new ArrayList<>();
     for (SideData.FieldOp op : hook.onStateChange(current.state(), plan.state(), version)) {
       writes.addAll(List.of(op.side().label(), op.field(), op.value()));
     }
-    ScriptArgs args = ScriptArgs.of().put("expected_version", current.version()).put("status", plan.status())
-        .put("state", state).put("metadata", metadata).put("updated_at", Times.format(now))
-        .put("type", plan.eventType()).put("rest", rest).put("epoch", current.epoch())
+    ScriptArgs args = ScriptArgs.of().put("expected_version", current.version()).put("type", plan.eventType())
+        .put("rest", rest).put("epoch", current.epoch())
         .put("reason", plan.data() != null && plan.data().getValue("reason") instanceof String r ? r : "")
-        .putList("writes", writes);
+        .putList("workflow", fields).putList("writes", writes);
     return calls.run("patch", key, actor, args).compose(r -> switch (r.outcome()) {
       case OK -> {
-        Workflow after = current.withChange(plan.status(), plan.state(), plan.metadata(), now)
-            .withEvent(r.string("id"), r.number("seq"));
-        recent.remember(after, state.length() + metadata.length());
+        Workflow after = changed.withEvent(r.string("id"), r.number("seq"));
+        recent.remember(after, size(fields));
         yield Future.succeededFuture(new Mutation(after, new JsonObject(r.string("json"))));
       }
       case MISSING -> {
@@ -417,11 +416,18 @@ public final class RedisWorkflowStore implements WorkflowStore {
 
   static Workflow workflow(WorkflowKey key, Response hash, Instant now, Instant expiresAt) {
     Map<String, String> f = RedisReplies.fields(hash);
-    int ttl = Integer.parseInt(f.get("ttl"));
-    return new Workflow(key, f.get("status"), new JsonObject(f.get("state")), new JsonObject(f.get("metadata")),
-        Long.parseLong(f.get("version")), Instant.parse(f.get("created_at")), Instant.parse(f.get("updated_at")),
-        expiresAt != null ? expiresAt.truncatedTo(java.time.temporal.ChronoUnit.MILLIS) : now.plusSeconds(ttl),
-        ttl, Long.parseLong(f.get("generation")), f.get("last_id"), Long.parseLong(f.get("last_seq")));
+    return Workflow.read(key, StoredFields.ofTexts(f), Long.parseLong(f.get("generation")), f.get("last_id"),
+        Long.parseLong(f.get("last_seq")), now,
+        expiresAt != null ? expiresAt.truncatedTo(java.time.temporal.ChronoUnit.MILLIS) : null);
+  }
+
+  /** What {@link RecentWorkflows} counts a workflow for: its fields' values as stored (state and metadata, mostly). */
+  private static int size(List<String> fields) {
+    int size = 0;
+    for (int i = 1; i < fields.size(); i += 2) {
+      size += fields.get(i).length();
+    }
+    return size;
   }
 
   private static ApiException notFound(WorkflowKey key) {

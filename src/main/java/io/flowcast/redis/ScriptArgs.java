@@ -9,8 +9,8 @@ import java.util.Map;
  * The arguments of one call of a workflow script, by name. A script declares its own arguments on one
  * line, {@code local arg = args('status', 'state', ...)} (see {@code _lib.lua}); {@link RedisScripts}
  * reads that line and puts each value in its place, and a name the script does not declare, or one it
- * declares and the call leaves out, fails the call before anything reaches Redis. A last name ending in
- * {@code ...} takes a list.
+ * declares and the call leaves out, fails the call before anything reaches Redis. A name ending in
+ * {@code ...} takes a list; one that is not the last goes with its length in front.
  */
 public final class ScriptArgs {
   private final Map<String, Object> values = new LinkedHashMap<>();
@@ -28,7 +28,7 @@ public final class ScriptArgs {
     return this;
   }
 
-  /** The values of a trailing list argument (declared {@code 'name...'}). */
+  /** The values of a list argument (declared {@code 'name...'}). */
   public ScriptArgs putList(String name, List<String> list) {
     values.put(name + "...", List.copyOf(list));
     return this;
@@ -37,12 +37,16 @@ public final class ScriptArgs {
   /** The values in the order the script declares them. */
   List<String> inOrder(String script, List<String> names) {
     List<String> argv = new ArrayList<>();
-    for (String name : names) {
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
       Object value = values.get(name);
       if (value == null) {
         throw new IllegalArgumentException("script " + script + ": argument '" + name + "' is missing");
       }
       if (value instanceof List<?> list) {
+        if (i < names.size() - 1) {
+          argv.add(String.valueOf(list.size()));
+        }
         list.forEach(v -> argv.add((String) v));
       } else {
         argv.add((String) value);

@@ -47,10 +47,9 @@ public final class Replay {
 
   /** The workflow a snapshot holds. */
   Workflow fromSnapshot(JsonObject snapshot) {
-    return new Workflow(current.key(), snapshot.getString("status"), snapshot.getJsonObject("state").copy(),
-        snapshot.getJsonObject("metadata").copy(), snapshot.getLong("version"), current.createdAt(),
-        Instant.parse(snapshot.getString("updated_at")), current.expiresAt(), current.ttlSeconds(), current.epoch(),
-        null, 0);
+    return current.asOf(snapshot.getString("status"), snapshot.getJsonObject("state").copy(),
+        snapshot.getJsonObject("metadata").copy(), snapshot.getLong("version"),
+        Instant.parse(snapshot.getString("updated_at"))).withEvent(null, 0);
   }
 
   /** Goes on from a snapshot, the log from after {@code seq}: its events of the snapshot's version or older are in it. */
@@ -116,7 +115,6 @@ public final class Replay {
   /** The workflow as this event made it. */
   private Workflow workflow(JsonObject event) {
     Instant at = Instant.parse(event.getString("created_at"));
-    return new Workflow(current.key(), status, state.copy(), metadata.copy(), version, current.createdAt(), at,
-        current.expiresAt(), current.ttlSeconds(), current.epoch(), event.getString("id"), seq);
+    return current.asOf(status, state.copy(), metadata.copy(), version, at).withEvent(event.getString("id"), seq);
   }
 }

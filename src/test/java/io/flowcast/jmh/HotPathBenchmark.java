@@ -3,6 +3,7 @@ package io.flowcast.jmh;
 import io.flowcast.bus.EventDelivery;
 import io.flowcast.sse.SseFrames;
 import io.flowcast.workflow.MergePatch;
+import io.flowcast.workflow.NewWorkflow;
 import io.flowcast.workflow.PatchPlan;
 import io.flowcast.workflow.Workflow;
 import io.flowcast.workflow.WorkflowKey;
@@ -49,8 +50,9 @@ public class HotPathBenchmark {
     }
     state.put("plan", new JsonObject().put("steps", new io.vertx.core.json.JsonArray().add("a").add("b")));
     Instant now = Instant.parse("2026-12-01T00:00:00Z");
-    workflow = new Workflow(new WorkflowKey("acme", "wf-1"), "running", state, new JsonObject().put("o", 1), 7, now,
-        now, now.plusSeconds(600), 600, 1764547200000000L, "1764547200000000-9", 9);
+    workflow = Workflow.created(new WorkflowKey("acme", "wf-1"), new NewWorkflow("running", state,
+        new JsonObject().put("o", 1), 600), now, 1764547200000000L).asOf("running", state, new JsonObject().put("o", 1),
+        7, now).withEvent("1764547200000000-9", 9);
     patchBody = new JsonObject().put("state", new JsonObject().put("k3", "changed-value-123"));
     rules = new WorkflowRules(1800, 2_592_000);
     event = new JsonObject().put("id", "1764547200000000-10").put("workflow_id", "wf-1").put("seq", 10)

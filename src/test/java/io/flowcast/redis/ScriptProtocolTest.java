@@ -35,13 +35,14 @@ class ScriptProtocolTest {
   @Test
   void argumentsArePutInTheOrderTheScriptDeclares() {
     List<String> names = new RedisScripts().argNames("patch");
-    assertThat(names).startsWith("expected_version", "status", "state").endsWith("writes...");
+    assertThat(names).startsWith("expected_version", "type").endsWith("workflow...", "writes...");
     List<String> argv = ScriptArgs.of().putList("writes", List.of("drafts", "f", "1"))
-        .put("reason", "").put("epoch", 12).put("rest", ",{}").put("type", "state.updated").put("updated_at", "t")
-        .put("metadata", "{}").put("state", "{}").put("status", "running").put("expected_version", 3)
+        .putList("workflow", List.of("status", "running", "state", "{}")).put("reason", "").put("epoch", 12)
+        .put("rest", ",{}").put("type", "state.updated").put("expected_version", 3)
         .inOrder("patch", names);
-    assertThat(argv).containsExactly("3", "running", "{}", "{}", "t", "state.updated", ",{}", "12", "", "drafts", "f",
-        "1");
+    // a list before the last argument goes with its length in front
+    assertThat(argv).containsExactly("3", "state.updated", ",{}", "12", "", "4", "status", "running", "state", "{}",
+        "drafts", "f", "1");
   }
 
   @Test
