@@ -18,14 +18,16 @@ end
 -- everything that can fail is computed before the first write (a script is not rolled back)
 local version = tonumber(current) + 1
 local seq = seq_after(seen[3])
-local ttl_seconds = whole(ttl, 'ttl')
+whole(ttl, 'ttl') -- checked before the first write; refresh_for takes it as read (as text: no conversion)
 local workflow = ''
 if CAPACITY > 0 then
   workflow = workflow_json(arg.status, arg.state, arg.metadata, version, seen[5], arg.updated_at, ttl)
 end
 local writes = arg.writes
+local written = {} -- the side keys these writes may create (refresh_for gives them a TTL)
 for i = 1, #writes, 3 do
   redis.call('HSET', SIDES[writes[i]], writes[i + 1], writes[i + 2])
+  written[SIDES[writes[i]]] = true
 end
 close_interrupts(arg.status)
 local id, json = next_event_after(generation, seen[6], seq, version, arg.type, arg.rest, workflow,
@@ -40,5 +42,5 @@ elseif arg.type ~= 'state.updated' then
   redis.call('HDEL', STATE, 'cancel_reason')
 end
 announce('workflow.changed', version, arg.status, arg.updated_at)
-refresh_for(ttl_seconds)
+refresh_for(ttl, unpack(listed(written)))
 return reply('ok', 'id', id, 'json', json, 'seq', seq, 'epoch', generation)
