@@ -17,21 +17,26 @@
 -- idempotency.lua); a script's own arguments start at ARGV[9], named by the script's
 -- `local arg = args(...)` line (ScriptArgs.java builds them by the same names).
 -- A script replies with reply(outcome, name, value, ...) (ScriptReply.java reads the values by name).
-local STATE, EVENTS, MARK = KEYS[1], KEYS[2], KEYS[3]
-local DRAFTS, SNAPSHOTS, ACTIONS, QUEUE, LEASES = KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
-local INTERRUPTS, OUTPUTS = KEYS[9], KEYS[10]
-local SIDE_KEYS = {DRAFTS, SNAPSHOTS, ACTIONS, QUEUE, LEASES, INTERRUPTS, OUTPUTS}
+-- The call's keys and arguments by name, set by begin() (below) before the script runs: in a function
+-- library (RedisScripts) these locals outlive a call, so begin() sets every one of them on every call.
+local STATE, EVENTS, MARK
+local DRAFTS, SNAPSHOTS, ACTIONS, QUEUE, LEASES
+local INTERRUPTS, OUTPUTS
+local SIDE_KEYS = {}
 -- the sides features keep field by field (SideData.Side), by name
-local SIDES = {drafts = DRAFTS, snapshots = SNAPSHOTS}
-local OUTBOX, OUTBOX_BYTES = KEYS[11], KEYS[12]
-local RETENTION, CHANNEL, GRACE = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local REQUEST, CAPACITY, MARK_TTL = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
-local CAPACITY_BYTES = tonumber(ARGV[7])
-local CLAIM_OWNER = ARGV[8]
-local CLAIM = CLAIM_OWNER ~= '' and KEYS[#KEYS] or nil
+local SIDES = {}
+local OUTBOX, OUTBOX_BYTES
+local RETENTION, CHANNEL, GRACE
+local REQUEST, CAPACITY, MARK_TTL
+local CAPACITY_BYTES
+local CLAIM_OWNER
+local CLAIM
 local CLAIM_TTL
 local OWN_ARGS = 8
-local TAG = string.match(STATE, '}(.*)$')
+local TAG
+local ARGS
+-- the workflow's TTL when the script read it already (changeable()), so refresh() need not read it again
+local KNOWN_TTL
 
 -- The script's own arguments by the names it declares, in order from ARGV[9]. A name ending in '...' takes a
 -- list: the remaining arguments when it is the last name, else as many as the argument in front of the list
@@ -40,24 +45,24 @@ local function args(...)
   local names, named, at = {...}, {}, OWN_ARGS + 1
   for i, name in ipairs(names) do
     if string.byte(name, -1) == 46 then -- '...'
-      local last = #ARGV
+      local last = #ARGS
       if i < #names then
-        last = at + tonumber(ARGV[at])
+        last = at + tonumber(ARGS[at])
         at = at + 1
       end
       local list
       if last - at < 64 then
-        list = {unpack(ARGV, at, last)}
+        list = {unpack(ARGS, at, last)}
       else -- unpack has a bound; a long list is copied one by one
         list = {}
         for j = at, last do
-          list[#list + 1] = ARGV[j]
+          list[#list + 1] = ARGS[j]
         end
       end
       named[string.sub(name, 1, -4)] = list
       at = last + 1
     else
-      named[name] = ARGV[at]
+      named[name] = ARGS[at]
       at = at + 1
     end
   end
@@ -84,7 +89,8 @@ end
 -- The version of a workflow that takes changes, or nil and the reply that refuses them: missing (not in
 -- Redis: the caller may put it back from PostgreSQL) or terminal (its status).
 local function changeable()
-  local version, status = unpack(redis.call('HMGET', STATE, 'version', 'status'))
+  local version, status, ttl = unpack(redis.call('HMGET', STATE, 'version', 'status', 'ttl'))
+  KNOWN_TTL = ttl
   if not version then
     return nil, reply('missing')
   end
@@ -101,7 +107,7 @@ local function outbox_full()
     return false
   end
   return redis.call('XLEN', OUTBOX) >= CAPACITY
-    or (tonumber(redis.call('GET', OUTBOX_BYTES)) or 0) >= CAPACITY_BYTES
+    or (tonumber(redis.call('GET', OUTBOX_BYTES)) or 0) >= tonumber(CAPACITY_BYTES)
 end
 
 -- The workflow's fields, as Workflow.toSnapshotJson writes them (SnapshotFormatTest holds the two equal), and
@@ -214,10 +220,14 @@ local function append_event(generation, epoch, seq, version, etype, rest, workfl
     -- the size the flusher takes off again (OutboxRecord.bytes): the texts, and a fixed overhead
     redis.call('INCRBY', OUTBOX_BYTES, #TAG + #json + #REQUEST + #workflow + 64)
     -- the mark remembers the newest event of this id even after the state left Redis, so a reload from
-    -- PostgreSQL never resurrects a deleted workflow or reuses a seq that is still in the buffer
-    redis.call('HSET', MARK, 'generation', generation, 'last_seq', seq,
+    -- PostgreSQL never resurrects a deleted workflow or reuses a seq that is still in the buffer. Its TTL
+    -- is refreshed with the side keys (refresh_for); here only a new mark's, and the last event's (a
+    -- delete or an expiry: no refresh follows them)
+    local created = redis.call('HSET', MARK, 'generation', generation, 'last_seq', seq,
       'deleted', etype == 'workflow.deleted' and '1' or '0')
-    redis.call('EXPIRE', MARK, MARK_TTL)
+    if created > 0 or etype == 'workflow.deleted' or etype == 'workflow.expired' then
+      redis.call('EXPIRE', MARK, MARK_TTL)
+    end
   end
   return id, json
 end
@@ -273,17 +283,50 @@ local function next_event_after(generation, epoch, seq, version, etype, rest, wo
   return id, json
 end
 
--- Every interaction keeps the workflow alive for its TTL (seconds), with its drafts, snapshots and actions.
-local function refresh_for(ttl)
+-- Every interaction keeps the workflow alive for its TTL (seconds), with its event stream and side keys.
+-- Only the state hash's expiry is exact: it is the workflow's (expired.lua runs when it expires, and
+-- expires_at says when). The event stream (GRACE longer, to announce the expiry) and the side keys need
+-- only outlive it, so they are given up to SLACK_MS more (a quarter of the TTL, at most a minute) and set
+-- again only when the state would now outlive them: on steady changes, once per slack instead of on
+-- every change. What makes the stream's remaining time tell for all of them: every side key that exists
+-- expires no earlier than the stream less GRACE (a full refresh sets the stream first, and a key a script
+-- may have created is given the stream's expiry less GRACE: the script names it, `...`). With persistence
+-- the mark is kept with them (append_event gives a new mark its TTL).
+local SLACK_MS = 60000
+
+local function refresh_for(ttl, ...)
   redis.call('EXPIRE', STATE, ttl)
-  redis.call('EXPIRE', EVENTS, ttl + GRACE)
+  local needed = (ttl + GRACE) * 1000
+  local left = redis.call('PTTL', EVENTS) -- -1 without a TTL, -2 without the stream: both < needed
+  if left >= needed then
+    for i = 1, select('#', ...) do
+      redis.call('PEXPIRE', (select(i, ...)), left - GRACE * 1000)
+    end
+    return
+  end
+  local slack = math.min(ttl * 250, SLACK_MS)
+  redis.call('PEXPIRE', EVENTS, needed + slack)
   for _, side in ipairs(SIDE_KEYS) do
-    redis.call('EXPIRE', side, ttl)
+    redis.call('PEXPIRE', side, ttl * 1000 + slack)
+  end
+  if CAPACITY > 0 then
+    redis.call('PEXPIRE', MARK, tonumber(MARK_TTL) * 1000 + slack)
   end
 end
 
-local function refresh()
-  refresh_for(tonumber(redis.call('HGET', STATE, 'ttl')))
+-- The keys of a set ({key = true}) as a list, for refresh(...).
+local function listed(set)
+  local keys = {}
+  for key in pairs(set) do
+    keys[#keys + 1] = key
+  end
+  return keys
+end
+
+-- The same with the TTL the script read (changeable()), or read now. `...`: the side keys the script may
+-- have created (see refresh_for).
+local function refresh(...)
+  refresh_for(KNOWN_TTL or redis.call('HGET', STATE, 'ttl'), ...)
 end
 
 -- A new epoch for ids: the Redis server's clock in microseconds, raised above `floor` (a number).
@@ -324,12 +367,35 @@ local function close_interrupts(status)
   redis.call('HDEL', INTERRUPTS, 'open')
 end
 
--- A request with an Idempotency-Key changes the workflow only while its reservation is still its own: one that
--- ran out, or that a retry took over after it ran out, changes nothing (the script ends here).
-if CLAIM then
-  local held = redis.call('HMGET', CLAIM, 'owner', 'ttl')
-  if held[1] ~= CLAIM_OWNER then
-    return reply('unclaimed')
+-- The first step of every script (RedisScripts puts it before the script's own code): names the call's
+-- keys and arguments (above), then checks the request's Idempotency-Key claim: a request with one changes
+-- the workflow only while its reservation is still its own; one that ran out, or that a retry took over
+-- after it ran out, changes nothing (the reply that ends the script, else nil).
+local function begin(keys, argv)
+  STATE, EVENTS, MARK = keys[1], keys[2], keys[3]
+  DRAFTS, SNAPSHOTS, ACTIONS, QUEUE, LEASES = keys[4], keys[5], keys[6], keys[7], keys[8]
+  INTERRUPTS, OUTPUTS = keys[9], keys[10]
+  SIDE_KEYS[1], SIDE_KEYS[2], SIDE_KEYS[3], SIDE_KEYS[4] = DRAFTS, SNAPSHOTS, ACTIONS, QUEUE
+  SIDE_KEYS[5], SIDE_KEYS[6], SIDE_KEYS[7] = LEASES, INTERRUPTS, OUTPUTS
+  SIDES.drafts, SIDES.snapshots = DRAFTS, SNAPSHOTS
+  OUTBOX, OUTBOX_BYTES = keys[11], keys[12]
+  RETENTION, CHANNEL, GRACE = argv[1], argv[2], tonumber(argv[3])
+  -- (MARK_TTL and CAPACITY_BYTES stay text: most calls need neither as a number, and text makes no
+  -- conversion, which costs a script more than it looks)
+  REQUEST, CAPACITY, MARK_TTL = argv[4], tonumber(argv[5]), argv[6]
+  CAPACITY_BYTES = argv[7]
+  CLAIM_OWNER = argv[8]
+  CLAIM = CLAIM_OWNER ~= '' and keys[#keys] or nil
+  CLAIM_TTL = nil
+  TAG = string.sub(STATE, string.find(STATE, '}', 1, true) + 1)
+  ARGS = argv
+  KNOWN_TTL = nil
+  if CLAIM then
+    local held = redis.call('HMGET', CLAIM, 'owner', 'ttl')
+    if held[1] ~= CLAIM_OWNER then
+      return reply('unclaimed')
+    end
+    CLAIM_TTL = held[2]
   end
-  CLAIM_TTL = held[2]
+  return nil
 end

@@ -53,12 +53,12 @@ end
 meta.status, meta.worker, meta.lease_until, meta.updated_at = 'claimed', worker, deadline, now
 meta.attempts = meta.attempts + 1
 redis.call('HSET', ACTIONS, id, cjson.encode(meta))
-redis.call('ZADD', LEASES, deadline_ms, id)
+redis.call('ZADD', LEASES, deadline_ms, id) -- the first claim creates the set
 local data = '{"id":"' .. id .. '","type":"' .. meta.type .. '","status":"claimed","worker":"' .. worker
   .. '","lease_until":"' .. deadline .. '","attempts":' .. meta.attempts .. ',"previous_worker":'
   .. (previous and ('"' .. previous .. '"') or 'null') .. '}'
 local eid, json, seq = next_event(version, 'action.claimed', arg.rest_head .. data .. arg.rest_tail, false)
-refresh()
+refresh(LEASES)
 local parts = redis.call('HMGET', ACTIONS, id .. ':payload', id .. ':result', id .. ':error')
 return reply('ok', 'id', eid, 'json', json, 'seq', seq, 'epoch', redis.call('HGET', STATE, 'generation'),
   'action', {cjson.encode(meta), parts[1], parts[2] or '', parts[3] or ''})

@@ -26,6 +26,6 @@ local meta = {id = id, type = atype, status = 'queued', worker = cjson.null, lea
 redis.call('HSET', ACTIONS, id, cjson.encode(meta), id .. ':payload', payload)
 local data = '{"id":"' .. id .. '","type":"' .. atype .. '","status":"queued","payload":' .. payload .. '}'
 local eid, json, seq = next_event(version, 'action.queued', arg.rest_head .. data .. arg.rest_tail, false)
-refresh()
+refresh(QUEUE, ACTIONS)
 return reply('ok', 'id', eid, 'json', json, 'seq', seq, 'epoch', redis.call('HGET', STATE, 'generation'),
   'action', {cjson.encode(meta), payload, '', ''})

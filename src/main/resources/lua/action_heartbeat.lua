@@ -26,6 +26,6 @@ end
 meta.lease_until, meta.updated_at = arg.deadline, arg.now
 redis.call('HSET', ACTIONS, id, cjson.encode(meta))
 redis.call('ZADD', LEASES, arg.deadline_ms, id)
-refresh()
+refresh(LEASES) -- named as a new set would be, should it ever be one (a claimed action has its lease in it)
 local parts = redis.call('HMGET', ACTIONS, id .. ':payload', id .. ':result', id .. ':error')
 return reply('ok', 'action', {cjson.encode(meta), parts[1], parts[2] or '', parts[3] or ''})

@@ -14,7 +14,7 @@ if outbox_full() then
   return reply('backlog')
 end
 local seq = seq_after(seen[3])
-local ttl_seconds = whole(seen[4], 'ttl')
+whole(seen[4], 'ttl') -- checked before the first write; refresh_for takes it as read
 local id, json = next_event_after(generation, seen[5], seq, version, arg.type, arg.rest, '', {})
-refresh_for(ttl_seconds)
+refresh_for(seen[4])
 return reply('ok', 'id', id, 'json', json, 'seq', seq, 'epoch', generation)

@@ -25,12 +25,14 @@ end
 if outbox_full() then
   return reply('backlog')
 end
+local written = {} -- the side keys these writes may create (refresh gives them a TTL)
 for at = 1, #ops, 4 do
   local side, field, value = SIDES[ops[at]], ops[at + 1], ops[at + 3]
   if value == '' then
     redis.call('HDEL', side, field)
   else
     redis.call('HSET', side, field, value)
+    written[side] = true
   end
 end
 local writes_state = arg.state ~= ''
@@ -42,6 +44,6 @@ local id, json, seq = next_event(version, arg.type, arg.rest, writes_state or ar
 if writes_state then
   announce('workflow.changed', version, redis.call('HGET', STATE, 'status'), arg.updated_at)
 end
-refresh()
+refresh(unpack(listed(written)))
 return reply('ok', 'id', id, 'json', json, 'seq', seq, 'epoch', redis.call('HGET', STATE, 'generation'),
   'version', version)

@@ -43,6 +43,6 @@ local id, json, seq = next_event(version, 'interrupt.raised', arg.rest_head .. d
 if status ~= 'waiting' then
   announce('workflow.changed', version, 'waiting', arg.updated_at)
 end
-refresh()
+refresh(INTERRUPTS)
 return reply('ok', 'id', id, 'json', json, 'seq', seq, 'epoch', redis.call('HGET', STATE, 'generation'),
   'version', version, 'n', n)

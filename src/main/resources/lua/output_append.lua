@@ -36,5 +36,9 @@ end
 redis.call('HSET', OUTPUTS, 't:' .. name, open, 'k:' .. name, sealed, 'p:' .. name, (held[5] or '') .. arg.text,
   'n:' .. name, after)
 redis.call('SPUBLISH', CHANNEL, '\n0\noutput.delta\n' .. arg.delta_head .. length .. arg.delta_tail)
-refresh()
+if held[1] then
+  refresh()
+else
+  refresh(OUTPUTS) -- a new output: perhaps the hash's first field
+end
 return reply('ok', 'offset', length, 'length', after)

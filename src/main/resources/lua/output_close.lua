@@ -39,5 +39,9 @@ local data = '{"name":"' .. name .. '","length":' .. units .. ',"text":' .. cjso
 local id, json, seq = next_event(version, 'output.closed', arg.rest_head .. data .. arg.rest_tail, false)
 redis.call('HSET', OUTPUTS, 't:' .. name, held[4] or '', 'k:' .. name, sealed, 'n:' .. name, units,
   'p:' .. name, '', 'ru:' .. name, units, 'c:' .. name, '1')
-refresh()
+if held[1] then
+  refresh()
+else
+  refresh(OUTPUTS) -- an output never appended to: perhaps the hash's first field
+end
 return reply('ok', 'id', id, 'json', json, 'seq', seq, 'epoch', redis.call('HGET', STATE, 'generation'))

@@ -25,14 +25,16 @@ local version = tonumber(current) + 1
 local seq = seq_after(seen[3])
 -- the version Java computed from the one checked above
 assert(tonumber(w.version) == version, 'the workflow passed is not the next version')
-local ttl_seconds = whole(w.ttl, 'ttl')
+whole(w.ttl, 'ttl') -- checked before the first write; refresh_for takes it as read (as text: no conversion)
 local workflow = ''
 if CAPACITY > 0 then
   workflow = workflow_json(w)
 end
 local writes = arg.writes
+local written = {} -- the side keys these writes may create (refresh_for gives them a TTL)
 for i = 1, #writes, 3 do
   redis.call('HSET', SIDES[writes[i]], writes[i + 1], writes[i + 2])
+  written[SIDES[writes[i]]] = true
 end
 close_interrupts(w.status)
 local id, json = next_event_after(generation, seen[4], seq, version, arg.type, arg.rest, workflow,
@@ -46,5 +48,5 @@ elseif arg.type ~= 'state.updated' then
   redis.call('HDEL', STATE, 'cancel_reason')
 end
 announce('workflow.changed', version, w.status, w.updated_at)
-refresh_for(ttl_seconds)
+refresh_for(w.ttl, unpack(listed(written)))
 return reply('ok', 'id', id, 'json', json, 'seq', seq, 'epoch', generation)

@@ -27,7 +27,8 @@ public final class RedisBackend {
   /** @param archive the durable record, or null without persistence */
   public static Backend create(Vertx vertx, Connections redis, RedisWorkflowStore.Settings settings,
       WorkflowArchive archive, StateHook hook, Clock clock, FlowcastMeters meters, Readiness readiness) {
-    RedisWorkflowStore store = new RedisWorkflowStore(vertx, redis.pooled(), settings, archive, meters, hook, clock);
+    RedisWorkflowStore store = new RedisWorkflowStore(vertx, redis.pooled(), redis.target(), settings, archive, meters,
+        hook, clock);
     RedisEventTransport transport = new RedisEventTransport(vertx, redis.pooled(), redis.target(), settings.keys(),
         settings.timeoutMs(), readiness);
     return new Backend("redis", store, new RedisSideData(store), new RedisActionQueue(store), new RedisInterrupts(store),

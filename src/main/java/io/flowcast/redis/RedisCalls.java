@@ -8,7 +8,9 @@ import io.flowcast.workflow.WorkflowKey;
 import io.flowcast.bus.ApiException;
 import io.flowcast.health.FlowcastMeters;
 import io.micrometer.core.instrument.Timer;
+import io.flowcast.config.RedisTarget;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -26,14 +28,17 @@ import java.util.concurrent.TimeUnit;
 public final class RedisCalls {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RedisCalls.class);
   private final Redis redis;
-  private final RedisScripts scripts = new RedisScripts();
+  private final RedisScripts scripts;
   private final RedisWorkflowStore.Settings settings;
   private final RedisKeys keys;
   private final FlowcastMeters meters;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
-  RedisCalls(Redis redis, RedisWorkflowStore.Settings settings, FlowcastMeters meters) {
+  /** @param target where {@code redis} goes: the workflow scripts' function library is loaded on its masters */
+  RedisCalls(Vertx vertx, Redis redis, RedisTarget target,
+      RedisWorkflowStore.Settings settings, FlowcastMeters meters) {
     this.redis = redis;
+    this.scripts = new RedisScripts(functions(RedisFunctions.everyMaster(vertx, redis, target, settings.timeoutMs())));
     this.settings = settings;
     this.keys = settings.keys();
     this.meters = meters;
@@ -108,6 +113,11 @@ public final class RedisCalls {
           settings.timeoutMs() / 2));
     }
     return guard(name, scripts.run(redis, name, names, argv));
+  }
+
+  /** The workflow scripts' function library, loaded by {@code loader}. */
+  static RedisFunctions functions(RedisFunctions.Loader loader) {
+    return new RedisFunctions(RedisScripts.WORKFLOW, READS, loader);
   }
 
   /**

@@ -17,9 +17,21 @@ import java.util.Map;
  * {@code _lib.lua} prepended, or standalone ones.
  * Called by SHA; a Redis that lost its script cache (restart, failover, a cluster node that never ran it)
  * answers NOSCRIPT and the script is sent whole once ({@code EVAL}, routed like the call by its keys).
+ * The workflow scripts are also one Redis function library ({@link RedisFunctions}): given one, they are
+ * called with {@code FCALL}, and by SHA only while it cannot be loaded.
  */
 public final class RedisScripts {
   private static final String LIB = "_lib";
+  /**
+   * What a workflow script runs first, after {@code _lib.lua}: its keys and arguments by name, and the
+   * Idempotency-Key check, which may end the script (see {@code begin} in {@code _lib.lua}).
+   */
+  static final String BEGIN = "local unclaimed = begin(KEYS, ARGV)\nif unclaimed then return unclaimed end\n";
+  /** The workflow scripts (every script under lua/ but {@code _lib} and the standalone ones). */
+  static final List<String> WORKFLOW = List.of("create", "patch", "append", "delete", "read", "events", "expired",
+      "restore", "change", "presence", "action_enqueue", "action_claim", "action_heartbeat", "action_settle",
+      "action_read", "interrupt_raise", "interrupt_resolve", "interrupt_read", "output_append", "output_rollup",
+      "output_close", "output_list");
   private final Map<String, String> sources = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, String> shas = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, List<String>> argNames = new java.util.concurrent.ConcurrentHashMap<>();
@@ -27,20 +39,32 @@ public final class RedisScripts {
   private static final java.util.regex.Pattern ARGS =
       java.util.regex.Pattern.compile("(?m)^local arg = args\\(([^)]*)\\)");
   private final String prelude;
+  private final RedisFunctions functions;
 
-  /** The workflow scripts, each loaded on first use with {@code _lib.lua} in front. */
+  /** The workflow scripts, each loaded on first use with {@code _lib.lua} in front; called by SHA. */
   public RedisScripts() {
-    this(List.of(), read(LIB) + "\n");
+    this(List.of(), prelude(), null);
   }
 
-  private RedisScripts(List<String> names, String prelude) {
+  /** The same, called as the functions of {@code functions} while that library is loaded. */
+  RedisScripts(RedisFunctions functions) {
+    this(List.of(), prelude(), functions);
+  }
+
+  private RedisScripts(List<String> names, String prelude, RedisFunctions functions) {
     this.prelude = prelude;
+    this.functions = functions;
     names.forEach(this::load);
+  }
+
+  /** {@code _lib.lua} and {@link #BEGIN}: what every workflow script runs before its own code. */
+  private static String prelude() {
+    return read(LIB) + "\n" + BEGIN;
   }
 
   /** Scripts that stand alone, without the workflow prelude. */
   public static RedisScripts standalone(List<String> names) {
-    return new RedisScripts(names, "");
+    return new RedisScripts(names, "", null);
   }
 
   private String load(String name) {
@@ -68,6 +92,14 @@ public final class RedisScripts {
 
   /** Runs a script with the workflow's keys and arguments. */
   public Future<Response> run(Redis redis, String name, List<String> keys, List<String> args) {
+    if (functions != null && functions.covers(name)) {
+      return functions.call(name, function -> redis.send(call(Command.FCALL, function, keys, args)),
+          () -> bySha(redis, name, keys, args));
+    }
+    return bySha(redis, name, keys, args);
+  }
+
+  private Future<Response> bySha(Redis redis, String name, List<String> keys, List<String> args) {
     String sha = load(name);
     return redis.send(call(Command.EVALSHA, sha, keys, args)).recover(err -> {
       if (err.getMessage() != null && err.getMessage().startsWith("NOSCRIPT")) {
@@ -86,16 +118,28 @@ public final class RedisScripts {
    */
   public Future<Response> runReplicated(Redis redis, String name, List<String> keys, List<String> args, int replicas,
       long timeoutMs) {
-    String sha = load(name);
     Request wait = Request.cmd(Command.WAIT).arg(replicas).arg(timeoutMs);
+    Future<List<Response>> replies;
+    if (functions != null && functions.covers(name)) {
+      replies = functions.call(name, function -> redis.batch(List.of(call(Command.FCALL, function, keys, args), wait)),
+          () -> batchBySha(redis, name, keys, args, wait));
+    } else {
+      replies = batchBySha(redis, name, keys, args, wait);
+    }
+    return replies.compose(r -> r.get(1).toInteger() >= replicas ? Future.succeededFuture(r.get(0))
+        : Future.failedFuture(new NotReplicated(r.get(1).toInteger(), replicas)));
+  }
+
+  private Future<List<Response>> batchBySha(Redis redis, String name, List<String> keys, List<String> args,
+      Request wait) {
+    String sha = load(name);
     return redis.batch(List.of(call(Command.EVALSHA, sha, keys, args), wait)).recover(err -> {
       // a batch reports a failed command as "ERR [<index>] <Redis's error>"
       if (err.getMessage() != null && err.getMessage().contains("NOSCRIPT")) {
         return redis.batch(List.of(call(Command.EVAL, sources.get(name), keys, args), wait));
       }
       return Future.failedFuture(err);
-    }).compose(replies -> replies.get(1).toInteger() >= replicas ? Future.succeededFuture(replies.get(0))
-        : Future.failedFuture(new NotReplicated(replies.get(1).toInteger(), replicas)));
+    });
   }
 
   /** A change reached the master but not the replicas {@code redis.wait_replicas} asks for. */
@@ -112,7 +156,8 @@ public final class RedisScripts {
     return request;
   }
 
-  private static String read(String name) {
+  /** The source of {@code lua/<name>.lua}. */
+  static String read(String name) {
     String path = "lua/" + name + ".lua";
     try (InputStream in = RedisScripts.class.getClassLoader().getResourceAsStream(path)) {
       if (in == null) {
@@ -124,7 +169,7 @@ public final class RedisScripts {
     }
   }
 
-  private static String sha1(String source) {
+  static String sha1(String source) {
     try {
       byte[] digest = java.security.MessageDigest.getInstance("SHA-1")
           .digest(source.getBytes(StandardCharsets.UTF_8));

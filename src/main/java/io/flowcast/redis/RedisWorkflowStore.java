@@ -20,6 +20,7 @@ import io.flowcast.workflow.WorkflowKey;
 import io.flowcast.workflow.WorkflowPage;
 import io.flowcast.workflow.WorkflowStore;
 import io.flowcast.bus.ApiException;
+import io.flowcast.config.RedisTarget;
 import io.flowcast.health.FlowcastMeters;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -85,13 +86,16 @@ public final class RedisWorkflowStore implements WorkflowStore {
   private final StateHook hook;
   private final Clock clock;
 
-  /** @param archive the durable record, or null without persistence */
-  public RedisWorkflowStore(Vertx vertx, Redis redis, Settings settings, WorkflowArchive archive,
-      FlowcastMeters meters, StateHook hook, Clock clock) {
+  /**
+   * @param target where {@code redis} goes (the masters the scripts' function library is loaded on)
+   * @param archive the durable record, or null without persistence
+   */
+  public RedisWorkflowStore(Vertx vertx, Redis redis, RedisTarget target, Settings settings,
+      WorkflowArchive archive, FlowcastMeters meters, StateHook hook, Clock clock) {
     this.vertx = vertx;
     this.hook = hook;
     this.clock = clock;
-    this.calls = new RedisCalls(redis, settings, meters);
+    this.calls = new RedisCalls(vertx, redis, target, settings, meters);
     this.listing = new RedisListing(calls, clock);
     this.cache = new RedisCacheAside(vertx, calls, archive, settings.indexTtlSeconds(),
         settings.writeThrough() ? 0 : settings.outboxCapacity());

@@ -149,7 +149,8 @@ class ActionsAcrossInstancesTest {
       // the workflow's shard tag, then the workflow: one hash slot for all its keys
       assertThat(name).matches(".*\\{s[0-9]+\\}" + tenant + ":jobs:?.*")
           .contains(RedisKeys.shardTag(KEYS.shard(key.tag())) + tenant + ":jobs");
-      assertThat(redis.send(Request.cmd(Command.TTL).arg(name)).await().toLong()).as(name).isBetween(50L, 60L);
+      // the workflow's TTL, and up to a quarter more (side keys are refreshed once per that slack)
+      assertThat(redis.send(Request.cmd(Command.TTL).arg(name)).await().toLong()).as(name).isBetween(50L, 75L);
     }
   }
 

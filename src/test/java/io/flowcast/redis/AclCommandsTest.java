@@ -23,7 +23,7 @@ class AclCommandsTest {
   private static final Pattern JAVA = Pattern.compile("Command\\.([A-Z_]+)\\b(?:\\)\\.arg\\(\"([A-Z-]+)\"\\))?");
   private static final Pattern LUA = Pattern.compile("redis\\.p?call\\('([A-Za-z]+)'(?:, '([A-Z-]+)')?");
   /** Commands whose subcommands the user is granted one by one. */
-  private static final Set<String> BY_SUBCOMMAND = Set.of("config", "script", "xgroup", "cluster");
+  private static final Set<String> BY_SUBCOMMAND = Set.of("config", "script", "xgroup", "cluster", "function");
   /**
    * The bench tool is a client of its own (its clean-up of the keys under its run's prefix: SCAN, UNLINK),
    * not the server the documented user is for.

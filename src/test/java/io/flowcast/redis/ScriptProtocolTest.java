@@ -25,6 +25,8 @@ class ScriptProtocolTest {
         if (name.equals("_lib") || STANDALONE.contains(name)) {
           continue;
         }
+        assertThat(RedisScripts.WORKFLOW).as("the workflow scripts (the function library) hold %s", name)
+            .contains(name);
         String source = Files.readString(file);
         assertThat(source).as(name).contains("local arg = args(").doesNotContain("ARGV[")
             .doesNotContain("return {'");

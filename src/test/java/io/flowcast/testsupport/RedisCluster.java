@@ -89,6 +89,11 @@ public final class RedisCluster implements AutoCloseable {
     return String.join(",", ports.stream().map(p -> "redis://127.0.0.1:" + p).toList());
   }
 
+  /** The port of every node, masters and replicas. */
+  public List<Integer> ports() {
+    return List.copyOf(ports);
+  }
+
   /** The target a cluster client is configured with, given two of the nodes. */
   public RedisTarget target() {
     return new RedisTarget(RedisClientType.CLUSTER, List.of("redis://127.0.0.1:" + ports.get(0),
