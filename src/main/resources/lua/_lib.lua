@@ -1,4 +1,6 @@
--- Prepended to every workflow script when it is loaded (see RedisScripts). Every key (and the channel)
+-- The head of the workflow scripts' function library, each script a function after it (RedisFunctions), and
+-- prepended to each script run by SHA instead (RedisScripts); either way a script starts with begin(KEYS, ARGV),
+-- at the end of this file. Every key (and the channel)
 -- carries the hash tag of the workflow's shard, {s<n>}, followed by the workflow's own <tenant>:<id>: one slot.
 -- KEYS[1] = workflow:state:{s<n>}<tenant>:<id>  (hash)
 -- KEYS[2] = workflow:events:{s<n>}<tenant>:<id> (stream)
