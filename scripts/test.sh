@@ -424,23 +424,15 @@ ensure_pg_server_binaries() {
   log "PostgreSQL server programs for the crash tests: $FLOWCAST_TEST_PG_BIN"
 }
 
-ensure_openssl() {
-  if command -v openssl >/dev/null 2>&1; then
+# A command the tests run, from the Debian package of the same name when missing: openssl (the TLS tests
+# make their certificates with it), curl (the deploy tests run the health checks, which are curl commands).
+ensure_tool() {
+  if command -v "$1" >/dev/null 2>&1; then
     return 0
   fi
-  log "openssl not found"
-  apt_install openssl
-  command -v openssl >/dev/null 2>&1 || die "openssl still not found after installation"
-}
-
-# The image's and the compose file's health checks are curl commands; the deploy tests run them.
-ensure_curl() {
-  if command -v curl >/dev/null 2>&1; then
-    return 0
-  fi
-  log "curl not found"
-  apt_install curl
-  command -v curl >/dev/null 2>&1 || die "curl still not found after installation"
+  log "$1 not found"
+  apt_install "$1"
+  command -v "$1" >/dev/null 2>&1 || die "$1 still not found after installation"
 }
 
 # --------------------------------------------------------------------------
@@ -539,8 +531,8 @@ fi
 ensure_redis_binaries
 ensure_pg_server_binaries
 ensure_nginx
-ensure_openssl
-ensure_curl
+ensure_tool openssl
+ensure_tool curl
 ensure_python
 ensure_chromium
 ensure_node_modules
