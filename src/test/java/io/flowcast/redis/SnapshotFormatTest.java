@@ -159,7 +159,7 @@ class SnapshotFormatTest {
   /** Runs {@code code} after the workflow scripts' prelude, with {@code args} as its own arguments. */
   private static Response eval(String code, List<String> args) throws IOException {
     // the workflow script's prelude needs its keys; the scripts here write none of them, or delete what they write
-    Request eval = Request.cmd(Command.EVAL).arg(lib() + "\n" + code).arg(10);
+    Request eval = Request.cmd(Command.EVAL).arg(lib() + "\n" + RedisScripts.BEGIN + code).arg(10);
     for (int i = 1; i <= 10; i++) {
       eval.arg(TestServer.RUN_PREFIX + "snapshot-format:{acme:wf-1}:" + i);
     }
