@@ -43,8 +43,19 @@ public final class FlushedEvents {
    * and that the workflow's record names its newest event, then audits the acknowledged writes against
    * its rows. {@code writers} must be stopped.
    */
+  private static boolean accepting(Pool pg) {
+    try {
+      pg.query("SELECT 1").execute().await();
+      return true;
+    } catch (Exception e) { // 57P03, or the connection refused (await rethrows either as it is)
+      return false;
+    }
+  }
+
   public static Audit await(Pool pg, String tenant, Api reader, String token, Writers writers, int workflows,
       Duration within) {
+    // after a crash PostgreSQL refuses connections until its recovery ends (57P03): wait for that first
+    Eventually.until("PostgreSQL accepting connections", within, () -> accepting(pg));
     for (int w = 0; w < workflows; w++) {
       String workflow = "w" + w;
       List<String> history = Writers.history(reader, token, workflow).stream().map(e -> e.getString("id")).toList();
